@@ -6,3 +6,4 @@
 export * as tf from "@tensorflow/tfjs";
 export * from "./backend/select";
 export * from "./profile";
+export * from "./notebook/display";

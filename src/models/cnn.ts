@@ -1,0 +1,56 @@
+/**
+ * The lessons' convolutional network: three 3×3 'same' ReLU convolutions (32, 64, 128 filters),
+ * each followed by 2×2 max pooling, then dropout, dense 128 ReLU, dropout, dense 10 softmax.
+ *
+ * The pools use 'same' padding, so the feature maps go 28 → 14 → 7 → 4 (a 'valid' pool would
+ * floor 7 to 3). That gives 4·4·128 = 2,048 features into the dense layer and 356,234
+ * parameters in all: 320 + 18,496 + 73,856 + 262,272 + 1,290.
+ */
+import * as tf from "@tensorflow/tfjs";
+import { checkRate, checkSeed, glorot, MNIST_CLASSES, MNIST_INPUT_SHAPE, type SeedOptions } from "./common";
+
+/** Options for {@link cnn}. */
+export interface CnnOptions extends SeedOptions {
+  /** Dropout rate between the convolutional part and the dense layer (default 0.25). */
+  readonly convDropout?: number;
+  /** Dropout rate after the dense 128 layer (default 0.5). */
+  readonly denseDropout?: number;
+}
+
+/** Filters of the three convolution blocks. */
+export const CNN_FILTERS: readonly number[] = [32, 64, 128];
+
+/**
+ * Builds the lessons' CNN for 28×28×1 inputs (356,234 parameters).
+ * Returned uncompiled (see {@link softmaxRegression}).
+ */
+export function cnn(options: CnnOptions = {}): tf.Sequential {
+  checkSeed(options.seed, "cnn");
+  const convDropout = options.convDropout ?? 0.25;
+  const denseDropout = options.denseDropout ?? 0.5;
+  checkRate(convDropout, "cnn: convDropout");
+  checkRate(denseDropout, "cnn: denseDropout");
+  const model = tf.sequential({ name: "cnn" });
+  CNN_FILTERS.forEach((filters, i) => {
+    model.add(
+      tf.layers.conv2d({
+        ...(i === 0 ? { inputShape: [...MNIST_INPUT_SHAPE] } : {}),
+        filters,
+        kernelSize: 3,
+        padding: "same",
+        activation: "relu",
+        kernelInitializer: glorot(options.seed, i + 1),
+        name: `conv${i + 1}`,
+      }),
+    );
+    model.add(tf.layers.maxPooling2d({ poolSize: 2, strides: 2, padding: "same", name: `pool${i + 1}` }));
+  });
+  model.add(tf.layers.dropout({ rate: convDropout, name: "dropout1" }));
+  model.add(tf.layers.flatten({ name: "flatten" }));
+  model.add(tf.layers.dense({ units: 128, activation: "relu", kernelInitializer: glorot(options.seed, 4), name: "dense" }));
+  model.add(tf.layers.dropout({ rate: denseDropout, name: "dropout2" }));
+  model.add(
+    tf.layers.dense({ units: MNIST_CLASSES, activation: "softmax", kernelInitializer: glorot(options.seed, 5), name: "output" }),
+  );
+  return model;
+}

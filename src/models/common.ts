@@ -1,0 +1,53 @@
+/**
+ * What every model builder shares: the MNIST input shape, the seed option and the rule that turns
+ * one seed into a different, reproducible seed for each layer's initializer.
+ */
+import * as tf from "@tensorflow/tfjs";
+
+/** One MNIST image as the models see it: height, width, channels (NHWC, like `Dataset.xs`). */
+export const MNIST_INPUT_SHAPE: readonly [28, 28, 1] = [28, 28, 1];
+
+/** Number of classes (digits 0–9) every model predicts. */
+export const MNIST_CLASSES = 10;
+
+/** Options every builder accepts. */
+export interface SeedOptions {
+  /**
+   * Seed for the weight initializers, so two builds with the same seed start from the same
+   * weights. Omit it for fresh random weights. Dropout masks are not seeded: tfjs's Dropout
+   * with a fixed seed would draw the same mask on every batch, which is worse than unseeded.
+   */
+  readonly seed?: number;
+}
+
+/**
+ * Gives each layer its own seed derived from the model seed (`seed·1000 + layer index`), or
+ * `undefined` when the model is unseeded. Same-shaped layers with the same seed would otherwise
+ * start with identical weights.
+ */
+export function layerSeed(seed: number | undefined, layerIndex: number): number | undefined {
+  if (seed === undefined) return undefined;
+  return seed * 1000 + layerIndex;
+}
+
+/** Checks the seed option at the door: a non-integer seed is a typo, not a request. */
+export function checkSeed(seed: number | undefined, builder: string): void {
+  if (seed !== undefined && !Number.isSafeInteger(seed)) {
+    throw new Error(`${builder}: seed must be an integer, got ${seed}`);
+  }
+}
+
+/** Checks a dropout rate: it must lie in [0, 1). */
+export function checkRate(rate: number, what: string): void {
+  if (!(rate >= 0 && rate < 1)) throw new Error(`${what} must be in [0, 1), got ${rate}`);
+}
+
+/** Keras's default initializer (Glorot uniform), seeded per layer. */
+export function glorot(seed: number | undefined, layerIndex: number): ReturnType<typeof tf.initializers.glorotUniform> {
+  return tf.initializers.glorotUniform({ seed: layerSeed(seed, layerIndex) });
+}
+
+/** He (Kaiming) normal initializer — the book's √(2/fan-in) scale for ReLU layers — seeded per layer. */
+export function he(seed: number | undefined, layerIndex: number): ReturnType<typeof tf.initializers.glorotUniform> {
+  return tf.initializers.heNormal({ seed: layerSeed(seed, layerIndex) });
+}

@@ -12,7 +12,10 @@ if (!python) {
 const lab = findPython(["jupyterlab"]);
 const app = lab ? "jupyterlab" : "notebook";
 console.log(`Starting ${lab ? "JupyterLab" : "Jupyter Notebook"} on notebooks/ (kernel: "TypeScript (tslab, tsdl-lessons)")`);
-const child = spawn(lab ?? python, ["-m", app, `--notebook-dir=${join(root, "notebooks")}`, ...process.argv.slice(2)], {
+// Jupyter refuses to start as root without this flag (containers, CI, our own machines).
+const asRoot = process.getuid?.() === 0 ? ["--allow-root"] : [];
+const args = ["-m", app, `--notebook-dir=${join(root, "notebooks")}`, ...asRoot, ...process.argv.slice(2)];
+const child = spawn(lab ?? python, args, {
   stdio: "inherit",
   env: jupyterEnv(),
 });

@@ -1,0 +1,61 @@
+/**
+ * Optimizers by name, and changing an optimizer's learning rate without losing its state.
+ *
+ * Why not a new optimizer per epoch when the learning rate changes: Adam and RMSProp keep
+ * running averages of the gradients (and Adam a step count for bias correction); a fresh
+ * optimizer would throw them away every epoch. In tfjs 4.22, Adam/RMSProp read the public-in-JS
+ * `learningRate` field at every update, while SGD multiplies by a cached scalar `c = −lr` that
+ * only its `setLearningRate` refreshes — so each needs its own way of being told.
+ */
+import * as tf from "@tensorflow/tfjs";
+
+/** Optimizers that `fit` can create. */
+export type OptimizerName = "adam" | "sgd" | "rmsprop";
+
+/** All names, for help texts and errors. */
+export const OPTIMIZER_NAMES: readonly OptimizerName[] = ["adam", "sgd", "rmsprop"];
+
+/** Parses an optimizer name from user input; an unknown name throws, listing the valid ones. */
+export function parseOptimizerName(value: string): OptimizerName {
+  if ((OPTIMIZER_NAMES as readonly string[]).includes(value)) return value as OptimizerName;
+  throw new Error(`Unknown optimizer "${value}": expected one of ${OPTIMIZER_NAMES.join(", ")}`);
+}
+
+function checkLr(lr: number): void {
+  if (!(Number.isFinite(lr) && lr > 0)) throw new Error(`learning rate must be a positive number, got ${lr}`);
+}
+
+/** Creates an optimizer with tfjs's default hyper-parameters besides the learning rate. */
+export function createOptimizer(name: OptimizerName, lr: number): tf.Optimizer {
+  checkLr(lr);
+  switch (name) {
+    case "adam":
+      return tf.train.adam(lr);
+    case "sgd":
+      return tf.train.sgd(lr);
+    case "rmsprop":
+      return tf.train.rmsprop(lr);
+  }
+}
+
+/** The learning rate an optimizer uses now. */
+export function getLearningRate(optimizer: tf.Optimizer): number {
+  const lr = (optimizer as unknown as { learningRate?: unknown }).learningRate;
+  if (typeof lr !== "number") throw new Error(`Optimizer ${optimizer.getClassName()} has no numeric learningRate`);
+  return lr;
+}
+
+/**
+ * Sets an optimizer's learning rate in place, keeping its accumulated state (moments, step
+ * count). Works for tfjs's SGD (and Momentum, its subclass), Adam, RMSProp, Adagrad, Adadelta
+ * and Adamax, which all read `learningRate` when they update.
+ */
+export function setLearningRate(optimizer: tf.Optimizer, lr: number): void {
+  checkLr(lr);
+  if (optimizer instanceof tf.SGDOptimizer) {
+    optimizer.setLearningRate(lr);
+    return;
+  }
+  getLearningRate(optimizer); // throws for an optimizer without the field
+  (optimizer as unknown as { learningRate: number }).learningRate = lr;
+}

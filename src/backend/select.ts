@@ -2,11 +2,13 @@
  * Choosing the tensor backend: one call, used by every notebook and script.
  *
  * Preference order: `tensorflow` (tfjs-node, libtensorflow) where it loads, else `wasm`
- * (XNNPACK + SIMD, with this project's training kernels), else the pure-JS `cpu` backend.
- * tfjs-node is an optional dependency because its install downloads libtensorflow from the
- * web, which fails on machines without that access: the project must still install and run.
+ * (XNNPACK + SIMD, multi-threaded, with this project's training kernels), else the pure-JS
+ * `cpu` backend. tfjs-node is an optional dependency because its install downloads
+ * libtensorflow from the web, which fails on machines without that access: the project must
+ * still install and run.
  */
 import * as tf from "@tensorflow/tfjs";
+import * as os from "node:os";
 import * as path from "node:path";
 
 /** The backends the library knows how to start. */
@@ -15,15 +17,31 @@ export type BackendName = "tensorflow" | "wasm" | "cpu";
 /** Environment variable that forces a backend (same values as {@link BackendName}, or `auto`). */
 export const BACKEND_ENV = "TSDL_BACKEND";
 
+/** Environment variable for the wasm thread count: `auto` (one per core, default) or a number ≥ 1. */
+export const WASM_THREADS_ENV = "TSDL_WASM_THREADS";
+
 const ORDER: readonly BackendName[] = ["tensorflow", "wasm", "cpu"];
+
+/** The most threads tfjs-backend-wasm's thread pool takes. */
+const MAX_WASM_THREADS = 8;
 
 /** What {@link selectBackend} started, for the one-line report. */
 export interface BackendInfo {
   readonly name: BackendName;
-  /** e.g. "tfjs 4.22.0 · wasm (SIMD, 1 thread)" */
+  /** e.g. "tfjs 4.22.0 · wasm 4.22.0 (XNNPACK, SIMD, 2 threads)" */
   readonly summary: string;
+  /** Threads the backend computes with (wasm: XNNPACK's pool; cpu: 1; tensorflow: its own pool, unknown). */
+  readonly threads: number | undefined;
   /** Backends that were tried first and why they did not start. */
   readonly skipped: readonly { name: BackendName; reason: string }[];
+  /** Anything that runs differently than asked (e.g. wasm single-threaded and why). */
+  readonly notices: readonly string[];
+}
+
+/** Options of {@link selectBackend}. */
+export interface SelectOptions {
+  /** wasm threads: `auto` = one per core (capped at 8), or a number ≥ 1. Default: `TSDL_WASM_THREADS`, else `auto`. */
+  readonly wasmThreads?: number | "auto";
 }
 
 let current: BackendInfo | undefined;
@@ -43,6 +61,19 @@ export function parseBackendRequest(value: string | undefined): BackendName | "a
   );
 }
 
+/** Resolves a wasm thread request (`auto`, a number, or the text of {@link WASM_THREADS_ENV}) to a count. */
+export function parseWasmThreads(value: number | string | undefined, cores = os.cpus().length): number {
+  const v = typeof value === "string" ? value.trim().toLowerCase() : value;
+  if (v === undefined || v === "" || v === "auto") return Math.max(1, Math.min(cores, MAX_WASM_THREADS));
+  const n = typeof v === "number" ? v : Number(v);
+  if (!Number.isInteger(n) || n < 1 || n > MAX_WASM_THREADS) {
+    throw new Error(
+      `Bad wasm thread count "${value}" (from ${WASM_THREADS_ENV} or the option): expected auto or an integer 1–${MAX_WASM_THREADS}`,
+    );
+  }
+  return n;
+}
+
 async function tryTensorflow(): Promise<void> {
   // Loading the package registers the "tensorflow" backend; it throws when libtensorflow is missing.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -50,13 +81,18 @@ async function tryTensorflow(): Promise<void> {
   if (!(await tf.setBackend("tensorflow"))) throw new Error("tf.setBackend('tensorflow') returned false");
 }
 
-async function tryWasm(): Promise<void> {
+async function tryWasm(threads: number): Promise<void> {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const wasm = require("@tensorflow/tfjs-backend-wasm") as typeof import("@tensorflow/tfjs-backend-wasm");
-  const dist = path.dirname(require.resolve("@tensorflow/tfjs-backend-wasm/package.json"));
-  wasm.setWasmPaths(path.join(dist, "dist") + path.sep);
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const kernels = require("./wasm-kernels") as typeof import("./wasm-kernels");
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const threading = require("./wasm/threads") as typeof import("./wasm/threads");
+  if (tf.engine().registry["wasm"] === undefined) {
+    const dist = path.dirname(require.resolve("@tensorflow/tfjs-backend-wasm/package.json"));
+    wasm.setWasmPaths(path.join(dist, "dist") + path.sep);
+    if (threads > 1) threading.useThreadedWasm(threads);
+  }
   kernels.registerWasmTrainingKernels();
   if (!(await tf.setBackend("wasm"))) throw new Error("tf.setBackend('wasm') returned false");
 }
@@ -65,21 +101,26 @@ async function tryCpu(): Promise<void> {
   if (!(await tf.setBackend("cpu"))) throw new Error("tf.setBackend('cpu') returned false");
 }
 
-const STARTERS: Record<BackendName, () => Promise<void>> = {
-  tensorflow: tryTensorflow,
-  wasm: tryWasm,
-  cpu: tryCpu,
-};
-
-function describe(name: BackendName): string {
+async function describe(name: BackendName): Promise<{ summary: string; threads: number | undefined; notices: string[] }> {
   const version = tf.version.tfjs;
   if (name === "wasm") {
-    const simd = tf.env().getBool("WASM_HAS_SIMD_SUPPORT") ? "SIMD" : "no SIMD";
-    const threads = tf.env().getBool("WASM_HAS_MULTITHREAD_SUPPORT") ? "multi-threaded" : "1 thread";
-    return `tfjs ${version} · wasm (XNNPACK, ${simd}, ${threads})`;
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const wasm = require("@tensorflow/tfjs-backend-wasm") as typeof import("@tensorflow/tfjs-backend-wasm");
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const threading = require("./wasm/threads") as typeof import("./wasm/threads");
+    const threads = wasm.getThreadsCount();
+    const simd = (await tf.env().getAsync("WASM_HAS_SIMD_SUPPORT")) ? "SIMD" : "no SIMD";
+    const notice = threading.wasmThreading()?.notice;
+    return {
+      summary: `tfjs ${version} · wasm ${wasm.version_wasm} (XNNPACK, ${simd}, ${threads} thread${threads === 1 ? "" : "s"})`,
+      threads,
+      notices: notice ? [`wasm single-threaded: ${notice}`] : [],
+    };
   }
-  if (name === "tensorflow") return `tfjs ${version} · tensorflow (tfjs-node, libtensorflow)`;
-  return `tfjs ${version} · cpu (pure JavaScript, slow to train)`;
+  if (name === "tensorflow") {
+    return { summary: `tfjs ${version} · tensorflow (tfjs-node, libtensorflow)`, threads: undefined, notices: [] };
+  }
+  return { summary: `tfjs ${version} · cpu (pure JavaScript, slow to train)`, threads: 1, notices: [] };
 }
 
 /**
@@ -87,19 +128,27 @@ function describe(name: BackendName): string {
  *
  * @param request `auto` (default) tries tensorflow → wasm → cpu; a name forces that backend and
  *   fails with a clear error if it cannot start. Without an argument, `TSDL_BACKEND` decides.
+ * @param options `wasmThreads` (default: `TSDL_WASM_THREADS`, else one per core). It only takes
+ *   effect when wasm starts for the first time in the process.
  */
-export async function selectBackend(request?: BackendName | "auto"): Promise<BackendInfo> {
+export async function selectBackend(request?: BackendName | "auto", options: SelectOptions = {}): Promise<BackendInfo> {
   const wanted = request ?? parseBackendRequest(process.env[BACKEND_ENV]);
+  const threads = parseWasmThreads(options.wasmThreads ?? process.env[WASM_THREADS_ENV]);
   if (current && (wanted === "auto" || wanted === current.name) && tf.getBackend() === current.name) {
     return current;
   }
   const candidates = wanted === "auto" ? ORDER : [wanted];
   const skipped: { name: BackendName; reason: string }[] = [];
+  const starters: Record<BackendName, () => Promise<void>> = {
+    tensorflow: tryTensorflow,
+    wasm: () => tryWasm(threads),
+    cpu: tryCpu,
+  };
   for (const name of candidates) {
     try {
-      await STARTERS[name]();
+      await starters[name]();
       await tf.ready();
-      current = { name, summary: describe(name), skipped };
+      current = { name, ...(await describe(name)), skipped };
       return current;
     } catch (err) {
       const reason = firstLine(err);
@@ -120,5 +169,6 @@ export function backendReport(info: BackendInfo): string {
   const why = info.skipped.length
     ? ` (skipped: ${info.skipped.map((s) => `${s.name} — ${s.reason}`).join("; ")})`
     : "";
-  return `Backend: ${info.summary}${why}`;
+  const notes = info.notices.length ? ` [${info.notices.join("; ")}]` : "";
+  return `Backend: ${info.summary}${notes}${why}`;
 }

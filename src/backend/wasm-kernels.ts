@@ -1,5 +1,95 @@
 /**
- * Training kernels the wasm backend lacks (Conv2D gradients, …), registered for `wasm` only.
- * Placeholder: filled in by the training-backend work.
+ * Training kernels for the wasm backend, registered for `wasm` only (cpu, webgl, tensorflow
+ * keep their own). With them a Sequential CNN (conv2d / maxPooling2d / dropout / flatten /
+ * dense, adam or sgd) trains on wasm, and fast:
+ *
+ * - Conv2DBackpropFilter — missing from tfjs-backend-wasm; one XNNPACK forward convolution.
+ * - Conv2DBackpropInput — replaces a slow scalar loop; one XNNPACK forward convolution.
+ * - MaxPoolGrad — replaces a slow C++ loop that also picks a different max than cpu/TF on ties.
+ * - BatchMatMul, _FusedMatMul — transposed operands are transposed first, so the dense layers'
+ *   backward pass reaches XNNPACK instead of a scalar loop.
+ * - Sum — reductions over leading axes (bias gradients) without the stock kernel's transpose.
+ * - Identity — shares the buffer instead of copying (the engine clones every saved activation).
+ *
+ * Everything else a CNN needs for training (relu, softmax cross-entropy, dropout's mask,
+ * reductions, Adam's updates) already exists in tfjs-backend-wasm and is checked against the
+ * cpu backend in test/backend/.
  */
-export function registerWasmTrainingKernels(): void {}
+import * as tf from "@tensorflow/tfjs";
+import { conv2DBackpropFilter } from "./wasm/conv2d-backprop-filter";
+import { conv2DBackpropInput } from "./wasm/conv2d-backprop-input";
+import { RawKernelFunc } from "./wasm/kernel-scope";
+import { transposingMatMul } from "./wasm/matmul";
+import { maxPoolGrad } from "./wasm/max-pool-grad";
+import { leadingAxesSum } from "./wasm/sum";
+import { sharingIdentity } from "./wasm/identity";
+
+/** Kernels this module registers for the wasm backend. */
+export const WASM_TRAINING_KERNELS = [
+  "Conv2DBackpropFilter",
+  "Conv2DBackpropInput",
+  "MaxPoolGrad",
+  "BatchMatMul",
+  "_FusedMatMul",
+  "Sum",
+  "Identity",
+] as const;
+
+/** One of {@link WASM_TRAINING_KERNELS}. */
+export type WasmTrainingKernel = (typeof WASM_TRAINING_KERNELS)[number];
+
+/** Marks our kernel functions, so registering twice is a no-op (and never wraps a wrapper). */
+const OURS = new WeakSet<object>();
+
+function build(name: WasmTrainingKernel, stock: RawKernelFunc | undefined): RawKernelFunc {
+  switch (name) {
+    case "Conv2DBackpropFilter":
+      return conv2DBackpropFilter;
+    case "Conv2DBackpropInput":
+      return conv2DBackpropInput;
+    case "MaxPoolGrad":
+      return maxPoolGrad;
+    default:
+      break;
+  }
+  if (stock === undefined) throw new Error(`tfjs-backend-wasm registers no ${name} kernel to wrap`);
+  switch (name) {
+    case "BatchMatMul":
+    case "_FusedMatMul":
+      return transposingMatMul(name, stock);
+    case "Sum":
+      return leadingAxesSum(stock);
+    case "Identity":
+      return sharingIdentity(stock);
+  }
+}
+
+/**
+ * Registers the training kernels for the `wasm` backend (idempotent). Call it after
+ * `@tensorflow/tfjs-backend-wasm` is loaded — it loads it itself to make sure, since loading
+ * that package later would register its stock kernels over ours.
+ */
+export function registerWasmTrainingKernels(): void {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  require("@tensorflow/tfjs-backend-wasm");
+  for (const name of WASM_TRAINING_KERNELS) {
+    const existing = tf.getKernel(name, "wasm");
+    if (existing !== undefined && OURS.has(existing.kernelFunc)) continue;
+    const kernelFunc = build(name, existing?.kernelFunc as unknown as RawKernelFunc | undefined);
+    OURS.add(kernelFunc);
+    if (existing !== undefined) tf.unregisterKernel(name, "wasm");
+    tf.registerKernel({
+      kernelName: name,
+      backendName: "wasm",
+      kernelFunc: kernelFunc as unknown as tf.KernelFunc,
+      // The stock setupFunc binds the C++ entry point the wrapped kernel calls; keep it.
+      ...(existing?.setupFunc ? { setupFunc: existing.setupFunc } : {}),
+    });
+  }
+}
+
+/** Whether the kernel registered for wasm under `name` is this module's. */
+export function isOurWasmKernel(name: WasmTrainingKernel): boolean {
+  const k = tf.getKernel(name, "wasm");
+  return k !== undefined && OURS.has(k.kernelFunc);
+}

@@ -7,7 +7,8 @@
  * max((out − 1)·S + F − N, 0), split with the odd one at the bottom/right.
  */
 import * as tf from "@tensorflow/tfjs";
-import { Padding, checkPadding, checkPositiveInt } from "./padding";
+import { Padding, parsePadding } from "./padding";
+import { checkPositiveInt } from "./checks";
 
 /** The size of one output axis and how it came about (see {@link convOutputSize}). */
 export interface OutputSize {
@@ -39,7 +40,7 @@ export function convOutputSize(n: number, f: number, stride: number, padding: Pa
   checkPositiveInt(n, "n (input size)", where);
   checkPositiveInt(f, "f (filter size)", where);
   checkPositiveInt(stride, "stride", where);
-  checkPadding(padding, where);
+  parsePadding(padding, where);
   if (padding === "valid") {
     if (f > n) throw new Error(`${where}: a ${f}-wide filter does not fit in a ${n}-wide input with VALID padding`);
     const dropped = (n - f) % stride;
@@ -60,7 +61,7 @@ export interface OutputSizeRow {
   readonly predicted: number;
   /** Output width of an actual `tf.conv2d` on an N×N input with an F×F filter. */
   readonly measured: number;
-  /** "yes", or what goes wrong when a VALID stride does not fit evenly. */
+  /** "yes", or how many trailing rows/columns a VALID stride that does not fit leaves unused. */
   readonly fits: string;
   /** Zeros added (before + after); "–" for VALID. */
   readonly pad: string;
@@ -75,7 +76,7 @@ export function measureOutputSize(n: number, f: number, stride: number, padding:
   checkPositiveInt(n, "n", where);
   checkPositiveInt(f, "f", where);
   checkPositiveInt(stride, "stride", where);
-  checkPadding(padding, where);
+  parsePadding(padding, where);
   if (padding === "valid" && f > n) throw new Error(`${where}: a ${f}-wide filter does not fit in ${n} with VALID`);
   return tf.tidy(() => tf.conv2d(tf.zeros([1, n, n, 1]) as tf.Tensor4D, tf.zeros([f, f, 1, 1]) as tf.Tensor4D, stride, padding).shape[2]);
 }
@@ -99,7 +100,7 @@ export function outputSizeTable(n: number, f: number, strides: readonly number[]
         padding === "valid"
           ? `(${n} − ${f})/${stride} + 1 = ${round2((n - f) / stride + 1)}` + (o.fits ? "" : ` → ${o.size}`)
           : `ceil(${n}/${stride}) = ${o.size}`;
-      const fits = o.fits ? "yes" : `no: last ${o.dropped} col(s) unused`;
+      const fits = o.fits ? "yes" : `no: ${o.dropped} unused`;
       const pad = padding === "valid" ? "–" : `${o.padBefore} + ${o.padAfter}`;
       rows.push({ padding, stride, rule, predicted: o.size, measured: measureOutputSize(n, f, stride, padding), fits, pad });
     }

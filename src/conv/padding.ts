@@ -8,15 +8,7 @@ export const PADDINGS: readonly Padding[] = ["same", "valid"];
  * Checks a padding value at run time too: notebooks and plain-JS callers can pass any string,
  * and tfjs would otherwise fail deep inside a kernel with a less helpful message.
  */
-export function checkPadding(padding: unknown, where: string): Padding {
+export function parsePadding(padding: unknown, where: string): Padding {
   if (padding === "same" || padding === "valid") return padding;
   throw new Error(`${where}: unknown padding ${JSON.stringify(padding)}: expected "same" or "valid"`);
-}
-
-/** Checks that `value` is a positive integer (a size or a stride). */
-export function checkPositiveInt(value: unknown, name: string, where: string): number {
-  if (typeof value !== "number" || !Number.isInteger(value) || value < 1) {
-    throw new Error(`${where}: ${name} must be a positive integer, got ${String(value)}`);
-  }
-  return value;
 }

@@ -5,7 +5,8 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { toFilter4D, toTensor4D } from "../tensor/convert";
-import { Padding, checkPadding, checkPositiveInt } from "./padding";
+import { Padding, parsePadding } from "./padding";
+import { checkPositiveInt } from "./checks";
 import { convOutputSize } from "./output-size";
 
 /** An image batch `[N, H, W, C]`, or one grayscale image as a matrix (becomes `[1, H, W, 1]`). */
@@ -65,7 +66,7 @@ function withImage<R>(image: ImageInput, where: string, f: (x: tf.Tensor4D) => R
 export function conv2dToy(image: ImageInput, filters: FilterInput, opts: ConvToyOptions): tf.Tensor4D {
   const where = "conv2dToy";
   if (opts === null || typeof opts !== "object") throw new Error(`${where}: pass options, e.g. { padding: "same" }`);
-  const padding = checkPadding(opts.padding, where);
+  const padding = parsePadding(opts.padding, where);
   const stride = checkPositiveInt(opts.stride ?? 1, "stride", where);
   return withImage(image, where, (x) => {
     const ownFilters = !(filters instanceof tf.Tensor);
@@ -97,7 +98,7 @@ export function conv2dToy(image: ImageInput, filters: FilterInput, opts: ConvToy
 export function maxPoolToy(image: ImageInput, opts: PoolToyOptions): tf.Tensor4D {
   const where = "maxPoolToy";
   if (opts === null || typeof opts !== "object") throw new Error(`${where}: pass options, e.g. { padding: "valid" }`);
-  const padding = checkPadding(opts.padding, where);
+  const padding = parsePadding(opts.padding, where);
   const size = checkPositiveInt(opts.size ?? 2, "size", where);
   const stride = checkPositiveInt(opts.stride ?? size, "stride", where);
   return withImage(image, where, (x) => {

@@ -52,8 +52,11 @@ export function getLearningRate(optimizer: tf.Optimizer): number {
  */
 export function setLearningRate(optimizer: tf.Optimizer, lr: number): void {
   checkLr(lr);
-  if (optimizer instanceof tf.SGDOptimizer) {
-    optimizer.setLearningRate(lr);
+  // Not `instanceof tf.SGDOptimizer`: tfjs makes instanceof duck-typed for optimizers, so
+  // every optimizer would pass. SGD and Momentum are the ones with a setLearningRate method.
+  const withSetter = optimizer as unknown as { setLearningRate?: (lr: number) => void };
+  if (typeof withSetter.setLearningRate === "function") {
+    withSetter.setLearningRate(lr);
     return;
   }
   getLearningRate(optimizer); // throws for an optimizer without the field

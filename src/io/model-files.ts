@@ -1,0 +1,59 @@
+/**
+ * Saving a trained model to a directory and loading it back, on any backend.
+ */
+import * as tf from "@tensorflow/tfjs";
+import * as path from "node:path";
+import { fileHandler, MODEL_JSON, readModelJson, WEIGHTS_BIN } from "./file-handler";
+
+/** What {@link saveModel} wrote. */
+export interface SavedModelFiles {
+  readonly dir: string;
+  readonly modelJson: string;
+  readonly weightsBin: string;
+  /** Size of the weights file in bytes (4 per float32 parameter). */
+  readonly weightBytes: number;
+}
+
+/** Options for {@link saveModel}. */
+export interface SaveModelOptions {
+  /** Small JSON-serialisable facts stored in model.json (`userDefinedMetadata`), e.g. test accuracy. */
+  readonly metadata?: Readonly<Record<string, unknown>>;
+}
+
+/**
+ * Writes `model` to `dir` as `model.json` + `weights.bin` (creating `dir`, replacing an
+ * existing model there). Read it back with {@link loadModel}.
+ */
+export async function saveModel(model: tf.LayersModel, dir: string, options: SaveModelOptions = {}): Promise<SavedModelFiles> {
+  const handler = fileHandler(dir);
+  const target: tf.io.IOHandler = options.metadata
+    ? {
+        save: (artifacts) =>
+          handler.save!({
+            ...artifacts,
+            userDefinedMetadata: { ...(artifacts.userDefinedMetadata ?? {}), ...JSON.parse(JSON.stringify(options.metadata)) },
+          }),
+      }
+    : handler;
+  const result = await model.save(target);
+  return {
+    dir,
+    modelJson: path.join(dir, MODEL_JSON),
+    weightsBin: path.join(dir, WEIGHTS_BIN),
+    weightBytes: result.modelArtifactsInfo.weightDataBytes ?? 0,
+  };
+}
+
+/**
+ * Loads a model saved by {@link saveModel} (or any tfjs layers model directory whose weights
+ * sit beside model.json). The model comes back uncompiled unless it was saved compiled.
+ * A missing or corrupt file gives an error naming the file and the problem.
+ */
+export async function loadModel(dir: string): Promise<tf.LayersModel> {
+  return tf.loadLayersModel(fileHandler(dir));
+}
+
+/** The `metadata` stored by {@link saveModel}, read from `dir/model.json` without loading weights. */
+export async function loadModelMetadata(dir: string): Promise<Record<string, unknown>> {
+  return ((await readModelJson(dir)).userDefinedMetadata ?? {}) as Record<string, unknown>;
+}

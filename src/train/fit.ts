@@ -1,0 +1,272 @@
+/**
+ * The training loop: mini-batches from `forEachBatch`, one `optimizer.minimize` step each, an
+ * optional learning-rate schedule and early stopping, and a progress display.
+ *
+ * Why our own loop instead of `model.fit`: we need the learning rate to change between epochs
+ * without recreating the optimizer, a progress display we control (in-place HTML in tslab), and
+ * few device reads — on wasm, reading tensors back is the slow part. Loss and accuracy are
+ * summed on the device batch after batch (accuracy from the same forward pass as the gradient
+ * step) and read back only when the display is due and at the end of each epoch.
+ */
+import * as tf from "@tensorflow/tfjs";
+import { forEachBatch, type BatchSource } from "../data/batches";
+import { evaluate, type LabeledImages } from "../eval/evaluate";
+import { correctCount, crossEntropy } from "../eval/loss";
+import { checkInputs, classifierWidth } from "../eval/predict";
+import { EarlyStopping, type EarlyStoppingOptions } from "./early-stopping";
+import { historyFromLogs, type EpochLog, type History } from "./history";
+import { createOptimizer, setLearningRate, type OptimizerName } from "./optimizer";
+import { TrainingProgress, type ProgressMode } from "./progress";
+import { learningRateAt, type LrSchedule } from "./schedule";
+
+/** Data for {@link fit}: MNIST's `Dataset`s fit both fields. */
+export interface FitData {
+  readonly train: BatchSource;
+  /** Evaluated after every epoch (dropout off); needed for early stopping. */
+  readonly validation?: LabeledImages;
+}
+
+/** Options for {@link fit}. */
+export interface FitOptions {
+  /** Passes over the training set (upper bound with early stopping). */
+  readonly epochs: number;
+  readonly batchSize: number;
+  /** Base learning rate (the schedule scales it per epoch). */
+  readonly lr: number;
+  /** Default `adam`. A new optimizer is created per `fit` call and disposed at its end. */
+  readonly optimizer?: OptimizerName;
+  /** Learning rate per epoch (default constant). */
+  readonly schedule?: LrSchedule;
+  /** Stop when the validation metric stops improving (needs `data.validation`). */
+  readonly earlyStopping?: EarlyStoppingOptions;
+  /**
+   * Seed of the batch order (epoch e shuffles with a seed derived from `seed` and e). Default 0,
+   * so that a run repeats; initial weights are seeded by the model builder, not here.
+   */
+  readonly seed?: number;
+  /** Called after each epoch with its log (awaited). */
+  readonly onEpoch?: (log: EpochLog) => void | Promise<void>;
+  /** `true` (default) picks the display for where we run; `false` shows nothing; or a mode. */
+  readonly progress?: boolean | ProgressMode;
+  /** Batch size of the validation pass (default max(batchSize, 500)). */
+  readonly validationBatchSize?: number;
+}
+
+const FIT_OPTION_KEYS: ReadonlySet<string> = new Set([
+  "epochs",
+  "batchSize",
+  "lr",
+  "optimizer",
+  "schedule",
+  "earlyStopping",
+  "seed",
+  "onEpoch",
+  "progress",
+  "validationBatchSize",
+]);
+
+function checkOptions(options: FitOptions): void {
+  for (const key of Object.keys(options)) {
+    if (!FIT_OPTION_KEYS.has(key)) {
+      throw new Error(`fit: unknown option "${key}" (expected one of ${[...FIT_OPTION_KEYS].join(", ")})`);
+    }
+  }
+  if (!(Number.isInteger(options.epochs) && options.epochs >= 1)) {
+    throw new Error(`fit: epochs must be an integer ≥ 1, got ${options.epochs}`);
+  }
+  if (!(Number.isInteger(options.batchSize) && options.batchSize >= 1)) {
+    throw new Error(`fit: batchSize must be an integer ≥ 1, got ${options.batchSize}`);
+  }
+  if (options.seed !== undefined && !Number.isSafeInteger(options.seed)) {
+    throw new Error(`fit: seed must be an integer, got ${options.seed}`);
+  }
+}
+
+function checkData(model: tf.LayersModel, data: FitData): void {
+  const classes = classifierWidth(model);
+  const sets: [string, { xs: tf.Tensor; ys: tf.Tensor2D; size: number }][] = [["train", data.train]];
+  if (data.validation) sets.push(["validation", data.validation]);
+  for (const [name, ds] of sets) {
+    if (ds.size === 0) throw new Error(`fit: the ${name} set is empty`);
+    try {
+      checkInputs(model, ds.xs);
+    } catch (err) {
+      throw new Error(`fit: ${name} set: ${(err as Error).message}`);
+    }
+    if (ds.ys.shape[1] !== classes) {
+      throw new Error(`fit: ${name} targets have ${ds.ys.shape[1]} columns but the model predicts ${classes} classes`);
+    }
+  }
+}
+
+/** Lets the event loop run, so that tslab sends display updates while training goes on. */
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
+function epochSeed(seed: number, epoch: number): number {
+  // A different order each epoch; the multiplier keeps nearby seeds from sharing epochs.
+  return (seed * 100_003 + epoch) | 0;
+}
+
+/** Sums of one epoch, kept on the device; only {@link read} moves numbers to JavaScript. */
+class EpochTotals {
+  private lossSum: tf.Scalar = tf.scalar(0);
+  private correct: tf.Scalar = tf.scalar(0, "int32");
+  samples = 0;
+
+  add(meanLoss: tf.Scalar, correct: tf.Scalar, batch: number): void {
+    const lossSum = tf.tidy(() => tf.add(this.lossSum, tf.mul(meanLoss, batch)) as tf.Scalar);
+    const total = tf.add(this.correct, correct) as tf.Scalar;
+    this.lossSum.dispose();
+    this.correct.dispose();
+    this.lossSum = lossSum;
+    this.correct = total;
+    this.samples += batch;
+  }
+
+  read(): { loss: number; acc: number } {
+    return {
+      loss: this.lossSum.dataSync()[0]! / this.samples,
+      acc: this.correct.dataSync()[0]! / this.samples,
+    };
+  }
+
+  dispose(): void {
+    this.lossSum.dispose();
+    this.correct.dispose();
+  }
+}
+
+/** Weight copies of the best epoch so far, for `restoreBestWeights`. */
+class BestWeights {
+  private saved: tf.Tensor[] | undefined;
+
+  save(model: tf.LayersModel): void {
+    const copies = model.getWeights().map((w) => w.clone());
+    this.dispose();
+    this.saved = copies;
+  }
+
+  restore(model: tf.LayersModel): boolean {
+    if (!this.saved) return false;
+    model.setWeights(this.saved);
+    return true;
+  }
+
+  dispose(): void {
+    if (this.saved) tf.dispose(this.saved);
+    this.saved = undefined;
+  }
+}
+
+/**
+ * Trains `model` (built, compiled or not) on `data.train` and returns the per-epoch history.
+ *
+ * Loss: categorical cross-entropy on the model's softmax output. Dropout is on while training
+ * and off for validation. Leaves `tf.memory().numTensors` as it found it (the optimizer and its
+ * state are disposed at the end).
+ *
+ * @example
+ * const history = await fit(model, { train, validation }, { epochs: 3, batchSize: 100, lr: 1e-3 });
+ */
+export async function fit(model: tf.LayersModel, data: FitData, options: FitOptions): Promise<History> {
+  checkOptions(options);
+  checkData(model, data);
+  const schedule = options.schedule ?? { kind: "constant" };
+  learningRateAt(schedule, 0, options.lr); // validates the base rate and schedule before any work
+  const stopper = options.earlyStopping ? new EarlyStopping(options.earlyStopping) : undefined;
+  if (stopper && !data.validation) {
+    throw new Error(`fit: earlyStopping monitors ${stopper.monitor}, which needs data.validation`);
+  }
+  const restoreBest = options.earlyStopping?.restoreBestWeights ?? false;
+  const seed = options.seed ?? 0;
+  const progressOption = options.progress ?? true;
+  const progress = new TrainingProgress({
+    epochs: options.epochs,
+    samplesPerEpoch: data.train.size,
+    ...(progressOption === false ? { mode: "silent" as const } : progressOption === true ? {} : { mode: progressOption }),
+  });
+
+  const optimizer = createOptimizer(options.optimizer ?? "adam", options.lr);
+  const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
+  const best = new BestWeights();
+  const logs: EpochLog[] = [];
+  let stoppedEarly = false;
+  let restored = false;
+  try {
+    for (let epoch = 0; epoch < options.epochs; epoch++) {
+      const lr = learningRateAt(schedule, epoch, options.lr);
+      setLearningRate(optimizer, lr);
+      const started = performance.now();
+      progress.startEpoch(epoch);
+      const totals = new EpochTotals();
+      let trained: { loss: number; acc: number };
+      try {
+        await forEachBatch(data.train, options.batchSize, { seed: epochSeed(seed, epoch) }, async (x, y) => {
+          let batchCorrect: tf.Scalar | undefined;
+          const meanLoss = optimizer.minimize(
+            () => {
+              const p = model.apply(x, { training: true }) as tf.Tensor2D;
+              // Counted from the same forward pass; kept so that minimize's tidy spares it.
+              batchCorrect = tf.keep(correctCount(y, p));
+              return tf.mean(crossEntropy(y, p)) as tf.Scalar;
+            },
+            true,
+            variables,
+          )!;
+          totals.add(meanLoss, batchCorrect!, x.shape[0]);
+          meanLoss.dispose();
+          batchCorrect!.dispose();
+          if (progress.due()) {
+            progress.update({ samples: totals.samples, ...totals.read() });
+            await yieldToEventLoop();
+          }
+        });
+        trained = totals.read();
+      } finally {
+        totals.dispose();
+      }
+      const trainSeconds = (performance.now() - started) / 1000;
+      const validation = data.validation
+        ? evaluate(model, data.validation, { batchSize: options.validationBatchSize ?? Math.max(options.batchSize, 500) })
+        : undefined;
+      const log: EpochLog = {
+        epoch,
+        loss: trained.loss,
+        acc: trained.acc,
+        ...(validation ? { valLoss: validation.loss, valAcc: validation.accuracy } : {}),
+        lr,
+        seconds: (performance.now() - started) / 1000,
+        samplesPerSecond: data.train.size / trainSeconds,
+      };
+      logs.push(log);
+      progress.endEpoch(log);
+      await options.onEpoch?.(log);
+      await yieldToEventLoop();
+
+      if (stopper && validation) {
+        const decision = stopper.update(stopper.monitor === "val_loss" ? validation.loss : validation.accuracy, epoch);
+        if (decision === "improved" && restoreBest) best.save(model);
+        if (decision === "stop") {
+          stoppedEarly = epoch < options.epochs - 1;
+          if (stoppedEarly) {
+            progress.stoppedEarly(
+              `Early stopping after epoch ${epoch + 1}: ${stopper.monitor} has not improved for ${stopper.patience} epoch(s); best was epoch ${stopper.bestEpoch + 1}.`,
+            );
+          }
+          break;
+        }
+      }
+    }
+    if (restoreBest) restored = best.restore(model);
+  } finally {
+    best.dispose();
+    optimizer.dispose();
+  }
+  return historyFromLogs(logs, {
+    stoppedEarly,
+    ...(stopper && stopper.bestEpoch >= 0 ? { bestEpoch: stopper.bestEpoch } : {}),
+    restoredBestWeights: restored,
+  });
+}

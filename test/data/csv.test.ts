@@ -1,0 +1,125 @@
+import { after, before, test } from "node:test";
+import assert from "node:assert/strict";
+import { writeFileSync } from "node:fs";
+import * as path from "node:path";
+import * as tf from "@tensorflow/tfjs";
+import { CSV_PIXEL_COLUMNS, readDigitCsv } from "../../src/data/csv";
+import type { Dataset } from "../../src/data/dataset";
+import { mnistDigits, readMnistSplitSync } from "../../src/data/mnist";
+import { defaultMnistDir } from "../../src/data/paths";
+import { tempDir } from "./fixtures";
+
+const tmp = tempDir("csv");
+let counter = 0;
+
+before(async () => {
+  await tf.setBackend("cpu");
+});
+after(() => tmp.cleanup());
+
+/** Writes `text` to a new CSV file in the temp folder and returns its path. */
+function csvFile(text: string): string {
+  const file = path.join(tmp.dir, `digits-${counter++}.csv`);
+  writeFileSync(file, text);
+  return file;
+}
+
+const LABELED_HEADER = ["label", ...CSV_PIXEL_COLUMNS].join(",");
+const UNLABELED_HEADER = CSV_PIXEL_COLUMNS.join(",");
+
+/** A CSV row: label (optional), then 784 pixels all 0 except `set` (column index → value text). */
+function row(label: string | null, set: Record<number, string> = {}): string {
+  const pixels = Array.from({ length: 784 }, (_, i) => set[i] ?? "0");
+  return (label === null ? pixels : [label, ...pixels]).join(",");
+}
+
+test("CSV round trip: real MNIST digits written as Kaggle CSV read back identical", () => {
+  const n = 20;
+  const raw = readMnistSplitSync(defaultMnistDir(), "test");
+  const lines = [LABELED_HEADER];
+  for (let i = 0; i < n; i++) {
+    lines.push([raw.labels[i], ...raw.pixels.subarray(i * 784, (i + 1) * 784)].join(","));
+  }
+  const file = csvFile(lines.join("\n") + "\n");
+  const before = tf.memory().numTensors;
+  const ds: Dataset = readDigitCsv(file, { labels: true });
+  const expected = mnistDigits("test", n);
+  try {
+    assert.equal(ds.size, n);
+    assert.deepEqual(ds.xs.shape, [n, 28, 28, 1]);
+    assert.deepEqual(ds.labels, expected.labels);
+    assert.deepEqual(ds.xs.dataSync(), expected.xs.dataSync());
+    const argmax = tf.tidy(() => Array.from(ds.ys.argMax(1).dataSync()));
+    assert.deepEqual(argmax, Array.from(expected.labels));
+  } finally {
+    ds.dispose();
+    expected.xs.dispose();
+  }
+  assert.equal(tf.memory().numTensors, before);
+});
+
+test("a Kaggle test.csv layout (no label column) reads as unlabelled images", () => {
+  const file = csvFile([UNLABELED_HEADER, row(null, { 0: "255", 783: "51" }), row(null)].join("\n") + "\n");
+  const d = readDigitCsv(file);
+  try {
+    assert.equal(d.labels, null);
+    assert.equal(d.ys, null);
+    assert.equal(d.size, 2);
+    const v = d.xs.dataSync();
+    assert.equal(v[0], 1);
+    assert.equal(v[783], Math.fround(51 / 255)); // float32
+    assert.equal(v[784], 0);
+  } finally {
+    d.dispose();
+  }
+  assert.throws(() => readDigitCsv(file, { labels: true }), /no "label" column, but labels were required/);
+  const labelled = csvFile([LABELED_HEADER, row("3")].join("\n"));
+  assert.throws(() => readDigitCsv(labelled, { labels: false }), /has a "label" column, but an unlabelled file was expected/);
+});
+
+test("wrong column count or names are errors naming the problem", () => {
+  const short = csvFile("label,pixel0,pixel1\n1,2,3\n");
+  assert.throws(() => readDigitCsv(short), /expected 785 columns \(label, pixel0\.\.pixel783\) or 784 .* found 3: label,pixel0,pixel1/);
+  const renamed = csvFile([LABELED_HEADER.replace("pixel5,", "pixl5,"), row("1")].join("\n"));
+  assert.throws(() => readDigitCsv(renamed), /column 7 is named "pixl5", expected "pixel5"/);
+  const firstNotLabel = csvFile([["digit", ...CSV_PIXEL_COLUMNS].join(","), row("1")].join("\n"));
+  assert.throws(() => readDigitCsv(firstNotLabel), /column 1 is named "digit", expected "label"/);
+});
+
+test("values out of range are errors naming column, row and value", () => {
+  const tooBright = csvFile([LABELED_HEADER, row("1"), row("2", { 10: "256" })].join("\n"));
+  assert.throws(() => readDigitCsv(tooBright), /value 256 in column pixel10, data row 2 \(line 3\) is out of range 0\.\.255/);
+  const negative = csvFile([LABELED_HEADER, row("1", { 0: "-1" })].join("\n"));
+  assert.throws(() => readDigitCsv(negative), /value -1 in column pixel0, data row 1 .* out of range 0\.\.255/);
+  const badLabel = csvFile([LABELED_HEADER, row("10")].join("\n"));
+  assert.throws(() => readDigitCsv(badLabel), /value 10 in column label, data row 1 .* out of range 0\.\.9/);
+  const huge = csvFile([LABELED_HEADER, row("1", { 3: "99999999999" })].join("\n"));
+  assert.throws(() => readDigitCsv(huge), /value 99999999999 in column pixel3, data row 1 .* out of range 0\.\.255/);
+});
+
+test("non-numeric, non-integer and missing values are errors naming column and row", () => {
+  const word = csvFile([LABELED_HEADER, row("1"), row("1"), row("1", { 42: "abc" })].join("\n"));
+  assert.throws(() => readDigitCsv(word), /non-numeric value "abc" in column pixel42, data row 3 \(line 4\)/);
+  const rows = [LABELED_HEADER];
+  for (let i = 0; i < 300; i++) rows.push(row(String(i % 10)));
+  rows.push(row("1", { 7: "x" })); // beyond polars' schema inference window
+  assert.throws(() => readDigitCsv(csvFile(rows.join("\n"))), /non-numeric value "x" in column pixel7, data row 301/);
+  const fraction = csvFile([LABELED_HEADER, row("1", { 1: "2.5" })].join("\n"));
+  assert.throws(() => readDigitCsv(fraction), /non-integer value "2\.5" in column pixel1, data row 1/);
+  const missing = csvFile([LABELED_HEADER, row("1", { 2: "" })].join("\n"));
+  assert.throws(() => readDigitCsv(missing), /missing value in column pixel2, data row 1/);
+  const missingLabel = csvFile([LABELED_HEADER, row("")].join("\n"));
+  assert.throws(() => readDigitCsv(missingLabel), /missing value in column label, data row 1/);
+});
+
+test("ragged rows, empty files and missing files are errors", () => {
+  const long = csvFile([LABELED_HEADER, row("1") + ",0"].join("\n"));
+  assert.throws(() => readDigitCsv(long), /polars could not parse the CSV — found more fields than defined/);
+  const short = csvFile([LABELED_HEADER, row("1").split(",").slice(0, 700).join(",")].join("\n"));
+  assert.throws(() => readDigitCsv(short), /missing value in column pixel699, data row 1/);
+  assert.throws(() => readDigitCsv(csvFile(LABELED_HEADER + "\n")), /the header is fine but there are no data rows/);
+  assert.throws(() => readDigitCsv(csvFile("")), /cannot read the CSV header/);
+  const nope = path.join(tmp.dir, "nope.csv");
+  assert.throws(() => readDigitCsv(nope), (err: Error) => err.message === `CSV file not found: ${nope}`);
+  assert.throws(() => readDigitCsv(nope, { label: true } as never), /unknown option "label"/);
+});

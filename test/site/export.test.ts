@@ -1,0 +1,116 @@
+// The whole export on a small hand-made executed notebook: nbconvert (Python) renders the page,
+// export-site.mjs rewrites it. Needs `npm run build` (done by `npm test`) and nbconvert.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { externalReferences } from "../../scripts/site/html";
+
+const root = join(__dirname, "..", "..", "..");
+const LIB = `<script data-tsdl-plotly-lib="3.1.2">window.__inlinedLib = true;</script>`;
+const PLOT =
+  `<div class="tsdl-plot" id="tsdl-plot-ab-1" style="width:100%;max-width:400px;height:300px"></div>` +
+  `<script>(function(){function draw(){window.Plotly.newPlot("tsdl-plot-ab-1",[{type:"bar",x:[1],y:[2]}],{height:300});}` +
+  ` if(window.Plotly){draw();}else{(window.__tsdlPlotQueue=window.__tsdlPlotQueue||[]).push(draw);}})();</script>`;
+
+function notebook(libOutput: string) {
+  const display = (html: string) => ({ output_type: "display_data", data: { "text/html": html, "text/plain": "plot" }, metadata: {} });
+  return {
+    nbformat: 4,
+    nbformat_minor: 5,
+    metadata: { kernelspec: { name: "tslab", display_name: "TypeScript (tslab, tsdl-lessons)", language: "typescript" } },
+    cells: [
+      { cell_type: "markdown", id: "m1", metadata: {}, source: "# Fixture *lesson*\n\nA filter of size $k$ and `code`.\n\n$$\\frac{n-k}{s}+1$$" },
+      { cell_type: "code", id: "c1", metadata: {}, execution_count: 1, source: "tsdl.plotlySetup();", outputs: [display(libOutput)] },
+      {
+        cell_type: "code",
+        id: "c2",
+        metadata: {},
+        execution_count: 2,
+        source: "const x: number = 1;\ntsdl.show(plot);",
+        outputs: [{ output_type: "stream", name: "stdout", text: "Backend: tfjs · cpu\n" }, display(PLOT)],
+      },
+    ],
+  };
+}
+
+function fixture(libOutput = LIB) {
+  const dir = mkdtempSync(join(tmpdir(), "tsdl-export-"));
+  const out = join(dir, "out");
+  mkdirSync(join(out, "executed"), { recursive: true });
+  writeFileSync(join(out, "executed", "01-fixture.ipynb"), JSON.stringify(notebook(libOutput)));
+  const run = { notebook: "01-fixture.ipynb", ok: true, cellsRun: 2, cellsNotRun: 0, seconds: 3.4, backend: "tfjs · cpu" };
+  writeFileSync(join(out, "summary.json"), JSON.stringify({ profile: "fast", date: "2026-11-25T13:02:01+0000", notebooks: [run] }));
+  return { dir, out, site: join(dir, "site") };
+}
+
+function exportSite(out: string, site: string) {
+  return spawnSync(process.execPath, [join(root, "scripts", "export-site.mjs"), "--out", out, "--site", site], { encoding: "utf8" });
+}
+
+test("export renders a lesson page that loads one shared plotly.js, with math, TS highlighting and navigation", () => {
+  const f = fixture();
+  try {
+    const r = exportSite(f.out, f.site);
+    assert.equal(r.status, 0, r.stderr);
+    const page = readFileSync(join(f.site, "01-fixture.html"), "utf8");
+    assert.ok(!page.includes("data-tsdl-plotly-lib") && !page.includes("__inlinedLib"), "the inline plotly.js output is gone");
+    const script = page.indexOf('<script src="assets/plotly.min.js"></script>');
+    assert.ok(script > 0 && script < page.indexOf("</head>"), "plotly.js is loaded in the head");
+    assert.equal(page.split("plotly.min.js").length - 1, 1, "exactly once");
+    assert.ok(page.includes('<div class="tsdl-plot" id="tsdl-plot-ab-1"'), "the plot output is kept");
+    assert.deepEqual(externalReferences(page), [], "nothing outside the site (no require.js, MathJax, CDN)");
+    assert.doesNotMatch(page, /mathjax|require(\.min)?\.js/i);
+    assert.match(page, /<span class="kd">const<\/span>/, "TypeScript highlighting");
+    assert.match(page, /<span class="katex">/, "inline math rendered");
+    assert.match(page, /<span class="katex-display">/, "display math rendered");
+    assert.match(page, /<link rel="stylesheet" href="assets\/katex\/katex.min.css">/);
+    assert.match(page, /<title>Fixture lesson — Convolutional networks in TypeScript<\/title>/);
+    assert.match(page, /<a class="tsdl-nav-index" rel="index" href="index.html">/);
+    const index = readFileSync(join(f.site, "index.html"), "utf8");
+    assert.match(index, /<a href="01-fixture.html">Fixture <em>lesson<\/em><\/a>/);
+    assert.match(index, /A filter of size <span class="katex">.*<\/span> and <code>code<\/code>\./);
+    assert.match(index, /3 s/);
+    assert.match(index, /profile <b>fast<\/b>/);
+    for (const asset of ["plotly.min.js", "tsdl.css", "jupyter/index.css", "jupyter/theme-light.css", "katex/katex.min.css"]) {
+      assert.ok(existsSync(join(f.site, "assets", asset)), asset);
+    }
+    assert.match(r.stdout, /01-fixture.html +1 plot\(s\) +2 formula\(s\) +highlighting: typescript/);
+  } finally {
+    rmSync(f.dir, { recursive: true, force: true });
+  }
+});
+
+test("export refuses a plotly.js output mixed with other content and leaves the old site alone", () => {
+  const f = fixture(`<p>hello</p>${LIB}`);
+  try {
+    mkdirSync(f.site);
+    writeFileSync(join(f.site, ".tsdl-site"), "");
+    writeFileSync(join(f.site, "index.html"), "old");
+    const r = exportSite(f.out, f.site);
+    assert.equal(r.status, 1);
+    assert.match(r.stderr, /01-fixture.ipynb: cell 1: an output holds plotly.js \(data-tsdl-plotly-lib\) together with other content/);
+    assert.equal(readFileSync(join(f.site, "index.html"), "utf8"), "old");
+  } finally {
+    rmSync(f.dir, { recursive: true, force: true });
+  }
+});
+
+test("export will not replace a folder it did not make, and says what is missing", () => {
+  const f = fixture();
+  try {
+    mkdirSync(f.site);
+    writeFileSync(join(f.site, "notes.txt"), "mine");
+    const r = exportSite(f.out, f.site);
+    assert.equal(r.status, 1);
+    assert.match(r.stderr, /is not empty and was not made by this exporter/);
+    assert.equal(readFileSync(join(f.site, "notes.txt"), "utf8"), "mine");
+    const missing = exportSite(join(f.dir, "nowhere"), f.site);
+    assert.equal(missing.status, 1);
+    assert.match(missing.stderr, /summary\.json not found: run the lessons first/);
+  } finally {
+    rmSync(f.dir, { recursive: true, force: true });
+  }
+});

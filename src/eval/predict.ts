@@ -40,6 +40,20 @@ export function classifierWidth(model: tf.LayersModel): number {
   return shape[1];
 }
 
+/**
+ * Throws unless the model's last layer applies softmax: the losses and confidences here read
+ * the output as probabilities, and raw logits would give plausible-looking wrong numbers.
+ */
+export function checkSoftmaxOutput(model: tf.LayersModel): void {
+  const last = model.layers[model.layers.length - 1];
+  const activation = last?.getConfig()["activation"];
+  if (activation !== "softmax") {
+    throw new Error(
+      `Expected the model to end in softmax (probabilities), but its last layer "${last?.name}" has activation ${JSON.stringify(activation ?? null)}`,
+    );
+  }
+}
+
 /** Throws unless `xs` fits the model's input shape (batch dimension aside). */
 export function checkInputs(model: tf.LayersModel, xs: tf.Tensor): void {
   const expected = model.inputs[0]?.shape.slice(1) ?? [];
@@ -76,6 +90,7 @@ export function scoreInBatches(
   const batchSize = options.batchSize ?? 500;
   checkBatchSize(batchSize);
   checkInputs(model, xs);
+  checkSoftmaxOutput(model);
   const numClasses = classifierWidth(model);
   const n = xs.shape[0]!;
   if (ys && (ys.shape[0] !== n || ys.shape[1] !== numClasses)) {

@@ -3,12 +3,13 @@
  * one seed into a different, reproducible seed for each layer's initializer.
  */
 import * as tf from "@tensorflow/tfjs";
+import { IMAGE_SIZE, NUM_CLASSES } from "../data/dataset";
 
 /** One MNIST image as the models see it: height, width, channels (NHWC, like `Dataset.xs`). */
-export const MNIST_INPUT_SHAPE: readonly [28, 28, 1] = [28, 28, 1];
+export const MNIST_INPUT_SHAPE: readonly [number, number, number] = [IMAGE_SIZE, IMAGE_SIZE, 1];
 
 /** Number of classes (digits 0–9) every model predicts. */
-export const MNIST_CLASSES = 10;
+export const MNIST_CLASSES = NUM_CLASSES;
 
 /** Options every builder accepts. */
 export interface SeedOptions {

@@ -12,7 +12,7 @@ import * as tf from "@tensorflow/tfjs";
 import { forEachBatch, type BatchSource } from "../data/batches";
 import { evaluate, type LabeledImages } from "../eval/evaluate";
 import { correctCount, crossEntropy } from "../eval/loss";
-import { checkInputs, classifierWidth } from "../eval/predict";
+import { checkInputs, checkSoftmaxOutput, classifierWidth } from "../eval/predict";
 import { EarlyStopping, type EarlyStoppingOptions } from "./early-stopping";
 import { historyFromLogs, type EpochLog, type History } from "./history";
 import { createOptimizer, setLearningRate, type OptimizerName } from "./optimizer";
@@ -83,6 +83,7 @@ function checkOptions(options: FitOptions): void {
 }
 
 function checkData(model: tf.LayersModel, data: FitData): void {
+  checkSoftmaxOutput(model);
   const classes = classifierWidth(model);
   const sets: [string, { xs: tf.Tensor; ys: tf.Tensor2D; size: number }][] = [["train", data.train]];
   if (data.validation) sets.push(["validation", data.validation]);
@@ -205,19 +206,23 @@ export async function fit(model: tf.LayersModel, data: FitData, options: FitOpti
       try {
         await forEachBatch(data.train, options.batchSize, { seed: epochSeed(seed, epoch) }, async (x, y) => {
           let batchCorrect: tf.Scalar | undefined;
-          const meanLoss = optimizer.minimize(
-            () => {
-              const p = model.apply(x, { training: true }) as tf.Tensor2D;
-              // Counted from the same forward pass; kept so that minimize's tidy spares it.
-              batchCorrect = tf.keep(correctCount(y, p));
-              return tf.mean(crossEntropy(y, p)) as tf.Scalar;
-            },
-            true,
-            variables,
-          )!;
-          totals.add(meanLoss, batchCorrect!, x.shape[0]);
-          meanLoss.dispose();
-          batchCorrect!.dispose();
+          let meanLoss: tf.Scalar | null = null;
+          try {
+            meanLoss = optimizer.minimize(
+              () => {
+                const p = model.apply(x, { training: true }) as tf.Tensor2D;
+                // Counted from the same forward pass; kept so that minimize's tidy spares it.
+                batchCorrect = tf.keep(correctCount(y, p));
+                return tf.mean(crossEntropy(y, p)) as tf.Scalar;
+              },
+              true,
+              variables,
+            );
+            totals.add(meanLoss!, batchCorrect!, x.shape[0]);
+          } finally {
+            meanLoss?.dispose();
+            batchCorrect?.dispose();
+          }
           if (progress.due()) {
             progress.update({ samples: totals.samples, ...totals.read() });
             await yieldToEventLoop();

@@ -33,6 +33,8 @@ export interface TrainingProgressOptions {
   readonly write?: (text: string) => void;
   /** Clock in milliseconds (default `performance.now`). For tests. */
   readonly now?: () => number;
+  /** Display for `kernel` mode (default: a new tslab display on the first update). For tests. */
+  readonly area?: DisplayArea;
 }
 
 function defaultMode(): ProgressMode {
@@ -56,18 +58,20 @@ function bar(fraction: number, width = 20): string {
   return `[${"#".repeat(filled)}${"-".repeat(width - filled)}]`;
 }
 
-/** One line for a running epoch, e.g. `epoch 2/5 [####----] 3,200/10,000 · 1,234 samples/s · loss 0.3456 · acc 0.9012 · ETA 6 s`. */
+/** One line for a running epoch (the text bar is left out where an HTML bar is shown), e.g. `epoch 2/5 [####----] 3,200/10,000 · 1,234 samples/s · loss 0.3456 · acc 0.9012 · ETA 6 s`. */
 export function formatBatchLine(
   epoch: number,
   epochs: number,
   samplesPerEpoch: number,
   p: BatchProgress,
   elapsedSeconds: number,
+  withBar = true,
 ): string {
   const rate = elapsedSeconds > 0 ? p.samples / elapsedSeconds : NaN;
   const eta = rate > 0 ? (samplesPerEpoch - p.samples) / rate : NaN;
+  const barText = withBar ? ` ${bar(p.samples / samplesPerEpoch)}` : "";
   return [
-    `epoch ${epoch + 1}/${epochs} ${bar(p.samples / samplesPerEpoch)} ${fmtInt(p.samples)}/${fmtInt(samplesPerEpoch)}`,
+    `epoch ${epoch + 1}/${epochs}${barText} ${fmtInt(p.samples)}/${fmtInt(samplesPerEpoch)}`,
     `${Number.isFinite(rate) ? fmtInt(rate) : "?"} samples/s`,
     `loss ${p.loss.toFixed(4)}`,
     `acc ${p.acc.toFixed(4)}`,
@@ -88,6 +92,10 @@ export function formatEpochLine(log: EpochLog, epochs: number): string {
   if (log.valAcc !== undefined) parts.push(`val_acc ${log.valAcc.toFixed(4)}`);
   parts.push(`lr ${log.lr.toPrecision(3)}`);
   return parts.join(" · ");
+}
+
+function escapeHtml(text: string): string {
+  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 }
 
 function epochTableHtml(logs: readonly EpochLog[], epochs: number): string {
@@ -139,6 +147,7 @@ export class TrainingProgress {
     this.intervalMs = options.intervalMs ?? (this.mode === "lines" ? 10_000 : 500);
     this.write = options.write ?? ((s) => process.stdout.write(s));
     this.now = options.now ?? (() => performance.now());
+    this.area = options.area;
   }
 
   /** Call when an epoch starts. */
@@ -157,45 +166,44 @@ export class TrainingProgress {
   update(p: BatchProgress): void {
     const t = this.now();
     this.lastUpdate = t;
-    const line = formatBatchLine(this.epoch, this.epochs, this.samplesPerEpoch, p, (t - this.epochStart) / 1000);
-    switch (this.mode) {
-      case "kernel":
-        this.kernelArea().html(this.html(line, p.samples / this.samplesPerEpoch), line);
-        break;
-      case "tty":
-        this.write(`\r\x1b[K${line}`);
-        break;
-      case "lines":
-        this.write(`${line}\n`);
-        break;
-      case "silent":
-        break;
-    }
+    const elapsed = (t - this.epochStart) / 1000;
+    const fraction = p.samples / this.samplesPerEpoch;
+    this.show(
+      () => this.html(formatBatchLine(this.epoch, this.epochs, this.samplesPerEpoch, p, elapsed, false), fraction),
+      formatBatchLine(this.epoch, this.epochs, this.samplesPerEpoch, p, elapsed),
+      false,
+    );
   }
 
   /** Shows a finished epoch. */
   endEpoch(log: EpochLog): void {
     this.done.push(log);
-    const line = formatEpochLine(log, this.epochs);
+    this.show(() => this.html(), formatEpochLine(log, this.epochs), true);
+  }
+
+  /** Shows why training ended early. */
+  stoppedEarly(message: string): void {
+    this.show(() => this.html(undefined, undefined, message), message, true);
+  }
+
+  /**
+   * Sends one update where it belongs. `html` is only built in the kernel; `endOfLine` ends the
+   * rewritten terminal line so that the next epoch starts a new one.
+   */
+  private show(html: () => string, text: string, endOfLine: boolean): void {
     switch (this.mode) {
       case "kernel":
-        this.kernelArea().html(this.html("", 1), line);
+        this.kernelArea().html(html(), text);
         break;
       case "tty":
-        this.write(`\r\x1b[K${line}\n`);
+        this.write(`\r\x1b[K${text}${endOfLine ? "\n" : ""}`);
         break;
       case "lines":
-        this.write(`${line}\n`);
+        this.write(`${text}\n`);
         break;
       case "silent":
         break;
     }
-  }
-
-  /** Shows why training ended early (no-op otherwise). */
-  stoppedEarly(message: string): void {
-    if (this.mode === "kernel") this.kernelArea().html(this.html(message, 1), message);
-    else if (this.mode !== "silent") this.write(`${message}\n`);
   }
 
   private kernelArea(): DisplayArea {
@@ -203,10 +211,13 @@ export class TrainingProgress {
     return this.area;
   }
 
-  private html(line: string, fraction: number): string {
-    const running = line
-      ? `<div style="font-family:monospace"><progress value="${fraction.toFixed(4)}" max="1" style="width:240px"></progress> ${line}</div>`
-      : "";
-    return `<div>${epochTableHtml(this.done, this.epochs)}${running}</div>`;
+  /** The epoch table, then the running epoch's bar and line, or a closing note. */
+  private html(line?: string, fraction?: number, note?: string): string {
+    const running =
+      line !== undefined
+        ? `<div style="font-family:monospace"><progress value="${(fraction ?? 0).toFixed(4)}" max="1" style="width:240px"></progress> ${line}</div>`
+        : "";
+    const closing = note !== undefined ? `<div style="font-family:monospace">${escapeHtml(note)}</div>` : "";
+    return `<div>${epochTableHtml(this.done, this.epochs)}${running}${closing}</div>`;
   }
 }

@@ -96,6 +96,9 @@ test("evaluate rejects inputs and targets that do not fit the model", () => {
   assert.throws(() => evaluate(model, { ...ds, labels: Int32Array.from([0, 1, 7, 0, 2]) }), /labels\[2\] = 7 is not a class in 0…2/);
   assert.throws(() => evaluate(model, { ...ds, size: 4 }), /dataset size 4 but xs has 5 rows/);
   assert.throws(() => evaluate(model, ds, { batchSize: 0 }), /batchSize must be a positive integer, got 0/);
+  const logits = tf.sequential({ layers: [tf.layers.dense({ inputShape: [3], units: 3, name: "logits" })] });
+  assert.throws(() => evaluate(logits, ds), /Expected the model to end in softmax .* last layer "logits" has activation "linear"/);
+  logits.dispose();
   tf.dispose([ds.xs, ds.ys, wrongXs, wrongYs]);
   model.dispose();
 });

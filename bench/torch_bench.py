@@ -1,0 +1,96 @@
+"""PyTorch side of `npm run bench`: the same two networks, Adam, synthetic data.
+
+Prints one JSON object on stdout. Run by scripts/bench.ts; by hand:
+
+    /usr/bin/python3 bench/torch_bench.py --network cnn --train 2000 --infer 10000
+"""
+import argparse
+import json
+import os
+import sys
+import time
+
+import torch
+from torch import nn
+
+
+def reference_cnn() -> nn.Module:
+    # Same as the tfjs model: 3x3 'same' convs + relu, 2x2 pools with 'same' padding
+    # (ceil_mode: 7 -> 4), dropout, dense 128 relu, dense 10. 356,234 parameters.
+    return nn.Sequential(
+        nn.Conv2d(1, 32, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2, ceil_mode=True),
+        nn.Conv2d(32, 64, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2, ceil_mode=True),
+        nn.Conv2d(64, 128, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2, ceil_mode=True),
+        nn.Flatten(), nn.Dropout(0.25),
+        nn.Linear(128 * 4 * 4, 128), nn.ReLU(), nn.Linear(128, 10),
+    )
+
+
+def mlp() -> nn.Module:
+    # 784-256-256-10, 269,322 parameters.
+    return nn.Sequential(
+        nn.Flatten(), nn.Linear(784, 256), nn.ReLU(), nn.Linear(256, 256), nn.ReLU(), nn.Linear(256, 10),
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--network", choices=["cnn", "mlp"], required=True)
+    parser.add_argument("--train", type=int, default=2000)
+    parser.add_argument("--infer", type=int, default=10000)
+    parser.add_argument("--batch", type=int, default=100)
+    parser.add_argument("--infer-batch", type=int, default=1000)
+    parser.add_argument("--threads", type=int, default=os.cpu_count() or 1)
+    args = parser.parse_args()
+
+    torch.set_num_threads(args.threads)
+    torch.manual_seed(0)
+    model = reference_cnn() if args.network == "cnn" else mlp()
+    params = sum(p.numel() for p in model.parameters())
+    optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
+    loss_fn = nn.CrossEntropyLoss()  # softmax + cross-entropy, as the tfjs model's loss
+
+    x_train = torch.rand(args.train, 1, 28, 28)
+    y_train = torch.randint(0, 10, (args.train,))
+    x_infer = torch.rand(args.infer, 1, 28, 28)
+
+    def train_batches(count: int) -> None:
+        model.train()
+        for start in range(0, count, args.batch):
+            xb = x_train[start:start + args.batch]
+            yb = y_train[start:start + args.batch]
+            optimizer.zero_grad()
+            loss = loss_fn(model(xb), yb)
+            loss.backward()
+            optimizer.step()
+        float(loss)  # like reading the loss on the JS side
+
+    train_batches(min(2 * args.batch, args.train))  # warm-up
+    start = time.perf_counter()
+    train_batches(args.train)
+    train_seconds = time.perf_counter() - start
+
+    model.eval()
+    with torch.no_grad():
+        model(x_infer[: args.infer_batch])  # warm-up
+        start = time.perf_counter()
+        for i in range(0, args.infer, args.infer_batch):
+            model(x_infer[i:i + args.infer_batch]).sum().item()
+        infer_seconds = time.perf_counter() - start
+
+    json.dump({
+        "network": args.network,
+        "params": params,
+        "threads": torch.get_num_threads(),
+        "torch": torch.__version__,
+        "python": sys.version.split()[0],
+        "trainSamples": args.train,
+        "inferSamples": args.infer,
+        "trainSamplesPerSec": args.train / train_seconds,
+        "inferSamplesPerSec": args.infer / infer_seconds,
+    }, sys.stdout)
+    sys.stdout.write("\n")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,219 @@
+// `npm run train -- --model cnn --epochs 3 [...]`: trains one of the lesson models on MNIST with
+// the library's own code (the same fit/evaluate/saveModel the notebooks use), shows progress on
+// the terminal, evaluates on the test split, saves the model and appends one JSON line to
+// results/results.jsonl (the README's results table is generated from it: `npm run results`).
+import { appendFileSync, mkdirSync } from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { parseArgs } from "node:util";
+import { backendReport, parseBackendRequest, selectBackend, type BackendName } from "../src/backend/select";
+import { loadMnist } from "../src/data/mnist";
+import { projectRoot } from "../src/data/paths";
+import { evaluate } from "../src/eval/evaluate";
+import { saveModel } from "../src/io/model-files";
+import { buildModel, MODEL_NAMES, parseModelName, type ModelName } from "../src/models/registry";
+import { modelSummary, summaryText } from "../src/models/summary";
+import { lessonProfile, parseProfile, type LessonProfile } from "../src/profile";
+import { fit } from "../src/train/fit";
+import { OPTIMIZER_NAMES, parseOptimizerName, type OptimizerName } from "../src/train/optimizer";
+
+/** The parsed command line. */
+export interface TrainArgs {
+  readonly model: ModelName;
+  readonly epochs: number;
+  readonly batchSize: number;
+  readonly lr: number;
+  readonly optimizer: OptimizerName;
+  /** Exponential learning-rate decay per epoch (1 = constant). */
+  readonly lrDecay: number;
+  /** Early stopping on val_loss after this many epochs without improvement (undefined: off). */
+  readonly patience: number | undefined;
+  readonly profile: LessonProfile;
+  readonly seed: number;
+  readonly backend: BackendName | "auto";
+  /** Model directory; default results/models/<model>-<profile>. */
+  readonly out: string | undefined;
+}
+
+export const HELP = `Train a lesson model on MNIST, evaluate it on the test split, save it, log the result.
+
+Usage: npm run train -- --model <name> --epochs <n> [options]
+
+Required:
+  --model <name>       one of ${MODEL_NAMES.join(", ")}
+  --epochs <n>         passes over the training set
+
+Options:
+  --batch-size <n>     mini-batch size (default 100)
+  --lr <x>             learning rate (default 0.001)
+  --optimizer <name>   one of ${OPTIMIZER_NAMES.join(", ")} (default adam)
+  --lr-decay <x>       multiply the learning rate by x after each epoch (default 1: constant)
+  --patience <n>       stop when val_loss has not improved for n epochs, keep the best weights
+  --profile <p>        fast (6,000 training images) or full (55,000); default $LESSON_PROFILE or fast
+  --seed <n>           seed of the initial weights and the batch order (default 1)
+  --backend <name>     auto, tensorflow, wasm or cpu (default $TSDL_BACKEND or auto)
+  --out <dir>          where to save the model (default results/models/<model>-<profile>)
+  --help               show this text
+
+Each run appends one JSON line to results/results.jsonl.`;
+
+const OPTIONS = {
+  model: { type: "string" },
+  epochs: { type: "string" },
+  "batch-size": { type: "string" },
+  lr: { type: "string" },
+  optimizer: { type: "string" },
+  "lr-decay": { type: "string" },
+  patience: { type: "string" },
+  profile: { type: "string" },
+  seed: { type: "string" },
+  backend: { type: "string" },
+  out: { type: "string" },
+  help: { type: "boolean" },
+} as const;
+
+function integer(flag: string, value: string, min: number): number {
+  const n = Number(value);
+  if (!/^-?\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n < min) {
+    throw new Error(`--${flag} must be an integer ≥ ${min}, got "${value}"`);
+  }
+  return n;
+}
+
+function positive(flag: string, value: string, max = Infinity): number {
+  const x = Number(value);
+  if (value.trim() === "" || !Number.isFinite(x) || x <= 0 || x > max) {
+    throw new Error(`--${flag} must be a number in (0, ${max === Infinity ? "∞" : max}], got "${value}"`);
+  }
+  return x;
+}
+
+function profileFlag(value: string): LessonProfile {
+  if (value !== "fast" && value !== "full") throw new Error(`--profile must be "fast" or "full", got "${value}"`);
+  return parseProfile(value);
+}
+
+/**
+ * Parses the command line (without `node script`). Returns `"help"` for --help; throws on an
+ * unknown flag, a missing required flag or a bad value, naming it.
+ */
+export function parseTrainArgs(argv: readonly string[]): TrainArgs | "help" {
+  const values = (() => {
+    try {
+      return parseArgs({ args: [...argv], options: OPTIONS, strict: true, allowPositionals: false }).values;
+    } catch (err) {
+      // Node's text goes on about positional arguments after "--"; its first sentence is the point.
+      const message = (err as Error).message.split(". ")[0];
+      throw new Error(`${message} (run with --help for the flags)`);
+    }
+  })();
+  if (values.help) return "help";
+  if (values.model === undefined) throw new Error(`--model is required: one of ${MODEL_NAMES.join(", ")}`);
+  if (values.epochs === undefined) throw new Error("--epochs is required");
+  return {
+    model: parseModelName(values.model),
+    epochs: integer("epochs", values.epochs, 1),
+    batchSize: values["batch-size"] === undefined ? 100 : integer("batch-size", values["batch-size"], 1),
+    lr: values.lr === undefined ? 0.001 : positive("lr", values.lr),
+    optimizer: values.optimizer === undefined ? "adam" : parseOptimizerName(values.optimizer),
+    lrDecay: values["lr-decay"] === undefined ? 1 : positive("lr-decay", values["lr-decay"], 1),
+    patience: values.patience === undefined ? undefined : integer("patience", values.patience, 1),
+    profile: values.profile === undefined ? lessonProfile() : profileFlag(values.profile),
+    seed: values.seed === undefined ? 1 : integer("seed", values.seed, 0),
+    backend: parseBackendRequest(values.backend),
+    out: values.out,
+  };
+}
+
+/** The command as a person would type it again (for results.jsonl). */
+export function commandLine(argv: readonly string[]): string {
+  const quote = (a: string) => (/^[\w./=:-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`);
+  return ["npm run train --", ...argv.map(quote)].join(" ");
+}
+
+async function main(argv: readonly string[]): Promise<void> {
+  const args = parseTrainArgs(argv);
+  if (args === "help") {
+    console.log(HELP);
+    return;
+  }
+  const root = projectRoot();
+  const backend = await selectBackend(args.backend);
+  console.log(backendReport(backend));
+
+  const data = await loadMnist({ profile: args.profile });
+  const model = buildModel(args.model, { seed: args.seed });
+  try {
+    console.log(
+      `MNIST (${args.profile}): ${data.train.size.toLocaleString("en-US")} train, ` +
+        `${data.validation.size.toLocaleString("en-US")} validation, ${data.test.size.toLocaleString("en-US")} test`,
+    );
+    console.log(`\nModel ${args.model}:\n${summaryText(modelSummary(model))}\n`);
+
+    const started = performance.now();
+    const history = await fit(model, { train: data.train, validation: data.validation }, {
+      epochs: args.epochs,
+      batchSize: args.batchSize,
+      lr: args.lr,
+      optimizer: args.optimizer,
+      seed: args.seed,
+      ...(args.lrDecay !== 1 ? { schedule: { kind: "exponential", decay: args.lrDecay } as const } : {}),
+      ...(args.patience !== undefined
+        ? { earlyStopping: { patience: args.patience, monitor: "val_loss", restoreBestWeights: true } as const }
+        : {}),
+    });
+    const seconds = (performance.now() - started) / 1000;
+
+    const evalStarted = performance.now();
+    const test = evaluate(model, data.test, { batchSize: 500 });
+    const evalSeconds = (performance.now() - evalStarted) / 1000;
+    console.log(
+      `\nTest accuracy ${(100 * test.accuracy).toFixed(2)} % (loss ${test.loss.toFixed(4)}) on ` +
+        `${test.size.toLocaleString("en-US")} images · training ${seconds.toFixed(1)} s · test pass ${evalSeconds.toFixed(1)} s`,
+    );
+
+    const out = path.resolve(root, args.out ?? path.join("results", "models", `${args.model}-${args.profile}`));
+    const result = {
+      model: args.model,
+      profile: args.profile,
+      backend: backend.name,
+      epochs: history.loss.length,
+      seconds: Math.round(seconds * 10) / 10,
+      testAccuracy: test.accuracy,
+      date: new Date().toISOString(),
+      command: commandLine(argv),
+      testLoss: test.loss,
+      testSize: test.size,
+      epochsRequested: args.epochs,
+      stoppedEarly: history.stoppedEarly,
+      validationAccuracy: history.valAcc.at(-1),
+      params: model.countParams(),
+      trainSize: data.train.size,
+      batchSize: args.batchSize,
+      lr: args.lr,
+      lrDecay: args.lrDecay,
+      optimizer: args.optimizer,
+      seed: args.seed,
+      cores: os.cpus().length,
+      backendSummary: backend.summary,
+      node: process.version,
+    };
+    const saved = await saveModel(model, out, { metadata: result });
+    console.log(`Model saved to ${path.relative(root, saved.dir) || "."} (${(saved.weightBytes / 1e6).toFixed(1)} MB of weights)`);
+
+    const resultsFile = path.join(root, "results", "results.jsonl");
+    mkdirSync(path.dirname(resultsFile), { recursive: true });
+    appendFileSync(resultsFile, `${JSON.stringify(result)}\n`);
+    console.log(`Result appended to ${path.relative(root, resultsFile)}`);
+  } finally {
+    model.dispose();
+    data.dispose();
+  }
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).catch((err: unknown) => {
+    console.error(`train: ${err instanceof Error ? err.message : String(err)}`);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,110 @@
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import * as tf from "@tensorflow/tfjs";
+import { promises as fs } from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { selectBackend } from "../../src/backend/select";
+import { MODEL_JSON, WEIGHTS_BIN, weightBytes } from "../../src/io/file-handler";
+import { loadModel, loadModelMetadata, saveModel } from "../../src/io/model-files";
+import { cnn } from "../../src/models/cnn";
+import { deepCnn } from "../../src/models/deep-cnn";
+
+let tmp: string;
+
+before(async () => {
+  await selectBackend();
+  tmp = await fs.mkdtemp(path.join(os.tmpdir(), "tsdl-io-"));
+});
+
+after(async () => {
+  await fs.rm(tmp, { recursive: true, force: true });
+});
+
+function predictions(model: tf.LayersModel, x: tf.Tensor): Float32Array {
+  return tf.tidy(() => (model.predict(x) as tf.Tensor).dataSync() as Float32Array);
+}
+
+for (const [name, build] of [
+  ["cnn", cnn],
+  ["deep-cnn", deepCnn],
+] as const) {
+  test(`${name}: save then load gives identical predictions and weights`, async () => {
+    const model = build({ seed: 4 });
+    const dir = path.join(tmp, name);
+    const start = tf.memory().numTensors;
+    const saved = await saveModel(model, dir, { metadata: { testAccuracy: 0.5, model: name } });
+    assert.equal(tf.memory().numTensors, start, "saving leaves no tensors behind");
+    assert.equal(saved.weightBytes, 4 * model.countParams());
+    assert.equal((await fs.stat(saved.weightsBin)).size, 4 * model.countParams());
+    assert.deepEqual((await fs.readdir(dir)).sort(), [MODEL_JSON, WEIGHTS_BIN], "no temporary files left");
+
+    const loaded = await loadModel(dir);
+    assert.equal(tf.memory().numTensors, start + loaded.getWeights().length, "loading creates just the weights");
+    assert.equal(loaded.countParams(), model.countParams());
+    const x = tf.randomUniform([6, 28, 28, 1], 0, 1, "float32", 11);
+    assert.deepEqual(predictions(loaded, x), predictions(model, x));
+    model.getWeights().forEach((w, i) => assert.deepEqual(loaded.getWeights()[i]!.dataSync(), w.dataSync()));
+    assert.deepEqual(await loadModelMetadata(dir), { testAccuracy: 0.5, model: name });
+    x.dispose();
+    model.dispose();
+    loaded.dispose();
+  });
+}
+
+test("saving again replaces the model in place", async () => {
+  const dir = path.join(tmp, "replace");
+  const a = cnn({ seed: 1 });
+  const b = cnn({ seed: 2 });
+  await saveModel(a, dir);
+  await saveModel(b, dir);
+  const loaded = await loadModel(dir);
+  assert.deepEqual(loaded.getWeights()[0]!.dataSync(), b.getWeights()[0]!.dataSync());
+  for (const m of [a, b, loaded]) m.dispose();
+});
+
+test("missing or corrupt files give errors that name the file and the problem", async () => {
+  const start = tf.memory().numTensors;
+  await assert.rejects(loadModel(path.join(tmp, "nowhere")), /No model file at .*nowhere\/model\.json \(file not found\)/);
+
+  const dir = path.join(tmp, "corrupt");
+  const model = cnn({ seed: 1 });
+  await saveModel(model, dir);
+  model.dispose();
+  const json = await fs.readFile(path.join(dir, MODEL_JSON), "utf8");
+  const bin = await fs.readFile(path.join(dir, WEIGHTS_BIN));
+
+  await fs.writeFile(path.join(dir, WEIGHTS_BIN), bin.subarray(0, bin.length - 8));
+  await assert.rejects(loadModel(dir), /hold 1424928 bytes but model\.json describes 1424936: the files are corrupt/);
+
+  await fs.rm(path.join(dir, WEIGHTS_BIN));
+  await assert.rejects(loadModel(dir), /No weights file at .*corrupt\/weights\.bin \(file not found\)/);
+  await fs.writeFile(path.join(dir, WEIGHTS_BIN), bin);
+
+  await fs.writeFile(path.join(dir, MODEL_JSON), json.slice(0, 100));
+  await assert.rejects(loadModel(dir), /model\.json is not valid JSON .*: the model file is corrupt/);
+
+  await fs.writeFile(path.join(dir, MODEL_JSON), JSON.stringify({ weightsManifest: [] }));
+  await assert.rejects(loadModel(dir), /has no modelTopology: not a tfjs layers model file/);
+
+  const parsed = JSON.parse(json);
+  await fs.writeFile(path.join(dir, MODEL_JSON), JSON.stringify({ ...parsed, weightsManifest: "x" }));
+  await assert.rejects(loadModel(dir), /has no valid weightsManifest/);
+
+  parsed.weightsManifest[0].paths = ["../../etc/passwd"];
+  await fs.writeFile(path.join(dir, MODEL_JSON), JSON.stringify(parsed));
+  await assert.rejects(loadModel(dir), /names weights file "\.\.\/\.\.\/etc\/passwd" outside its directory/);
+  assert.equal(tf.memory().numTensors, start, "failed loads leave no tensors");
+});
+
+test("weightBytes: 4 bytes per float32/int32 value, quantized sizes when quantized", () => {
+  assert.equal(
+    weightBytes([
+      { name: "a", shape: [3, 3], dtype: "float32" },
+      { name: "b", shape: [2], dtype: "int32" },
+      { name: "c", shape: [5], dtype: "float32", quantization: { dtype: "uint8", scale: 1, min: 0 } },
+    ]),
+    9 * 4 + 2 * 4 + 5,
+  );
+  assert.throws(() => weightBytes([{ name: "s", shape: [1], dtype: "string" }]), /weight "s" has unsupported dtype "string"/);
+});

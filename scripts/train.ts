@@ -1,4 +1,4 @@
-// `npm run train -- --model cnn --epochs 3 [...]`: trains one of the lesson models on MNIST with
+// `npm run train -- --model cnn [--profile full] [...]`: trains one of the lesson models on MNIST with
 // the library's own code (the same fit/evaluate/saveModel the notebooks use), shows progress on
 // the terminal, evaluates on the test split, saves the model and appends one JSON line to
 // results/results.jsonl (the README's results table is generated from it: `npm run results`).
@@ -16,6 +16,7 @@ import { modelSummary, summaryText } from "../src/models/summary";
 import { lessonProfile, parseProfile, type LessonProfile } from "../src/profile";
 import { fit } from "../src/train/fit";
 import { OPTIMIZER_NAMES, parseOptimizerName, type OptimizerName } from "../src/train/optimizer";
+import { trainingRecipe } from "../src/train/recipes";
 
 /** The parsed command line. */
 export interface TrainArgs {
@@ -37,20 +38,21 @@ export interface TrainArgs {
 
 export const HELP = `Train a lesson model on MNIST, evaluate it on the test split, save it, log the result.
 
-Usage: npm run train -- --model <name> --epochs <n> [options]
+Usage: npm run train -- --model <name> [options]
 
 Required:
   --model <name>       one of ${MODEL_NAMES.join(", ")}
-  --epochs <n>         passes over the training set
 
-Options:
-  --batch-size <n>     mini-batch size (default 100)
-  --lr <x>             learning rate (default 0.001)
-  --optimizer <name>   one of ${OPTIMIZER_NAMES.join(", ")} (default adam)
-  --lr-decay <x>       multiply the learning rate by x after each epoch (default 1: constant)
+Options (the defaults of --epochs, --batch-size, --lr, --optimizer, --lr-decay and --seed are
+the model's training recipe for the profile, src/train/recipes.ts, which lesson 4 uses too):
+  --epochs <n>         passes over the training set
+  --batch-size <n>     mini-batch size
+  --lr <x>             learning rate
+  --optimizer <name>   one of ${OPTIMIZER_NAMES.join(", ")}
+  --lr-decay <x>       multiply the learning rate by x after each epoch (1: constant)
   --patience <n>       stop when val_loss has not improved for n epochs, keep the best weights
   --profile <p>        fast (6,000 training images) or full (55,000); default $LESSON_PROFILE or fast
-  --seed <n>           seed of the initial weights and the batch order (default 1)
+  --seed <n>           seed of the initial weights and the batch order
   --backend <name>     auto, tensorflow, wasm or cpu (default $TSDL_BACKEND or auto)
   --out <dir>          where to save the model (default results/models/<model>-<profile>)
   --help               show this text
@@ -95,7 +97,8 @@ function profileFlag(value: string): LessonProfile {
 
 /**
  * Parses the command line (without `node script`). Returns `"help"` for --help; throws on an
- * unknown flag, a missing required flag or a bad value, naming it.
+ * unknown flag, a missing --model or a bad value, naming it. Training settings not given default
+ * to the model's recipe for the profile ({@link trainingRecipe}).
  */
 export function parseTrainArgs(argv: readonly string[]): TrainArgs | "help" {
   const values = (() => {
@@ -109,17 +112,20 @@ export function parseTrainArgs(argv: readonly string[]): TrainArgs | "help" {
   })();
   if (values.help) return "help";
   if (values.model === undefined) throw new Error(`--model is required: one of ${MODEL_NAMES.join(", ")}`);
-  if (values.epochs === undefined) throw new Error("--epochs is required");
+  const model = parseModelName(values.model);
+  const profile = values.profile === undefined ? lessonProfile() : profileFlag(values.profile);
+  // Flags given explicitly win; the rest comes from the recipe lesson 4 trains with.
+  const recipe = trainingRecipe(model, profile);
   return {
-    model: parseModelName(values.model),
-    epochs: integer("epochs", values.epochs, 1),
-    batchSize: values["batch-size"] === undefined ? 100 : integer("batch-size", values["batch-size"], 1),
-    lr: values.lr === undefined ? 0.001 : positive("lr", values.lr),
-    optimizer: values.optimizer === undefined ? "adam" : parseOptimizerName(values.optimizer),
-    lrDecay: values["lr-decay"] === undefined ? 1 : positive("lr-decay", values["lr-decay"], 1),
+    model,
+    epochs: values.epochs === undefined ? recipe.epochs : integer("epochs", values.epochs, 1),
+    batchSize: values["batch-size"] === undefined ? recipe.batchSize : integer("batch-size", values["batch-size"], 1),
+    lr: values.lr === undefined ? recipe.lr : positive("lr", values.lr),
+    optimizer: values.optimizer === undefined ? recipe.optimizer : parseOptimizerName(values.optimizer),
+    lrDecay: values["lr-decay"] === undefined ? recipe.lrDecay : positive("lr-decay", values["lr-decay"], 1),
     patience: values.patience === undefined ? undefined : integer("patience", values.patience, 1),
-    profile: values.profile === undefined ? lessonProfile() : profileFlag(values.profile),
-    seed: values.seed === undefined ? 1 : integer("seed", values.seed, 0),
+    profile,
+    seed: values.seed === undefined ? recipe.seed : integer("seed", values.seed, 0),
     backend: parseBackendRequest(values.backend),
     out: values.out,
   };

@@ -24,44 +24,33 @@ import { maxPoolGrad } from "./wasm/max-pool-grad";
 import { leadingAxesSum } from "./wasm/sum";
 import { sharingIdentity } from "./wasm/identity";
 
-/** Kernels this module registers for the wasm backend. */
-export const WASM_TRAINING_KERNELS = [
-  "Conv2DBackpropFilter",
-  "Conv2DBackpropInput",
-  "MaxPoolGrad",
-  "BatchMatMul",
-  "_FusedMatMul",
-  "Sum",
-  "Identity",
-] as const;
+/** How each kernel is provided: written from scratch, or wrapped around the stock one. */
+type Provider = { replace: RawKernelFunc } | { wrap: (stock: RawKernelFunc) => RawKernelFunc };
 
-/** One of {@link WASM_TRAINING_KERNELS}. */
-export type WasmTrainingKernel = (typeof WASM_TRAINING_KERNELS)[number];
+const PROVIDERS = {
+  Conv2DBackpropFilter: { replace: conv2DBackpropFilter },
+  Conv2DBackpropInput: { replace: conv2DBackpropInput },
+  MaxPoolGrad: { replace: maxPoolGrad },
+  BatchMatMul: { wrap: (stock) => transposingMatMul("BatchMatMul", stock) },
+  _FusedMatMul: { wrap: (stock) => transposingMatMul("_FusedMatMul", stock) },
+  Sum: { wrap: leadingAxesSum },
+  Identity: { wrap: sharingIdentity },
+} satisfies Record<string, Provider>;
+
+/** One of the kernels this module registers for the wasm backend. */
+export type WasmTrainingKernel = keyof typeof PROVIDERS;
+
+/** Kernels this module registers for the wasm backend. */
+export const WASM_TRAINING_KERNELS = Object.keys(PROVIDERS) as readonly WasmTrainingKernel[];
 
 /** Marks our kernel functions, so registering twice is a no-op (and never wraps a wrapper). */
 const OURS = new WeakSet<object>();
 
 function build(name: WasmTrainingKernel, stock: RawKernelFunc | undefined): RawKernelFunc {
-  switch (name) {
-    case "Conv2DBackpropFilter":
-      return conv2DBackpropFilter;
-    case "Conv2DBackpropInput":
-      return conv2DBackpropInput;
-    case "MaxPoolGrad":
-      return maxPoolGrad;
-    default:
-      break;
-  }
+  const provider: Provider = PROVIDERS[name];
+  if ("replace" in provider) return provider.replace;
   if (stock === undefined) throw new Error(`tfjs-backend-wasm registers no ${name} kernel to wrap`);
-  switch (name) {
-    case "BatchMatMul":
-    case "_FusedMatMul":
-      return transposingMatMul(name, stock);
-    case "Sum":
-      return leadingAxesSum(stock);
-    case "Identity":
-      return sharingIdentity(stock);
-  }
+  return provider.wrap(stock);
 }
 
 /**

@@ -9,10 +9,11 @@
  * step) and read back only when the display is due and at the end of each epoch.
  */
 import * as tf from "@tensorflow/tfjs";
-import { forEachBatch, type BatchSource } from "../data/batches";
+import { forEachBatch, mulberry32, type BatchSource } from "../data/batches";
 import { evaluate, type LabeledImages } from "../eval/evaluate";
 import { correctCount, crossEntropy } from "../eval/loss";
 import { checkInputs, checkSoftmaxOutput, classifierWidth } from "../eval/predict";
+import { augmentBatch, resolveAugmentOptions, type AugmentOptions } from "./augment";
 import { EarlyStopping, type EarlyStoppingOptions } from "./early-stopping";
 import { historyFromLogs, type EpochLog, type History } from "./history";
 import { createOptimizer, setLearningRate, type OptimizerName } from "./optimizer";
@@ -50,6 +51,13 @@ export interface FitOptions {
   readonly progress?: boolean | ProgressMode;
   /** Batch size of the validation pass (default max(batchSize, 500)). */
   readonly validationBatchSize?: number;
+  /**
+   * Augment every training batch with {@link augmentBatch}: `{}` is {@link DEFAULT_DIGIT_AUGMENT},
+   * any field given overrides it. Validation is never augmented. The transforms come from one
+   * seeded stream per `fit` call (derived from `seed`), so each batch and epoch gets fresh ones
+   * and the run still repeats. Default: no augmentation.
+   */
+  readonly augment?: Partial<AugmentOptions>;
 }
 
 const FIT_OPTION_KEYS: ReadonlySet<string> = new Set([
@@ -63,6 +71,7 @@ const FIT_OPTION_KEYS: ReadonlySet<string> = new Set([
   "onEpoch",
   "progress",
   "validationBatchSize",
+  "augment",
 ]);
 
 function checkOptions(options: FitOptions): void {
@@ -103,6 +112,14 @@ function checkData(model: tf.LayersModel, data: FitData): void {
 /** Lets the event loop run, so that tslab sends display updates while training goes on. */
 function yieldToEventLoop(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
+}
+
+/**
+ * Seed of the augmentation stream. Salted so that it never coincides with a shuffle seed
+ * (`epochSeed(0, 0)` is 0): shuffling and augmenting from the same numbers would correlate them.
+ */
+function augmentSeed(seed: number): number {
+  return (seed ^ 0x2545f491) | 0;
 }
 
 function epochSeed(seed: number, epoch: number): number {
@@ -182,6 +199,9 @@ export async function fit(model: tf.LayersModel, data: FitData, options: FitOpti
   }
   const restoreBest = options.earlyStopping?.restoreBestWeights ?? false;
   const seed = options.seed ?? 0;
+  // Checked before any work; ONE generator for the whole call (augmentBatch's TSDoc explains why).
+  const augment = options.augment === undefined ? undefined : resolveAugmentOptions(options.augment);
+  const augmentRandom = augment ? mulberry32(augmentSeed(seed)) : undefined;
   const progressOption = options.progress ?? true;
   const progress = new TrainingProgress({
     epochs: options.epochs,
@@ -204,9 +224,10 @@ export async function fit(model: tf.LayersModel, data: FitData, options: FitOpti
       const totals = new EpochTotals();
       let trained: { loss: number; acc: number };
       try {
-        await forEachBatch(data.train, options.batchSize, { seed: epochSeed(seed, epoch) }, async (x, y) => {
+        await forEachBatch(data.train, options.batchSize, { seed: epochSeed(seed, epoch) }, async (batchX, y) => {
           let batchCorrect: tf.Scalar | undefined;
           let meanLoss: tf.Scalar | null = null;
+          const x = augment ? augmentBatch(batchX, augment, augmentRandom!) : batchX;
           try {
             meanLoss = optimizer.minimize(
               () => {
@@ -222,6 +243,7 @@ export async function fit(model: tf.LayersModel, data: FitData, options: FitOpti
           } finally {
             meanLoss?.dispose();
             batchCorrect?.dispose();
+            if (x !== batchX) x.dispose();
           }
           if (progress.due()) {
             progress.update({ samples: totals.samples, ...totals.read() });

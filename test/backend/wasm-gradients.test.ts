@@ -7,6 +7,7 @@ import { before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
 import { isOurWasmKernel, WASM_TRAINING_KERNELS } from "../../src/backend/wasm-kernels";
+import { filterGradStrategy } from "../../src/backend/wasm/conv2d-backprop-filter";
 import { randInt, randomValues, relError, rng, runOn, useWasmAndCpu } from "./helpers";
 
 const TOL = 1e-4;
@@ -50,18 +51,35 @@ function convCases(count: number, seed: number): ConvCase[] {
       pad,
     });
   }
+  // Each dW form on purpose: matmul with plane copies (stride 1 'same'), matmul with the
+  // element-wise im2col (few input channels, stride 2), and the swapped-axes convolution.
+  cases.push({ batch: 3, h: 9, w: 8, ci: 5, co: 4, kh: 3, kw: 3, sh: 1, sw: 1, pad: "same" });
+  cases.push({ batch: 2, h: 9, w: 10, ci: 1, co: 12, kh: 3, kw: 3, sh: 2, sw: 2, pad: "valid" });
+  cases.push({ batch: 2, h: 9, w: 8, ci: 2, co: 20, kh: 3, kw: 3, sh: 2, sw: 2, pad: "same" });
+  cases.push({ batch: 3, h: 6, w: 7, ci: 1, co: 9, kh: 3, kw: 2, sh: 1, sw: 2, pad: "same" });
+  cases.push({ batch: 2, h: 9, w: 10, ci: 6, co: 5, kh: 3, kw: 2, sh: 2, sw: 1, pad: "same" });
   // Explicit, asymmetric padding (tf.conv2d accepts it; the layers API never makes it).
   cases.push({ batch: 2, h: 7, w: 6, ci: 3, co: 4, kh: 3, kw: 2, sh: 2, sw: 1, pad: [[0, 0], [2, 0], [0, 1], [0, 0]] });
   return cases;
 }
 
+function strategyOf(c: ConvCase): string {
+  const info = tf.backend_util.computeConv2DInfo([c.batch, c.h, c.w, c.ci], [c.kh, c.kw, c.ci, c.co], [c.sh, c.sw], 1, c.pad);
+  return filterGradStrategy(info);
+}
+
 function describeCase(c: ConvCase): string {
   const pad = typeof c.pad === "string" ? c.pad : JSON.stringify(c.pad);
-  return `x[${c.batch},${c.h},${c.w},${c.ci}] * W[${c.kh},${c.kw},${c.ci},${c.co}] stride ${c.sh}x${c.sw} ${pad}`;
+  return `x[${c.batch},${c.h},${c.w},${c.ci}] * W[${c.kh},${c.kw},${c.ci},${c.co}] stride ${c.sh}x${c.sw} ${pad} (dW via ${strategyOf(c)})`;
 }
 
 describe("Conv2D gradients on wasm match cpu", () => {
-  for (const c of convCases(16, 20240611)) {
+  const cases = convCases(16, 20240611);
+  test("the sample exercises both dW forms", () => {
+    const used = new Set(cases.map(strategyOf));
+    assert.deepEqual([...used].sort(), ["conv", "matmul"]);
+  });
+  for (const c of cases) {
     test(describeCase(c), async () => {
       const next = rng(c.batch * 1000 + c.h * 100 + c.ci);
       const xv = randomValues(c.batch * c.h * c.w * c.ci, next);
@@ -106,6 +124,7 @@ describe("MaxPool gradient on wasm matches cpu exactly, ties included", () => {
     [[2, 6, 6, 2], 3, 1, "valid"],
     [[1, 9, 9, 16], 3, 3, "valid"],
     [[4, 5, 5, 1], 2, 1, "same"],
+    [[2, 7, 7, 3], 2, 2, "valid"],
   ];
   for (const [shape, size, stride, pad] of cases) {
     test(`maxPool ${size}x${size} stride ${stride} ${pad} on [${shape}]`, async () => {
@@ -131,6 +150,28 @@ describe("MaxPool gradient on wasm matches cpu exactly, ties included", () => {
       assert.ok(relError(wdx!, cdx!) < 1e-6, `dx relative error ${relError(wdx!, cdx!)}`);
     });
   }
+});
+
+describe("MaxPool gradient edge values", () => {
+  test("windows of -Infinity only get no gradient; NaNs never win; dy is routed as on cpu", async () => {
+    const shape: [number, number, number, number] = [1, 4, 6, 2];
+    const xv = Float32Array.from({ length: 48 }, (_, i) => (i % 5) - 2);
+    // Window (0,0) of channel 0 all -Infinity; window (0,1) of channel 1 with NaNs and a max.
+    for (const p of [0, 1, 6, 7]) xv[p * 2] = -Infinity;
+    for (const p of [2, 8]) xv[p * 2 + 1] = NaN;
+    xv[3 * 2 + 1] = 5;
+    const dyv = Float32Array.from({ length: 12 }, (_, i) => i + 1);
+    const compute = () => {
+      const x = tf.tensor4d(xv, shape);
+      const dy = tf.tensor4d(dyv, [1, 2, 3, 2]);
+      const y = tf.maxPool(x, 2, 2, "valid");
+      return [tf.engine().runKernel("MaxPoolGrad", { dy, input: x, output: y }, { filterSize: 2, strides: 2, pad: "valid" }) as tf.Tensor];
+    };
+    const [c] = await runOn("cpu", compute);
+    const [w] = await runOn("wasm", compute);
+    assert.deepEqual(Array.from(w!), Array.from(c!));
+    assert.equal(c![0], 0, "an all -Infinity window routes nothing");
+  });
 });
 
 describe("dense / matmul gradients on wasm match cpu", () => {

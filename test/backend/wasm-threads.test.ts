@@ -5,7 +5,7 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import * as path from "node:path";
 import { selectBackend } from "../../src/backend/select";
 import { THREADED_WASM_TESTED_VERSION, threadedWasmBlocker, useThreadedWasm } from "../../src/backend/wasm/threads";
@@ -68,6 +68,23 @@ test("2-thread wasm: gradients match cpu and the process exits by itself", { tim
   assert.equal(result.threads, 2);
   assert.ok(result.err < 1e-4, `relative error ${result.err}`);
   assert.ok(exitedAfter < 5000, `exited ${exitedAfter} ms after its last output`);
+});
+
+test("if the threaded build cannot start, wasm falls back to one thread with a one-line notice", { timeout: 60_000 }, () => {
+  // os.tmpdir() follows TMPDIR: an unwritable one makes writing the worker script fail.
+  const code = `require(${JSON.stringify(SELECT)}).selectBackend("wasm", { wasmThreads: 2 }).then((i) => console.log(JSON.stringify(i)));`;
+  const r = spawnSync(process.execPath, ["-e", code], {
+    env: { ...process.env, TMPDIR: "/nonexistent/tsdl-test" },
+    encoding: "utf8",
+    timeout: 50_000,
+  });
+  assert.equal(r.status, 0, r.stderr);
+  const info = JSON.parse(r.stdout.trim().split("\n").pop()!) as { name: string; threads: number; notices: string[] };
+  assert.equal(info.name, "wasm");
+  assert.equal(info.threads, 1);
+  assert.match(info.notices.join(" "), /threaded wasm failed to start \(ENOENT/);
+  const warnings = r.stderr.split("\n").filter((l) => l.startsWith("tsdl: wasm runs single-threaded"));
+  assert.equal(warnings.length, 1, r.stderr);
 });
 
 test("the threaded loader only runs on the tfjs-backend-wasm version it was tested with", () => {

@@ -115,6 +115,8 @@ function window2x2(
     const e2 = Number(x[a2] === m);
     const e3 = Number(x[a3] === m);
     if ((e0 | e1 | e2 | e3) === 0 || !(m > -Infinity) || gv - gv !== 0) {
+      // dx may not be zero-filled (tiled case): clear this window before accumulating into it.
+      dx[a0] = dx[a1] = dx[a2] = dx[a3] = 0;
       windowGeneral(x, g, dx, s, b, yr, yc, r0, c0, k, k + 1);
       continue;
     }

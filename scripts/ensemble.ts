@@ -1,0 +1,213 @@
+// `npm run ensemble -- --model cnn --members 5 [--augment] [--profile full]`: trains K copies of a
+// lesson model with different seeds (or resumes an interrupted run: finished members are loaded
+// from the run folder), combines them on the test split by averaging probabilities and by
+// majority vote, and appends one JSON line to results/results.jsonl (same fields as
+// `npm run train`, plus the members and the vote).
+import { appendFileSync, mkdirSync } from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { parseArgs } from "node:util";
+import { backendReport, parseBackendRequest, selectBackend, type BackendName } from "../src/backend/select";
+import { loadMnist } from "../src/data/mnist";
+import { projectRoot } from "../src/data/paths";
+import { ensembleReport } from "../src/eval/ensemble";
+import { MODEL_NAMES, parseModelName, type ModelName } from "../src/models/registry";
+import { lessonProfile, type LessonProfile } from "../src/profile";
+import { trainMembers } from "../src/train/members";
+import { ensembleName, ensembleRunDir } from "../src/train/members-files";
+import { describeRecipe, memberRecipe, type MemberRecipe } from "../src/train/members-recipe";
+
+/** The parsed command line. */
+export interface EnsembleArgs {
+  readonly model: ModelName;
+  readonly members: number;
+  readonly augment: boolean;
+  readonly profile: LessonProfile;
+  /** Epochs per member; undefined: the model's training recipe for the profile. */
+  readonly epochs: number | undefined;
+  /** Member i gets seed + i. */
+  readonly seed: number;
+  readonly backend: BackendName | "auto";
+  /** Run folder; undefined: {@link defaultRunDir}. */
+  readonly out: string | undefined;
+  /** File the result line is appended to; undefined: results/results.jsonl. */
+  readonly results: string | undefined;
+}
+
+export const HELP = `Train an ensemble of K lesson models (different seeds), evaluate it on the test split, log the result.
+
+Usage: npm run ensemble -- --model <name> [options]
+
+Required:
+  --model <name>     one of ${MODEL_NAMES.join(", ")}
+
+Options:
+  --members <k>      number of members (default 5)
+  --augment          augment the training batches (shifts, rotations, zoom: DEFAULT_DIGIT_AUGMENT)
+  --profile <p>      fast (6,000 training images) or full (55,000); default $LESSON_PROFILE or fast
+  --epochs <n>       epochs per member (default: the model's recipe for the profile, src/train/recipes.ts)
+  --seed <n>         member i (1-based) gets seed n + i - 1 (default 1)
+  --backend <name>   auto, tensorflow, wasm or cpu (default $TSDL_BACKEND or auto)
+  --out <dir>        run folder (default results/models/ensemble-<model>-x<k>[-aug][-e<n>][-s<n>]-<profile>)
+  --results <file>   where to append the result line (default results/results.jsonl)
+  --help             show this text
+
+Each member is saved in <run folder>/member-<i> as soon as it is trained. Run the same command
+again after an interruption: finished members are loaded, only the missing ones are trained.
+Each run appends one JSON line to results/results.jsonl (or --results).`;
+
+const OPTIONS = {
+  model: { type: "string" },
+  members: { type: "string" },
+  augment: { type: "boolean" },
+  profile: { type: "string" },
+  epochs: { type: "string" },
+  seed: { type: "string" },
+  backend: { type: "string" },
+  out: { type: "string" },
+  results: { type: "string" },
+  help: { type: "boolean" },
+} as const;
+
+function integer(flag: string, value: string, min: number): number {
+  const n = Number(value);
+  if (!/^-?\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n < min) {
+    throw new Error(`--${flag} must be an integer ≥ ${min}, got "${value}"`);
+  }
+  return n;
+}
+
+/**
+ * Parses the command line (without `node script`). Returns `"help"` for --help; throws on an
+ * unknown flag, a missing --model or a bad value, naming it.
+ */
+export function parseEnsembleArgs(argv: readonly string[]): EnsembleArgs | "help" {
+  const values = (() => {
+    try {
+      return parseArgs({ args: [...argv], options: OPTIONS, strict: true, allowPositionals: false }).values;
+    } catch (err) {
+      const message = (err as Error).message.split(". ")[0];
+      throw new Error(`${message} (run with --help for the flags)`);
+    }
+  })();
+  if (values.help) return "help";
+  if (values.model === undefined) throw new Error(`--model is required: one of ${MODEL_NAMES.join(", ")}`);
+  if (values.profile !== undefined && values.profile !== "fast" && values.profile !== "full") {
+    throw new Error(`--profile must be "fast" or "full", got "${values.profile}"`);
+  }
+  return {
+    model: parseModelName(values.model),
+    members: values.members === undefined ? 5 : integer("members", values.members, 1),
+    augment: values.augment ?? false,
+    profile: values.profile ?? lessonProfile(),
+    epochs: values.epochs === undefined ? undefined : integer("epochs", values.epochs, 1),
+    seed: values.seed === undefined ? 1 : integer("seed", values.seed, 0),
+    backend: parseBackendRequest(values.backend),
+    out: values.out,
+    results: values.results,
+  };
+}
+
+/** The default run folder, relative to the project root (see {@link ensembleRunDir}). */
+export function defaultRunDir(args: EnsembleArgs): string {
+  const { model, members, augment, profile, seed } = args;
+  return ensembleRunDir({ model, members, augment, profile, seed, ...(args.epochs !== undefined ? { epochs: args.epochs } : {}) }, "");
+}
+
+/** The recipe every member trains with. */
+export function ensembleRecipe(args: EnsembleArgs): MemberRecipe {
+  return memberRecipe(args.model, args.profile, {
+    ...(args.epochs !== undefined ? { epochs: args.epochs } : {}),
+    ...(args.augment ? { augment: {} } : {}),
+  });
+}
+
+/** The command as a person would type it again (for results.jsonl). */
+export function commandLine(argv: readonly string[]): string {
+  const quote = (a: string) => (/^[\w./=:-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`);
+  return ["npm run ensemble --", ...argv.map(quote)].join(" ");
+}
+
+const pct = (x: number) => `${(100 * x).toFixed(2)} %`;
+
+async function main(argv: readonly string[]): Promise<void> {
+  const args = parseEnsembleArgs(argv);
+  if (args === "help") {
+    console.log(HELP);
+    return;
+  }
+  const root = projectRoot();
+  const recipe = ensembleRecipe(args);
+  const runDir = path.resolve(root, args.out ?? defaultRunDir(args));
+  const backend = await selectBackend(args.backend);
+  console.log(backendReport(backend));
+
+  const data = await loadMnist({ profile: args.profile });
+  try {
+    console.log(
+      `MNIST (${args.profile}): ${data.train.size.toLocaleString("en-US")} train, ` +
+        `${data.validation.size.toLocaleString("en-US")} validation, ${data.test.size.toLocaleString("en-US")} test`,
+    );
+    console.log(`${ensembleName(args)}: ${args.members} × ${describeRecipe(recipe)} · seeds ${args.seed}…${args.seed + args.members - 1}\n`);
+    const run = await trainMembers(data, { recipe, members: args.members, seed: args.seed, dir: runDir });
+    try {
+      const report = ensembleReport(run.members.map((m) => m.outputs), data.test.labels);
+      console.log(`\nTest accuracy on ${report.size.toLocaleString("en-US")} images:`);
+      run.members.forEach((m) => console.log(`  member ${m.member} (seed ${m.seed})  ${pct(m.testAccuracy)}${m.loaded ? "  (loaded)" : ""}`));
+      console.log(`  mean member          ${pct(report.meanMemberAccuracy)}   best ${pct(report.bestMemberAccuracy)}`);
+      console.log(`  averaged ensemble    ${pct(report.average.accuracy)}`);
+      console.log(`  majority vote        ${pct(report.vote.accuracy)}   (${report.vote.ties} ties settled by the averaged probabilities)`);
+      console.log(`  by K (average)       ${report.byK.map((b) => `${b.k}: ${pct(b.average)}`).join(" · ")}`);
+      console.log(
+        `Agreement: members agree on ${pct(report.agreement.mean)} of the images on average; ` +
+          `${report.errors.allWrong} images fool every member, ${report.errors.anyWrong} fool at least one.`,
+      );
+
+      const result = {
+        model: ensembleName(args),
+        profile: args.profile,
+        backend: backend.name,
+        epochs: recipe.epochs,
+        seconds: Math.round(run.seconds * 10) / 10,
+        testAccuracy: report.average.accuracy,
+        date: new Date().toISOString(),
+        command: commandLine(argv),
+        members: run.members.map((m) => ({ seed: m.seed, testAccuracy: m.testAccuracy, seconds: m.seconds })),
+        voteAccuracy: report.vote.accuracy,
+        bestMemberAccuracy: report.bestMemberAccuracy,
+        meanMemberAccuracy: report.meanMemberAccuracy,
+        accuracyByK: report.byK.map((b) => b.average),
+        meanAgreement: report.agreement.mean,
+        allWrong: report.errors.allWrong,
+        membersLoaded: run.loaded,
+        testSize: report.size,
+        trainSize: data.train.size,
+        batchSize: recipe.batchSize,
+        lr: recipe.lr,
+        lrDecay: recipe.lrDecay,
+        optimizer: recipe.optimizer,
+        augment: args.augment,
+        seed: args.seed,
+        runDir: path.relative(root, runDir),
+        cores: os.cpus().length,
+        backendSummary: backend.summary,
+        node: process.version,
+      };
+      const resultsFile = path.resolve(root, args.results ?? path.join("results", "results.jsonl"));
+      mkdirSync(path.dirname(resultsFile), { recursive: true });
+      appendFileSync(resultsFile, `${JSON.stringify(result)}\n`);
+      console.log(`Result appended to ${path.relative(root, resultsFile)}; members in ${path.relative(root, runDir)}`);
+    } finally {
+      run.dispose();
+    }
+  } finally {
+    data.dispose();
+  }
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).catch((err: unknown) => {
+    console.error(`ensemble: ${err instanceof Error ? err.message : String(err)}`);
+    process.exit(1);
+  });
+}

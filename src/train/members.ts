@@ -1,0 +1,233 @@
+/**
+ * Training the members of an ensemble one after another — same recipe with different seeds, or
+ * a recipe per member — with one shared progress display, each member saved into a run folder
+ * so that an interrupted run resumes instead of starting over.
+ *
+ * Resume rule: a member folder with `member.json` is finished and is loaded, never retrained;
+ * one without it (the run stopped while training or saving that member) is trained again from
+ * scratch. Restarting in the middle of a member's epochs is not offered: that would need the
+ * optimizer's state and the data order saved too, for at most one member's worth of time.
+ *
+ * Every member, trained now or loaded, is scored once on `data.test`; those probability tables
+ * are what `ensembleReport` combines.
+ */
+import * as tf from "@tensorflow/tfjs";
+import { existsSync } from "node:fs";
+import type { BatchSource } from "../data/batches";
+import type { MemberProbabilities } from "../eval/ensemble-combine";
+import { memberProbabilities } from "../eval/ensemble";
+import type { LabeledImages } from "../eval/evaluate";
+import { loadModel, saveModel } from "../io/model-files";
+import { buildModel, type ModelName, type ModelOptionsByName } from "../models/registry";
+import { fit } from "./fit";
+import type { History } from "./history";
+import { memberDir, readMemberRecord, writeMemberRecord, type MemberRecord } from "./members-files";
+import { MembersProgress, type PlannedMember } from "./members-progress";
+import { canonicalJson, checkMemberRecipe, normalizeRecipe, recipeFitOptions, type MemberRecipe } from "./members-recipe";
+import type { ProgressMode } from "./progress";
+
+export type { MemberRecipe } from "./members-recipe";
+export type { MemberRecord } from "./members-files";
+
+/** Data for {@link trainMembers}: MNIST's splits fit. */
+export interface MembersData {
+  readonly train: BatchSource;
+  /** Evaluated after every epoch of every member (optional). */
+  readonly validation?: LabeledImages;
+  /** Every member is scored on it once: these are the predictions the ensemble combines. */
+  readonly test: LabeledImages;
+}
+
+/** Which members to train: one recipe K times (seeds differ), or one recipe per member. */
+export type MembersPlan =
+  | { readonly recipe: MemberRecipe; readonly members: number; readonly recipes?: never }
+  | { readonly recipes: readonly MemberRecipe[]; readonly recipe?: never; readonly members?: never };
+
+/** Options for {@link trainMembers}. */
+export type TrainMembersOptions = MembersPlan & {
+  /** Member i (0-based) gets seed `seed + i` for its weights, batch order and augmentation. Default 1. */
+  readonly seed?: number;
+  /** Run folder: members are saved in `dir/member-<i>` and loaded from there on a rerun. Default: not saved. */
+  readonly dir?: string;
+  /** `true` (default) picks the display for where we run; `false` shows nothing; or a mode. */
+  readonly progress?: boolean | ProgressMode;
+  /** Called after each member is ready (trained or loaded), in member order. */
+  readonly onMember?: (member: EnsembleMember) => void | Promise<void>;
+};
+
+/** One member, ready: its model, its record and its predictions on the test set. */
+export interface EnsembleMember extends MemberRecord {
+  readonly model: tf.LayersModel;
+  /** Its class probabilities on `data.test` (computed in this call). */
+  readonly outputs: MemberProbabilities;
+  /** True when it was loaded from the run folder, false when trained in this call. */
+  readonly loaded: boolean;
+  /** Training history, for members trained in this call. */
+  readonly history?: History;
+}
+
+/** What {@link trainMembers} returns. Call `dispose()` to free the models. */
+export interface EnsembleMembers {
+  readonly members: readonly EnsembleMember[];
+  /** Training seconds of all members, loaded ones included (from their records). */
+  readonly seconds: number;
+  /** Members trained in this call. */
+  readonly trained: number;
+  /** Members loaded from the run folder. */
+  readonly loaded: number;
+  /** Disposes every member's model. */
+  dispose(): void;
+}
+
+const OPTION_KEYS: ReadonlySet<string> = new Set(["recipe", "members", "recipes", "seed", "dir", "progress", "onMember"]);
+
+function planRecipes(options: TrainMembersOptions): MemberRecipe[] {
+  for (const key of Object.keys(options)) {
+    if (!OPTION_KEYS.has(key)) throw new Error(`trainMembers: unknown option "${key}" (expected one of ${[...OPTION_KEYS].join(", ")})`);
+  }
+  if (options.recipes !== undefined) {
+    if (options.recipe !== undefined || options.members !== undefined) {
+      throw new Error("trainMembers: give either recipes (one per member) or recipe + members, not both");
+    }
+    if (!Array.isArray(options.recipes) || options.recipes.length === 0) throw new Error("trainMembers: recipes must list at least one recipe");
+    return options.recipes.map((r, i) => {
+      checkMemberRecipe(r, `trainMembers: recipe of member ${i + 1}`);
+      return normalizeRecipe(r);
+    });
+  }
+  if (options.recipe === undefined) throw new Error("trainMembers: give recipe + members, or recipes");
+  if (!(Number.isInteger(options.members) && options.members >= 1)) {
+    throw new Error(`trainMembers: members must be an integer ≥ 1, got ${options.members}`);
+  }
+  checkMemberRecipe(options.recipe, "trainMembers: recipe");
+  const recipe = normalizeRecipe(options.recipe);
+  return Array.from({ length: options.members }, () => recipe);
+}
+
+function accuracyOf(outputs: MemberProbabilities, labels: Int32Array): number {
+  const { probabilities: p, numClasses } = outputs;
+  let correct = 0;
+  for (let i = 0; i < labels.length; i++) {
+    let best = 0;
+    for (let c = 1; c < numClasses; c++) if (p[i * numClasses + c]! > p[i * numClasses + best]!) best = c;
+    if (best === labels[i]) correct += 1;
+  }
+  return correct / labels.length;
+}
+
+function build(recipe: MemberRecipe, seed: number): tf.LayersModel {
+  const options = { ...(recipe.modelOptions ?? {}), seed } as ModelOptionsByName[ModelName];
+  return buildModel(recipe.model, options);
+}
+
+/** Throws unless a finished member in the run folder was trained the way this run asks. */
+function checkRecordMatches(record: MemberRecord, recipe: MemberRecipe, seed: number, dir: string): void {
+  if (record.seed !== seed || canonicalJson(record.recipe) !== canonicalJson(recipe)) {
+    throw new Error(
+      `${dir} holds a member trained with seed ${record.seed} and recipe ${canonicalJson(record.recipe)}, ` +
+        `but this run asks for seed ${seed} and recipe ${canonicalJson(recipe)}. ` +
+        `Use another run folder, or delete this one to retrain.`,
+    );
+  }
+}
+
+/**
+ * Trains (or loads) the members of an ensemble one after another and scores each on
+ * `data.test`. With `dir`, each finished member is saved to `dir/member-<i>` (model +
+ * member.json) and a rerun loads finished members instead of retraining them.
+ *
+ * Leaves `tf.memory().numTensors` as it found it plus the members' weights; `dispose()` frees
+ * those. On an error, the models made so far are disposed before it is thrown.
+ *
+ * @example
+ * const run = await trainMembers({ train, validation, test },
+ *   { recipe: { model: "cnn", epochs: 2, batchSize: 100, lr: 0.001 }, members: 5, dir: "results/models/my-ensemble" });
+ * const report = ensembleReport(run.members.map((m) => m.outputs), test.labels);
+ */
+export async function trainMembers(data: MembersData, options: TrainMembersOptions): Promise<EnsembleMembers> {
+  const recipes = planRecipes(options);
+  const baseSeed = options.seed ?? 1;
+  if (!Number.isSafeInteger(baseSeed)) throw new Error(`trainMembers: seed must be an integer, got ${baseSeed}`);
+  if (data.test.size === 0) throw new Error("trainMembers: the test set is empty");
+  const dirs = recipes.map((_, i) => (options.dir === undefined ? undefined : memberDir(options.dir, i)));
+  // Read every record up front: the display says how much is left, and a mismatched folder fails before any training.
+  const records = await Promise.all(dirs.map((d) => (d !== undefined && existsSync(d) ? readMemberRecord(d) : undefined)));
+  records.forEach((r, i) => r && checkRecordMatches(r, recipes[i]!, baseSeed + i, dirs[i]!));
+
+  const planned: PlannedMember[] = recipes.map((recipe, i) => ({ seed: baseSeed + i, recipe, done: records[i] !== undefined }));
+  const progressOption = options.progress ?? true;
+  const progress = new MembersProgress({
+    members: planned,
+    ...(progressOption === false ? { mode: "silent" as const } : progressOption === true ? {} : { mode: progressOption }),
+  });
+  progress.begin(options.dir);
+
+  const members: EnsembleMember[] = [];
+  let current: tf.LayersModel | undefined;
+  try {
+    for (let i = 0; i < recipes.length; i++) {
+      const recipe = recipes[i]!;
+      const seed = baseSeed + i;
+      const dir = dirs[i];
+      const record = records[i];
+      let member: EnsembleMember;
+      if (record && dir) {
+        try {
+          current = await loadModel(dir);
+        } catch (err) {
+          throw new Error(`${dir} is marked finished but its model cannot be loaded (${(err as Error).message}); delete the folder to retrain it`);
+        }
+        const outputs = memberProbabilities(current, data.test.xs);
+        const testAccuracy = accuracyOf(outputs, data.test.labels);
+        member = { ...record, testAccuracy, testSize: data.test.size, model: current, outputs, loaded: true };
+        progress.loaded(i, testAccuracy, record.seconds, dir);
+      } else {
+        progress.startMember(i);
+        current = build(recipe, seed);
+        const started = performance.now();
+        const history = await fit(current, { train: data.train, ...(data.validation ? { validation: data.validation } : {}) }, {
+          ...recipeFitOptions(recipe, seed),
+          progress: progress.fitMode(),
+          onEpoch: (log) => progress.endEpoch(i, log),
+        });
+        const seconds = (performance.now() - started) / 1000;
+        const outputs = memberProbabilities(current, data.test.xs);
+        const fresh: MemberRecord = {
+          member: i + 1,
+          seed,
+          recipe,
+          epochs: history.loss.length,
+          seconds: Math.round(seconds * 10) / 10,
+          validationAccuracy: history.valAcc.at(-1) ?? null,
+          testAccuracy: accuracyOf(outputs, data.test.labels),
+          testSize: data.test.size,
+          backend: tf.getBackend(),
+          date: new Date().toISOString(),
+        };
+        if (dir) {
+          // Model first, record last: the record is the mark of a finished member.
+          await saveModel(current, dir, { metadata: { ...fresh } });
+          await writeMemberRecord(dir, fresh);
+        }
+        member = { ...fresh, model: current, outputs, loaded: false, history };
+        progress.endMember(i, fresh.testAccuracy, fresh.seconds, dir);
+      }
+      members.push(member);
+      current = undefined;
+      await options.onMember?.(member);
+    }
+  } catch (err) {
+    current?.dispose();
+    for (const m of members) m.model.dispose();
+    throw err;
+  }
+  return {
+    members,
+    seconds: members.reduce((sum, m) => sum + m.seconds, 0),
+    trained: members.filter((m) => !m.loaded).length,
+    loaded: members.filter((m) => m.loaded).length,
+    dispose() {
+      for (const m of members) m.model.dispose();
+    },
+  };
+}

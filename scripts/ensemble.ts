@@ -130,6 +130,12 @@ export function commandLine(argv: readonly string[]): string {
 
 const pct = (x: number) => `${(100 * x).toFixed(2)} %`;
 
+/** A path as a person reads it: relative to the project when inside it, else absolute. */
+function shown(root: string, file: string): string {
+  const r = path.relative(root, file);
+  return r === "" ? "." : r.startsWith("..") || path.isAbsolute(r) ? file : r;
+}
+
 async function main(argv: readonly string[]): Promise<void> {
   const args = parseEnsembleArgs(argv);
   if (args === "help") {
@@ -188,7 +194,7 @@ async function main(argv: readonly string[]): Promise<void> {
         optimizer: recipe.optimizer,
         augment: args.augment,
         seed: args.seed,
-        runDir: path.relative(root, runDir),
+        runDir: shown(root, runDir),
         cores: os.cpus().length,
         backendSummary: backend.summary,
         node: process.version,
@@ -196,7 +202,7 @@ async function main(argv: readonly string[]): Promise<void> {
       const resultsFile = path.resolve(root, args.results ?? path.join("results", "results.jsonl"));
       mkdirSync(path.dirname(resultsFile), { recursive: true });
       appendFileSync(resultsFile, `${JSON.stringify(result)}\n`);
-      console.log(`Result appended to ${path.relative(root, resultsFile)}; members in ${path.relative(root, runDir)}`);
+      console.log(`Result appended to ${shown(root, resultsFile)}; members in ${shown(root, runDir)}`);
     } finally {
       run.dispose();
     }

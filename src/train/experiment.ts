@@ -118,14 +118,15 @@ function checkRuns(runs: readonly ExperimentRun[], where: string): void {
   if (twice !== undefined) throw new Error(`${where}: model "${twice}" appears twice; give each run once`);
 }
 
-/** The comparison table: one row per run with `model`, `params`, `epochs`, `seconds`, `test_accuracy`. */
+/** The comparison table: one row per run with `model`, `params`, `epochs`, `seconds` (of training, rounded), `test_accuracy`. */
 export function resultsFrame(runs: readonly ExperimentRun[]): DataFrame {
   checkRuns(runs, "resultsFrame");
   return pl.DataFrame([
     pl.Series("model", runs.map((r) => r.name), pl.Utf8),
     pl.Series("params", runs.map((r) => r.params), pl.Int64),
     pl.Series("epochs", runs.map((r) => r.history.epochs.length), pl.Int32),
-    pl.Series("seconds", runs.map((r) => Math.round(r.seconds * 10) / 10), pl.Float64),
+    // Whole seconds: the table compares minutes of training, and float columns print 4 decimals.
+    pl.Series("seconds", runs.map((r) => Math.round(r.seconds)), pl.Int32),
     pl.Series("test_accuracy", runs.map((r) => r.test.accuracy), pl.Float64),
   ]);
 }

@@ -14,7 +14,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { existsSync } from "node:fs";
 import type { BatchSource } from "../data/batches";
-import type { MemberProbabilities } from "../eval/ensemble-combine";
+import { argmaxRows, type MemberProbabilities } from "../eval/ensemble-combine";
 import { memberProbabilities } from "../eval/ensemble";
 import type { LabeledImages } from "../eval/evaluate";
 import { loadModel, saveModel } from "../io/model-files";
@@ -104,14 +104,11 @@ function planRecipes(options: TrainMembersOptions): MemberRecipe[] {
   return Array.from({ length: options.members }, () => recipe);
 }
 
+/** Test accuracy from a member's probabilities (argmax as in `ensembleReport`, so the numbers agree). */
 function accuracyOf(outputs: MemberProbabilities, labels: Int32Array): number {
-  const { probabilities: p, numClasses } = outputs;
+  const predictions = argmaxRows(outputs.probabilities, outputs.numClasses);
   let correct = 0;
-  for (let i = 0; i < labels.length; i++) {
-    let best = 0;
-    for (let c = 1; c < numClasses; c++) if (p[i * numClasses + c]! > p[i * numClasses + best]!) best = c;
-    if (best === labels[i]) correct += 1;
-  }
+  for (let i = 0; i < labels.length; i++) if (predictions[i] === labels[i]) correct += 1;
   return correct / labels.length;
 }
 

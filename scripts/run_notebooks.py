@@ -106,7 +106,9 @@ def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("notebooks", nargs="*", help="notebooks to run (default: notebooks/[0-9]*.ipynb in order)")
     ap.add_argument("--out", default=os.path.join(root, "out"), help="output folder (default: out/)")
-    ap.add_argument("--timeout", type=int, default=1800, help="seconds allowed per cell (default 1800)")
+    ap.add_argument("--timeout", type=int, default=None,
+                    help="seconds allowed per cell (default: 1800 in the fast profile, 43200 in full, "
+                         "where one cell trains a model on all of MNIST)")
     ap.add_argument("--no-html", action="store_true", help="skip the HTML copies")
     args = ap.parse_args(argv)
 
@@ -122,6 +124,8 @@ def main(argv=None):
         os.makedirs(os.path.join(args.out, sub), exist_ok=True)
 
     profile = os.environ.get("LESSON_PROFILE", "fast")
+    if args.timeout is None:
+        args.timeout = 43200 if profile == "full" else 1800
     print(f"Running {len(paths)} notebook(s), LESSON_PROFILE={profile}")
     results = []
     notary = NotebookNotary()

@@ -7,7 +7,7 @@ test("parseTrainArgs: required flags, defaults and overrides", () => {
     model: "cnn",
     epochs: 3,
     batchSize: 100,
-    lr: 0.001,
+    lr: 0.002, // the fast cnn recipe's
     optimizer: "adam",
     lrDecay: 1,
     patience: undefined,
@@ -28,11 +28,20 @@ test("parseTrainArgs: required flags, defaults and overrides", () => {
   assert.match(HELP, /--model <name>\s+one of softmax, mlp, cnn, deep-cnn/);
 });
 
+test("parseTrainArgs: flags left out come from the model's training recipe for the profile", () => {
+  const full = parseTrainArgs(["--model", "cnn", "--profile", "full"]);
+  assert.notEqual(full, "help");
+  if (full === "help") return;
+  assert.deepEqual(
+    { epochs: full.epochs, lr: full.lr, lrDecay: full.lrDecay, batchSize: full.batchSize, seed: full.seed },
+    { epochs: 15, lr: 0.001, lrDecay: 0.85, batchSize: 100, seed: 1 },
+  );
+});
+
 test("parseTrainArgs: unknown flags, missing flags and bad values are named", () => {
   assert.throws(() => parseTrainArgs(["--model", "cnn", "--epochs", "1", "--epoch", "2"]), /Unknown option '--epoch' \(run with --help for the flags\)/);
   assert.throws(() => parseTrainArgs(["--model", "cnn", "--epochs", "1", "extra"]), /Unexpected argument 'extra'/);
   assert.throws(() => parseTrainArgs(["--epochs", "1"]), /--model is required: one of softmax, mlp, cnn, deep-cnn/);
-  assert.throws(() => parseTrainArgs(["--model", "cnn"]), /--epochs is required/);
   assert.throws(() => parseTrainArgs(["--model", "vgg", "--epochs", "1"]), /Unknown model "vgg"/);
   assert.throws(() => parseTrainArgs(["--model", "cnn", "--epochs", "0"]), /--epochs must be an integer ≥ 1, got "0"/);
   assert.throws(() => parseTrainArgs(["--model", "cnn", "--epochs", "1", "--lr", "fast"]), /--lr must be a number in \(0, ∞\], got "fast"/);

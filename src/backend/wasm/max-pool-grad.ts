@@ -167,10 +167,23 @@ export function maxPoolGrad(args: {
   const dx = f32View(backend, out);
   const x = f32View(backend, input);
   const g = f32View(backend, dy);
-  const y = output !== undefined && output.dtype === "float32" && sameShape(output.shape, dy.shape) ? f32View(backend, output) : undefined;
-  const geometry: Geometry = { inHeight, inWidth, c, outHeight, outWidth, filterHeight, filterWidth, strideHeight, strideWidth };
+  // The forward output (the window maxima) enables the fast path; without it, the scan.
+  const usableOutput = output !== undefined && output.dtype === "float32" && sameShape(output.shape, dy.shape);
+  const y = usableOutput ? f32View(backend, output) : undefined;
+  const geometry: Geometry = {
+    inHeight,
+    inWidth,
+    c,
+    outHeight,
+    outWidth,
+    filterHeight,
+    filterWidth,
+    strideHeight,
+    strideWidth,
+  };
   const { top, left } = info.padInfo;
-  const fast2x2 = y !== undefined && filterHeight === 2 && filterWidth === 2 && strideHeight === 2 && strideWidth === 2;
+  const fast2x2 =
+    y !== undefined && filterHeight === 2 && filterWidth === 2 && strideHeight === 2 && strideWidth === 2;
   // The fast path stores every position of its windows; zero-fill only if they don't tile x.
   const tiled = fast2x2 && top === 0 && left === 0 && outHeight * 2 === inHeight && outWidth * 2 === inWidth;
   if (!tiled) dx.fill(0);

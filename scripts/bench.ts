@@ -44,7 +44,10 @@ interface Measurement {
   inferSamplesPerSec: number;
   /** Every timed pass (samples/s); the fields above are the best of them. */
   runs: { train: number[]; infer: number[] };
+  /** This ÷ PyTorch using all cores, same network and run. */
   ratioToTorch?: { train: number; infer: number } | null;
+  /** This ÷ PyTorch with the same number of threads. */
+  ratioToTorchSameThreads?: { train: number; infer: number } | null;
   note?: string;
 }
 
@@ -192,10 +195,19 @@ function findTorchPython(): string | undefined {
   return undefined;
 }
 
-function runTorch(py: string, network: Network, train: number, infer: number, inferBatch: number, repeats: number): Measurement {
+/** Sizes shared by every run of one bench. */
+interface Sizes {
+  train: number;
+  infer: number;
+  inferBatch: number;
+  repeats: number;
+}
+
+function runTorch(py: string, network: Network, threads: number, z: Sizes): Measurement {
+  const { train, infer, inferBatch, repeats } = z;
   const script = path.join(ROOT, "bench", "torch_bench.py");
   const args = [script, "--network", network, "--train", String(train), "--infer", String(infer)];
-  args.push("--batch", String(BATCH), "--infer-batch", String(inferBatch), "--threads", String(os.cpus().length));
+  args.push("--batch", String(BATCH), "--infer-batch", String(inferBatch), "--threads", String(threads));
   args.push("--repeats", String(repeats));
   const text = execFileSync(py, args, { encoding: "utf8", maxBuffer: 1 << 20 });
   const r = JSON.parse(text.trim().split("\n").pop()!) as {
@@ -309,23 +321,30 @@ async function main(): Promise<void> {
   let torchInfo: string | null = null;
   const py = values["no-torch"] ? undefined : findTorchPython();
   if (py !== undefined) {
-    console.log(`- PyTorch (${py})`);
-    for (const network of networks) {
-      const m = runTorch(py, network, train, infer, inferBatch, repeats);
-      torchInfo = m.summary;
-      results.push(m);
-      console.log(`  ${network} on pytorch: ${fmt(m.trainSamplesPerSec)} train / ${fmt(m.inferSamplesPerSec)} infer samples/s`);
+    // All cores (the reference for ratioToTorch), and one thread: on a shared machine
+    // PyTorch's multi-threaded numbers collapse first, so the 1-thread pair stays comparable.
+    for (const threads of [...new Set([os.cpus().length, 1])]) {
+      console.log(`- PyTorch (${py}), ${threads} thread(s)`);
+      for (const network of networks) {
+        const m = runTorch(py, network, threads, { train, infer, inferBatch, repeats });
+        torchInfo = m.summary.replace(/ \(\d+ threads?\)$/, "");
+        results.push(m);
+        console.log(`  ${network} on pytorch: ${fmt(m.trainSamplesPerSec)} train / ${fmt(m.inferSamplesPerSec)} infer samples/s`);
+      }
     }
   } else {
     skipped.push({ backend: "pytorch", reason: values["no-torch"] ? "--no-torch" : "no python3 that imports torch (apt-get install python3-torch)" });
   }
 
+  const ratio = (m: Measurement, t: Measurement | undefined) =>
+    t && m.backend !== "pytorch"
+      ? { train: m.trainSamplesPerSec / t.trainSamplesPerSec, infer: m.inferSamplesPerSec / t.inferSamplesPerSec }
+      : null;
+  const torchRun = (network: Network, threads: number | null) =>
+    results.find((t) => t.backend === "pytorch" && t.network === network && t.threads === threads);
   for (const m of results) {
-    const torch = results.find((t) => t.backend === "pytorch" && t.network === m.network);
-    m.ratioToTorch =
-      torch && m.backend !== "pytorch"
-        ? { train: m.trainSamplesPerSec / torch.trainSamplesPerSec, infer: m.inferSamplesPerSec / torch.inferSamplesPerSec }
-        : null;
+    m.ratioToTorch = ratio(m, torchRun(m.network, os.cpus().length));
+    m.ratioToTorchSameThreads = m.threads === null ? null : ratio(m, torchRun(m.network, m.threads));
   }
 
   const loadAfter = loadAverage();
@@ -366,16 +385,21 @@ async function main(): Promise<void> {
   console.log(`load average ${loadBefore.join(" ")} → ${loadAfter.join(" ")}; wrote ${path.relative(process.cwd(), values.out)}`);
 }
 
+function ratioText(r: { train: number; infer: number } | null | undefined): string {
+  return r ? `${r.train.toFixed(2)} / ${r.infer.toFixed(2)}` : "—";
+}
+
 function printTable(results: Measurement[]): void {
   const rows = results.map((m) => [
     m.network,
-    m.backend === "wasm" ? `wasm ×${m.threads}` : m.backend,
+    m.backend === "wasm" || m.backend === "pytorch" ? `${m.backend} ×${m.threads}` : m.backend,
     fmt(m.trainSamplesPerSec),
     fmt(m.inferSamplesPerSec),
-    m.ratioToTorch ? `${m.ratioToTorch.train.toFixed(2)} / ${m.ratioToTorch.infer.toFixed(2)}` : "—",
+    ratioText(m.ratioToTorch),
+    ratioText(m.ratioToTorchSameThreads),
     m.note ? "small sample" : "",
   ]);
-  const head = ["network", "backend", "train/s", "infer/s", "÷ PyTorch (train / infer)", ""];
+  const head = ["network", "backend", "train/s", "infer/s", "÷ PyTorch all cores", "÷ PyTorch same threads", ""];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (r: string[]) => r.map((c, i) => c.padEnd(widths[i]!)).join("  ").trimEnd();
   console.log(["", line(head), ...rows.map(line)].join("\n"));

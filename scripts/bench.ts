@@ -11,7 +11,7 @@
  * process; a fresh heap for each). Results go to stdout as a table and to bench/results.json.
  *
  *   node build/scripts/bench.js [--train 2000] [--infer 10000] [--cpu-train 100] [--cpu-infer 500]
- *     [--backends tensorflow,wasm,cpu] [--wasm-threads auto,1] [--networks cnn,mlp] [--repeats 3]
+ *     [--backends tensorflow,wasm,cpu] [--wasm-threads <cores>,1] [--networks cnn,mlp] [--repeats 3]
  *     [--no-torch] [--out bench/results.json]
  * Each rate is the best of `--repeats` timed passes (cpu: one), which filters out moments when
  * other processes took the cores; every pass is recorded in the JSON.
@@ -259,7 +259,7 @@ async function main(): Promise<void> {
       "infer-batch": { type: "string", default: "1000" },
       repeats: { type: "string", default: "3" },
       backends: { type: "string", default: "tensorflow,wasm,cpu" },
-      "wasm-threads": { type: "string", default: "auto,1" },
+      "wasm-threads": { type: "string", default: `${os.cpus().length},1` },
       networks: { type: "string", default: NETWORKS.join(",") },
       "no-torch": { type: "boolean", default: false },
       out: { type: "string", default: path.join(ROOT, "bench", "results.json") },

@@ -3,10 +3,7 @@
 // from the run folder), combines them on the test split by averaging probabilities and by
 // majority vote, and appends one JSON line to results/results.jsonl (same fields as
 // `npm run train`, plus the members and the vote).
-import { appendFileSync, mkdirSync } from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
-import { parseArgs } from "node:util";
 import { backendReport, parseBackendRequest, selectBackend, type BackendName } from "../src/backend/select";
 import { loadMnist } from "../src/data/mnist";
 import { projectRoot } from "../src/data/paths";
@@ -16,6 +13,7 @@ import { lessonProfile, type LessonProfile } from "../src/profile";
 import { trainMembers } from "../src/train/members";
 import { ensembleName, ensembleRunDir } from "../src/train/members-files";
 import { describeRecipe, memberRecipe, type MemberRecipe } from "../src/train/members-recipe";
+import { appendResult, integerFlag, machineFields, npmCommandLine, parseFlags, profileFlag, runCommand, RUN_FLAGS } from "./cli";
 
 /** The parsed command line. */
 export interface EnsembleArgs {
@@ -57,51 +55,30 @@ again after an interruption: finished members are loaded, only the missing ones 
 Each run appends one JSON line to results/results.jsonl (or --results).`;
 
 const OPTIONS = {
-  model: { type: "string" },
+  ...RUN_FLAGS,
   members: { type: "string" },
   augment: { type: "boolean" },
-  profile: { type: "string" },
   epochs: { type: "string" },
-  seed: { type: "string" },
-  backend: { type: "string" },
-  out: { type: "string" },
   results: { type: "string" },
-  help: { type: "boolean" },
 } as const;
-
-function integer(flag: string, value: string, min: number): number {
-  const n = Number(value);
-  if (!/^-?\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n < min) {
-    throw new Error(`--${flag} must be an integer ≥ ${min}, got "${value}"`);
-  }
-  return n;
-}
 
 /**
  * Parses the command line (without `node script`). Returns `"help"` for --help; throws on an
  * unknown flag, a missing --model or a bad value, naming it.
  */
 export function parseEnsembleArgs(argv: readonly string[]): EnsembleArgs | "help" {
-  const values = (() => {
-    try {
-      return parseArgs({ args: [...argv], options: OPTIONS, strict: true, allowPositionals: false }).values;
-    } catch (err) {
-      const message = (err as Error).message.split(". ")[0];
-      throw new Error(`${message} (run with --help for the flags)`);
-    }
-  })();
+  const values = parseFlags(argv, OPTIONS);
   if (values.help) return "help";
   if (values.model === undefined) throw new Error(`--model is required: one of ${MODEL_NAMES.join(", ")}`);
-  if (values.profile !== undefined && values.profile !== "fast" && values.profile !== "full") {
-    throw new Error(`--profile must be "fast" or "full", got "${values.profile}"`);
-  }
+  // Checked before the model name, and LESSON_PROFILE read only when the flag is absent.
+  const profile = values.profile === undefined ? undefined : profileFlag(values.profile);
   return {
     model: parseModelName(values.model),
-    members: values.members === undefined ? 5 : integer("members", values.members, 1),
+    members: values.members === undefined ? 5 : integerFlag("members", values.members, 1),
     augment: values.augment ?? false,
-    profile: values.profile ?? lessonProfile(),
-    epochs: values.epochs === undefined ? undefined : integer("epochs", values.epochs, 1),
-    seed: values.seed === undefined ? 1 : integer("seed", values.seed, 0),
+    profile: profile ?? lessonProfile(),
+    epochs: values.epochs === undefined ? undefined : integerFlag("epochs", values.epochs, 1),
+    seed: values.seed === undefined ? 1 : integerFlag("seed", values.seed, 0),
     backend: parseBackendRequest(values.backend),
     out: values.out,
     results: values.results,
@@ -124,8 +101,7 @@ export function ensembleRecipe(args: EnsembleArgs): MemberRecipe {
 
 /** The command as a person would type it again (for results.jsonl). */
 export function commandLine(argv: readonly string[]): string {
-  const quote = (a: string) => (/^[\w./=:-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`);
-  return ["npm run ensemble --", ...argv.map(quote)].join(" ");
+  return npmCommandLine("ensemble", argv);
 }
 
 const pct = (x: number) => `${(100 * x).toFixed(2)} %`;
@@ -195,13 +171,10 @@ async function main(argv: readonly string[]): Promise<void> {
         augment: args.augment,
         seed: args.seed,
         runDir: shown(root, runDir),
-        cores: os.cpus().length,
-        backendSummary: backend.summary,
-        node: process.version,
+        ...machineFields(backend),
       };
       const resultsFile = path.resolve(root, args.results ?? path.join("results", "results.jsonl"));
-      mkdirSync(path.dirname(resultsFile), { recursive: true });
-      appendFileSync(resultsFile, `${JSON.stringify(result)}\n`);
+      appendResult(resultsFile, result);
       console.log(`Result appended to ${shown(root, resultsFile)}; members in ${shown(root, runDir)}`);
     } finally {
       run.dispose();
@@ -211,9 +184,4 @@ async function main(argv: readonly string[]): Promise<void> {
   }
 }
 
-if (require.main === module) {
-  main(process.argv.slice(2)).catch((err: unknown) => {
-    console.error(`ensemble: ${err instanceof Error ? err.message : String(err)}`);
-    process.exit(1);
-  });
-}
+if (require.main === module) runCommand("ensemble", main);

@@ -2,10 +2,7 @@
 // the library's own code (the same fit/evaluate/saveModel the notebooks use), shows progress on
 // the terminal, evaluates on the test split, saves the model and appends one JSON line to
 // results/results.jsonl (the README's results table is generated from it: `npm run results`).
-import { appendFileSync, mkdirSync } from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
-import { parseArgs } from "node:util";
 import { backendReport, parseBackendRequest, selectBackend, type BackendName } from "../src/backend/select";
 import { loadMnist } from "../src/data/mnist";
 import { projectRoot } from "../src/data/paths";
@@ -13,10 +10,21 @@ import { evaluate } from "../src/eval/evaluate";
 import { saveModel } from "../src/io/model-files";
 import { buildModel, MODEL_NAMES, parseModelName, type ModelName } from "../src/models/registry";
 import { modelSummary, summaryText } from "../src/models/summary";
-import { lessonProfile, parseProfile, type LessonProfile } from "../src/profile";
+import { lessonProfile, type LessonProfile } from "../src/profile";
 import { fit } from "../src/train/fit";
 import { OPTIMIZER_NAMES, parseOptimizerName, type OptimizerName } from "../src/train/optimizer";
 import { trainingRecipe } from "../src/train/recipes";
+import {
+  appendResult,
+  integerFlag,
+  machineFields,
+  npmCommandLine,
+  parseFlags,
+  positiveFlag,
+  profileFlag,
+  runCommand,
+  RUN_FLAGS,
+} from "./cli";
 
 /** The parsed command line. */
 export interface TrainArgs {
@@ -60,40 +68,14 @@ the model's training recipe for the profile, src/train/recipes.ts, which lesson 
 Each run appends one JSON line to results/results.jsonl.`;
 
 const OPTIONS = {
-  model: { type: "string" },
+  ...RUN_FLAGS,
   epochs: { type: "string" },
   "batch-size": { type: "string" },
   lr: { type: "string" },
   optimizer: { type: "string" },
   "lr-decay": { type: "string" },
   patience: { type: "string" },
-  profile: { type: "string" },
-  seed: { type: "string" },
-  backend: { type: "string" },
-  out: { type: "string" },
-  help: { type: "boolean" },
 } as const;
-
-function integer(flag: string, value: string, min: number): number {
-  const n = Number(value);
-  if (!/^-?\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n < min) {
-    throw new Error(`--${flag} must be an integer ≥ ${min}, got "${value}"`);
-  }
-  return n;
-}
-
-function positive(flag: string, value: string, max = Infinity): number {
-  const x = Number(value);
-  if (value.trim() === "" || !Number.isFinite(x) || x <= 0 || x > max) {
-    throw new Error(`--${flag} must be a number in (0, ${max === Infinity ? "∞" : max}], got "${value}"`);
-  }
-  return x;
-}
-
-function profileFlag(value: string): LessonProfile {
-  if (value !== "fast" && value !== "full") throw new Error(`--profile must be "fast" or "full", got "${value}"`);
-  return parseProfile(value);
-}
 
 /**
  * Parses the command line (without `node script`). Returns `"help"` for --help; throws on an
@@ -101,15 +83,7 @@ function profileFlag(value: string): LessonProfile {
  * to the model's recipe for the profile ({@link trainingRecipe}).
  */
 export function parseTrainArgs(argv: readonly string[]): TrainArgs | "help" {
-  const values = (() => {
-    try {
-      return parseArgs({ args: [...argv], options: OPTIONS, strict: true, allowPositionals: false }).values;
-    } catch (err) {
-      // Node's text goes on about positional arguments after "--"; its first sentence is the point.
-      const message = (err as Error).message.split(". ")[0];
-      throw new Error(`${message} (run with --help for the flags)`);
-    }
-  })();
+  const values = parseFlags(argv, OPTIONS);
   if (values.help) return "help";
   if (values.model === undefined) throw new Error(`--model is required: one of ${MODEL_NAMES.join(", ")}`);
   const model = parseModelName(values.model);
@@ -118,14 +92,14 @@ export function parseTrainArgs(argv: readonly string[]): TrainArgs | "help" {
   const recipe = trainingRecipe(model, profile);
   return {
     model,
-    epochs: values.epochs === undefined ? recipe.epochs : integer("epochs", values.epochs, 1),
-    batchSize: values["batch-size"] === undefined ? recipe.batchSize : integer("batch-size", values["batch-size"], 1),
-    lr: values.lr === undefined ? recipe.lr : positive("lr", values.lr),
+    epochs: values.epochs === undefined ? recipe.epochs : integerFlag("epochs", values.epochs, 1),
+    batchSize: values["batch-size"] === undefined ? recipe.batchSize : integerFlag("batch-size", values["batch-size"], 1),
+    lr: values.lr === undefined ? recipe.lr : positiveFlag("lr", values.lr),
     optimizer: values.optimizer === undefined ? recipe.optimizer : parseOptimizerName(values.optimizer),
-    lrDecay: values["lr-decay"] === undefined ? recipe.lrDecay : positive("lr-decay", values["lr-decay"], 1),
-    patience: values.patience === undefined ? undefined : integer("patience", values.patience, 1),
+    lrDecay: values["lr-decay"] === undefined ? recipe.lrDecay : positiveFlag("lr-decay", values["lr-decay"], 1),
+    patience: values.patience === undefined ? undefined : integerFlag("patience", values.patience, 1),
     profile,
-    seed: values.seed === undefined ? recipe.seed : integer("seed", values.seed, 0),
+    seed: values.seed === undefined ? recipe.seed : integerFlag("seed", values.seed, 0),
     backend: parseBackendRequest(values.backend),
     out: values.out,
   };
@@ -133,8 +107,7 @@ export function parseTrainArgs(argv: readonly string[]): TrainArgs | "help" {
 
 /** The command as a person would type it again (for results.jsonl). */
 export function commandLine(argv: readonly string[]): string {
-  const quote = (a: string) => (/^[\w./=:-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`);
-  return ["npm run train --", ...argv.map(quote)].join(" ");
+  return npmCommandLine("train", argv);
 }
 
 async function main(argv: readonly string[]): Promise<void> {
@@ -200,16 +173,13 @@ async function main(argv: readonly string[]): Promise<void> {
       lrDecay: args.lrDecay,
       optimizer: args.optimizer,
       seed: args.seed,
-      cores: os.cpus().length,
-      backendSummary: backend.summary,
-      node: process.version,
+      ...machineFields(backend),
     };
     const saved = await saveModel(model, out, { metadata: result });
     console.log(`Model saved to ${path.relative(root, saved.dir) || "."} (${(saved.weightBytes / 1e6).toFixed(1)} MB of weights)`);
 
     const resultsFile = path.join(root, "results", "results.jsonl");
-    mkdirSync(path.dirname(resultsFile), { recursive: true });
-    appendFileSync(resultsFile, `${JSON.stringify(result)}\n`);
+    appendResult(resultsFile, result);
     console.log(`Result appended to ${path.relative(root, resultsFile)}`);
   } finally {
     model.dispose();
@@ -217,9 +187,4 @@ async function main(argv: readonly string[]): Promise<void> {
   }
 }
 
-if (require.main === module) {
-  main(process.argv.slice(2)).catch((err: unknown) => {
-    console.error(`train: ${err instanceof Error ? err.message : String(err)}`);
-    process.exit(1);
-  });
-}
+if (require.main === module) runCommand("train", main);

@@ -2,16 +2,11 @@
  * Small HTML helpers for the exported site: escaping, adding to a page's head, and finding
  * references that would leave the site (the site must work offline, from any folder).
  */
+import { escapeHtml } from "../../src/notebook/html";
 
-/** Escapes text for HTML content and for double- or single-quoted attribute values. */
-export function escapeHtml(text: string): string {
-  return text
-    .replace(/&/g, "&amp;")
-    .replace(/</g, "&lt;")
-    .replace(/>/g, "&gt;")
-    .replace(/"/g, "&quot;")
-    .replace(/'/g, "&#39;");
-}
+// Re-exported so the site's modules keep importing all their HTML helpers from here; the one
+// definition lives in the library, shared with its tables, so notebook and site escape alike.
+export { escapeHtml };
 
 /** Reverses the escapes that Python's html.escape(quote=False) and {@link escapeHtml} make. */
 export function unescapeHtml(text: string): string {

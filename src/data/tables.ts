@@ -9,6 +9,7 @@
 import type { DataFrame } from "nodejs-polars";
 import pl from "nodejs-polars";
 import { showHtml } from "../notebook/display";
+import { escapeHtml } from "../notebook/html";
 import { NUM_CLASSES } from "./dataset";
 
 /**
@@ -43,16 +44,6 @@ export interface TableHtmlOptions {
 }
 
 const OPTION_KEYS = new Set(["maxRows", "decimals", "caption"]);
-
-/** Escapes text for HTML content and quoted attributes. */
-function escapeHtml(text: string): string {
-  return text
-    .replace(/&/g, "&amp;")
-    .replace(/</g, "&lt;")
-    .replace(/>/g, "&gt;")
-    .replace(/"/g, "&quot;")
-    .replace(/'/g, "&#39;");
-}
 
 const NUMERIC = new Set([
   ...["Int8", "Int16", "Int32", "Int64", "UInt8", "UInt16", "UInt32", "UInt64"],

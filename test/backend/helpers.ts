@@ -4,18 +4,10 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { selectBackend } from "../../src/backend/select";
+import { mulberry32 } from "../../src/data/batches";
 
-/** Mulberry32: small, fast, seeded — the same numbers on every run and backend. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The library's seeded generator (mulberry32): the same numbers on every run and backend. */
+export const rng = mulberry32;
 
 /** Uniform values in [-1, 1) as a plain array (so each backend builds its own tensor). */
 export function randomValues(n: number, next: () => number): Float32Array {

@@ -39,12 +39,15 @@ test("parseBackendRequest: names, aliases, auto, and a named error for anything 
   assert.throws(() => parseBackendRequest("gpu"), /Unknown backend "gpu".*TSDL_BACKEND.*auto, tensorflow, wasm, cpu/);
 });
 
-test("parseWasmThreads: auto is one per core (at most 8); numbers 1–8; anything else is refused", () => {
-  assert.equal(parseWasmThreads(undefined, 2), 2);
-  assert.equal(parseWasmThreads("auto", 1), 1);
-  assert.equal(parseWasmThreads("auto", 32), 8);
-  assert.equal(parseWasmThreads("1", 2), 1);
-  assert.equal(parseWasmThreads(3, 2), 3);
+test("parseWasmThreads: auto is one per idle core (1–8); numbers 1–8; anything else is refused", () => {
+  assert.equal(parseWasmThreads(undefined, 2, 0.1), 2);
+  assert.equal(parseWasmThreads("auto", 2, 1.2), 1, "one of two cores busy");
+  assert.equal(parseWasmThreads("auto", 2, 6), 1, "never fewer than one");
+  assert.equal(parseWasmThreads("auto", 1, 0), 1);
+  assert.equal(parseWasmThreads("auto", 32, 0), 8);
+  assert.equal(parseWasmThreads("auto", 8, 2.6), 5);
+  assert.equal(parseWasmThreads("1", 2, 0), 1);
+  assert.equal(parseWasmThreads(3, 2, 5), 3, "an explicit count is kept whatever the load");
   assert.throws(() => parseWasmThreads("0", 2), /Bad wasm thread count "0".*TSDL_WASM_THREADS/);
   assert.throws(() => parseWasmThreads("two", 2), /Bad wasm thread count "two"/);
   assert.throws(() => parseWasmThreads(1.5, 2), /Bad wasm thread count/);

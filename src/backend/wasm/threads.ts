@@ -1,21 +1,21 @@
 /**
  * Multi-threaded wasm under Node: start tfjs-backend-wasm's threaded SIMD build ourselves.
  *
- * The package keeps threads off under Node for three reasons, each worked around here:
+ * Four things stand in the way under Node, each worked around here:
  * 1. its WASM_HAS_MULTITHREAD_SUPPORT flag returns false when IS_NODE — we bypass the flag by
  *    creating the backend ourselves and registering it as `wasm`;
  * 2. its pthread worker script is handed over as a blob: URL, which Node's worker_threads
  *    refuses (ERR_WORKER_PATH) — we write the same script to a file and point the loader there
  *    (and the workers to the loader's .js file instead of a Blob);
  * 3. its C++ caps threads at emscripten_num_logical_cores() / 2 (1 on a 2-vCPU machine) —
- *    we answer that import with 2 × the thread count wanted.
- * Idle pthread workers are `unref`'d, so they never keep a finished script alive.
+ *    we answer that import with 2 × the thread count wanted;
  * 4. V8 runs new wasm code with its baseline compiler (Liftoff) and tiers hot functions up to
  *    TurboFan after a "budget" of execution; in the pthread workers that tier-up practically
  *    never happened with the default budget, so the second thread computed at a fraction of
  *    the speed and 2 threads were no faster than 1 (measured: 80 convolutions 1.87 s with
  *    either). We lower the budget (`--wasm-tiering-budget`, process-wide, wasm only) before
  *    compiling the module: the same run took 0.89 s with 2 threads.
+ * The pthread workers are `unref`'d, so they never keep a finished script alive.
  *
  * This depends on the package's internals, so it only runs for the version it was tested with;
  * anything else — or any failure while starting — falls back to the stock single-threaded

@@ -1,0 +1,134 @@
+// Command-line plumbing shared by the training scripts (`npm run train`, `npm run ensemble`):
+// parsing flags with messages that name the bad flag, and recording a finished run as one JSON
+// line in results/results.jsonl. Each script keeps its own flags, help text and result fields.
+import { appendFileSync, mkdirSync } from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { parseArgs } from "node:util";
+import type { BackendInfo, BackendName } from "../src/backend/select";
+import { parseProfile, type LessonProfile } from "../src/profile";
+
+/** One flag: it takes a value (`--epochs 3`, `--epochs=3`) or is a switch (`--augment`). */
+export type FlagSpec = { readonly type: "string" } | { readonly type: "boolean" };
+
+/** The flags a script accepts, by long name (without `--`). */
+export type FlagSpecs = Readonly<Record<string, FlagSpec>>;
+
+/** What {@link parseFlags} returns: each flag's text (or `true`/`false` for a switch), undefined when not given. */
+export type FlagValues<S extends FlagSpecs> = {
+  -readonly [K in keyof S]?: S[K]["type"] extends "string" ? string : boolean;
+};
+
+/**
+ * The flags every training script takes: the model, the profile, the seed, the backend, the
+ * output folder and --help. Spread them into a script's own flags.
+ */
+export const RUN_FLAGS = {
+  model: { type: "string" },
+  profile: { type: "string" },
+  seed: { type: "string" },
+  backend: { type: "string" },
+  out: { type: "string" },
+  help: { type: "boolean" },
+} as const satisfies FlagSpecs;
+
+/**
+ * Parses `argv` (without `node script`) strictly against `specs`: an unknown flag, a positional
+ * argument or a value given to a switch throws Node's message, cut to its first sentence and
+ * followed by "(run with --help for the flags)".
+ */
+export function parseFlags<const S extends FlagSpecs>(argv: readonly string[], specs: S): FlagValues<S> {
+  try {
+    // The cast only restates Node's own result type in the narrower terms of FlagSpecs.
+    return parseArgs({ args: [...argv], options: specs, strict: true, allowPositionals: false }).values as FlagValues<S>;
+  } catch (err) {
+    // Node's text goes on about positional arguments after "--"; its first sentence is the point.
+    const message = (err as Error).message.split(". ")[0];
+    throw new Error(`${message} (run with --help for the flags)`);
+  }
+}
+
+/** The value of `--<flag>` as an integer ≥ `min`; throws naming the flag and the value otherwise. */
+export function integerFlag(flag: string, value: string, min: number): number {
+  const n = Number(value);
+  // The regex rejects what Number() would accept but a person did not mean: "1e3", "0x10", "2.0", "".
+  if (!/^-?\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n < min) {
+    throw new Error(`--${flag} must be an integer ≥ ${min}, got "${value}"`);
+  }
+  return n;
+}
+
+/** The value of `--<flag>` as a number in (0, `max`]; throws naming the flag and the value otherwise. */
+export function positiveFlag(flag: string, value: string, max = Infinity): number {
+  const x = Number(value);
+  if (value.trim() === "" || !Number.isFinite(x) || x <= 0 || x > max) {
+    throw new Error(`--${flag} must be a number in (0, ${max === Infinity ? "∞" : max}], got "${value}"`);
+  }
+  return x;
+}
+
+/**
+ * The value of `--profile`: exactly "fast" or "full". Stricter than {@link parseProfile} (which
+ * also reads LESSON_PROFILE and forgives case and blanks) because a flag is typed on purpose.
+ */
+export function profileFlag(value: string): LessonProfile {
+  if (value !== "fast" && value !== "full") throw new Error(`--profile must be "fast" or "full", got "${value}"`);
+  return parseProfile(value);
+}
+
+/**
+ * The command as a person would type it again, e.g. `npm run train -- --model cnn --out 'my dir'`
+ * (arguments quoted for a POSIX shell only where needed), for the `command` field of a result.
+ */
+export function npmCommandLine(npmScript: string, argv: readonly string[]): string {
+  const quote = (a: string) => (/^[\w./=:-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`);
+  return [`npm run ${npmScript} --`, ...argv.map(quote)].join(" ");
+}
+
+/** The fields of a result line that describe the machine a run used (last in the line). */
+export interface MachineFields {
+  readonly cores: number;
+  /** {@link BackendInfo.summary}: versions and threads. */
+  readonly backendSummary: string;
+  /** Node's version, e.g. "v20.11.1". */
+  readonly node: string;
+}
+
+/** {@link MachineFields} for this process and the backend it trained on. */
+export function machineFields(backend: BackendInfo): MachineFields {
+  return { cores: os.cpus().length, backendSummary: backend.summary, node: process.version };
+}
+
+/** The fields every result line starts with (`npm run results` builds the README table from them). */
+export interface ResultFields {
+  readonly model: string;
+  readonly profile: LessonProfile;
+  readonly backend: BackendName;
+  readonly epochs: number;
+  readonly seconds: number;
+  readonly testAccuracy: number;
+  /** ISO 8601. */
+  readonly date: string;
+  /** See {@link npmCommandLine}. */
+  readonly command: string;
+}
+
+/**
+ * Appends `result` as one JSON line to `file` (an absolute path), creating its folder if
+ * needed. Appending, never rewriting, keeps every earlier run even if two scripts run at once.
+ */
+export function appendResult(file: string, result: ResultFields & MachineFields): void {
+  mkdirSync(path.dirname(file), { recursive: true });
+  appendFileSync(file, `${JSON.stringify(result)}\n`);
+}
+
+/**
+ * Runs a script's `main` on this process's arguments; on failure prints `<name>: <message>` (no
+ * stack: the messages name the problem) and exits with status 1.
+ */
+export function runCommand(name: string, main: (argv: readonly string[]) => Promise<void>): void {
+  main(process.argv.slice(2)).catch((err: unknown) => {
+    console.error(`${name}: ${err instanceof Error ? err.message : String(err)}`);
+    process.exit(1);
+  });
+}

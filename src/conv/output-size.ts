@@ -72,12 +72,8 @@ export interface OutputSizeRow {
  * check that the arithmetic above is what tfjs does. Leaves no tensor behind.
  */
 export function measureOutputSize(n: number, f: number, stride: number, padding: Padding): number {
-  const where = "measureOutputSize";
-  checkPositiveInt(n, "n", where);
-  checkPositiveInt(f, "f", where);
-  checkPositiveInt(stride, "stride", where);
-  parsePadding(padding, where);
-  if (padding === "valid" && f > n) throw new Error(`${where}: a ${f}-wide filter does not fit in ${n} with VALID`);
+  // Same input checks (and messages) as the rule itself: bad sizes, unknown padding, VALID misfit.
+  convOutputSize(n, f, stride, padding);
   return tf.tidy(() => tf.conv2d(tf.zeros([1, n, n, 1]) as tf.Tensor4D, tf.zeros([f, f, 1, 1]) as tf.Tensor4D, stride, padding).shape[2]);
 }
 

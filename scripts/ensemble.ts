@@ -30,6 +30,8 @@ export interface EnsembleArgs {
   readonly out: string | undefined;
   /** File the result line is appended to; undefined: results/results.jsonl. */
   readonly results: string | undefined;
+  /** Train (or load) only these members (1-based) and log no result; undefined: all of them. */
+  readonly only: readonly number[] | undefined;
 }
 
 export const HELP = `Train an ensemble of K lesson models (different seeds), evaluate it on the test split, log the result.
@@ -48,6 +50,9 @@ Options:
   --backend <name>   auto, tensorflow, wasm or cpu (default $TSDL_BACKEND or auto)
   --out <dir>        run folder (default results/models/ensemble-<model>-x<k>[-aug][-e<n>][-s<n>]-<profile>)
   --results <file>   where to append the result line (default results/results.jsonl)
+  --only <list>      train only these members, e.g. 1,3,5, and log no result: on 2 cores, two
+                     processes with TSDL_WASM_THREADS=1 and disjoint lists train twice as fast;
+                     then run without --only to load all members and log the ensemble
   --help             show this text
 
 Each member is saved in <run folder>/member-<i> as soon as it is trained. Run the same command
@@ -60,7 +65,17 @@ const OPTIONS = {
   augment: { type: "boolean" },
   epochs: { type: "string" },
   results: { type: "string" },
+  only: { type: "string" },
 } as const;
+
+/** The value of --only: a comma-separated list of distinct member numbers in 1..members, sorted. */
+export function onlyFlag(value: string, members: number): number[] {
+  const numbers = value.split(",").map((part) => integerFlag("only", part, 1));
+  const outside = numbers.filter((n) => n > members);
+  if (outside.length > 0) throw new Error(`--only lists member ${outside.join(", ")}, but the ensemble has members 1–${members}`);
+  if (new Set(numbers).size !== numbers.length) throw new Error(`--only lists a member twice: "${value}"`);
+  return numbers.sort((a, b) => a - b);
+}
 
 /**
  * Parses the command line (without `node script`). Returns `"help"` for --help; throws on an
@@ -72,9 +87,10 @@ export function parseEnsembleArgs(argv: readonly string[]): EnsembleArgs | "help
   if (values.model === undefined) throw new Error(`--model is required: one of ${MODEL_NAMES.join(", ")}`);
   // Checked before the model name, and LESSON_PROFILE read only when the flag is absent.
   const profile = values.profile === undefined ? undefined : profileFlag(values.profile);
+  const members = values.members === undefined ? 5 : integerFlag("members", values.members, 1);
   return {
     model: parseModelName(values.model),
-    members: values.members === undefined ? 5 : integerFlag("members", values.members, 1),
+    members,
     augment: values.augment ?? false,
     profile: profile ?? lessonProfile(),
     epochs: values.epochs === undefined ? undefined : integerFlag("epochs", values.epochs, 1),
@@ -82,6 +98,7 @@ export function parseEnsembleArgs(argv: readonly string[]): EnsembleArgs | "help
     backend: parseBackendRequest(values.backend),
     out: values.out,
     results: values.results,
+    only: values.only === undefined ? undefined : onlyFlag(values.only, members),
   };
 }
 
@@ -131,8 +148,21 @@ async function main(argv: readonly string[]): Promise<void> {
         `${data.validation.size.toLocaleString("en-US")} validation, ${data.test.size.toLocaleString("en-US")} test`,
     );
     console.log(`${ensembleName(args)}: ${args.members} × ${describeRecipe(recipe)} · seeds ${args.seed}…${args.seed + args.members - 1}\n`);
-    const run = await trainMembers(data, { recipe, members: args.members, seed: args.seed, dir: runDir });
+    const run = await trainMembers(data, {
+      recipe,
+      members: args.members,
+      seed: args.seed,
+      dir: runDir,
+      ...(args.only !== undefined ? { only: args.only } : {}),
+    });
     try {
+      if (args.only !== undefined) {
+        // Part of an ensemble: nothing to combine or log yet.
+        console.log(`\nTest accuracy on ${data.test.size.toLocaleString("en-US")} images:`);
+        run.members.forEach((m) => console.log(`  member ${m.member} (seed ${m.seed})  ${pct(m.testAccuracy)}${m.loaded ? "  (loaded)" : ""}`));
+        console.log(`Members ${args.only.join(", ")} are in ${shown(root, runDir)}. Once every member is trained, run the command without --only to combine them and log the result.`);
+        return;
+      }
       const report = ensembleReport(run.members.map((m) => m.outputs), data.test.labels);
       console.log(`\nTest accuracy on ${report.size.toLocaleString("en-US")} images:`);
       run.members.forEach((m) => console.log(`  member ${m.member} (seed ${m.seed})  ${pct(m.testAccuracy)}${m.loaded ? "  (loaded)" : ""}`));
@@ -154,7 +184,18 @@ async function main(argv: readonly string[]): Promise<void> {
         testAccuracy: report.average.accuracy,
         date: new Date().toISOString(),
         command: commandLine(argv),
-        members: run.members.map((m) => ({ seed: m.seed, testAccuracy: m.testAccuracy, seconds: m.seconds })),
+        // Each member's summary (its member.json without the recipe, which is this line's):
+        // the weights stay out of git, what they scored and how long they took does not.
+        members: run.members.map((m) => ({
+          member: m.member,
+          seed: m.seed,
+          epochs: m.epochs,
+          seconds: m.seconds,
+          validationAccuracy: m.validationAccuracy,
+          testAccuracy: m.testAccuracy,
+          backend: m.backend,
+          date: m.date,
+        })),
         voteAccuracy: report.vote.accuracy,
         bestMemberAccuracy: report.bestMemberAccuracy,
         meanMemberAccuracy: report.meanMemberAccuracy,

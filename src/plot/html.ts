@@ -16,6 +16,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
+import { escapeHtml } from "../notebook/html";
 import type { Plot } from "./spec";
 
 /** Where the bundled plotly.js lives and its version (read from its package.json). */
@@ -48,11 +49,6 @@ export function scriptSafeJson(value: unknown): string {
     .replace(/\u2029/g, "\\u2029");
 }
 
-/** Escapes text for an HTML attribute value. */
-function escapeAttribute(s: string): string {
-  return s.replace(/&/g, "&amp;").replace(/"/g, "&quot;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
-}
-
 const DRAIN_QUEUE = "(window.__tsdlPlotQueue||[]).splice(0).forEach(function(f){f();});";
 
 let libHtmlCache: string | undefined;
@@ -63,7 +59,7 @@ export function plotlyLibHtml(): string {
     const { path, version } = plotlyLibInfo();
     const source = escapeInlineScript(readFileSync(path, "utf8"));
     libHtmlCache =
-      `<script data-tsdl-plotly-lib="${escapeAttribute(version)}">` +
+      `<script data-tsdl-plotly-lib="${escapeHtml(version)}">` +
       "(function(){var d=window.define;window.define=undefined;try{\n" +
       source +
       "\n}finally{window.define=d;}})();\n" +

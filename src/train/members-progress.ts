@@ -9,6 +9,7 @@
  * - silent: nothing.
  */
 import { inKernel, newDisplayArea, type DisplayArea } from "../notebook/display";
+import { escapeHtml } from "../notebook/html";
 import type { EpochLog } from "./history";
 import { describeRecipe, type MemberRecipe } from "./members-recipe";
 import type { ProgressMode } from "./progress";
@@ -19,6 +20,8 @@ export interface PlannedMember {
   readonly recipe: MemberRecipe;
   /** True when a finished member is in the run folder and will be loaded, not trained. */
   readonly done: boolean;
+  /** True when this call leaves the member alone (`trainMembers`' `only`). */
+  readonly skipped?: boolean;
 }
 
 /** Options for {@link MembersProgress}. */
@@ -33,7 +36,7 @@ export interface MembersProgressOptions {
 }
 
 type Status =
-  | { readonly kind: "waiting" }
+  | { readonly kind: "waiting" | "skipped" }
   | { readonly kind: "training"; readonly epoch: number; readonly valAcc?: number }
   | { readonly kind: "done" | "loaded"; readonly testAccuracy: number; readonly seconds: number };
 
@@ -42,10 +45,6 @@ function fmtDuration(seconds: number): string {
   if (seconds < 90) return `${Math.round(seconds)} s`;
   if (seconds < 5400) return `${Math.round(seconds / 60)} min`;
   return `${(seconds / 3600).toFixed(1)} h`;
-}
-
-function escapeHtml(text: string): string {
-  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 }
 
 /** The display `trainMembers` drives; usable alone for tests. */
@@ -61,7 +60,7 @@ export class MembersProgress {
   constructor(options: MembersProgressOptions) {
     this.mode = options.mode ?? (inKernel() ? "kernel" : process.stdout.isTTY ? "tty" : "lines");
     this.planned = options.members;
-    this.status = options.members.map(() => ({ kind: "waiting" }));
+    this.status = options.members.map((p) => ({ kind: p.skipped ? "skipped" : "waiting" }));
     this.write = options.write ?? ((s) => process.stdout.write(s));
     this.area = options.area;
   }
@@ -73,13 +72,15 @@ export class MembersProgress {
 
   /** Says what the run will do: how many members are already trained. */
   begin(runDir: string | undefined): void {
-    const done = this.planned.filter((p) => p.done).length;
     const k = this.planned.length;
+    const mine = this.planned.filter((p) => !p.skipped);
+    const done = mine.filter((p) => p.done).length;
     const where = runDir === undefined ? "(not saved)" : `in ${runDir}`;
+    const which = mine.length === k ? "" : ` (this run: members ${this.planned.flatMap((p, i) => (p.skipped ? [] : [i + 1])).join(", ")})`;
     const text =
       done === 0
-        ? `Ensemble of ${k} members ${where}: training all ${k}.`
-        : `Ensemble of ${k} members ${where}: ${done} already trained (loaded, not retrained), training ${k - done}.`;
+        ? `Ensemble of ${k} members ${where}${which}: training ${mine.length === k ? `all ${k}` : mine.length}.`
+        : `Ensemble of ${k} members ${where}${which}: ${done} already trained (loaded, not retrained), training ${mine.length - done}.`;
     this.lines(text);
     this.kernel(text);
   }
@@ -126,7 +127,7 @@ export class MembersProgress {
     if (this.epochsTrained === 0) return "";
     let left = 0;
     this.status.forEach((s, i) => {
-      if (this.planned[i]!.done) return; // loaded, not trained
+      if (this.planned[i]!.done || s.kind === "skipped") return; // loaded or left alone, not trained
       const epochs = this.planned[i]!.recipe.epochs;
       if (s.kind === "waiting") left += epochs;
       else if (s.kind === "training") left += epochs - s.epoch;

@@ -51,6 +51,13 @@ export type TrainMembersOptions = MembersPlan & {
   readonly dir?: string;
   /** `true` (default) picks the display for where we run; `false` shows nothing; or a mode. */
   readonly progress?: boolean | ProgressMode;
+  /**
+   * Only these members (1-based numbers) are trained or loaded in this call; the others are
+   * skipped and left out of the result. Lets two processes on two cores train disjoint members
+   * of one run folder at once (one wasm thread each is faster than two threads in one process);
+   * a later call without `only` loads them all. Default: every member.
+   */
+  readonly only?: readonly number[];
   /** Called after each member is ready (trained or loaded), in member order. */
   readonly onMember?: (member: EnsembleMember) => void | Promise<void>;
 };
@@ -79,7 +86,7 @@ export interface EnsembleMembers {
   dispose(): void;
 }
 
-const OPTION_KEYS: ReadonlySet<string> = new Set(["recipe", "members", "recipes", "seed", "dir", "progress", "onMember"]);
+const OPTION_KEYS: ReadonlySet<string> = new Set(["recipe", "members", "recipes", "seed", "dir", "progress", "only", "onMember"]);
 
 function planRecipes(options: TrainMembersOptions): MemberRecipe[] {
   for (const key of Object.keys(options)) {
@@ -102,6 +109,16 @@ function planRecipes(options: TrainMembersOptions): MemberRecipe[] {
   checkMemberRecipe(options.recipe, "trainMembers: recipe");
   const recipe = normalizeRecipe(options.recipe);
   return Array.from({ length: options.members }, () => recipe);
+}
+
+/** The 0-based indices `only` selects among `count` members (all without `only`); throws on a bad number. */
+function selectedMembers(only: readonly number[] | undefined, count: number): ReadonlySet<number> {
+  if (only === undefined) return new Set(Array.from({ length: count }, (_, i) => i));
+  if (!Array.isArray(only) || only.length === 0) throw new Error("trainMembers: only must list at least one member number");
+  for (const n of only) {
+    if (!(Number.isInteger(n) && n >= 1 && n <= count)) throw new Error(`trainMembers: only lists member ${n}, but members are numbered 1–${count}`);
+  }
+  return new Set(only.map((n) => n - 1));
 }
 
 /** Test accuracy from a member's probabilities (argmax as in `ensembleReport`, so the numbers agree). */
@@ -146,12 +163,18 @@ export async function trainMembers(data: MembersData, options: TrainMembersOptio
   const baseSeed = options.seed ?? 1;
   if (!Number.isSafeInteger(baseSeed)) throw new Error(`trainMembers: seed must be an integer, got ${baseSeed}`);
   if (data.test.size === 0) throw new Error("trainMembers: the test set is empty");
+  const selected = selectedMembers(options.only, recipes.length);
   const dirs = recipes.map((_, i) => (options.dir === undefined ? undefined : memberDir(options.dir, i)));
   // Read every record up front: the display says how much is left, and a mismatched folder fails before any training.
   const records = await Promise.all(dirs.map((d) => (d !== undefined && existsSync(d) ? readMemberRecord(d) : undefined)));
   records.forEach((r, i) => r && checkRecordMatches(r, recipes[i]!, baseSeed + i, dirs[i]!));
 
-  const planned: PlannedMember[] = recipes.map((recipe, i) => ({ seed: baseSeed + i, recipe, done: records[i] !== undefined }));
+  const planned: PlannedMember[] = recipes.map((recipe, i) => ({
+    seed: baseSeed + i,
+    recipe,
+    done: records[i] !== undefined,
+    ...(selected.has(i) ? {} : { skipped: true }),
+  }));
   const progressOption = options.progress ?? true;
   const progress = new MembersProgress({
     members: planned,
@@ -163,6 +186,7 @@ export async function trainMembers(data: MembersData, options: TrainMembersOptio
   let current: tf.LayersModel | undefined;
   try {
     for (let i = 0; i < recipes.length; i++) {
+      if (!selected.has(i)) continue;
       const recipe = recipes[i]!;
       const seed = baseSeed + i;
       const dir = dirs[i];

@@ -6,6 +6,7 @@
  * so a throttled display also means fewer device reads.
  */
 import { inKernel, newDisplayArea, type DisplayArea } from "../notebook/display";
+import { escapeHtml } from "../notebook/html";
 import type { EpochLog } from "./history";
 
 /** Where progress goes: `kernel` (HTML), `tty` (one line rewritten), `lines` (a line now and then), `silent`. */
@@ -92,10 +93,6 @@ export function formatEpochLine(log: EpochLog, epochs: number): string {
   if (log.valAcc !== undefined) parts.push(`val_acc ${log.valAcc.toFixed(4)}`);
   parts.push(`lr ${log.lr.toPrecision(3)}`);
   return parts.join(" · ");
-}
-
-function escapeHtml(text: string): string {
-  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 }
 
 function epochTableHtml(logs: readonly EpochLog[], epochs: number): string {

@@ -22,11 +22,14 @@ test("parseEnsembleArgs: defaults and overrides", () => {
     backend: "auto",
     out: undefined,
     results: undefined,
+    only: undefined,
   });
   assert.deepEqual(
     args(["--model=deep-cnn", "--members", "3", "--augment", "--profile", "full", "--epochs", "20", "--seed", "7", "--backend", "cpu", "--out", "x/y"]),
-    { model: "deep-cnn", members: 3, augment: true, profile: "full", epochs: 20, seed: 7, backend: "cpu", out: "x/y", results: undefined },
+    { model: "deep-cnn", members: 3, augment: true, profile: "full", epochs: 20, seed: 7, backend: "cpu", out: "x/y", results: undefined, only: undefined },
   );
+  assert.deepEqual(args(["--model", "cnn", "--only", "5,1,3"]).only, [1, 3, 5]);
+  assert.deepEqual(args(["--model", "cnn", "--members", "2", "--only", "2"]).only, [2]);
   assert.equal(parseEnsembleArgs(["--help"]), "help");
   assert.match(HELP, /--model <name>\s+one of softmax, mlp, cnn, deep-cnn/);
   assert.match(HELP, /Run the same command\s+again after an interruption/);
@@ -41,6 +44,10 @@ test("parseEnsembleArgs: unknown flags and bad values are named", () => {
   assert.throws(() => parseEnsembleArgs(["--model", "cnn", "--epochs", "two"]), /--epochs must be an integer ≥ 1, got "two"/);
   assert.throws(() => parseEnsembleArgs(["--model", "cnn", "--profile", "huge"]), /--profile must be "fast" or "full", got "huge"/);
   assert.throws(() => parseEnsembleArgs(["--model", "cnn", "--augment=yes"]), /--augment/);
+  assert.throws(() => parseEnsembleArgs(["--model", "cnn", "--only", "1,6"]), /--only lists member 6, but the ensemble has members 1–5/);
+  assert.throws(() => parseEnsembleArgs(["--model", "cnn", "--only", "2,2"]), /--only lists a member twice: "2,2"/);
+  assert.throws(() => parseEnsembleArgs(["--model", "cnn", "--only", "1,,2"]), /--only must be an integer ≥ 1, got ""/);
+  assert.throws(() => parseEnsembleArgs(["--model", "cnn", "--only", "0"]), /--only must be an integer ≥ 1, got "0"/);
 });
 
 test("names, run folders and recipes follow the settings that change training", () => {

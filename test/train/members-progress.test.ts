@@ -58,6 +58,27 @@ test("MembersProgress (kernel): one table rewritten in place, fit's own display 
   assert.equal(shown[0]!.text, "Ensemble of 3 members (not saved): 1 already trained (loaded, not retrained), training 2.");
 });
 
+test("MembersProgress: members another process trains are skipped, named, and not counted in the time left", () => {
+  const out: string[] = [];
+  const shown: string[] = [];
+  const plan: PlannedMember[] = [PLAN[0]!, { ...PLAN[1]!, skipped: true }, PLAN[2]!];
+  const p = new MembersProgress({ members: plan, mode: "lines", write: (s) => out.push(s) });
+  p.begin("run");
+  p.loaded(0, 0.97, 40, "run/member-1");
+  p.startMember(2);
+  p.endEpoch(2, log(0, 20));
+  p.endMember(2, 0.98, 40, "run/member-3");
+  assert.deepEqual(out.filter((line) => !line.startsWith("member 3/3 · seed")), [
+    "Ensemble of 3 members in run (this run: members 1, 3): 1 already trained (loaded, not retrained), training 1.\n",
+    "member 1/3 loaded from run/member-1 · test acc 0.9700 (trained earlier in 40 s)\n",
+    "member 3/3 done · test acc 0.9800 · 40 s · saved to run/member-3\n",
+  ]);
+  const area: DisplayArea = { html: (html) => void shown.push(html), text: () => undefined };
+  const k = new MembersProgress({ members: plan, mode: "kernel", area });
+  k.begin(undefined);
+  assert.match(shown.at(-1)!, /<td[^>]*>2<\/td><td[^>]*>2<\/td><td[^>]*>skipped<\/td>/);
+});
+
 test("MembersProgress (silent) shows nothing", () => {
   const out: string[] = [];
   const p = new MembersProgress({ members: PLAN, mode: "silent", write: (s) => out.push(s) });

@@ -114,6 +114,28 @@ test("resume: finished members are loaded, not retrained; a half-written member 
   third.dispose();
 });
 
+test("only: two calls train disjoint members of one run folder; a third loads them all", async () => {
+  const dir = tempDir();
+  const options: TrainMembersOptions = { recipe: { ...TINY, epochs: 1 }, members: 3, dir, progress: false };
+  const start = tf.memory().numTensors;
+  // As two processes would, one per core (run here one after the other).
+  const odd = await trainMembers(data(), { ...options, only: [3, 1] });
+  assert.deepEqual(odd.members.map((m) => [m.member, m.seed, m.loaded]), [[1, 1, false], [3, 3, false]]);
+  assert.ok(!existsSync(memberDir(dir, 1)), "member 2 is left alone");
+  odd.dispose();
+  const even = await trainMembers(data(), { ...options, only: [2] });
+  assert.deepEqual(even.members.map((m) => [m.member, m.seed, m.loaded]), [[2, 2, false]]);
+  const evenWeights = even.members[0]!.model.getWeights()[0]!.dataSync().slice();
+  even.dispose();
+  const all = await trainMembers(data(), options);
+  assert.deepEqual(all.members.map((m) => m.loaded), [true, true, true]);
+  assert.deepEqual(all.members[1]!.model.getWeights()[0]!.dataSync(), evenWeights);
+  all.dispose();
+  assert.equal(tf.memory().numTensors, start);
+  await assert.rejects(trainMembers(data(), { ...options, only: [4] }), /only lists member 4, but members are numbered 1–3/);
+  await assert.rejects(trainMembers(data(), { ...options, only: [] }), /only must list at least one member number/);
+});
+
 test("resume refuses a run folder trained another way, and a corrupt record", async () => {
   const dir = tempDir();
   const options: TrainMembersOptions = { recipe: { ...TINY, epochs: 1 }, members: 1, dir, progress: false };

@@ -76,7 +76,8 @@ export class MembersProgress {
     const mine = this.planned.filter((p) => !p.skipped);
     const done = mine.filter((p) => p.done).length;
     const where = runDir === undefined ? "(not saved)" : `in ${runDir}`;
-    const which = mine.length === k ? "" : ` (this run: members ${this.planned.flatMap((p, i) => (p.skipped ? [] : [i + 1])).join(", ")})`;
+    const numbers = this.planned.flatMap((p, i) => (p.skipped ? [] : [i + 1]));
+    const which = mine.length === k ? "" : ` (this run: member${numbers.length === 1 ? "" : "s"} ${numbers.join(", ")})`;
     const text =
       done === 0
         ? `Ensemble of ${k} members ${where}${which}: training ${mine.length === k ? `all ${k}` : mine.length}.`

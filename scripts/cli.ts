@@ -122,6 +122,12 @@ export function appendResult(file: string, result: ResultFields & MachineFields)
   appendFileSync(file, `${JSON.stringify(result)}\n`);
 }
 
+/** A path as a person reads it: relative to the project `root` when inside it, else absolute. */
+export function shownPath(root: string, file: string): string {
+  const r = path.relative(root, file);
+  return r === "" ? "." : r.startsWith("..") || path.isAbsolute(r) ? file : r;
+}
+
 /**
  * Runs a script's `main` on this process's arguments; on failure prints `<name>: <message>` (no
  * stack: the messages name the problem) and exits with status 1.

@@ -7,13 +7,13 @@ import * as path from "node:path";
 import { backendReport, parseBackendRequest, selectBackend, type BackendName } from "../src/backend/select";
 import { loadMnist } from "../src/data/mnist";
 import { projectRoot } from "../src/data/paths";
-import { ensembleReport } from "../src/eval/ensemble";
+import { ensembleReport, type EnsembleReport } from "../src/eval/ensemble";
 import { MODEL_NAMES, parseModelName, type ModelName } from "../src/models/registry";
 import { lessonProfile, type LessonProfile } from "../src/profile";
 import { trainMembers } from "../src/train/members";
 import { ensembleName, ensembleRunDir } from "../src/train/members-files";
 import { describeRecipe, memberRecipe, type MemberRecipe } from "../src/train/members-recipe";
-import { appendResult, integerFlag, machineFields, npmCommandLine, parseFlags, profileFlag, runCommand, RUN_FLAGS } from "./cli";
+import { appendResult, integerFlag, shownPath as shown, machineFields, npmCommandLine, parseFlags, profileFlag, runCommand, RUN_FLAGS } from "./cli";
 
 /** The parsed command line. */
 export interface EnsembleArgs {
@@ -123,11 +123,36 @@ export function commandLine(argv: readonly string[]): string {
 
 const pct = (x: number) => `${(100 * x).toFixed(2)} %`;
 
-/** A path as a person reads it: relative to the project when inside it, else absolute. */
-function shown(root: string, file: string): string {
-  const r = path.relative(root, file);
-  return r === "" ? "." : r.startsWith("..") || path.isAbsolute(r) ? file : r;
+/**
+ * What an ensemble did on the test set, as lines for the terminal: each member (by `labels`),
+ * the mean and best member, the average, the vote, the first k members, the agreement.
+ */
+export function reportLines(report: EnsembleReport, labels: readonly string[]): string[] {
+  return [
+    `\nTest accuracy on ${report.size.toLocaleString("en-US")} images:`,
+    ...report.memberAccuracies.map((a, i) => `  ${labels[i] ?? `member ${i + 1}`}  ${pct(a)}`),
+    `  mean member          ${pct(report.meanMemberAccuracy)}   best ${pct(report.bestMemberAccuracy)}`,
+    `  averaged ensemble    ${pct(report.average.accuracy)}`,
+    `  majority vote        ${pct(report.vote.accuracy)}   (${report.vote.ties} ties settled by the averaged probabilities)`,
+    `  by K (average)       ${report.byK.map((b) => `${b.k}: ${pct(b.average)}`).join(" · ")}`,
+    `Agreement: members agree on ${pct(report.agreement.mean)} of the images on average; ` +
+      `${report.errors.allWrong} images fool every member, ${report.errors.anyWrong} fool at least one.`,
+  ];
 }
+
+/** The ensemble's fields of a result line (after model … command), shared by `npm run ensemble` and `npm run combine`. */
+export function reportFields(report: EnsembleReport) {
+  return {
+    voteAccuracy: report.vote.accuracy,
+    bestMemberAccuracy: report.bestMemberAccuracy,
+    meanMemberAccuracy: report.meanMemberAccuracy,
+    accuracyByK: report.byK.map((b) => b.average),
+    meanAgreement: report.agreement.mean,
+    allWrong: report.errors.allWrong,
+    testSize: report.size,
+  };
+}
+
 
 async function main(argv: readonly string[]): Promise<void> {
   const args = parseEnsembleArgs(argv);
@@ -164,16 +189,7 @@ async function main(argv: readonly string[]): Promise<void> {
         return;
       }
       const report = ensembleReport(run.members.map((m) => m.outputs), data.test.labels);
-      console.log(`\nTest accuracy on ${report.size.toLocaleString("en-US")} images:`);
-      run.members.forEach((m) => console.log(`  member ${m.member} (seed ${m.seed})  ${pct(m.testAccuracy)}${m.loaded ? "  (loaded)" : ""}`));
-      console.log(`  mean member          ${pct(report.meanMemberAccuracy)}   best ${pct(report.bestMemberAccuracy)}`);
-      console.log(`  averaged ensemble    ${pct(report.average.accuracy)}`);
-      console.log(`  majority vote        ${pct(report.vote.accuracy)}   (${report.vote.ties} ties settled by the averaged probabilities)`);
-      console.log(`  by K (average)       ${report.byK.map((b) => `${b.k}: ${pct(b.average)}`).join(" · ")}`);
-      console.log(
-        `Agreement: members agree on ${pct(report.agreement.mean)} of the images on average; ` +
-          `${report.errors.allWrong} images fool every member, ${report.errors.anyWrong} fool at least one.`,
-      );
+      console.log(reportLines(report, run.members.map((m) => `member ${m.member} (seed ${m.seed})${m.loaded ? " (loaded)" : ""}`)).join("\n"));
 
       const result = {
         model: ensembleName(args),
@@ -196,14 +212,8 @@ async function main(argv: readonly string[]): Promise<void> {
           backend: m.backend,
           date: m.date,
         })),
-        voteAccuracy: report.vote.accuracy,
-        bestMemberAccuracy: report.bestMemberAccuracy,
-        meanMemberAccuracy: report.meanMemberAccuracy,
-        accuracyByK: report.byK.map((b) => b.average),
-        meanAgreement: report.agreement.mean,
-        allWrong: report.errors.allWrong,
+        ...reportFields(report),
         membersLoaded: run.loaded,
-        testSize: report.size,
         trainSize: data.train.size,
         batchSize: recipe.batchSize,
         lr: recipe.lr,

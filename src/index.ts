@@ -65,6 +65,7 @@ export * from "./eval/mistakes";
 export * from "./eval/ensemble-combine";
 export * from "./eval/ensemble-agreement";
 export * from "./eval/ensemble";
+export * from "./eval/ensemble-saved";
 export * from "./eval/ensemble-table";
 // Model files
 export * from "./io/file-handler";

@@ -153,7 +153,6 @@ export function reportFields(report: EnsembleReport) {
   };
 }
 
-
 async function main(argv: readonly string[]): Promise<void> {
   const args = parseEnsembleArgs(argv);
   if (args === "help") {

@@ -167,12 +167,16 @@ export async function readMnistSplit(
   let loading = pending.get(key);
   if (!loading) {
     const p = splitPaths(dir, split);
-    loading = Promise.all([
+    // Both files are read at once, but when both are bad the images' error is the one thrown,
+    // as in readMnistSplitSync: which read fails first must not decide what the user is told.
+    loading = Promise.allSettled([
       readIdxFile(p.images, { ndims: 3, md5: verify ? p.md5.images : undefined }),
       readIdxFile(p.labels, { ndims: 1, md5: verify ? p.md5.labels : undefined }),
     ])
       .then(([images, labels]) => {
-        const raw = checkPair(images, labels, p.images, p.labels);
+        if (images.status === "rejected") throw images.reason;
+        if (labels.status === "rejected") throw labels.reason;
+        const raw = checkPair(images.value, labels.value, p.images, p.labels);
         cache.set(key, raw);
         return raw;
       })

@@ -67,6 +67,7 @@ export * from "./eval/ensemble-agreement";
 export * from "./eval/ensemble";
 export * from "./eval/ensemble-saved";
 export * from "./eval/ensemble-table";
+export * from "./eval/results-log";
 // Model files
 export * from "./io/file-handler";
 export * from "./io/model-files";

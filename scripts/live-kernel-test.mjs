@@ -179,12 +179,20 @@ function unclipNotebook() {
 
 // ----
 
+/** Notebook 6's main.js always tries to load ipywidgets' extension ("hardcoded widgets hack"). */
+const WIDGETS_PROBE = "/nbextensions/widgets/notebook/js/extension.js";
+
 /**
- * Console errors of Jupyter's own page, not of the lesson: the MathJax 2 that Notebook 6 loads
- * probes for web fonts with a url(about:blank) @font-face, which Chromium blocks and logs.
+ * Console errors of Jupyter's own page, not of the lesson:
+ * - the MathJax 2 that Notebook 6 loads probes for web fonts with a url(about:blank) @font-face,
+ *   which Chromium blocks and logs;
+ * - without ipywidgets (we don't need it), Notebook 6's probe for its extension gets a 404 HTML
+ *   page, which Chromium logs twice: the 404, and the refusal to run text/html as a script.
  */
 function isJupyterNoise(msg) {
-  return msg.location().url === "about:blank" || msg.text().includes("Access to font at 'about:blank'");
+  const url = msg.location().url ?? "";
+  const text = msg.text();
+  return url === "about:blank" || text.includes("Access to font at 'about:blank'") || url.includes(WIDGETS_PROBE) || text.includes(WIDGETS_PROBE);
 }
 
 async function openNotebook(context, jupyter, file, problems, label) {

@@ -185,7 +185,8 @@ async function main(argv: readonly string[]): Promise<void> {
         // Part of an ensemble: nothing to combine or log yet.
         console.log(`\nTest accuracy on ${data.test.size.toLocaleString("en-US")} images:`);
         run.members.forEach((m) => console.log(`  member ${m.member} (seed ${m.seed})  ${pct(m.testAccuracy)}${m.loaded ? "  (loaded)" : ""}`));
-        console.log(`Members ${args.only.join(", ")} are in ${shown(root, runDir)}. Once every member is trained, run the command without --only to combine them and log the result.`);
+        const which = args.only.length === 1 ? `Member ${args.only[0]} is` : `Members ${args.only.join(", ")} are`;
+        console.log(`${which} in ${shown(root, runDir)}. Once every member is trained, run the command without --only to combine them and log the result.`);
         return;
       }
       const report = ensembleReport(run.members.map((m) => m.outputs), data.test.labels);

@@ -1,5 +1,5 @@
 // Regenerates the README's results table from results/results.jsonl (one JSON line per run,
-// written by `npm run train` and the ensemble script), so no number in the README is typed by hand.
+// written by `npm run train`, `ensemble` and `combine`), so no number in the README is typed by hand.
 // Usage: npm run results [-- --check]   (--check: exit 1 if the README is stale)
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";

@@ -29,7 +29,7 @@ export interface ResultLine {
 
 const REQUIRED = ["model", "profile", "backend", "epochs", "seconds", "testAccuracy", "date", "command"] as const;
 
-/** Parses the text of a results log; a line that is not JSON or lacks a field throws, naming the line. */
+/** Parses the text of a results log; a line that is not JSON, lacks a field or names an unknown profile throws, naming the line. */
 export function parseResultLines(text: string): ResultLine[] {
   const out: ResultLine[] = [];
   text.split("\n").forEach((raw, i) => {
@@ -42,6 +42,9 @@ export function parseResultLines(text: string): ResultLine[] {
       throw new Error(`results.jsonl line ${i + 1}: not JSON (${(e as Error).message})`);
     }
     for (const k of REQUIRED) if (!(k in r)) throw new Error(`results.jsonl line ${i + 1}: missing field "${k}"`);
+    if (r.profile !== "fast" && r.profile !== "full") {
+      throw new Error(`results.jsonl line ${i + 1}: profile must be "fast" or "full", got ${JSON.stringify(r.profile)}`);
+    }
     out.push(r as ResultLine);
   });
   return out;

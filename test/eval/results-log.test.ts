@@ -22,6 +22,7 @@ test("parseResultLines keeps every field and names a malformed line", () => {
   assert.equal(parseResultLines("\n\n").length, 0, "blank lines are skipped");
   assert.throws(() => parseResultLines(`${JSON.stringify(base)}\n{oops`), /line 2: not JSON/);
   assert.throws(() => parseResultLines(JSON.stringify({ model: "cnn" })), /line 1: missing field "profile"/);
+  assert.throws(() => parseResultLines(log({ ...base, profile: "Full" })), /line 1: profile must be "fast" or "full", got "Full"/);
 });
 
 test("readResultLines reads a file; a missing file is an empty log", () => {

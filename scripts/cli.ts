@@ -1,4 +1,4 @@
-// Command-line plumbing shared by the training scripts (`npm run train`, `npm run ensemble`):
+// Command-line plumbing shared by the training scripts (`npm run train`, `ensemble`, `combine`):
 // parsing flags with messages that name the bad flag, and recording a finished run as one JSON
 // line in results/results.jsonl. Each script keeps its own flags, help text and result fields.
 import { appendFileSync, mkdirSync } from "node:fs";
@@ -120,6 +120,15 @@ export interface ResultFields {
 export function appendResult(file: string, result: ResultFields & MachineFields): void {
   mkdirSync(path.dirname(file), { recursive: true });
   appendFileSync(file, `${JSON.stringify(result)}\n`);
+}
+
+/** One line saying how many images each split of `data` holds, e.g. `MNIST (full): 55,000 train, 5,000 validation, 10,000 test`. */
+export function splitSizesLine(
+  profile: LessonProfile,
+  data: { readonly [S in "train" | "validation" | "test"]: { readonly size: number } },
+): string {
+  const n = (x: number) => x.toLocaleString("en-US");
+  return `MNIST (${profile}): ${n(data.train.size)} train, ${n(data.validation.size)} validation, ${n(data.test.size)} test`;
 }
 
 /** A path as a person reads it: relative to the project `root` when inside it, else absolute. */

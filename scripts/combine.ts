@@ -9,7 +9,7 @@ import { projectRoot } from "../src/data/paths";
 import { ensembleReport } from "../src/eval/ensemble";
 import { savedModelOutputs } from "../src/eval/ensemble-saved";
 import { lessonProfile, type LessonProfile } from "../src/profile";
-import { appendResult, machineFields, npmCommandLine, parseFlags, profileFlag, runCommand, shownPath } from "./cli";
+import { appendResult, machineFields, npmCommandLine, parseFlags, profileFlag, RUN_FLAGS, runCommand, shownPath } from "./cli";
 import { reportFields, reportLines } from "./ensemble";
 
 /** The parsed command line. */
@@ -42,14 +42,8 @@ Options:
 Choose the models before you look at the ensemble's test accuracy: picking members by their
 test scores tunes the ensemble to the test set, and its number then overstates.`;
 
-const OPTIONS = {
-  models: { type: "string" },
-  profile: { type: "string" },
-  name: { type: "string" },
-  backend: { type: "string" },
-  results: { type: "string" },
-  help: { type: "boolean" },
-} as const;
+const { profile, backend, help } = RUN_FLAGS;
+const OPTIONS = { models: { type: "string" }, name: { type: "string" }, results: { type: "string" }, profile, backend, help } as const;
 
 /** Parses the command line (without `node script`); `"help"` for --help; throws naming a bad flag or value. */
 export function parseCombineArgs(argv: readonly string[]): CombineArgs | "help" {

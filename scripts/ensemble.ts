@@ -13,7 +13,7 @@ import { lessonProfile, type LessonProfile } from "../src/profile";
 import { trainMembers } from "../src/train/members";
 import { ensembleName, ensembleRunDir } from "../src/train/members-files";
 import { describeRecipe, memberRecipe, type MemberRecipe } from "../src/train/members-recipe";
-import { appendResult, integerFlag, shownPath as shown, machineFields, npmCommandLine, parseFlags, profileFlag, runCommand, RUN_FLAGS } from "./cli";
+import { appendResult, integerFlag, shownPath as shown, machineFields, npmCommandLine, parseFlags, profileFlag, runCommand, RUN_FLAGS, splitSizesLine } from "./cli";
 
 /** The parsed command line. */
 export interface EnsembleArgs {
@@ -168,10 +168,7 @@ async function main(argv: readonly string[]): Promise<void> {
 
   const data = await loadMnist({ profile: args.profile });
   try {
-    console.log(
-      `MNIST (${args.profile}): ${data.train.size.toLocaleString("en-US")} train, ` +
-        `${data.validation.size.toLocaleString("en-US")} validation, ${data.test.size.toLocaleString("en-US")} test`,
-    );
+    console.log(splitSizesLine(args.profile, data));
     console.log(`${ensembleName(args)}: ${args.members} × ${describeRecipe(recipe)} · seeds ${args.seed}…${args.seed + args.members - 1}\n`);
     const run = await trainMembers(data, {
       recipe,

@@ -24,6 +24,7 @@ import {
   profileFlag,
   runCommand,
   RUN_FLAGS,
+  splitSizesLine,
 } from "./cli";
 
 /** The parsed command line. */
@@ -123,10 +124,7 @@ async function main(argv: readonly string[]): Promise<void> {
   const data = await loadMnist({ profile: args.profile });
   const model = buildModel(args.model, { seed: args.seed });
   try {
-    console.log(
-      `MNIST (${args.profile}): ${data.train.size.toLocaleString("en-US")} train, ` +
-        `${data.validation.size.toLocaleString("en-US")} validation, ${data.test.size.toLocaleString("en-US")} test`,
-    );
+    console.log(splitSizesLine(args.profile, data));
     console.log(`\nModel ${args.model}:\n${summaryText(modelSummary(model))}\n`);
 
     const started = performance.now();

@@ -48,6 +48,11 @@ test("npmCommandLine: quotes only what a shell would split or expand", () => {
   );
 });
 
+test("splitSizesLine: the three split sizes, with thousands separators", () => {
+  const sizes = { train: { size: 55000 }, validation: { size: 5000 }, test: { size: 10000 } };
+  assert.equal(cli.splitSizesLine("full", sizes), "MNIST (full): 55,000 train, 5,000 validation, 10,000 test");
+});
+
 test("appendResult: one JSON line per run, appended, folder created; machine fields last", () => {
   const dir = mkdtempSync(path.join(os.tmpdir(), "tsdl-cli-"));
   try {

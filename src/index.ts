@@ -40,6 +40,7 @@ export * from "./models/mlp";
 export * from "./models/cnn";
 export * from "./models/deep-cnn";
 export * from "./models/registry";
+export * from "./models/seeded-dropout";
 export * from "./models/summary";
 // Training: fit, recipes, augmentation, ensemble members
 export * from "./train/augment";

@@ -4,6 +4,8 @@
 import * as tf from "@tensorflow/tfjs";
 import * as path from "node:path";
 import { fileHandler, MODEL_JSON, readModelJson, WEIGHTS_BIN } from "./file-handler";
+// The lessons' models use this custom layer; importing it registers it, so loadModel can read it.
+import "../models/seeded-dropout";
 
 /** What {@link saveModel} wrote. */
 export interface SavedModelFiles {

@@ -8,6 +8,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { checkRate, checkSeed, glorot, MNIST_CLASSES, MNIST_INPUT_SHAPE, type SeedOptions } from "./common";
+import { modelDropout } from "./seeded-dropout";
 
 /** Options for {@link cnn}. */
 export interface CnnOptions extends SeedOptions {
@@ -45,10 +46,10 @@ export function cnn(options: CnnOptions = {}): tf.Sequential {
     );
     model.add(tf.layers.maxPooling2d({ poolSize: 2, strides: 2, padding: "same", name: `pool${i + 1}` }));
   });
-  model.add(tf.layers.dropout({ rate: convDropout, name: "dropout1" }));
+  model.add(modelDropout(options.seed, 1, convDropout, "dropout1"));
   model.add(tf.layers.flatten({ name: "flatten" }));
   model.add(tf.layers.dense({ units: 128, activation: "relu", kernelInitializer: glorot(options.seed, 4), name: "dense" }));
-  model.add(tf.layers.dropout({ rate: denseDropout, name: "dropout2" }));
+  model.add(modelDropout(options.seed, 2, denseDropout, "dropout2"));
   model.add(
     tf.layers.dense({ units: MNIST_CLASSES, activation: "softmax", kernelInitializer: glorot(options.seed, 5), name: "output" }),
   );

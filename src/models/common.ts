@@ -14,9 +14,9 @@ export const MNIST_CLASSES = NUM_CLASSES;
 /** Options every builder accepts. */
 export interface SeedOptions {
   /**
-   * Seed for the weight initializers, so two builds with the same seed start from the same
-   * weights. Omit it for fresh random weights. Dropout masks are not seeded: tfjs's Dropout
-   * with a fixed seed would draw the same mask on every batch, which is worse than unseeded.
+   * Seed for the weight initializers and the dropout masks, so two builds with the same seed
+   * start from the same weights and, trained on the same batches, drop the same units at every
+   * step (see `SeededDropout`). Omit it for fresh random weights and masks.
    */
   readonly seed?: number;
 }

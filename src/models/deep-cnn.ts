@@ -17,6 +17,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { checkRate, checkSeed, he, MNIST_CLASSES, MNIST_INPUT_SHAPE, type SeedOptions } from "./common";
+import { modelDropout } from "./seeded-dropout";
 
 /** Options for {@link deepCnn}. */
 export interface DeepCnnOptions extends SeedOptions {
@@ -63,9 +64,9 @@ export function deepCnn(options: DeepCnnOptions = {}): tf.Sequential {
   });
   model.add(tf.layers.flatten({ name: "flatten" }));
   model.add(tf.layers.dense({ units: 50, activation: "relu", kernelInitializer: he(options.seed, 7), name: "affine1" }));
-  model.add(tf.layers.dropout({ rate, name: "dropout1" }));
+  model.add(modelDropout(options.seed, 1, rate, "dropout1"));
   model.add(tf.layers.dense({ units: MNIST_CLASSES, kernelInitializer: he(options.seed, 8), name: "affine2" }));
-  model.add(tf.layers.dropout({ rate, name: "dropout2" }));
+  model.add(modelDropout(options.seed, 2, rate, "dropout2"));
   model.add(tf.layers.activation({ activation: "softmax", name: "softmax" }));
   return model;
 }

@@ -4,6 +4,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { checkRate, checkSeed, glorot, MNIST_CLASSES, MNIST_INPUT_SHAPE, type SeedOptions } from "./common";
+import { modelDropout } from "./seeded-dropout";
 
 /** Options for {@link mlp}. */
 export interface MlpOptions extends SeedOptions {
@@ -34,7 +35,7 @@ export function mlp(options: MlpOptions = {}): tf.Sequential {
     model.add(
       tf.layers.dense({ units, activation: "relu", kernelInitializer: glorot(options.seed, i + 1), name: `dense${i + 1}` }),
     );
-    if (rate > 0) model.add(tf.layers.dropout({ rate, name: `dropout${i + 1}` }));
+    if (rate > 0) model.add(modelDropout(options.seed, i + 1, rate, `dropout${i + 1}`));
   });
   model.add(
     tf.layers.dense({

@@ -46,6 +46,10 @@ for (const [name, build] of [
     assert.deepEqual(predictions(loaded, x), predictions(model, x));
     model.getWeights().forEach((w, i) => assert.deepEqual(loaded.getWeights()[i]!.dataSync(), w.dataSync()));
     assert.deepEqual(await loadModelMetadata(dir), { testAccuracy: 0.5, model: name });
+    const dropouts = (m: tf.LayersModel) =>
+      m.layers.filter((l) => l.getClassName() === "SeededDropout").map((l) => [l.name, l.getConfig()["rate"], l.getConfig()["seed"]]);
+    assert.equal(dropouts(loaded).length, 2);
+    assert.deepEqual(dropouts(loaded), dropouts(model), "the seeded dropout layers come back with their rate and seed");
     x.dispose();
     model.dispose();
     loaded.dispose();

@@ -90,10 +90,10 @@ test("deep-cnn: the book's shapes, including the padding-2 convolution (14 → 1
 test("mlp: hidden widths and dropout are options", () => {
   const model = mlp({ hidden: [32], dropout: 0 });
   assert.equal(model.countParams(), 784 * 32 + 32 + 32 * 10 + 10);
-  assert.ok(!model.layers.some((l) => l.getClassName() === "Dropout"));
+  assert.ok(!model.layers.some((l) => l.getClassName() === "SeededDropout"));
   model.dispose();
   const withDropout = mlp({ hidden: [8, 8] });
-  const rates = withDropout.layers.filter((l) => l.getClassName() === "Dropout").map((l) => l.getConfig()["rate"]);
+  const rates = withDropout.layers.filter((l) => l.getClassName() === "SeededDropout").map((l) => l.getConfig()["rate"]);
   assert.deepEqual(rates, [0.3, 0.3]);
   withDropout.dispose();
 });

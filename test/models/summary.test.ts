@@ -21,10 +21,10 @@ test("modelSummary: one row per layer with type, output shape and parameters", (
       ["pool2", "MaxPooling2D", [null, 7, 7, 64], 0],
       ["conv3", "Conv2D", [null, 7, 7, 128], 73_856],
       ["pool3", "MaxPooling2D", [null, 4, 4, 128], 0],
-      ["dropout1", "Dropout", [null, 4, 4, 128], 0],
+      ["dropout1", "SeededDropout", [null, 4, 4, 128], 0],
       ["flatten", "Flatten", [null, 2048], 0],
       ["dense", "Dense", [null, 128], 262_272],
-      ["dropout2", "Dropout", [null, 128], 0],
+      ["dropout2", "SeededDropout", [null, 128], 0],
       ["output", "Dense", [null, 10], 1_290],
     ],
   );

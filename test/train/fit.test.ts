@@ -71,6 +71,22 @@ test("same seeds give the same run", async () => {
   assert.deepEqual(await run(), await run());
 });
 
+test("same seeds give the same run, dropout masks included (CNN)", async () => {
+  const small = squaresDataset(200, 5);
+  const run = async (seed: number) => {
+    const model = cnn({ seed });
+    const h = await fit(model, { train: small }, { epochs: 1, batchSize: 50, lr: 0.002, seed: 7, ...QUIET });
+    const weights = model.getWeights().map((w) => Array.from(w.dataSync()));
+    model.dispose();
+    return { loss: h.loss, weights };
+  };
+  const [a, b, other] = [await run(1), await run(1), await run(2)];
+  assert.deepEqual(b.loss, a.loss);
+  assert.deepEqual(b.weights, a.weights);
+  assert.notDeepEqual(other.loss, a.loss);
+  small.dispose();
+});
+
 test("the schedule sets the optimizer's learning rate each epoch", async () => {
   const model = softmaxRegression({ seed: 1 });
   const start = kernelValues(model);

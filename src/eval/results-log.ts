@@ -87,6 +87,8 @@ export function ensembleResultsTable(lines: readonly ResultLine[], profile: Less
   const int = (name: string, values: number[]) => pl.Series(name, values, pl.Int32);
   return pl.DataFrame([
     pl.Series("model", rows.map((r) => r.model), pl.Utf8),
+    // The same command can be run again with other seeds: the day tells such runs apart.
+    pl.Series("date", rows.map((r) => r.date.slice(0, 10)), pl.Utf8),
     int("members", rows.map((r) => r.k)),
     int("epochs", rows.map((r) => r.epochs)),
     int("training min", rows.map((r) => Math.round(r.seconds / 60))),

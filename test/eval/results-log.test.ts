@@ -42,10 +42,11 @@ test("ensembleResultsTable: ensembles of the profile only, best first, with the 
   ));
   const df = ensembleResultsTable(lines);
   assert.deepEqual(df.columns, [
-    "model", "members", "epochs", "training min", "mean member", "best member", "average", "vote", "average − best", "agreement", "all wrong",
+    "model", "date", "members", "epochs", "training min", "mean member", "best member", "average", "vote", "average − best", "agreement", "all wrong",
   ]);
   assert.deepEqual(df.getColumn("model").toArray(), ["ensemble-cnn-x5", "ensemble-cnn-x3"]);
   assert.deepEqual(df.getColumn("members").toArray(), [5, 3]);
+  assert.deepEqual(df.getColumn("date").toArray(), [base.date.slice(0, 10), base.date.slice(0, 10)]);
   assert.deepEqual(df.getColumn("training min").toArray(), [180, 180]);
   const gain = df.getColumn("average − best").toArray() as number[];
   assert.ok(Math.abs(gain[0]! - 0.0006) < 1e-12 && Math.abs(gain[1]! + 0.0006) < 1e-12, `gains ${gain}`);

@@ -15,7 +15,7 @@
  * trained further repeats the masks of its first steps (a different but valid dropout stream).
  */
 import * as tf from "@tensorflow/tfjs";
-import { checkRate, layerSeed } from "./common";
+import { checkRate, checkSeed, layerSeed } from "./common";
 
 /** Options of {@link seededDropout}. */
 export interface SeededDropoutOptions {
@@ -38,9 +38,7 @@ export class SeededDropout extends tf.layers.Layer {
   constructor(options: SeededDropoutOptions) {
     super(options.name === undefined ? {} : { name: options.name });
     checkRate(options.rate, "seededDropout: rate");
-    if (options.seed !== undefined && !Number.isSafeInteger(options.seed)) {
-      throw new Error(`seededDropout: seed must be an integer, got ${options.seed}`);
-    }
+    checkSeed(options.seed, "seededDropout");
     this.rate = options.rate;
     this.seed = options.seed;
     this.supportsMasking = true;

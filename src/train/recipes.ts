@@ -13,9 +13,9 @@
  *   (softmax regression is cheap and keeps all 10); over 2-3 epochs a decay of 0.85 would hardly
  *   matter, so the rate stays constant. The CNN gets lr 0.002: in its 180 steps that lifted its
  *   test accuracy from 0.960-0.969 (4 runs at 0.001) to 0.969-0.976 (2 runs) at no cost in time,
- *   which keeps it clear of the lesson's 0.95 floor (measured while dropout was unseeded and runs varied;
- *   since `SeededDropout`, a recipe gives the same run every time on the same backend and threads). The
- *   deep CNN did worse at 0.002 and keeps 0.001.
+ *   which keeps it clear of the lesson's 0.95 floor (measured while dropout was unseeded and
+ *   runs varied; since `SeededDropout`, a recipe gives the same run every time on the same
+ *   backend and threads). The deep CNN did worse at 0.002 and keeps 0.001.
  */
 import { parseModelName, type ModelName } from "../models/registry";
 import { parseProfile, type LessonProfile } from "../profile";

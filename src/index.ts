@@ -63,6 +63,7 @@ export * from "./eval/evaluate";
 export * from "./eval/confusion";
 export * from "./eval/per-class";
 export * from "./eval/mistakes";
+export * from "./eval/compare";
 export * from "./eval/ensemble-combine";
 export * from "./eval/ensemble-agreement";
 export * from "./eval/ensemble";

@@ -146,8 +146,12 @@ export function describePlot(plot: Plot): string {
   return `[plot: ${traces}${title}]`;
 }
 
-/** Rounds for display (4 decimals): keeps outputs small; integers stay exact. NaN/±Inf → null (a gap). */
+/**
+ * Rounds for display to 4 significant digits: keeps outputs small; integers stay exact. Significant
+ * digits, not decimals, so that small values keep their shape (a loss of 3e-6 on a log axis, a
+ * weight update of 1e-5 in an image) instead of rounding to 0. NaN/±Inf → null (a gap).
+ */
 export function roundForPlot(v: number): number | null {
   if (!Number.isFinite(v)) return null;
-  return Number.isInteger(v) ? v : Math.round(v * 1e4) / 1e4;
+  return Number.isInteger(v) ? v : Number(v.toPrecision(4));
 }

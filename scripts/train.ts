@@ -53,7 +53,7 @@ Required:
   --model <name>       one of ${MODEL_NAMES.join(", ")}
 
 Options (the defaults of --epochs, --batch-size, --lr, --optimizer, --lr-decay and --seed are
-the model's training recipe for the profile, src/train/recipes.ts, which lesson 4 uses too):
+the model's training recipe for the profile, src/train/recipes.ts, which lesson 5 uses too):
   --epochs <n>         passes over the training set
   --batch-size <n>     mini-batch size
   --lr <x>             learning rate
@@ -89,7 +89,7 @@ export function parseTrainArgs(argv: readonly string[]): TrainArgs | "help" {
   if (values.model === undefined) throw new Error(`--model is required: one of ${MODEL_NAMES.join(", ")}`);
   const model = parseModelName(values.model);
   const profile = values.profile === undefined ? lessonProfile() : profileFlag(values.profile);
-  // Flags given explicitly win; the rest comes from the recipe lesson 4 trains with.
+  // Flags given explicitly win; the rest comes from the recipe lesson 5 trains with.
   const recipe = trainingRecipe(model, profile);
   return {
     model,

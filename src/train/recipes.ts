@@ -1,7 +1,7 @@
 /**
  * Training recipes: how each lesson model is trained in each profile, in one place.
  *
- * Lesson 4 and `npm run train` both read their epochs, batch size, learning rate and schedule
+ * Lesson 5 and `npm run train` both read their epochs, batch size, learning rate and schedule
  * from here, so the numbers a learner gets in the notebook and the committed full-profile
  * results in the README come from the same settings.
  *

@@ -10,9 +10,12 @@ Reads a JSON job on stdin:
 writes SITE/OUTPUT for every page and SITE/ASSETS/jupyter/{index,theme-light}.css (the
 JupyterLab CSS of nbconvert's "lab" template, shared by all pages instead of inlined in each),
 and prints a JSON report on stdout:
-    {"pages": [{"output": ..., "plots": n, "plotlyLib": ["3.1.2"], "lexer": "typescript"}]}
+    {"pages": [{"output": ..., "plots": n, "plotlyLib": ["3.1.2"], "lexer": "typescript", "checks": n}]}
 
 What it changes on the way (on a copy; the executed notebooks are left as they are):
+- leaves out the cells tagged `check` (accuracy floors, asserted tolerances: the runner executes
+  them and a failing one fails the run, but the page reads as a lesson, not a test), with
+  nbconvert's TagRemovePreprocessor;
 - drops the output that holds plotly.js itself (`<script data-tsdl-plotly-lib="VERSION">`, about
   4.8 MB, once per notebook): the page loads one shared assets/plotly.min.js in its head instead;
 - sets the Pygments lexer to TypeScript when the kernel speaks TypeScript (so highlighting does
@@ -39,6 +42,9 @@ try:  # jinja2 >= 3
 except ImportError:  # pragma: no cover - jinja2 2.x (nbconvert 6 supports both)
     from jinja2 import contextfilter as pass_context
 
+from traitlets.config import Config
+
+CHECK_TAG = "check"
 TEMPLATES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "templates")
 LIB_MARK = "data-tsdl-plotly-lib"
 
@@ -142,7 +148,10 @@ def choose_lexer(nb):
 
 def render(job):
     site, assets = job["site"], job["assets"]
-    exporter = LessonExporter(template_name="tsdl-lesson", extra_template_basedirs=[TEMPLATES])
+    config = Config()
+    config.TagRemovePreprocessor.enabled = True
+    config.TagRemovePreprocessor.remove_cell_tags = {CHECK_TAG}
+    exporter = LessonExporter(template_name="tsdl-lesson", extra_template_basedirs=[TEMPLATES], config=config)
     report = []
     for page in job["pages"]:
         path = page["notebook"]
@@ -153,6 +162,7 @@ def render(job):
             raise ExportError(f"{name}: cannot read the notebook: {err}") from err
         versions, plots = drop_plotly_lib(nb, name)
         lexer = choose_lexer(nb)
+        checks = sum(CHECK_TAG in cell.get("metadata", {}).get("tags", []) for cell in nb.cells)
         nb.metadata["title"] = page["title"]
         resources = {
             "metadata": {"name": page["title"], "path": os.path.dirname(os.path.abspath(path))},
@@ -161,7 +171,7 @@ def render(job):
         body, _ = exporter.from_notebook_node(nb, resources=resources)
         with open(os.path.join(site, page["output"]), "w", encoding="utf-8") as f:
             f.write(body)
-        report.append({"output": page["output"], "plots": plots, "plotlyLib": versions, "lexer": lexer})
+        report.append({"output": page["output"], "plots": plots, "plotlyLib": versions, "lexer": lexer, "checks": checks})
 
     # The JupyterLab CSS the "lab" template would inline in every page (about 550 kB), once.
     env = exporter.environment

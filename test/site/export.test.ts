@@ -32,6 +32,15 @@ function notebook(libOutput: string) {
         source: "const x: number = 1;\ntsdl.show(plot);",
         outputs: [{ output_type: "stream", name: "stdout", text: "Backend: tfjs · cpu\n" }, display(PLOT)],
       },
+      // A check (an accuracy floor): run by the runner, left out of the page.
+      {
+        cell_type: "code",
+        id: "c3",
+        metadata: { tags: ["check"] },
+        execution_count: 3,
+        source: "if (accuracyOfTheFloorCheck < 0.9) throw new Error();",
+        outputs: [{ output_type: "stream", name: "stdout", text: "floor-check-passed\n" }],
+      },
     ],
   };
 }
@@ -50,7 +59,7 @@ function exportSite(out: string, site: string) {
   return spawnSync(process.execPath, [join(root, "scripts", "export-site.mjs"), "--out", out, "--site", site], { encoding: "utf8" });
 }
 
-test("export renders a lesson page that loads one shared plotly.js, with math, TS highlighting and navigation", () => {
+test("export renders a lesson page that loads one shared plotly.js, with math, TS highlighting and navigation, without check cells", () => {
   const f = fixture();
   try {
     const r = exportSite(f.out, f.site);
@@ -77,7 +86,8 @@ test("export renders a lesson page that loads one shared plotly.js, with math, T
     for (const asset of ["plotly.min.js", "tsdl.css", "jupyter/index.css", "jupyter/theme-light.css", "katex/katex.min.css"]) {
       assert.ok(existsSync(join(f.site, "assets", asset)), asset);
     }
-    assert.match(r.stdout, /01-fixture.html +1 plot\(s\) +2 formula\(s\) +highlighting: typescript/);
+    assert.ok(!page.includes("accuracyOfTheFloorCheck") && !page.includes("floor-check-passed"), "the check cell is hidden");
+    assert.match(r.stdout, /01-fixture.html +1 plot\(s\) +2 formula\(s\) +highlighting: typescript +1 check cell\(s\) hidden/);
   } finally {
     rmSync(f.dir, { recursive: true, force: true });
   }

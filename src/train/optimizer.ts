@@ -10,10 +10,13 @@
 import * as tf from "@tensorflow/tfjs";
 
 /** Optimizers that `fit` can create. */
-export type OptimizerName = "adam" | "sgd" | "rmsprop";
+export type OptimizerName = "adam" | "sgd" | "momentum" | "rmsprop";
 
 /** All names, for help texts and errors. */
-export const OPTIMIZER_NAMES: readonly OptimizerName[] = ["adam", "sgd", "rmsprop"];
+export const OPTIMIZER_NAMES: readonly OptimizerName[] = ["adam", "sgd", "momentum", "rmsprop"];
+
+/** Momentum of the `momentum` optimizer (SGD with momentum): the usual 0.9. */
+export const SGD_MOMENTUM = 0.9;
 
 /** Parses an optimizer name from user input; an unknown name throws, listing the valid ones. */
 export function parseOptimizerName(value: string): OptimizerName {
@@ -33,6 +36,8 @@ export function createOptimizer(name: OptimizerName, lr: number): tf.Optimizer {
       return tf.train.adam(lr);
     case "sgd":
       return tf.train.sgd(lr);
+    case "momentum":
+      return tf.train.momentum(lr, SGD_MOMENTUM);
     case "rmsprop":
       return tf.train.rmsprop(lr);
   }

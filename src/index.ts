@@ -54,6 +54,7 @@ export * from "./train/early-stopping";
 export * from "./train/progress";
 export * from "./train/recipes";
 export * from "./train/experiment";
+export * from "./train/ladder";
 export * from "./train/members-recipe";
 export * from "./train/members-files";
 export * from "./train/members-progress";

@@ -36,8 +36,16 @@ export function createOptimizer(name: OptimizerName, lr: number): tf.Optimizer {
       return tf.train.adam(lr);
     case "sgd":
       return tf.train.sgd(lr);
-    case "momentum":
-      return tf.train.momentum(lr, SGD_MOMENTUM);
+    case "momentum": {
+      const optimizer = tf.train.momentum(lr, SGD_MOMENTUM);
+      // tfjs 4.22's Momentum.dispose() skips SGD's: its learning-rate scalar `c` would leak.
+      const disposeOwn = optimizer.dispose.bind(optimizer);
+      optimizer.dispose = () => {
+        disposeOwn();
+        (optimizer as unknown as { c: tf.Scalar }).c.dispose();
+      };
+      return optimizer;
+    }
     case "rmsprop":
       return tf.train.rmsprop(lr);
   }

@@ -43,7 +43,9 @@ test("adam: the new learning rate is used and the moment estimates are kept", ()
 });
 
 test("momentum: velocity 0.9·v + g carries over, and a new learning rate applies to the next step", () => {
-  const w = tf.variable(tf.scalar(0));
+  const zero = tf.scalar(0);
+  const start = tf.memory().numTensors;
+  const w = tf.variable(zero);
   const opt = createOptimizer("momentum", 0.5);
   assert.ok(Math.abs(step(opt, w, 2) - -1) < 1e-6); // v = 2, step −0.5·2
   setLearningRate(opt, 0.1);
@@ -51,6 +53,7 @@ test("momentum: velocity 0.9·v + g carries over, and a new learning rate applie
   assert.ok(Math.abs(step(opt, w, 2) - -0.1 * (0.9 * 2 + 2)) < 1e-6); // v = 3.8
   opt.dispose();
   w.dispose();
+  assert.equal(tf.memory().numTensors, start, "dispose frees the velocity and the learning-rate scalar");
 });
 
 test("rmsprop: the update scales with the new learning rate", () => {

@@ -121,12 +121,11 @@ function listFlag(flag: string, value: string): number[] {
 
 /** The builder options the model flags ask for; a flag the model does not take throws, naming the ones it does. */
 function modelOptionsFromFlags(model: ModelName, values: ReturnType<typeof parseFlags<typeof OPTIONS>>): ModelOptionsByName[ModelName] {
-  const given = Object.values(MODEL_FLAGS).flat().filter((f, i, all) => all.indexOf(f) === i && values[f as keyof typeof values] !== undefined);
-  for (const flag of given) {
-    if (!MODEL_FLAGS[model].includes(flag)) {
-      const takes = MODEL_FLAGS[model].length === 0 ? "no model flags" : MODEL_FLAGS[model].map((f) => `--${f}`).join(", ");
-      throw new Error(`--${flag} does not apply to ${model} (it takes ${takes})`);
-    }
+  const modelFlags = new Set(Object.values(MODEL_FLAGS).flat());
+  for (const [flag, value] of Object.entries(values)) {
+    if (value === undefined || !modelFlags.has(flag) || MODEL_FLAGS[model].includes(flag)) continue;
+    const takes = MODEL_FLAGS[model].length === 0 ? "no model flags" : MODEL_FLAGS[model].map((f) => `--${f}`).join(", ");
+    throw new Error(`--${flag} does not apply to ${model} (it takes ${takes})`);
   }
   const options: Record<string, unknown> = {};
   if (values.hidden !== undefined) options.hidden = listFlag("hidden", values.hidden);

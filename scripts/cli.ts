@@ -81,11 +81,11 @@ export function profileFlag(value: string): LessonProfile {
  * (arguments quoted for a POSIX shell only where needed), for the `command` field of a result.
  */
 export function npmCommandLine(npmScript: string, argv: readonly string[]): string {
-  const quote = (a: string) => (/^[\w./=:-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`);
+  const quote = (a: string) => (/^[\w./=:,-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`);
   return [`npm run ${npmScript} --`, ...argv.map(quote)].join(" ");
 }
 
-/** The fields of a result line that describe the machine a run used (last in the line). */
+/** The fields of a result line that describe the machine a run used (last in the line, before `testPredictions` if any). */
 export interface MachineFields {
   readonly cores: number;
   /** {@link BackendInfo.summary}: versions and threads. */

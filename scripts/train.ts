@@ -7,8 +7,10 @@ import { backendReport, parseBackendRequest, selectBackend, type BackendName } f
 import { loadMnist } from "../src/data/mnist";
 import { projectRoot } from "../src/data/paths";
 import { evaluate } from "../src/eval/evaluate";
+import { encodePredictions } from "../src/eval/results-log";
 import { saveModel } from "../src/io/model-files";
-import { buildModel, MODEL_NAMES, parseModelName, type ModelName } from "../src/models/registry";
+import { INITIALIZER_NAMES, parseInitializerName } from "../src/models/common";
+import { buildModel, MODEL_NAMES, parseModelName, type ModelName, type ModelOptionsByName } from "../src/models/registry";
 import { modelSummary, summaryText } from "../src/models/summary";
 import { lessonProfile, type LessonProfile } from "../src/profile";
 import { fit } from "../src/train/fit";
@@ -41,8 +43,14 @@ export interface TrainArgs {
   readonly profile: LessonProfile;
   readonly seed: number;
   readonly backend: BackendName | "auto";
-  /** Model directory; default results/models/<model>-<profile>. */
+  /** Model directory; default results/models/<name>-<profile>. */
   readonly out: string | undefined;
+  /** The result's model name (default: the model's). */
+  readonly name: string | undefined;
+  /** Builder options from the model flags (--hidden, --init, …), without the seed; `{}` when none given. */
+  readonly modelOptions: ModelOptionsByName[ModelName];
+  /** Augment the training batches with DEFAULT_DIGIT_AUGMENT. */
+  readonly augment: boolean;
 }
 
 export const HELP = `Train a lesson model on MNIST, evaluate it on the test split, save it, log the result.
@@ -63,10 +71,22 @@ the model's training recipe for the profile, src/train/recipes.ts, which lesson 
   --profile <p>        fast (6,000 training images) or full (55,000); default $LESSON_PROFILE or fast
   --seed <n>           seed of the initial weights and the batch order
   --backend <name>     auto, tensorflow, wasm or cpu (default $TSDL_BACKEND or auto)
-  --out <dir>          where to save the model (default results/models/<model>-<profile>)
+  --augment            augment the training batches (shifts, rotations, zoom: DEFAULT_DIGIT_AUGMENT)
+  --name <name>        the result's model name (default the model's), e.g. ladder-mlp-5x512
+  --out <dir>          where to save the model (default results/models/<name>-<profile>)
   --help               show this text
 
-Each run appends one JSON line to results/results.jsonl.`;
+Model options (lesson 6's ladder; the model's defaults when left out):
+  --hidden <n,n,…>     mlp: widths of the hidden layers (depth = how many)
+  --init <name>        mlp: kernel initializer, one of ${INITIALIZER_NAMES.join(", ")}
+  --dropout <x>        mlp, deep-cnn: dropout rate in [0, 1)
+  --batch-norm         mlp: batch normalisation in every hidden layer
+  --filters <n,n,…>    cnn: filters of the convolution blocks
+  --dense-units <n>    cnn: units of the dense layer
+
+Each run appends one JSON line to results/results.jsonl, with the model options and the
+prediction for every test image (one digit each), so that two logged runs can be compared image
+by image.`;
 
 const OPTIONS = {
   ...RUN_FLAGS,
@@ -76,7 +96,50 @@ const OPTIONS = {
   optimizer: { type: "string" },
   "lr-decay": { type: "string" },
   patience: { type: "string" },
+  augment: { type: "boolean" },
+  name: { type: "string" },
+  hidden: { type: "string" },
+  init: { type: "string" },
+  dropout: { type: "string" },
+  "batch-norm": { type: "boolean" },
+  filters: { type: "string" },
+  "dense-units": { type: "string" },
 } as const;
+
+/** Which model flags each model takes (the builder option each sets is in {@link modelOptionsFromFlags}). */
+const MODEL_FLAGS: { readonly [N in ModelName]: readonly string[] } = {
+  softmax: [],
+  mlp: ["hidden", "init", "dropout", "batch-norm"],
+  cnn: ["filters", "dense-units"],
+  "deep-cnn": ["dropout"],
+};
+
+/** `--<flag> 512,512,512` as a list of integers ≥ 1. */
+function listFlag(flag: string, value: string): number[] {
+  return value.split(",").map((part) => integerFlag(flag, part, 1));
+}
+
+/** The builder options the model flags ask for; a flag the model does not take throws, naming the ones it does. */
+function modelOptionsFromFlags(model: ModelName, values: ReturnType<typeof parseFlags<typeof OPTIONS>>): ModelOptionsByName[ModelName] {
+  const modelFlags = new Set(Object.values(MODEL_FLAGS).flat());
+  for (const [flag, value] of Object.entries(values)) {
+    if (value === undefined || !modelFlags.has(flag) || MODEL_FLAGS[model].includes(flag)) continue;
+    const takes = MODEL_FLAGS[model].length === 0 ? "no model flags" : MODEL_FLAGS[model].map((f) => `--${f}`).join(", ");
+    throw new Error(`--${flag} does not apply to ${model} (it takes ${takes})`);
+  }
+  const options: Record<string, unknown> = {};
+  if (values.hidden !== undefined) options.hidden = listFlag("hidden", values.hidden);
+  if (values.init !== undefined) options.init = parseInitializerName(values.init);
+  if (values.dropout !== undefined) {
+    const rate = Number(values.dropout);
+    if (values.dropout.trim() === "" || !(rate >= 0 && rate < 1)) throw new Error(`--dropout must be a number in [0, 1), got "${values.dropout}"`);
+    options.dropout = rate;
+  }
+  if (values["batch-norm"] !== undefined) options.batchNorm = values["batch-norm"];
+  if (values.filters !== undefined) options.filters = listFlag("filters", values.filters);
+  if (values["dense-units"] !== undefined) options.denseUnits = integerFlag("dense-units", values["dense-units"], 1);
+  return options;
+}
 
 /**
  * Parses the command line (without `node script`). Returns `"help"` for --help; throws on an
@@ -89,6 +152,8 @@ export function parseTrainArgs(argv: readonly string[]): TrainArgs | "help" {
   if (values.model === undefined) throw new Error(`--model is required: one of ${MODEL_NAMES.join(", ")}`);
   const model = parseModelName(values.model);
   const profile = values.profile === undefined ? lessonProfile() : profileFlag(values.profile);
+  if (values.name !== undefined && !/^[\w.-]+$/.test(values.name)) throw new Error(`--name must be letters, digits, ".", "_" or "-", got "${values.name}"`);
+  const modelOptions = modelOptionsFromFlags(model, values);
   // Flags given explicitly win; the rest comes from the recipe lesson 5 trains with.
   const recipe = trainingRecipe(model, profile);
   return {
@@ -103,6 +168,9 @@ export function parseTrainArgs(argv: readonly string[]): TrainArgs | "help" {
     seed: values.seed === undefined ? recipe.seed : integerFlag("seed", values.seed, 0),
     backend: parseBackendRequest(values.backend),
     out: values.out,
+    name: values.name,
+    modelOptions,
+    augment: values.augment ?? false,
   };
 }
 
@@ -122,10 +190,11 @@ async function main(argv: readonly string[]): Promise<void> {
   console.log(backendReport(backend));
 
   const data = await loadMnist({ profile: args.profile });
-  const model = buildModel(args.model, { seed: args.seed });
+  const model = buildModel(args.model, { ...args.modelOptions, seed: args.seed });
+  const name = args.name ?? args.model;
   try {
     console.log(splitSizesLine(args.profile, data));
-    console.log(`\nModel ${args.model}:\n${summaryText(modelSummary(model))}\n`);
+    console.log(`\nModel ${name} (${args.model} ${JSON.stringify(args.modelOptions)}):\n${summaryText(modelSummary(model))}\n`);
 
     const started = performance.now();
     const history = await fit(model, { train: data.train, validation: data.validation }, {
@@ -134,6 +203,7 @@ async function main(argv: readonly string[]): Promise<void> {
       lr: args.lr,
       optimizer: args.optimizer,
       seed: args.seed,
+      ...(args.augment ? { augment: {} } : {}),
       ...(args.lrDecay !== 1 ? { schedule: { kind: "exponential", decay: args.lrDecay } as const } : {}),
       ...(args.patience !== undefined
         ? { earlyStopping: { patience: args.patience, monitor: "val_loss", restoreBestWeights: true } as const }
@@ -149,9 +219,9 @@ async function main(argv: readonly string[]): Promise<void> {
         `${test.size.toLocaleString("en-US")} images · training ${seconds.toFixed(1)} s · test pass ${evalSeconds.toFixed(1)} s`,
     );
 
-    const out = path.resolve(root, args.out ?? path.join("results", "models", `${args.model}-${args.profile}`));
+    const out = path.resolve(root, args.out ?? path.join("results", "models", `${name}-${args.profile}`));
     const result = {
-      model: args.model,
+      model: name,
       profile: args.profile,
       backend: backend.name,
       epochs: history.loss.length,
@@ -171,9 +241,15 @@ async function main(argv: readonly string[]): Promise<void> {
       lrDecay: args.lrDecay,
       optimizer: args.optimizer,
       seed: args.seed,
+      architecture: args.model,
+      modelOptions: args.modelOptions,
+      augment: args.augment,
       ...machineFields(backend),
+      testPredictions: encodePredictions(test.predictions),
     };
-    const saved = await saveModel(model, out, { metadata: result });
+    // The model's metadata records how it was trained; its predictions belong to the log only.
+    const { testPredictions: _predictions, ...metadata } = result;
+    const saved = await saveModel(model, out, { metadata });
     console.log(`Model saved to ${path.relative(root, saved.dir) || "."} (${(saved.weightBytes / 1e6).toFixed(1)} MB of weights)`);
 
     const resultsFile = path.join(root, "results", "results.jsonl");

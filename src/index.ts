@@ -35,6 +35,7 @@ export * from "./plot/image-grid";
 export * from "./plot/heatmap";
 export * from "./plot/charts";
 // The lessons' models
+export { INITIALIZER_NAMES, parseInitializerName, SMALL_NORMAL_STDDEV, type InitializerName } from "./models/common";
 export * from "./models/softmax-regression";
 export * from "./models/mlp";
 export * from "./models/cnn";
@@ -42,6 +43,7 @@ export * from "./models/deep-cnn";
 export * from "./models/registry";
 export * from "./models/seeded-dropout";
 export * from "./models/summary";
+export * from "./models/activations";
 // Training: fit, recipes, augmentation, ensemble members
 export * from "./train/augment";
 export * from "./train/fit";
@@ -52,6 +54,7 @@ export * from "./train/early-stopping";
 export * from "./train/progress";
 export * from "./train/recipes";
 export * from "./train/experiment";
+export * from "./train/ladder";
 export * from "./train/members-recipe";
 export * from "./train/members-files";
 export * from "./train/members-progress";

@@ -24,6 +24,12 @@ export interface ResultLine {
   readonly date: string;
   /** The command as a person would type it again. */
   readonly command: string;
+  /**
+   * The run's prediction for every test image, in test-set order, as one digit per image
+   * ({@link encodePredictions}; 10 kB for MNIST's 10,000): what a paired comparison of two logged
+   * runs needs ({@link resultPredictions}). Written by `npm run train`; older lines lack it.
+   */
+  readonly testPredictions?: string;
   readonly [field: string]: unknown;
 }
 
@@ -45,9 +51,43 @@ export function parseResultLines(text: string): ResultLine[] {
     if (r.profile !== "fast" && r.profile !== "full") {
       throw new Error(`results.jsonl line ${i + 1}: profile must be "fast" or "full", got ${JSON.stringify(r.profile)}`);
     }
+    if ("testPredictions" in r) {
+      const p = r.testPredictions;
+      if (typeof p !== "string" || !PREDICTIONS.test(p) || (typeof r.testSize === "number" && p.length !== r.testSize)) {
+        const got = typeof p === "string" ? `${p.length} characters` : typeof p;
+        throw new Error(`results.jsonl line ${i + 1}: testPredictions must be one digit per test image (testSize ${String(r.testSize)}), got ${got}`);
+      }
+    }
     out.push(r as ResultLine);
   });
   return out;
+}
+
+/** A prediction string: one digit 0–9 per image. */
+const PREDICTIONS = /^[0-9]+$/;
+
+/**
+ * Predictions as a result line stores them: one digit per image, e.g. `[7, 2, 1]` → `"721"`.
+ * Throws for a value that is not a digit 0–9 (a model with more than ten classes would need
+ * another encoding).
+ */
+export function encodePredictions(predictions: ArrayLike<number>): string {
+  if (predictions.length === 0) throw new Error("encodePredictions: no predictions");
+  let text = "";
+  for (let i = 0; i < predictions.length; i++) {
+    const p = predictions[i]!;
+    if (!(Number.isInteger(p) && p >= 0 && p <= 9)) throw new Error(`encodePredictions: prediction ${i} is ${p}, not a digit 0–9`);
+    text += String(p);
+  }
+  return text;
+}
+
+/** The test predictions a result line carries, or `undefined` for a line without them. */
+export function resultPredictions(line: ResultLine): Int32Array | undefined {
+  const text = line.testPredictions;
+  if (text === undefined) return undefined;
+  if (!PREDICTIONS.test(text)) throw new Error(`result ${line.model} (${line.date}): testPredictions is not a string of digits`);
+  return Int32Array.from(text, (c) => c.charCodeAt(0) - 48);
 }
 
 /** The project's results log, `<project root>/results/results.jsonl`. */

@@ -5,9 +5,12 @@
  * The pools use 'same' padding, so the feature maps go 28 → 14 → 7 → 4 (a 'valid' pool would
  * floor 7 to 3). That gives 4·4·128 = 2,048 features into the dense layer and 356,234
  * parameters in all: 320 + 18,496 + 73,856 + 262,272 + 1,290.
+ *
+ * `filters` and `denseUnits` make it narrower or wider (lesson 6 trains a narrow one, whose
+ * experiments fit in a minute); each block keeps its conv → 'same' pool.
  */
 import * as tf from "@tensorflow/tfjs";
-import { checkRate, checkSeed, glorot, MNIST_CLASSES, MNIST_INPUT_SHAPE, type SeedOptions } from "./common";
+import { checkRate, checkSeed, checkWidths, glorot, MNIST_CLASSES, MNIST_INPUT_SHAPE, type SeedOptions } from "./common";
 import { modelDropout } from "./seeded-dropout";
 
 /** Options for {@link cnn}. */
@@ -16,13 +19,17 @@ export interface CnnOptions extends SeedOptions {
   readonly convDropout?: number;
   /** Dropout rate after the dense 128 layer (default 0.5). */
   readonly denseDropout?: number;
+  /** Filters of the convolution blocks, one block each (default {@link CNN_FILTERS}: 32, 64, 128). */
+  readonly filters?: readonly number[];
+  /** Units of the dense ReLU layer (default 128). */
+  readonly denseUnits?: number;
 }
 
 /** Filters of the three convolution blocks. */
 export const CNN_FILTERS: readonly number[] = [32, 64, 128];
 
 /**
- * Builds the lessons' CNN for 28×28×1 inputs (356,234 parameters).
+ * Builds the lessons' CNN for 28×28×1 inputs (356,234 parameters with the default widths).
  * Returned uncompiled (see {@link softmaxRegression}).
  */
 export function cnn(options: CnnOptions = {}): tf.Sequential {
@@ -31,8 +38,12 @@ export function cnn(options: CnnOptions = {}): tf.Sequential {
   const denseDropout = options.denseDropout ?? 0.5;
   checkRate(convDropout, "cnn: convDropout");
   checkRate(denseDropout, "cnn: denseDropout");
+  const blocks = options.filters ?? CNN_FILTERS;
+  const denseUnits = options.denseUnits ?? 128;
+  checkWidths(blocks, "cnn: filters");
+  if (!(Number.isInteger(denseUnits) && denseUnits > 0)) throw new Error(`cnn: denseUnits must be a positive integer, got ${denseUnits}`);
   const model = tf.sequential({ name: "cnn" });
-  CNN_FILTERS.forEach((filters, i) => {
+  blocks.forEach((filters, i) => {
     model.add(
       tf.layers.conv2d({
         ...(i === 0 ? { inputShape: [...MNIST_INPUT_SHAPE] } : {}),
@@ -48,10 +59,12 @@ export function cnn(options: CnnOptions = {}): tf.Sequential {
   });
   model.add(modelDropout(options.seed, 1, convDropout, "dropout1"));
   model.add(tf.layers.flatten({ name: "flatten" }));
-  model.add(tf.layers.dense({ units: 128, activation: "relu", kernelInitializer: glorot(options.seed, 4), name: "dense" }));
+  // Layer seeds continue after the blocks' (1-3 for the default CNN, so 4 and 5 as before).
+  const next = blocks.length + 1;
+  model.add(tf.layers.dense({ units: denseUnits, activation: "relu", kernelInitializer: glorot(options.seed, next), name: "dense" }));
   model.add(modelDropout(options.seed, 2, denseDropout, "dropout2"));
   model.add(
-    tf.layers.dense({ units: MNIST_CLASSES, activation: "softmax", kernelInitializer: glorot(options.seed, 5), name: "output" }),
+    tf.layers.dense({ units: MNIST_CLASSES, activation: "softmax", kernelInitializer: glorot(options.seed, next + 1), name: "output" }),
   );
   return model;
 }

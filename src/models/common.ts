@@ -52,3 +52,51 @@ export function glorot(seed: number | undefined, layerIndex: number): ReturnType
 export function he(seed: number | undefined, layerIndex: number): ReturnType<typeof tf.initializers.glorotUniform> {
   return tf.initializers.heNormal({ seed: layerSeed(seed, layerIndex) });
 }
+
+/**
+ * The weight initialisers the lessons compare (biases always start at 0):
+ * - `zeros`: every weight 0 — every unit of a layer computes the same thing and gets the same
+ *   gradient, so they can never become different (and with ReLU, nothing moves at all);
+ * - `normal`: N(0, 0.01²), small random weights (standard deviation 0.01), the old default;
+ * - `glorot`: Glorot/Xavier uniform, variance 2/(fan-in + fan-out) — Keras's default;
+ * - `he`: He/Kaiming normal, variance 2/fan-in, the scale that keeps ReLU activations from
+ *   shrinking layer after layer (tfjs draws it truncated at two standard deviations).
+ */
+export type InitializerName = "zeros" | "normal" | "glorot" | "he";
+
+/** All initialiser names, in the order the lessons compare them. */
+export const INITIALIZER_NAMES: readonly InitializerName[] = ["zeros", "normal", "glorot", "he"];
+
+/** Standard deviation of the `normal` initialiser. */
+export const SMALL_NORMAL_STDDEV = 0.01;
+
+/** Parses an initialiser name from user input; an unknown name throws, listing the valid ones. */
+export function parseInitializerName(value: string): InitializerName {
+  if ((INITIALIZER_NAMES as readonly string[]).includes(value)) return value as InitializerName;
+  throw new Error(`Unknown initializer "${value}": expected one of ${INITIALIZER_NAMES.join(", ")}`);
+}
+
+/** The kernel initialiser `name`, seeded per layer like {@link glorot}. */
+export function kernelInitializer(
+  name: InitializerName,
+  seed: number | undefined,
+  layerIndex: number,
+): ReturnType<typeof tf.initializers.glorotUniform> {
+  switch (parseInitializerName(name)) {
+    case "zeros":
+      return tf.initializers.zeros();
+    case "normal":
+      return tf.initializers.randomNormal({ mean: 0, stddev: SMALL_NORMAL_STDDEV, seed: layerSeed(seed, layerIndex) });
+    case "glorot":
+      return glorot(seed, layerIndex);
+    case "he":
+      return he(seed, layerIndex);
+  }
+}
+
+/** Checks a list of layer widths (hidden units, filters): non-empty, positive integers. */
+export function checkWidths(widths: readonly number[], what: string): void {
+  if (!Array.isArray(widths) || widths.length === 0 || !widths.every((u) => Number.isInteger(u) && u > 0)) {
+    throw new Error(`${what} must be a non-empty list of positive integers, got [${Array.from(widths ?? []).join(", ")}]`);
+  }
+}

@@ -10,10 +10,13 @@
 import * as tf from "@tensorflow/tfjs";
 
 /** Optimizers that `fit` can create. */
-export type OptimizerName = "adam" | "sgd" | "rmsprop";
+export type OptimizerName = "adam" | "sgd" | "momentum" | "rmsprop";
 
 /** All names, for help texts and errors. */
-export const OPTIMIZER_NAMES: readonly OptimizerName[] = ["adam", "sgd", "rmsprop"];
+export const OPTIMIZER_NAMES: readonly OptimizerName[] = ["adam", "sgd", "momentum", "rmsprop"];
+
+/** Momentum of the `momentum` optimizer (SGD with momentum): the usual 0.9. */
+export const SGD_MOMENTUM = 0.9;
 
 /** Parses an optimizer name from user input; an unknown name throws, listing the valid ones. */
 export function parseOptimizerName(value: string): OptimizerName {
@@ -33,6 +36,16 @@ export function createOptimizer(name: OptimizerName, lr: number): tf.Optimizer {
       return tf.train.adam(lr);
     case "sgd":
       return tf.train.sgd(lr);
+    case "momentum": {
+      const optimizer = tf.train.momentum(lr, SGD_MOMENTUM);
+      // tfjs 4.22's Momentum.dispose() skips SGD's: its learning-rate scalar `c` would leak.
+      const disposeOwn = optimizer.dispose.bind(optimizer);
+      optimizer.dispose = () => {
+        disposeOwn();
+        (optimizer as unknown as { c: tf.Scalar }).c.dispose();
+      };
+      return optimizer;
+    }
     case "rmsprop":
       return tf.train.rmsprop(lr);
   }

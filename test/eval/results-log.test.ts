@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ensembleResultsTable, parseResultLines, readResultLines, type ResultLine } from "../../src/eval/results-log";
+import { encodePredictions, ensembleResultsTable, parseResultLines, readResultLines, resultPredictions, type ResultLine } from "../../src/eval/results-log";
 
 const base = {
   model: "cnn", profile: "full", backend: "wasm", epochs: 15, seconds: 3000, testAccuracy: 0.994,
@@ -66,4 +66,17 @@ test("the committed log: every full-profile ensemble has its summary", () => {
   for (const row of df.toRecords()) {
     assert.ok((row["best member"] as number) >= (row["mean member"] as number), `${row.model}: best member below the mean`);
   }
+});
+
+test("test predictions: encoded one digit per image, read back from a line, checked against testSize", () => {
+  assert.equal(encodePredictions([7, 2, 1, 0, 4]), "72104");
+  assert.equal(encodePredictions(Int32Array.from([9, 9])), "99");
+  const [line, old] = parseResultLines(log({ ...base, testSize: 5, testPredictions: "72104" }, base));
+  assert.deepEqual(resultPredictions(line!), Int32Array.from([7, 2, 1, 0, 4]));
+  assert.equal(resultPredictions(old!), undefined, "older lines carry none");
+  assert.throws(() => encodePredictions([3, 10]), /prediction 1 is 10, not a digit 0–9/);
+  assert.throws(() => encodePredictions([]), /no predictions/);
+  assert.throws(() => parseResultLines(log({ ...base, testSize: 4, testPredictions: "72104" })), /line 1: testPredictions must be one digit per test image \(testSize 4\), got 5 characters/);
+  assert.throws(() => parseResultLines(log({ ...base, testPredictions: "7a1" })), /line 1: testPredictions must be one digit per test image/);
+  assert.throws(() => parseResultLines(log({ ...base, testPredictions: [7, 2] })), /got object/);
 });

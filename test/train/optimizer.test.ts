@@ -42,6 +42,20 @@ test("adam: the new learning rate is used and the moment estimates are kept", ()
   w.dispose();
 });
 
+test("momentum: velocity 0.9·v + g carries over, and a new learning rate applies to the next step", () => {
+  const zero = tf.scalar(0);
+  const start = tf.memory().numTensors;
+  const w = tf.variable(zero);
+  const opt = createOptimizer("momentum", 0.5);
+  assert.ok(Math.abs(step(opt, w, 2) - -1) < 1e-6); // v = 2, step −0.5·2
+  setLearningRate(opt, 0.1);
+  assert.equal(getLearningRate(opt), 0.1);
+  assert.ok(Math.abs(step(opt, w, 2) - -0.1 * (0.9 * 2 + 2)) < 1e-6); // v = 3.8
+  opt.dispose();
+  w.dispose();
+  assert.equal(tf.memory().numTensors, start, "dispose frees the velocity and the learning-rate scalar");
+});
+
 test("rmsprop: the update scales with the new learning rate", () => {
   const a = tf.variable(tf.scalar(0));
   const b = tf.variable(tf.scalar(0));
@@ -56,7 +70,7 @@ test("rmsprop: the update scales with the new learning rate", () => {
 });
 
 test("bad names and rates fail with clear errors", () => {
-  assert.throws(() => parseOptimizerName("adamw"), /Unknown optimizer "adamw": expected one of adam, sgd, rmsprop/);
+  assert.throws(() => parseOptimizerName("adamw"), /Unknown optimizer "adamw": expected one of adam, sgd, momentum, rmsprop/);
   assert.throws(() => createOptimizer("sgd", 0), /learning rate must be a positive number, got 0/);
   const opt = createOptimizer("adam", 0.1);
   assert.throws(() => setLearningRate(opt, NaN), /learning rate must be a positive number, got NaN/);

@@ -82,7 +82,7 @@ test("checkRecipe names the bad field of a hand-made recipe", () => {
   assert.throws(() => checkRecipe({ ...r, lr: 0 }), /recipe: lr must be a positive number, got 0/);
   assert.throws(() => checkRecipe({ ...r, lrDecay: 1.2 }), /recipe: lrDecay must be in \(0, 1\], got 1.2/);
   assert.throws(() => checkRecipe({ ...r, seed: 0.5 }), /recipe: seed must be an integer, got 0.5/);
-  assert.throws(() => checkRecipe({ ...r, optimizer: "adamw" as "adam" }), /unknown optimizer "adamw": expected one of adam, sgd, rmsprop/);
+  assert.throws(() => checkRecipe({ ...r, optimizer: "adamw" as "adam" }), /unknown optimizer "adamw": expected one of adam, sgd, momentum, rmsprop/);
   assert.throws(() => fitOptionsFromRecipe({ ...r, lr: NaN }), /recipe: lr must be a positive number, got NaN/);
 });
 

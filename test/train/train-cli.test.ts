@@ -15,6 +15,9 @@ test("parseTrainArgs: required flags, defaults and overrides", () => {
     seed: 1,
     backend: "auto",
     out: undefined,
+    name: undefined,
+    modelOptions: {},
+    augment: false,
   });
   const args = parseTrainArgs([
     "--model=deep-cnn", "--epochs=2", "--batch-size", "64", "--lr", "0.01", "--optimizer", "sgd",
@@ -22,7 +25,7 @@ test("parseTrainArgs: required flags, defaults and overrides", () => {
   ]);
   assert.deepEqual(args, {
     model: "deep-cnn", epochs: 2, batchSize: 64, lr: 0.01, optimizer: "sgd", lrDecay: 0.9, patience: 2,
-    profile: "full", seed: 7, backend: "cpu", out: "x/y",
+    profile: "full", seed: 7, backend: "cpu", out: "x/y", name: undefined, modelOptions: {}, augment: false,
   });
   assert.equal(parseTrainArgs(["--help"]), "help");
   assert.match(HELP, /--model <name>\s+one of softmax, mlp, cnn, deep-cnn/);
@@ -49,6 +52,32 @@ test("parseTrainArgs: unknown flags, missing flags and bad values are named", ()
   assert.throws(() => parseTrainArgs(["--model", "cnn", "--epochs", "1", "--profile", "huge"]), /--profile must be "fast" or "full", got "huge"/);
   assert.throws(() => parseTrainArgs(["--model", "cnn", "--epochs", "1", "--backend", "gpu"]), /Unknown backend "gpu"/);
   assert.throws(() => parseTrainArgs(["--model", "cnn", "--epochs", "1", "--optimizer", "adamw"]), /Unknown optimizer "adamw"/);
+});
+
+test("parseTrainArgs: the ladder's model options, augmentation and a name for the result", () => {
+  const args = parseTrainArgs([
+    "--model", "mlp", "--hidden", "512,512,512,512", "--init", "he", "--dropout", "0", "--batch-norm",
+    "--augment", "--name", "ladder-mlp-5x512-bn", "--profile", "full",
+  ]);
+  assert.notEqual(args, "help");
+  if (args === "help") return;
+  assert.deepEqual(args.modelOptions, { hidden: [512, 512, 512, 512], init: "he", dropout: 0, batchNorm: true });
+  assert.equal(args.name, "ladder-mlp-5x512-bn");
+  assert.equal(args.augment, true);
+  const narrow = parseTrainArgs(["--model", "cnn", "--filters", "8,16,32", "--dense-units", "64"]);
+  assert.deepEqual(narrow !== "help" && narrow.modelOptions, { filters: [8, 16, 32], denseUnits: 64 });
+  assert.match(HELP, /--init <name>\s+mlp: kernel initializer, one of zeros, normal, glorot, he/);
+});
+
+test("parseTrainArgs: model options are checked at the door, naming the flag", () => {
+  assert.throws(() => parseTrainArgs(["--model", "cnn", "--hidden", "64"]), /--hidden does not apply to cnn \(it takes --filters, --dense-units\)/);
+  assert.throws(() => parseTrainArgs(["--model", "softmax", "--dropout", "0.5"]), /--dropout does not apply to softmax \(it takes no model flags\)/);
+  assert.throws(() => parseTrainArgs(["--model", "mlp", "--hidden", "512,,512"]), /--hidden must be an integer ≥ 1, got ""/);
+  assert.throws(() => parseTrainArgs(["--model", "mlp", "--hidden", "512,0"]), /--hidden must be an integer ≥ 1, got "0"/);
+  assert.throws(() => parseTrainArgs(["--model", "mlp", "--init", "xavier"]), /Unknown initializer "xavier": expected one of zeros, normal, glorot, he/);
+  assert.throws(() => parseTrainArgs(["--model", "mlp", "--dropout", "1"]), /--dropout must be a number in \[0, 1\), got "1"/);
+  assert.throws(() => parseTrainArgs(["--model", "cnn", "--dense-units", "0"]), /--dense-units must be an integer ≥ 1, got "0"/);
+  assert.throws(() => parseTrainArgs(["--model", "cnn", "--name", "a b"]), /--name must be letters, digits/);
 });
 
 test("commandLine: the command to type again, quoted where needed", () => {

@@ -1,0 +1,67 @@
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import * as tf from "@tensorflow/tfjs";
+import type { Dataset } from "../../src/data/dataset";
+import { accuracyWithError } from "../../src/eval/compare";
+import { mlp } from "../../src/models/mlp";
+import { softmaxRegression } from "../../src/models/softmax-regression";
+import { describeRung, ladderTable, pairedSentence, trainRung, type Rung, type RungData } from "../../src/train/ladder";
+import { squaresDataset } from "./synthetic";
+
+let data: RungData & { dispose(): void };
+
+before(async () => {
+  await tf.setBackend("cpu");
+  const sets: Dataset[] = [squaresDataset(200, 1), squaresDataset(50, 2), squaresDataset(100, 3)];
+  data = { train: sets[0]!, validation: sets[1]!, test: sets[2]!, dispose: () => sets.forEach((s) => s.dispose()) };
+});
+
+after(() => data.dispose());
+
+const QUICK = { epochs: 2, batchSize: 25, lr: 0.01, seed: 1, progress: false } as const;
+
+test("trainRung trains, scores on the test set, disposes the model and leaves no tensors", async () => {
+  const start = tf.memory().numTensors;
+  const model = softmaxRegression({ seed: 1 });
+  const rung = await trainRung("softmax", model, data, QUICK);
+  assert.equal(tf.memory().numTensors, start, "the model and everything else are disposed");
+  assert.equal(rung.params, 7850);
+  assert.equal(rung.history.epochs.length, 2);
+  assert.equal(rung.predictions.length, 100);
+  assert.deepEqual(rung.test, accuracyWithError(data.test.labels, rung.predictions));
+  assert.ok(rung.test.accuracy > 0.5, `the synthetic task is learnable: ${rung.test.accuracy}`);
+  assert.match(describeRung(rung), /^softmax: \d+\.\d\d ± \d+\.\d\d % on 100 test images · 7,850 params · 2 epochs in \d+ s$/);
+  // Same model, seed and options: the same predictions (the ladder's rungs are reproducible).
+  const again = await trainRung("softmax again", softmaxRegression({ seed: 1 }), data, QUICK);
+  assert.deepEqual(again.predictions, rung.predictions);
+});
+
+test("trainRung disposes the model when training fails, and names a bad label", async () => {
+  const start = tf.memory().numTensors;
+  await assert.rejects(trainRung("bad", mlp({ hidden: [4], dropout: 0 }), data, { ...QUICK, epochs: 0 }), /epochs must be an integer ≥ 1, got 0/);
+  await assert.rejects(trainRung("", softmaxRegression(), data, QUICK), /label must be a non-empty string/);
+  assert.equal(tf.memory().numTensors, start);
+});
+
+/** A rung with given predictions (the fields the table and sentence read). */
+function fakeRung(label: string, predictions: number[], labels: number[]): Rung {
+  const history = { epochs: [{}, {}, {}] } as unknown as Rung["history"];
+  return { label, params: 10, seconds: 1.4, history, predictions: Int32Array.from(predictions), test: accuracyWithError(labels, predictions) };
+}
+
+test("pairedSentence and ladderTable: the paired count and one row per rung", () => {
+  const labels = [0, 1, 2, 3];
+  const a = fakeRung("plain", [0, 1, 0, 0], labels); // right on 0, 1
+  const b = fakeRung("augmented", [0, 0, 2, 3], labels); // fixes 2, 3; breaks 1
+  assert.equal(
+    pairedSentence(labels, a, b),
+    "augmented vs plain: 75.00 ± 21.65 % vs 50.00 ± 25.00 %; of 4 test images it fixes 2 and breaks 1 (McNemar p = 1.000); 0 are wrong for both",
+  );
+  const df = ladderTable([a, b]);
+  assert.deepEqual(df.columns, ["rung", "test accuracy (%)", "± s.e. (%)", "epochs", "seconds", "params"]);
+  assert.deepEqual(df.getColumn("rung").toArray(), ["plain", "augmented"]);
+  assert.deepEqual(df.getColumn("test accuracy (%)").toArray(), [50, 75]);
+  assert.deepEqual(df.getColumn("epochs").toArray(), [3, 3]);
+  assert.deepEqual(df.getColumn("seconds").toArray(), [1, 1]);
+  assert.throws(() => ladderTable([]), /no rungs given/);
+});

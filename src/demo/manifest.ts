@@ -1,0 +1,105 @@
+/**
+ * The demo manifest: what a lesson run leaves beside its saved model so that the site export
+ * can put that very model into the lesson's page — never a stale one.
+ *
+ * `saveDemoModel` writes `demo.json` next to `model.json` / `weights.bin` and shows a slot in
+ * the notebook's output that names the manifest and the model's id (a SHA-256 of both model
+ * files). The export finds the slot in the executed notebook, reads the manifest and checks
+ * that the files on disk still hash to that id: a model replaced by a later run is refused.
+ */
+import { createHash } from "node:crypto";
+import { promises as fs } from "node:fs";
+import * as path from "node:path";
+import { MODEL_JSON, WEIGHTS_BIN } from "../io/file-handler";
+
+/** File name of the manifest in a model folder. */
+export const DEMO_MANIFEST = "demo.json";
+/** Format tag of the manifest; bumped when its fields change. */
+export const DEMO_FORMAT = "tsdl-demo/1";
+/** CSS class of the slot the lesson's output leaves for the exported page. */
+export const DEMO_SLOT_CLASS = "tsdl-demo-slot";
+
+/** A test digit the reader can load onto the pad with one click. */
+export interface DemoExample {
+  /** Position in the lesson's test set. */
+  readonly index: number;
+  readonly label: number;
+  readonly predicted: number;
+  /** The probability the model gave `predicted`. */
+  readonly confidence: number;
+  /** 784 bytes (0-255, row-major), base64. */
+  readonly pixels: string;
+}
+
+/** Contents of `demo.json`. */
+export interface DemoManifest {
+  readonly format: typeof DEMO_FORMAT;
+  /** SHA-256 (hex) of model.json followed by weights.bin. */
+  readonly id: string;
+  /** ISO time of the save. */
+  readonly savedAt: string;
+  /** The model's metadata as saved in model.json (profile, testAccuracy, …). */
+  readonly metadata: Readonly<Record<string, unknown>>;
+  /** Accuracy on the lesson's test set and that set's size. */
+  readonly test: { readonly accuracy: number; readonly size: number };
+  readonly examples: readonly DemoExample[];
+}
+
+/** The id of the model in `dir`: SHA-256 of model.json followed by weights.bin. */
+export async function modelId(dir: string): Promise<string> {
+  const hash = createHash("sha256");
+  for (const name of [MODEL_JSON, WEIGHTS_BIN]) hash.update(await fs.readFile(path.join(dir, name)));
+  return hash.digest("hex");
+}
+
+/** The slot's HTML: where the exported page puts the pad (attributes are hex and a relative path). */
+export function demoSlotHtml(manifestPath: string, id: string, text: string): string {
+  const attr = manifestPath.replace(/&/g, "&amp;").replace(/"/g, "&quot;").replace(/</g, "&lt;");
+  return `<div class="${DEMO_SLOT_CLASS}" data-manifest="${attr}" data-model-id="${id}"><p>${text}</p></div>`;
+}
+
+/** The slots in a page's HTML, in order: the manifest path (as written) and the model id. */
+export function findDemoSlots(html: string): { readonly html: string; readonly manifest: string; readonly id: string }[] {
+  const re = new RegExp(`<div class="${DEMO_SLOT_CLASS}" data-manifest="([^"]*)" data-model-id="([0-9a-f]{64})"><p>[^<]*</p></div>`, "g");
+  return [...html.matchAll(re)].map((m) => ({
+    html: m[0],
+    manifest: m[1]!.replace(/&lt;/g, "<").replace(/&quot;/g, '"').replace(/&amp;/g, "&"),
+    id: m[2]!,
+  }));
+}
+
+function fail(file: string, problem: string): never {
+  throw new Error(`${file}: ${problem}`);
+}
+
+/**
+ * Reads a manifest and checks it against the page's slot and the model files beside it: the
+ * manifest's id must be `expectedId`, and model.json + weights.bin must still hash to it.
+ * Errors name the file and say what to re-run.
+ */
+export async function readDemoManifest(file: string, expectedId: string): Promise<DemoManifest> {
+  let text: string;
+  try {
+    text = await fs.readFile(file, "utf8");
+  } catch {
+    fail(file, "demo manifest not found: re-run the lesson that saves the model");
+  }
+  let m: DemoManifest;
+  try {
+    m = JSON.parse(text) as DemoManifest;
+  } catch (err) {
+    fail(file, `not valid JSON (${(err as Error).message})`);
+  }
+  if (m.format !== DEMO_FORMAT) fail(file, `format is ${JSON.stringify(m.format)}, expected "${DEMO_FORMAT}"`);
+  if (!Array.isArray(m.examples) || typeof m.test?.accuracy !== "number" || typeof m.savedAt !== "string") {
+    fail(file, "missing examples, test or savedAt");
+  }
+  if (m.id !== expectedId) {
+    fail(file, `describes model ${m.id.slice(0, 12)}…, but the page was made with model ${expectedId.slice(0, 12)}…: a later run replaced it; re-run the lessons`);
+  }
+  const onDisk = await modelId(path.dirname(file));
+  if (onDisk !== m.id) {
+    fail(file, `the model files beside it (${onDisk.slice(0, 12)}…) are not the model it describes (${m.id.slice(0, 12)}…): re-run the lessons`);
+  }
+  return m;
+}

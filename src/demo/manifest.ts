@@ -8,9 +8,10 @@
  * that the files on disk still hash to that id: a model replaced by a later run is refused.
  */
 import { createHash } from "node:crypto";
-import { promises as fs } from "node:fs";
+import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { MODEL_JSON, WEIGHTS_BIN } from "../io/file-handler";
+import type { DemoFacts } from "./payload";
 
 /** File name of the manifest in a model folder. */
 export const DEMO_MANIFEST = "demo.json";
@@ -19,36 +20,15 @@ export const DEMO_FORMAT = "tsdl-demo/1";
 /** CSS class of the slot the lesson's output leaves for the exported page. */
 export const DEMO_SLOT_CLASS = "tsdl-demo-slot";
 
-/** A test digit the reader can load onto the pad with one click. */
-export interface DemoExample {
-  /** Position in the lesson's test set. */
-  readonly index: number;
-  readonly label: number;
-  readonly predicted: number;
-  /** The probability the model gave `predicted`. */
-  readonly confidence: number;
-  /** 784 bytes (0-255, row-major), base64. */
-  readonly pixels: string;
-}
-
 /** Contents of `demo.json`. */
-export interface DemoManifest {
+export interface DemoManifest extends DemoFacts {
   readonly format: typeof DEMO_FORMAT;
-  /** SHA-256 (hex) of model.json followed by weights.bin. */
-  readonly id: string;
-  /** ISO time of the save. */
-  readonly savedAt: string;
-  /** The model's metadata as saved in model.json (profile, testAccuracy, …). */
-  readonly metadata: Readonly<Record<string, unknown>>;
-  /** Accuracy on the lesson's test set and that set's size. */
-  readonly test: { readonly accuracy: number; readonly size: number };
-  readonly examples: readonly DemoExample[];
 }
 
 /** The id of the model in `dir`: SHA-256 of model.json followed by weights.bin. */
-export async function modelId(dir: string): Promise<string> {
+export function modelId(dir: string): string {
   const hash = createHash("sha256");
-  for (const name of [MODEL_JSON, WEIGHTS_BIN]) hash.update(await fs.readFile(path.join(dir, name)));
+  for (const name of [MODEL_JSON, WEIGHTS_BIN]) hash.update(readFileSync(path.join(dir, name)));
   return hash.digest("hex");
 }
 
@@ -77,10 +57,10 @@ function fail(file: string, problem: string): never {
  * manifest's id must be `expectedId`, and model.json + weights.bin must still hash to it.
  * Errors name the file and say what to re-run.
  */
-export async function readDemoManifest(file: string, expectedId: string): Promise<DemoManifest> {
+export function readDemoManifest(file: string, expectedId: string): DemoManifest {
   let text: string;
   try {
-    text = await fs.readFile(file, "utf8");
+    text = readFileSync(file, "utf8");
   } catch {
     fail(file, "demo manifest not found: re-run the lesson that saves the model");
   }
@@ -97,7 +77,7 @@ export async function readDemoManifest(file: string, expectedId: string): Promis
   if (m.id !== expectedId) {
     fail(file, `describes model ${m.id.slice(0, 12)}…, but the page was made with model ${expectedId.slice(0, 12)}…: a later run replaced it; re-run the lessons`);
   }
-  const onDisk = await modelId(path.dirname(file));
+  const onDisk = modelId(path.dirname(file));
   if (onDisk !== m.id) {
     fail(file, `the model files beside it (${onDisk.slice(0, 12)}…) are not the model it describes (${m.id.slice(0, 12)}…): re-run the lessons`);
   }

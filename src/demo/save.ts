@@ -11,7 +11,8 @@ import type { Evaluation, LabeledImages } from "../eval/evaluate";
 import { mostConfidentMistakes } from "../eval/mistakes";
 import { saveModel, type SavedModelFiles, type SaveModelOptions } from "../io/model-files";
 import { showHtml } from "../notebook/display";
-import { DEMO_FORMAT, DEMO_MANIFEST, demoSlotHtml, modelId, type DemoExample, type DemoManifest } from "./manifest";
+import { DEMO_FORMAT, DEMO_MANIFEST, demoSlotHtml, modelId, type DemoManifest } from "./manifest";
+import type { DemoExample } from "./payload";
 
 /** Options of {@link saveDemoModel}. */
 export interface SaveDemoModelOptions extends SaveModelOptions {
@@ -71,7 +72,7 @@ export async function saveDemoModel(model: tf.LayersModel, dir: string, options:
     label: test.labels[p.index]!,
     pixels: Buffer.from(Uint8Array.from(pixels.subarray(k * 784, (k + 1) * 784))).toString("base64"),
   }));
-  const id = await modelId(dir);
+  const id = modelId(dir);
   const manifest: DemoManifest = {
     format: DEMO_FORMAT,
     id,

@@ -1,0 +1,169 @@
+// The drawing pad's part of `npm run test:browser` (called from scripts/browser-test.mjs).
+// For every page of the site with a pad (class "tsdl-demo"), over the local server and again
+// from file://:
+//   - the widget starts (tfjs, the page's model and the bundle load without fetch);
+//   - ten MNIST test digits are drawn as real pointer strokes (one stroke per run of dark
+//     pixels in each row, brush as wide as the pad's own) and, for each, the page's 28×28 input
+//     goes through the same model evaluated here in Node (tfjs cpu backend, loaded from the
+//     page's own model file): same top class, every probability within 1e-4; the input is
+//     MNIST-shaped (bounding box 20 px on its long side);
+//   - the lesson's mistake loads with one click and the page agrees with Node on it too;
+//   - 32 feature maps are drawn; Clear empties the input;
+//   - no console error, no uncaught exception, no failed request, no request leaving the site.
+// A screenshot of the pad with the last drawn digit goes to site/screenshots/.
+import { readdirSync, readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { root } from "./jupyter-env.mjs";
+
+const require = createRequire(import.meta.url);
+const DIGITS = 10;
+const TOLERANCE = 1e-4;
+const TIMEOUT_MS = 60_000;
+
+/** Pages of the site that hold a drawing pad. */
+export function demoPages(site) {
+  return readdirSync(site).filter((f) => f.endsWith(".html") && readFileSync(join(site, f), "utf8").includes('class="tsdl-demo" data-model-id='));
+}
+
+/** The model of a page, from the page's own model script, on tfjs's cpu backend in Node. */
+async function nodeModel(site, page) {
+  const html = readFileSync(join(site, page), "utf8");
+  const src = /<script defer src="(demo\/[0-9a-f]+\.js)"><\/script>/.exec(html)?.[1];
+  if (!src) throw new Error(`${page}: no demo model script`);
+  const tf = require("@tensorflow/tfjs");
+  require(join(root, "build", "src", "models", "seeded-dropout.js")); // registers SeededDropout with this tf
+  const { parseDemoPayloadScript } = require(join(root, "build", "src", "demo", "payload.js"));
+  await tf.setBackend("cpu");
+  const p = parseDemoPayloadScript(readFileSync(join(site, src), "utf8"));
+  const model = await tf.loadLayersModel(
+    tf.io.fromMemory({
+      modelTopology: p.modelJson.modelTopology,
+      weightSpecs: p.modelJson.weightsManifest.flatMap((g) => g.weights),
+      weightData: new Uint8Array(Buffer.from(p.weights, "base64")).buffer,
+    }),
+  );
+  return {
+    payload: p,
+    predict: (input) => tf.tidy(() => Array.from(model.predict(tf.tensor4d(input, [1, 28, 28, 1])).dataSync())),
+    dispose: () => model.dispose(),
+  };
+}
+
+/** One stroke per run of dark pixels (≥ 128) in each row of a 28×28 digit: [row, firstCol, lastCol]. */
+function strokes(pixels) {
+  const out = [];
+  for (let r = 0; r < 28; r++) {
+    let start = -1;
+    for (let c = 0; c <= 28; c++) {
+      const dark = c < 28 && pixels[r * 28 + c] >= 128;
+      if (dark && start < 0) start = c;
+      if (!dark && start >= 0) {
+        out.push([r, start, c - 1]);
+        start = -1;
+      }
+    }
+  }
+  return out;
+}
+
+const argmax = (a) => a.indexOf(Math.max(...a));
+
+/** Checks the pads of `pages`; returns report lines, pushes problems as { page, text }. */
+export async function testDemos({ context, site, serverUrl, pages, problems, screenshots }) {
+  const { readMnistSplitSync } = require(join(root, "build", "src", "data", "mnist.js"));
+  const { inkBox } = require(join(root, "build", "src", "demo", "preprocess.js"));
+  const test = readMnistSplitSync(join(root, "data", "mnist"), "test");
+  const digits = Array.from({ length: DIGITS }, (_, i) => ({ index: i, label: test.labels[i], pixels: test.pixels.subarray(i * 784, (i + 1) * 784) }));
+  const report = [];
+  for (const name of pages) {
+    const node = await nodeModel(site, name);
+    try {
+      for (const [how, url, prefix] of [
+        ["http", new URL(name, serverUrl).href, new URL(".", serverUrl).href],
+        ["file", pathToFileURL(join(site, name)).href, pathToFileURL(site).href + "/"],
+      ]) {
+        const label = `${name} pad (${how})`;
+        const add = (text) => problems.push({ page: label, text });
+        const started = Date.now();
+        const page = await context.newPage();
+        page.on("request", (req) => {
+          if (!req.url().startsWith(prefix) && !req.url().startsWith("data:")) add(`request off the site: ${req.url()}`);
+        });
+        page.on("requestfailed", (req) => add(`request failed: ${req.url()} (${req.failure()?.errorText ?? "?"})`));
+        page.on("console", (msg) => {
+          if (msg.type() === "error") add(`console error: ${msg.text()}`);
+        });
+        page.on("pageerror", (err) => add(`uncaught exception: ${err.message}`));
+        try {
+          await page.goto(url, { waitUntil: "load", timeout: TIMEOUT_MS });
+          const widget = page.locator(".tsdl-demo").first();
+          await page.waitForFunction(() => document.querySelector(".tsdl-demo")?.tsdlDemo !== undefined, null, { timeout: TIMEOUT_MS });
+          await widget.scrollIntoViewIfNeeded();
+          const read = async () => {
+            await page.waitForFunction(() => {
+              const s = document.querySelector(".tsdl-demo").tsdlDemo;
+              return s.predicted === s.changes;
+            }, null, { timeout: TIMEOUT_MS });
+            return page.evaluate(() => {
+              const s = document.querySelector(".tsdl-demo").tsdlDemo;
+              return { input: s.input, probabilities: s.probabilities, maps: document.querySelectorAll(".tsdl-demo-grid canvas").length };
+            });
+          };
+          const compare = (what, got) => {
+            if (!got.input || !got.probabilities) return add(`${what}: the page shows no input or no probabilities`), null;
+            const expected = node.predict(got.input);
+            const diff = Math.max(...expected.map((p, k) => Math.abs(p - got.probabilities[k])));
+            if (argmax(expected) !== argmax(got.probabilities)) add(`${what}: the page reads ${argmax(got.probabilities)}, Node reads ${argmax(expected)}`);
+            if (!(diff <= TOLERANCE)) add(`${what}: probabilities differ from Node's by ${diff.toExponential(2)} (> ${TOLERANCE})`);
+            if (got.maps !== 32) add(`${what}: ${got.maps} feature maps drawn, expected 32`);
+            return { top: argmax(got.probabilities), diff };
+          };
+          const pad = await page.locator(".tsdl-demo-pad").boundingBox();
+          const cell = pad.width / 28;
+          let right = 0;
+          let worst = 0;
+          for (const d of digits) {
+            await page.locator(".tsdl-demo-clear").click();
+            const cleared = await read();
+            if (cleared.input !== null) add("Clear left ink on the pad");
+            for (const [r, c0, c1] of strokes(d.pixels)) {
+              const y = pad.y + (r + 0.5) * cell;
+              await page.mouse.move(pad.x + (c0 + 0.5) * cell, y);
+              await page.mouse.down();
+              await page.mouse.move(pad.x + (c1 + 0.5) * cell, y, { steps: Math.max(1, c1 - c0) });
+              await page.mouse.up();
+            }
+            const got = await read();
+            const box = got.input && inkBox({ width: 28, height: 28, data: got.input });
+            if (box && Math.max(box.bottom - box.top, box.right - box.left) !== 20) add(`test digit ${d.index}: the page's input is not scaled to 20 px`);
+            const r = compare(`test digit ${d.index} drawn`, got);
+            if (r) {
+              right += r.top === d.label ? 1 : 0;
+              worst = Math.max(worst, r.diff);
+            }
+          }
+          if (screenshots && how === "http") await widget.screenshot({ path: join(screenshots, name.replace(/\.html$/, "-pad.png")) });
+          const mistakes = node.payload.examples.filter((e) => e.label !== e.predicted);
+          let mistakeText = "no mistake offered";
+          if (mistakes.length === 0) add("the pad offers no mistake from the lesson's gallery");
+          else {
+            await page.locator(".tsdl-demo-mistake").first().click();
+            const r = compare(`the lesson's mistake (test digit ${mistakes[0].index})`, await read());
+            if (r) mistakeText = `lesson's mistake ${mistakes[0].label}→${mistakes[0].predicted} loaded, page reads ${r.top}`;
+          }
+          report.push({ name: label, text: `${DIGITS} drawn digits agree with Node (max |Δp| ${worst.toExponential(1)}), ${right}/${DIGITS} read as their label; ${mistakeText}; ${((Date.now() - started) / 1000).toFixed(1)} s` });
+        } catch (err) {
+          add(err.message.split("\n")[0]);
+          report.push({ name: label, text: "did not finish" });
+        } finally {
+          await page.close();
+        }
+      }
+    } finally {
+      node.dispose();
+    }
+  }
+  return report;
+}

@@ -52,7 +52,7 @@ test("saveDemoModel writes the model, a manifest whose id matches the files, and
     assert.deepEqual(Array.from(bytes), Array.from(expected));
   }
   assert.equal(new Set(correct.map((e) => e.label)).size, correct.length, "one correct example per class");
-  assert.equal(await readDemoManifest(saved.manifest, saved.id).then((r) => r.id), saved.id);
+  assert.equal(readDemoManifest(saved.manifest, saved.id).id, saved.id);
   const reloaded = await loadModel(dir);
   reloaded.dispose();
   model.dispose();
@@ -65,12 +65,12 @@ test("a manifest whose model was replaced, or that names another model, is refus
   const data = smallTestSet(20);
   const first = cnn({ seed: 2 });
   const saved = await saveDemoModel(first, dir, { test: data, evaluation: evaluate(first, data) });
-  await assert.rejects(readDemoManifest(saved.manifest, "0".repeat(64)), /a later run replaced it; re-run the lessons/);
+  assert.throws(() => readDemoManifest(saved.manifest, "0".repeat(64)), /a later run replaced it; re-run the lessons/);
   const second = cnn({ seed: 3 });
   const { saveModel } = await import("../../src/io/model-files");
   await saveModel(second, dir);
-  await assert.rejects(readDemoManifest(saved.manifest, saved.id), /are not the model it describes/);
-  await assert.rejects(readDemoManifest(path.join(tmp, "nowhere", DEMO_MANIFEST), saved.id), /demo manifest not found/);
+  assert.throws(() => readDemoManifest(saved.manifest, saved.id), /are not the model it describes/);
+  assert.throws(() => readDemoManifest(path.join(tmp, "nowhere", DEMO_MANIFEST), saved.id), /demo manifest not found/);
   first.dispose();
   second.dispose();
   data.dispose();

@@ -16,6 +16,8 @@ export const DEMO_BUNDLE = path.join("build", "demo", "tsdl-demo.js");
 /** Where the shared files go in the site's assets folder. */
 const TFJS_FILE = path.join("tfjs", "tf.min.js");
 const BUNDLE_FILE = "tsdl-demo.js";
+/** A page with a pad and its model may take this much, beyond the site's shared files. */
+export const PAGE_BUDGET_BYTES = 3_000_000;
 /** The folder of the pages' models in the site. */
 export const DEMO_DIR = "demo";
 
@@ -37,7 +39,10 @@ export interface DemoContext {
   readonly assets: string;
 }
 
-/** `html` with every demo slot replaced by the widget; the models are written to `site/demo/`. */
+/**
+ * `html` with every demo slot replaced by the widget; the models are written to `site/demo/`.
+ * Throws, naming the problem, for a stale model or a page over {@link PAGE_BUDGET_BYTES}.
+ */
 export function embedDemos(html: string, ctx: DemoContext): { html: string; demos: EmbeddedDemo[] } {
   const demos: EmbeddedDemo[] = [];
   for (const slot of findDemoSlots(html)) {
@@ -65,6 +70,10 @@ export function embedDemos(html: string, ctx: DemoContext): { html: string; demo
       (demos.length === 0 ? `<script defer src="${ctx.assets}/${BUNDLE_FILE}"></script>\n` : "");
     html = html.replace(slot.html, widget);
     demos.push({ id: m.id, file, bytes: Buffer.byteLength(script), manifest: slot.manifest, test: m.test, profile: m.metadata["profile"] });
+  }
+  const total = Buffer.byteLength(html) + demos.reduce((sum, d) => sum + d.bytes, 0);
+  if (demos.length && total > PAGE_BUDGET_BYTES) {
+    throw new Error(`the page and its model take ${(total / 1e6).toFixed(2)} MB, over the ${PAGE_BUDGET_BYTES / 1e6} MB budget`);
   }
   return { html, demos };
 }

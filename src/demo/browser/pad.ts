@@ -17,8 +17,8 @@ export class Pad {
   private last: { x: number; y: number } | null = null;
   private pointer: number | null = null;
 
-  /** `onInk` runs after every change of the ink; `done` is true when a stroke ends. */
-  constructor(private readonly onInk: (done: boolean) => void) {
+  /** `onInk` runs after every change of the ink. */
+  constructor(private readonly onInk: () => void) {
     this.canvas = document.createElement("canvas");
     this.canvas.width = this.canvas.height = PAD_SIZE;
     this.canvas.className = "tsdl-demo-pad";
@@ -46,7 +46,7 @@ export class Pad {
     this.ctx.beginPath();
     this.ctx.arc(this.last.x, this.last.y, BRUSH / 2, 0, 2 * Math.PI);
     this.ctx.fill();
-    this.onInk(false);
+    this.onInk();
   }
 
   private move(e: PointerEvent): void {
@@ -64,19 +64,19 @@ export class Pad {
       c.lineTo(this.last.x, this.last.y);
     }
     c.stroke();
-    this.onInk(false);
+    this.onInk();
   }
 
   private up(e: PointerEvent): void {
     if (e.pointerId !== this.pointer) return;
     this.pointer = null;
     this.last = null;
-    this.onInk(true);
+    this.onInk();
   }
 
   clear(): void {
     this.ctx.clearRect(0, 0, PAD_SIZE, PAD_SIZE);
-    this.onInk(true);
+    this.onInk();
   }
 
   /** Puts a 28×28 digit (bytes 0-255) on the pad, each pixel a 10×10 block of ink. */
@@ -89,7 +89,7 @@ export class Pad {
       }
     }
     this.ctx.putImageData(image, 0, 0);
-    this.onInk(true);
+    this.onInk();
   }
 
   /** The ink: alpha / 255 per canvas pixel. */

@@ -13,6 +13,8 @@ import { Pad } from "./pad";
 export interface DemoState {
   changes: number;
   predicted: number;
+  /** Milliseconds the last reading took (preprocessing, network, drawing). */
+  ms: number;
   input: number[] | null;
   probabilities: number[] | null;
 }
@@ -65,14 +67,14 @@ function factsLine(p: DemoPayload, firstConv: string): string {
 }
 
 export function mountWidget(root: HTMLElement, payload: DemoPayload, net: Network): void {
-  const state: DemoState = { changes: 0, predicted: 0, input: null, probabilities: null };
+  const state: DemoState = { changes: 0, predicted: 0, ms: 0, input: null, probabilities: null };
   (root as HTMLElement & { tsdlDemo: DemoState }).tsdlDemo = state;
   root.replaceChildren();
   root.append(el("p", "tsdl-demo-title", "Try it: draw a digit. The network trained above reads it as you draw."));
 
   const row = el("div", "tsdl-demo-row");
   const padBox = el("div", "tsdl-demo-col");
-  const pad = new Pad((done) => changed(done));
+  const pad = new Pad(() => changed());
   const clear = el("button", "tsdl-demo-clear", "Clear");
   clear.type = "button";
   clear.addEventListener("click", () => pad.clear());
@@ -122,16 +124,20 @@ export function mountWidget(root: HTMLElement, payload: DemoPayload, net: Networ
 
   root.append(row, examples, mapsBox, el("p", "tsdl-demo-facts", factsLine(payload, net.firstConv)));
 
-  let busy = false;
-  function changed(_done: boolean): void {
+  // Reading takes tens of milliseconds on the cpu backend and blocks the page meanwhile: after
+  // each reading, wait twice as long as it took before the next, so strokes stay smooth.
+  let pending = false;
+  let lastEnd = 0;
+  function changed(): void {
     state.changes += 1;
-    if (!busy) {
-      busy = true;
-      requestAnimationFrame(read);
-    }
+    if (pending) return;
+    pending = true;
+    setTimeout(read, Math.max(0, lastEnd + 2 * state.ms - performance.now()));
   }
 
   function read(): void {
+    pending = false;
+    const started = performance.now();
     const version = state.changes;
     const input = mnistStyle(pad.ink());
     paint(seen, input, MNIST_SIDE);
@@ -158,9 +164,8 @@ export function mountWidget(root: HTMLElement, payload: DemoPayload, net: Networ
       Object.assign(state, { input: Array.from(input), probabilities: p });
     }
     state.predicted = version;
-    // Ink that arrived while reading gets its own reading.
-    if (state.changes !== version) requestAnimationFrame(read);
-    else busy = false;
+    lastEnd = performance.now();
+    state.ms = lastEnd - started;
   }
 
   function drawMaps(values: Float32Array, size: number, channels: number): void {

@@ -1,0 +1,65 @@
+// The export's drawing-pad step on a real (untrained) saved model: slot → widget + model script.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import * as tf from "@tensorflow/tfjs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { selectBackend } from "../../src/backend/select";
+import { makeDataset } from "../../src/data/dataset";
+import { findDemoSlots } from "../../src/demo/manifest";
+import { parseDemoPayloadScript } from "../../src/demo/payload";
+import { saveDemoModel } from "../../src/demo/save";
+import { evaluate } from "../../src/eval/evaluate";
+import { saveModel } from "../../src/io/model-files";
+import { cnn } from "../../src/models/cnn";
+import { embedDemos } from "../../scripts/site/demo";
+import { externalReferences } from "../../scripts/site/html";
+
+let tmp: string;
+before(async () => {
+  await selectBackend();
+  tmp = mkdtempSync(join(tmpdir(), "tsdl-site-demo-"));
+});
+after(() => rmSync(tmp, { recursive: true, force: true }));
+
+async function savedSlot(dir: string, seed: number): Promise<string> {
+  const labels = Int32Array.from({ length: 20 }, (_, i) => i % 10);
+  const xs = tf.randomUniform([20, 28, 28, 1], 0, 1, "float32", seed) as tf.Tensor4D;
+  const ys = tf.tidy(() => tf.oneHot(tf.tensor1d(labels, "int32"), 10).toFloat() as tf.Tensor2D);
+  const data = makeDataset(xs, ys, labels);
+  const model = cnn({ seed });
+  const saved = await saveDemoModel(model, join(tmp, dir), { metadata: { profile: "fast" }, test: data, evaluation: evaluate(model, data) });
+  model.dispose();
+  data.dispose();
+  // What the notebook's output holds: the slot, naming the manifest relative to the project root.
+  return `<p>before</p><div class="tsdl-demo-slot" data-manifest="${dir}/demo.json" data-model-id="${saved.id}"><p>pad</p></div><p>after</p>`;
+}
+
+test("a slot becomes the widget with the shared tfjs and bundle and the run's own model, weights intact", async () => {
+  const html = await savedSlot("models/a", 1);
+  const site = join(tmp, "site");
+  const { html: out, demos } = embedDemos(html, { root: tmp, site, assets: "assets" });
+  assert.equal(demos.length, 1);
+  assert.equal(findDemoSlots(out).length, 0);
+  const id = demos[0]!.id;
+  assert.ok(out.includes(`<div class="tsdl-demo" data-model-id="${id}">`));
+  const scripts = [...out.matchAll(/<script defer src="([^"]+)"><\/script>/g)].map((m) => m[1]);
+  assert.deepEqual(scripts, ["assets/tfjs/tf.min.js", demos[0]!.file, "assets/tsdl-demo.js"]);
+  assert.deepEqual(externalReferences(out), []);
+  const payload = parseDemoPayloadScript(readFileSync(join(site, demos[0]!.file), "utf8"));
+  assert.equal(payload.id, id);
+  assert.deepEqual(payload.metadata, { profile: "fast" });
+  assert.deepEqual(Buffer.from(payload.weights, "base64"), readFileSync(join(tmp, "models/a/weights.bin")));
+  assert.ok(payload.examples.length > 0);
+});
+
+test("a page whose model was overwritten since its run is refused, and nothing is written for it", async () => {
+  const html = await savedSlot("models/b", 2);
+  const other = cnn({ seed: 9 });
+  await saveModel(other, join(tmp, "models/b"));
+  other.dispose();
+  const site = join(tmp, "site-b");
+  assert.throws(() => embedDemos(html, { root: tmp, site, assets: "assets" }), /are not the model it describes .*re-run the lessons/);
+  assert.equal(existsSync(join(site, "demo")), false);
+});

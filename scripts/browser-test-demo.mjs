@@ -51,21 +51,29 @@ async function nodeModel(site, page) {
   };
 }
 
-/** One stroke per run of dark pixels (≥ 128) in each row of a 28×28 digit: [row, firstCol, lastCol]. */
+/**
+ * A brush path over a 28×28 digit's dark pixels (≥ 128): one straight stroke per run of them,
+ * along rows or along columns, whichever needs fewer strokes. Each is [[row, col], [row, col]].
+ */
 function strokes(pixels) {
-  const out = [];
-  for (let r = 0; r < 28; r++) {
-    let start = -1;
-    for (let c = 0; c <= 28; c++) {
-      const dark = c < 28 && pixels[r * 28 + c] >= 128;
-      if (dark && start < 0) start = c;
-      if (!dark && start >= 0) {
-        out.push([r, start, c - 1]);
-        start = -1;
+  const runs = (along) => {
+    const out = [];
+    for (let a = 0; a < 28; a++) {
+      let start = -1;
+      for (let b = 0; b <= 28; b++) {
+        const dark = b < 28 && pixels[along === "rows" ? a * 28 + b : b * 28 + a] >= 128;
+        if (dark && start < 0) start = b;
+        if (!dark && start >= 0) {
+          out.push(along === "rows" ? [[a, start], [a, b - 1]] : [[start, a], [b - 1, a]]);
+          start = -1;
+        }
       }
     }
-  }
-  return out;
+    return out;
+  };
+  const rows = runs("rows");
+  const cols = runs("cols");
+  return rows.length <= cols.length ? rows : cols;
 }
 
 const argmax = (a) => a.indexOf(Math.max(...a));
@@ -129,11 +137,11 @@ export async function testDemos({ context, site, serverUrl, pages, problems, scr
             await page.locator(".tsdl-demo-clear").click();
             const cleared = await read();
             if (cleared.input !== null) add("Clear left ink on the pad");
-            for (const [r, c0, c1] of strokes(d.pixels)) {
-              const y = pad.y + (r + 0.5) * cell;
-              await page.mouse.move(pad.x + (c0 + 0.5) * cell, y);
+            const at = ([r, c]) => [pad.x + (c + 0.5) * cell, pad.y + (r + 0.5) * cell];
+            for (const [from, to] of strokes(d.pixels)) {
+              await page.mouse.move(...at(from));
               await page.mouse.down();
-              await page.mouse.move(pad.x + (c1 + 0.5) * cell, y, { steps: 1 });
+              await page.mouse.move(...at(to));
               await page.mouse.up();
             }
             const got = await read();

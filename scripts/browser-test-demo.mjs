@@ -34,16 +34,10 @@ async function nodeModel(site, page) {
   if (!src) throw new Error(`${page}: no demo model script`);
   const tf = require("@tensorflow/tfjs");
   require(join(root, "build", "src", "models", "seeded-dropout.js")); // registers SeededDropout with this tf
-  const { parseDemoPayloadScript } = require(join(root, "build", "src", "demo", "payload.js"));
+  const { parseDemoPayloadScript, payloadArtifacts } = require(join(root, "build", "src", "demo", "payload.js"));
   await tf.setBackend("cpu");
   const p = parseDemoPayloadScript(readFileSync(join(site, src), "utf8"));
-  const model = await tf.loadLayersModel(
-    tf.io.fromMemory({
-      modelTopology: p.modelJson.modelTopology,
-      weightSpecs: p.modelJson.weightsManifest.flatMap((g) => g.weights),
-      weightData: new Uint8Array(Buffer.from(p.weights, "base64")).buffer,
-    }),
-  );
+  const model = await tf.loadLayersModel(tf.io.fromMemory(payloadArtifacts(p))); // as the page does
   return {
     payload: p,
     predict: (input) => tf.tidy(() => Array.from(model.predict(tf.tensor4d(input, [1, 28, 28, 1])).dataSync())),

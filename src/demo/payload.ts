@@ -43,6 +43,23 @@ export interface DemoPayload extends DemoFacts {
   readonly weights: string;
 }
 
+/** Bytes from base64 (atob exists in browsers and in Node ≥ 16). */
+export function base64Bytes(base64: string): Uint8Array {
+  const text = atob(base64);
+  const bytes = new Uint8Array(text.length);
+  for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
+  return bytes;
+}
+
+/** The payload's model as tfjs model artifacts, for `tf.loadLayersModel(tf.io.fromMemory(...))`. */
+export function payloadArtifacts(payload: DemoPayload): { modelTopology: object; weightSpecs: object[]; weightData: ArrayBuffer } {
+  return {
+    modelTopology: payload.modelJson.modelTopology,
+    weightSpecs: payload.modelJson.weightsManifest.flatMap((g) => g.weights),
+    weightData: base64Bytes(payload.weights).buffer as ArrayBuffer,
+  };
+}
+
 /** The `window` property holding the page's models by id. */
 export const DEMO_GLOBAL = "tsdlDemoModels";
 

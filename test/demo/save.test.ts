@@ -5,12 +5,12 @@ import { promises as fs } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { selectBackend } from "../../src/backend/select";
-import { makeDataset } from "../../src/data/dataset";
 import { evaluate } from "../../src/eval/evaluate";
 import { loadModel } from "../../src/io/model-files";
 import { cnn } from "../../src/models/cnn";
 import { DEMO_MANIFEST, findDemoSlots, readDemoManifest, demoSlotHtml, type DemoManifest } from "../../src/demo/manifest";
 import { saveDemoModel } from "../../src/demo/save";
+import { randomTestSet } from "./fixtures";
 
 let tmp: string;
 before(async () => {
@@ -21,17 +21,10 @@ after(async () => {
   await fs.rm(tmp, { recursive: true, force: true });
 });
 
-function smallTestSet(n: number) {
-  const labels = Int32Array.from({ length: n }, (_, i) => i % 10);
-  const xs = tf.randomUniform([n, 28, 28, 1], 0, 1, "float32", 7) as tf.Tensor4D;
-  const ys = tf.tidy(() => tf.oneHot(tf.tensor1d(labels, "int32"), 10).toFloat() as tf.Tensor2D);
-  return makeDataset(xs, ys, labels);
-}
-
 test("saveDemoModel writes the model, a manifest whose id matches the files, and examples from the test set", async () => {
   const start = tf.memory().numTensors;
   const model = cnn({ seed: 1 });
-  const data = smallTestSet(40);
+  const data = randomTestSet(40, 7);
   const evaluation = evaluate(model, data);
   const dir = path.join(tmp, "mnist-cnn-fast");
   const saved = await saveDemoModel(model, dir, { metadata: { profile: "fast" }, test: data, evaluation });
@@ -62,7 +55,7 @@ test("saveDemoModel writes the model, a manifest whose id matches the files, and
 
 test("a manifest whose model was replaced, or that names another model, is refused with a message", async () => {
   const dir = path.join(tmp, "replaced");
-  const data = smallTestSet(20);
+  const data = randomTestSet(20, 7);
   const first = cnn({ seed: 2 });
   const saved = await saveDemoModel(first, dir, { test: data, evaluation: evaluate(first, data) });
   assert.throws(() => readDemoManifest(saved.manifest, "0".repeat(64)), /a later run replaced it; re-run the lessons/);
@@ -78,7 +71,7 @@ test("a manifest whose model was replaced, or that names another model, is refus
 
 test("bad arguments are named before anything is written", async () => {
   const model = cnn({ seed: 1 });
-  const data = smallTestSet(10);
+  const data = randomTestSet(10, 7);
   const dir = path.join(tmp, "never");
   await assert.rejects(saveDemoModel(model, dir, { test: data, evaluation: { ...evaluate(model, data), predictions: new Int32Array(3) } }), /of the same length/);
   const flat = tf.sequential({ layers: [tf.layers.dense({ units: 10, inputShape: [784], activation: "softmax" })] });

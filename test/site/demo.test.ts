@@ -1,12 +1,10 @@
 // The export's drawing-pad step on a real (untrained) saved model: slot → widget + model script.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import * as tf from "@tensorflow/tfjs";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { selectBackend } from "../../src/backend/select";
-import { makeDataset } from "../../src/data/dataset";
 import { findDemoSlots } from "../../src/demo/manifest";
 import { parseDemoPayloadScript } from "../../src/demo/payload";
 import { saveDemoModel } from "../../src/demo/save";
@@ -15,6 +13,7 @@ import { saveModel } from "../../src/io/model-files";
 import { cnn } from "../../src/models/cnn";
 import { embedDemos } from "../../scripts/site/demo";
 import { externalReferences } from "../../scripts/site/html";
+import { randomTestSet } from "../demo/fixtures";
 
 let tmp: string;
 before(async () => {
@@ -24,10 +23,7 @@ before(async () => {
 after(() => rmSync(tmp, { recursive: true, force: true }));
 
 async function savedSlot(dir: string, seed: number): Promise<string> {
-  const labels = Int32Array.from({ length: 20 }, (_, i) => i % 10);
-  const xs = tf.randomUniform([20, 28, 28, 1], 0, 1, "float32", seed) as tf.Tensor4D;
-  const ys = tf.tidy(() => tf.oneHot(tf.tensor1d(labels, "int32"), 10).toFloat() as tf.Tensor2D);
-  const data = makeDataset(xs, ys, labels);
+  const data = randomTestSet(20, seed);
   const model = cnn({ seed });
   const saved = await saveDemoModel(model, join(tmp, dir), { metadata: { profile: "fast" }, test: data, evaluation: evaluate(model, data) });
   model.dispose();

@@ -8,7 +8,7 @@ import * as tf from "@tensorflow/tfjs";
 // The lessons' models use this custom layer: importing it registers it with the page's tfjs.
 import "../../models/seeded-dropout";
 import { MNIST_SIDE } from "../preprocess";
-import type { DemoPayload } from "../payload";
+import { payloadArtifacts, type DemoPayload } from "../payload";
 
 /** What the network says about one 28×28 input. */
 export interface Reading {
@@ -24,22 +24,9 @@ export interface Network {
   readonly firstConv: string;
 }
 
-function bytesOf(base64: string): ArrayBuffer {
-  const text = atob(base64);
-  const bytes = new Uint8Array(text.length);
-  for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
-  return bytes.buffer;
-}
-
 export async function loadNetwork(payload: DemoPayload): Promise<Network> {
   if (!(await tf.setBackend("cpu"))) throw new Error("tfjs's cpu backend did not start");
-  const model = await tf.loadLayersModel(
-    tf.io.fromMemory({
-      modelTopology: payload.modelJson.modelTopology,
-      weightSpecs: payload.modelJson.weightsManifest.flatMap((g) => g.weights) as tf.io.WeightsManifestEntry[],
-      weightData: bytesOf(payload.weights),
-    }),
-  );
+  const model = await tf.loadLayersModel(tf.io.fromMemory(payloadArtifacts(payload) as tf.io.ModelArtifacts));
   const conv = model.layers.find((l) => l.getClassName() === "Conv2D");
   if (!conv) throw new Error("the model has no convolution layer");
   const probe = tf.model({ inputs: model.inputs, outputs: [model.outputs[0]!, conv.output as tf.SymbolicTensor] });

@@ -5,7 +5,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { MNIST_SIDE, mnistStyle } from "../preprocess";
-import type { DemoExample, DemoPayload } from "../payload";
+import { base64Bytes, type DemoExample, type DemoPayload } from "../payload";
 import type { Network } from "./network";
 import { Pad } from "./pad";
 
@@ -37,10 +37,6 @@ function paint(canvas: HTMLCanvasElement, values: ArrayLike<number> | null, side
     image.data.set([g, g, g, 255], i * 4);
   }
   ctx.putImageData(image, 0, 0);
-}
-
-function bytesOf(base64: string): Uint8Array {
-  return Uint8Array.from(atob(base64), (ch) => ch.charCodeAt(0));
 }
 
 function percent(p: number, digits = 1): string {
@@ -109,7 +105,7 @@ export function mountWidget(root: HTMLElement, payload: DemoPayload, net: Networ
     b.title = exampleTitle(e);
     b.setAttribute("aria-label", b.title);
     const thumb = el("canvas", "");
-    const pixels = bytesOf(e.pixels);
+    const pixels = base64Bytes(e.pixels);
     paint(thumb, pixels, MNIST_SIDE, 255);
     b.append(thumb, el("span", "", e.label === e.predicted ? String(e.label) : `${e.label}→${e.predicted}`));
     b.addEventListener("click", () => pad.showDigit(pixels));

@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { root } from "./jupyter-env.mjs";
 
 import { createRequire } from "node:module";
-const { DEMO_BUNDLE } = createRequire(import.meta.url)(join(root, "build", "scripts", "site", "demo.js"));
+const { DEMO_BUNDLE } = createRequire(import.meta.url)(join(root, "build", "src", "demo", "live.js"));
 
 const tfjsFromPage = {
   name: "tfjs-from-page",

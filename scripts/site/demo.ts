@@ -7,12 +7,10 @@
  */
 import { cpSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
-import { MODEL_JSON, WEIGHTS_BIN } from "../../src/io/file-handler";
-import { findDemoSlots, readDemoManifest } from "../../src/demo/manifest";
+import { demoPayload, findDemoSlots, readDemoManifest } from "../../src/demo/manifest";
+import { DEMO_BUNDLE, withoutLiveWidgets } from "../../src/demo/live";
 import { demoPayloadScript, type DemoPayload } from "../../src/demo/payload";
 
-/** The widget bundle written by scripts/bundle-demo.mjs, relative to the project root. */
-export const DEMO_BUNDLE = path.join("build", "demo", "tsdl-demo.js");
 /** Where the shared files go in the site's assets folder. */
 const TFJS_FILE = path.join("tfjs", "tf.min.js");
 const BUNDLE_FILE = "tsdl-demo.js";
@@ -45,20 +43,11 @@ export interface DemoContext {
  */
 export function embedDemos(html: string, ctx: DemoContext): { html: string; demos: EmbeddedDemo[] } {
   const demos: EmbeddedDemo[] = [];
+  html = withoutLiveWidgets(html); // the notebook's inline copy; the page shares tfjs instead
   for (const slot of findDemoSlots(html)) {
     const manifestFile = path.resolve(ctx.root, slot.manifest);
     const m = readDemoManifest(manifestFile, slot.id);
-    const dir = path.dirname(manifestFile);
-    const modelJson = JSON.parse(readFileSync(path.join(dir, MODEL_JSON), "utf8")) as DemoPayload["modelJson"];
-    const payload: DemoPayload = {
-      id: m.id,
-      savedAt: m.savedAt,
-      metadata: m.metadata,
-      test: m.test,
-      examples: m.examples,
-      modelJson: { modelTopology: modelJson.modelTopology, weightsManifest: modelJson.weightsManifest },
-      weights: readFileSync(path.join(dir, WEIGHTS_BIN)).toString("base64"),
-    };
+    const payload = demoPayload(path.dirname(manifestFile), m);
     const file = `${DEMO_DIR}/${m.id.slice(0, 16)}.js`;
     const script = demoPayloadScript(payload);
     mkdirSync(path.join(ctx.site, DEMO_DIR), { recursive: true });

@@ -11,7 +11,7 @@ import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { MODEL_JSON, WEIGHTS_BIN } from "../io/file-handler";
-import type { DemoFacts } from "./payload";
+import type { DemoFacts, DemoModelJson, DemoPayload } from "./payload";
 
 /** File name of the manifest in a model folder. */
 export const DEMO_MANIFEST = "demo.json";
@@ -82,4 +82,18 @@ export function readDemoManifest(file: string, expectedId: string): DemoManifest
     fail(file, `the model files beside it (${onDisk.slice(0, 12)}…) are not the model it describes (${m.id.slice(0, 12)}…): re-run the lessons`);
   }
   return m;
+}
+
+/** The page's payload for the model in `dir` described by `m`: model.json's topology and weights manifest, weights.bin in base64. */
+export function demoPayload(dir: string, m: DemoManifest): DemoPayload {
+  const modelJson = JSON.parse(readFileSync(path.join(dir, MODEL_JSON), "utf8")) as DemoModelJson;
+  return {
+    id: m.id,
+    savedAt: m.savedAt,
+    metadata: m.metadata,
+    test: m.test,
+    examples: m.examples,
+    modelJson: { modelTopology: modelJson.modelTopology, weightsManifest: modelJson.weightsManifest },
+    weights: readFileSync(path.join(dir, WEIGHTS_BIN)).toString("base64"),
+  };
 }

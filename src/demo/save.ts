@@ -11,7 +11,8 @@ import type { Evaluation, LabeledImages } from "../eval/evaluate";
 import { mostConfidentMistakes } from "../eval/mistakes";
 import { saveModel, type SavedModelFiles, type SaveModelOptions } from "../io/model-files";
 import { showHtml } from "../notebook/display";
-import { DEMO_FORMAT, DEMO_MANIFEST, demoSlotHtml, modelId, type DemoManifest } from "./manifest";
+import { liveWidgetHtml } from "./live";
+import { DEMO_FORMAT, DEMO_MANIFEST, demoPayload, demoSlotHtml, modelId, type DemoManifest } from "./manifest";
 import type { DemoExample } from "./payload";
 
 /** Options of {@link saveDemoModel}. */
@@ -89,7 +90,7 @@ export async function saveDemoModel(model: tf.LayersModel, dir: string, options:
   const fromRoot = path.relative(projectRoot(), file);
   const where = fromRoot.startsWith("..") ? file : fromRoot;
   showHtml(
-    demoSlotHtml(where.split(path.sep).join("/"), id, "In the exported page of this lesson, a drawing pad runs this model here, in your browser."),
+    demoSlotHtml(where.split(path.sep).join("/"), id, "Draw a digit: this model runs here, in your browser.") + liveWidgetHtml(demoPayload(dir, manifest)),
     `demo manifest ${where} (model ${id.slice(0, 12)}…)`,
   );
   return { ...saved, manifest: file, id };

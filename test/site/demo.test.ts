@@ -5,7 +5,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { selectBackend } from "../../src/backend/select";
-import { findDemoSlots } from "../../src/demo/manifest";
+import { demoPayload, findDemoSlots, readDemoManifest } from "../../src/demo/manifest";
+import { LIVE_START, liveWidgetHtml } from "../../src/demo/live";
 import { parseDemoPayloadScript } from "../../src/demo/payload";
 import { saveDemoModel } from "../../src/demo/save";
 import { evaluate } from "../../src/eval/evaluate";
@@ -32,12 +33,18 @@ async function savedSlot(dir: string, seed: number): Promise<string> {
   return `<p>before</p><div class="tsdl-demo-slot" data-manifest="${dir}/demo.json" data-model-id="${saved.id}"><p>pad</p></div><p>after</p>`;
 }
 
-test("a slot becomes the widget with the shared tfjs and bundle and the run's own model, weights intact", async () => {
-  const html = await savedSlot("models/a", 1);
+test("a slot becomes the widget with the shared tfjs and bundle and the run's own model, weights intact; the notebook's inline copy goes", async () => {
+  const slot = await savedSlot("models/a", 1);
+  const manifest = readDemoManifest(join(tmp, "models/a/demo.json"), findDemoSlots(slot)[0]!.id);
+  const live = liveWidgetHtml(demoPayload(join(tmp, "models/a"), manifest));
+  assert.ok(live.startsWith(LIVE_START) && live.includes("<script>") && live.length > 1e6, "the notebook's widget carries tfjs and the model inline");
+  const html = slot + live + "<p>end</p>";
   const site = join(tmp, "site");
   const { html: out, demos } = embedDemos(html, { root: tmp, site, assets: "assets" });
   assert.equal(demos.length, 1);
   assert.equal(findDemoSlots(out).length, 0);
+  assert.ok(!out.includes(LIVE_START) && !out.includes("<script>") && out.includes("<p>end</p>"), "inline widget removed");
+  assert.ok(out.length < 2000, `page of ${out.length} characters`);
   const id = demos[0]!.id;
   assert.ok(out.includes(`<div class="tsdl-demo" data-model-id="${id}">`));
   const scripts = [...out.matchAll(/<script defer src="([^"]+)"><\/script>/g)].map((m) => m[1]);

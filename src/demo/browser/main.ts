@@ -9,13 +9,18 @@ import { DEMO_CSS } from "./style";
 import { mountWidget } from "./widget";
 
 async function start(): Promise<void> {
-  const roots = [...document.querySelectorAll<HTMLElement>(".tsdl-demo[data-model-id]")];
+  // A notebook runs this bundle once per output: mount only the pads not mounted yet.
+  const roots = [...document.querySelectorAll<HTMLElement>(".tsdl-demo[data-model-id]:not([data-mounted])")];
   if (roots.length === 0) return;
-  const style = document.createElement("style");
-  style.textContent = DEMO_CSS;
-  document.head.append(style);
+  if (!document.getElementById("tsdl-demo-css")) {
+    const style = document.createElement("style");
+    style.id = "tsdl-demo-css";
+    style.textContent = DEMO_CSS;
+    document.head.append(style);
+  }
   const models = ((window as unknown as Record<string, unknown>)[DEMO_GLOBAL] ?? {}) as Record<string, DemoPayload>;
   for (const root of roots) {
+    root.dataset["mounted"] = "";
     const payload = models[root.dataset["modelId"]!];
     try {
       if (!payload) throw new Error(`model ${root.dataset["modelId"]} was not loaded (its script is missing)`);

@@ -56,7 +56,7 @@ function factsLine(p: DemoPayload, firstConv: string): string {
   const se = Math.sqrt((acc * (1 - acc)) / p.test.size);
   const when = p.savedAt.replace("T", " ").replace(/:\d\d\.\d+Z$/, " UTC");
   return (
-    `Model: ${String(m["model"] ?? "cnn")}, trained in the run that made this page (profile ${String(m["profile"] ?? "?")}, saved ${when}); ` +
+    `Model: ${String(m["model"] ?? "cnn")}, trained by this lesson's run (profile ${String(m["profile"] ?? "?")}, saved ${when}); ` +
     `test accuracy ${percent(acc, 2)} ± ${percent(se, 2)} on ${p.test.size.toLocaleString("en")} test images. ` +
     `It runs here, in your browser: TensorFlow.js ${tf.version.tfjs}, ${tf.getBackend()} backend; feature maps of layer ${firstConv}.`
   );

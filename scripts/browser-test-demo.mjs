@@ -10,6 +10,8 @@
 //   - the lesson's mistake loads with one click and the page agrees with Node on it too;
 //   - 32 feature maps are drawn; Clear empties the input;
 //   - no console error, no uncaught exception, no failed request, no request leaving the site.
+// Then the live notebook's copy (saveDemoModel's output: tfjs, model and bundle inline) in a
+// page that has require.js's `define`, as Jupyter Notebook does: it mounts and agrees with Node.
 // A screenshot of the pad with the last drawn digit goes to site/screenshots/.
 import { readdirSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -72,6 +74,59 @@ function strokes(pixels) {
 
 const argmax = (a) => a.indexOf(Math.max(...a));
 
+/** A new page whose failed or off-site requests, console errors and exceptions are reported. */
+async function watchedPage(context, prefix, add) {
+  const page = await context.newPage();
+  page.on("request", (req) => {
+    if (!req.url().startsWith(prefix) && !req.url().startsWith("data:")) add(`request off the site: ${req.url()}`);
+  });
+  page.on("requestfailed", (req) => add(`request failed: ${req.url()} (${req.failure()?.errorText ?? "?"})`));
+  page.on("console", (msg) => {
+    if (msg.type() === "error") add(`console error: ${msg.text()}`);
+  });
+  page.on("pageerror", (err) => add(`uncaught exception: ${err.message}`));
+  return page;
+}
+
+/** The state the widget leaves on its element, once its latest ink has been read. */
+async function readState(page) {
+  await page.waitForFunction(() => {
+    const s = document.querySelector(".tsdl-demo").tsdlDemo;
+    return s.predicted === s.changes;
+  }, null, { timeout: TIMEOUT_MS });
+  return page.evaluate(() => {
+    const s = document.querySelector(".tsdl-demo").tsdlDemo;
+    return { input: s.input, probabilities: s.probabilities, ms: s.ms, maps: document.querySelectorAll(".tsdl-demo-grid canvas").length };
+  });
+}
+
+/** The live notebook's widget in a page with an AMD `define` (Jupyter Notebook's require.js). */
+async function testLiveWidget(context, node, problems) {
+  const { liveWidgetHtml } = require(join(root, "build", "src", "demo", "live.js"));
+  const label = "live notebook output";
+  const add = (text) => problems.push({ page: label, text });
+  const page = await watchedPage(context, "(no request at all)", add); // everything is inline
+  try {
+    const amd = "<script>window.define = function () { throw new Error('anonymous define() called'); }; window.define.amd = {};</script>";
+    const html = `<!DOCTYPE html><html><head><meta charset="utf-8">${amd}</head><body>${liveWidgetHtml(node.payload)}</body></html>`;
+    await page.setContent(html, { waitUntil: "load", timeout: TIMEOUT_MS });
+    await page.waitForFunction(() => document.querySelector(".tsdl-demo")?.tsdlDemo !== undefined, null, { timeout: TIMEOUT_MS });
+    const amdKept = await page.evaluate(() => typeof window.define === "function");
+    if (!amdKept) add("require.js's define was not restored after tfjs loaded");
+    await page.locator(".tsdl-demo-example").first().click();
+    const got = await readState(page);
+    const expected = node.predict(got.input);
+    const diff = Math.max(...expected.map((p, k) => Math.abs(p - got.probabilities[k])));
+    if (argmax(expected) !== argmax(got.probabilities) || !(diff <= TOLERANCE)) add(`differs from Node (top ${argmax(got.probabilities)} vs ${argmax(expected)}, max |Δp| ${diff})`);
+    return { name: label, text: `mounts next to require.js, first test digit read as in Node (max |Δp| ${diff.toExponential(1)})` };
+  } catch (err) {
+    add(err.message.split("\n")[0]);
+    return { name: label, text: "did not finish" };
+  } finally {
+    await page.close();
+  }
+}
+
 /** Checks the pads of `pages`; returns report lines, pushes problems as { page, text }. */
 export async function testDemos({ context, site, serverUrl, pages, problems, screenshots }) {
   const { readMnistSplitSync } = require(join(root, "build", "src", "data", "mnist.js"));
@@ -89,30 +144,13 @@ export async function testDemos({ context, site, serverUrl, pages, problems, scr
         const label = `${name} pad (${how})`;
         const add = (text) => problems.push({ page: label, text });
         const started = Date.now();
-        const page = await context.newPage();
-        page.on("request", (req) => {
-          if (!req.url().startsWith(prefix) && !req.url().startsWith("data:")) add(`request off the site: ${req.url()}`);
-        });
-        page.on("requestfailed", (req) => add(`request failed: ${req.url()} (${req.failure()?.errorText ?? "?"})`));
-        page.on("console", (msg) => {
-          if (msg.type() === "error") add(`console error: ${msg.text()}`);
-        });
-        page.on("pageerror", (err) => add(`uncaught exception: ${err.message}`));
+        const page = await watchedPage(context, prefix, add);
         try {
           await page.goto(url, { waitUntil: "load", timeout: TIMEOUT_MS });
           const widget = page.locator(".tsdl-demo").first();
           await page.waitForFunction(() => document.querySelector(".tsdl-demo")?.tsdlDemo !== undefined, null, { timeout: TIMEOUT_MS });
           await widget.scrollIntoViewIfNeeded();
-          const read = async () => {
-            await page.waitForFunction(() => {
-              const s = document.querySelector(".tsdl-demo").tsdlDemo;
-              return s.predicted === s.changes;
-            }, null, { timeout: TIMEOUT_MS });
-            return page.evaluate(() => {
-              const s = document.querySelector(".tsdl-demo").tsdlDemo;
-              return { input: s.input, probabilities: s.probabilities, ms: s.ms, maps: document.querySelectorAll(".tsdl-demo-grid canvas").length };
-            });
-          };
+          const read = () => readState(page);
           const compare = (what, got) => {
             if (!got.input || !got.probabilities) return add(`${what}: the page shows no input or no probabilities`), null;
             const expected = node.predict(got.input);
@@ -165,6 +203,7 @@ export async function testDemos({ context, site, serverUrl, pages, problems, scr
           await page.close();
         }
       }
+      report.push(await testLiveWidget(context, node, problems));
     } finally {
       node.dispose();
     }

@@ -7,7 +7,8 @@
 //     goes through the same model evaluated here in Node (tfjs cpu backend, loaded from the
 //     page's own model file): same top class, every probability within 1e-4; the input is
 //     MNIST-shaped (bounding box 20 px on its long side);
-//   - the lesson's mistake loads with one click and the page agrees with Node on it too;
+//   - the lesson's mistake loads with one click, reaches the network as the lesson's own pixels,
+//     and the page agrees with Node on it too;
 //   - 32 feature maps are drawn; Clear empties the input;
 //   - no console error, no uncaught exception, no failed request, no request leaving the site.
 // Then the live notebook's copy (saveDemoModel's output: tfjs, model and bundle inline) in a
@@ -100,6 +101,21 @@ async function readState(page) {
   });
 }
 
+/**
+ * The page's reading of its own 28×28 input against the model in Node: same top class, every
+ * probability within TOLERANCE, all feature maps drawn. Problems go to `add`; returns the page's
+ * top class and the largest difference, or null when the page showed nothing.
+ */
+function compareWithNode(node, what, got, add) {
+  if (!got.input || !got.probabilities) return add(`${what}: the page shows no input or no probabilities`), null;
+  const expected = node.predict(got.input);
+  const diff = Math.max(...expected.map((p, k) => Math.abs(p - got.probabilities[k])));
+  if (argmax(expected) !== argmax(got.probabilities)) add(`${what}: the page reads ${argmax(got.probabilities)}, Node reads ${argmax(expected)}`);
+  if (!(diff <= TOLERANCE)) add(`${what}: probabilities differ from Node's by ${diff.toExponential(2)} (> ${TOLERANCE})`);
+  if (got.maps !== 32) add(`${what}: ${got.maps} feature maps drawn, expected 32`);
+  return { top: argmax(got.probabilities), diff };
+}
+
 /** The live notebook's widget in a page with an AMD `define` (Jupyter Notebook's require.js). */
 async function testLiveWidget(context, node, problems) {
   const { liveWidgetHtml } = require(join(root, "build", "src", "demo", "live.js"));
@@ -114,11 +130,8 @@ async function testLiveWidget(context, node, problems) {
     const amdKept = await page.evaluate(() => typeof window.define === "function");
     if (!amdKept) add("require.js's define was not restored after tfjs loaded");
     await page.locator(".tsdl-demo-example").first().click();
-    const got = await readState(page);
-    const expected = node.predict(got.input);
-    const diff = Math.max(...expected.map((p, k) => Math.abs(p - got.probabilities[k])));
-    if (argmax(expected) !== argmax(got.probabilities) || !(diff <= TOLERANCE)) add(`differs from Node (top ${argmax(got.probabilities)} vs ${argmax(expected)}, max |Δp| ${diff})`);
-    return { name: label, text: `mounts next to require.js, first test digit read as in Node (max |Δp| ${diff.toExponential(1)})` };
+    const r = compareWithNode(node, "first test digit", await readState(page), add);
+    return { name: label, text: `mounts next to require.js, first test digit read as in Node (max |Δp| ${r?.diff.toExponential(1)})` };
   } catch (err) {
     add(err.message.split("\n")[0]);
     return { name: label, text: "did not finish" };
@@ -151,15 +164,7 @@ export async function testDemos({ context, site, serverUrl, pages, problems, scr
           await page.waitForFunction(() => document.querySelector(".tsdl-demo")?.tsdlDemo !== undefined, null, { timeout: TIMEOUT_MS });
           await widget.scrollIntoViewIfNeeded();
           const read = () => readState(page);
-          const compare = (what, got) => {
-            if (!got.input || !got.probabilities) return add(`${what}: the page shows no input or no probabilities`), null;
-            const expected = node.predict(got.input);
-            const diff = Math.max(...expected.map((p, k) => Math.abs(p - got.probabilities[k])));
-            if (argmax(expected) !== argmax(got.probabilities)) add(`${what}: the page reads ${argmax(got.probabilities)}, Node reads ${argmax(expected)}`);
-            if (!(diff <= TOLERANCE)) add(`${what}: probabilities differ from Node's by ${diff.toExponential(2)} (> ${TOLERANCE})`);
-            if (got.maps !== 32) add(`${what}: ${got.maps} feature maps drawn, expected 32`);
-            return { top: argmax(got.probabilities), diff };
-          };
+          const compare = (what, got) => compareWithNode(node, what, got, add);
           const pad = await page.locator(".tsdl-demo-pad").boundingBox();
           const cell = pad.width / 28;
           let right = 0;
@@ -192,7 +197,12 @@ export async function testDemos({ context, site, serverUrl, pages, problems, scr
           if (mistakes.length === 0) add("the pad offers no mistake from the lesson's gallery");
           else {
             await page.locator(".tsdl-demo-mistake").first().click();
-            const r = compare(`the lesson's mistake (test digit ${mistakes[0].index})`, await read());
+            const got = await read();
+            // One click puts the lesson's own test digit in front of the network (stretched to a darkest pixel of 1, as mnistStyle does).
+            const pixels = Buffer.from(mistakes[0].pixels, "base64");
+            const darkest = Math.max(...pixels);
+            if (got.input?.some((v, k) => Math.abs(v - pixels[k] / darkest) > 1e-6)) add(`the lesson's mistake (test digit ${mistakes[0].index}) reaches the network changed`);
+            const r = compare(`the lesson's mistake (test digit ${mistakes[0].index})`, got);
             if (r) mistakeText = `lesson's mistake ${mistakes[0].label}→${mistakes[0].predicted} loaded, page reads ${r.top}`;
           }
           report.push({ name: label, text: `${DIGITS[how]} drawn digits agree with Node (max |Δp| ${worst.toExponential(1)}), ${right}/${DIGITS[how]} read as their label; ${mistakeText}; a reading ${Math.round(ms.sort((a, b) => a - b)[ms.length >> 1])} ms (median); ${((Date.now() - started) / 1000).toFixed(1)} s` });

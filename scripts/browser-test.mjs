@@ -9,13 +9,16 @@
 //     shared assets/plotly.min.js;
 // and, for the site: every link between pages answers HTTP 200 and every lesson page is linked
 // from the index. Writes a full-page screenshot of each page to site/screenshots/NAME.png.
-// Exits 1 with the list of problems.
+// Then the drawing pad, over http and from file:// (scripts/browser-test-demo.mjs; a site
+// without one fails unless --no-pad). Exits 1 with the list of problems.
 //
-//   node scripts/browser-test.mjs [--site DIR] [--no-screenshots]
+//   node scripts/browser-test.mjs [--site DIR] [--no-screenshots] [--no-pad]
 import { existsSync, mkdirSync, readdirSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join, relative, resolve } from "node:path";
+import { pathToFileURL } from "node:url";
 import { root } from "./jupyter-env.mjs";
+import { demoPages, testDemos } from "./browser-test-demo.mjs";
 
 const require = createRequire(import.meta.url);
 const PLOT_TIMEOUT_MS = 30_000;
@@ -28,14 +31,15 @@ function shown(path) {
 }
 
 function parseArgs(argv) {
-  const opts = { site: join(root, "site"), screenshots: true };
+  const opts = { site: join(root, "site"), screenshots: true, pad: true };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === "--no-screenshots") opts.screenshots = false;
+    else if (a === "--no-pad") opts.pad = false;
     else if (a === "--site") opts.site = resolve(argv[++i] ?? "");
     else if (a.startsWith("--site=")) opts.site = resolve(a.slice("--site=".length));
     else {
-      console.error(`browser-test: unknown argument "${a}"\nusage: node scripts/browser-test.mjs [--site DIR] [--no-screenshots]`);
+      console.error(`browser-test: unknown argument "${a}"\nusage: node scripts/browser-test.mjs [--site DIR] [--no-screenshots] [--no-pad]`);
       process.exit(2);
     }
   }
@@ -105,6 +109,7 @@ async function main() {
   const report = [];
   const server = await serveDirectory(opts.site);
   const origin = new URL(server.url).origin;
+  const siteFiles = pathToFileURL(opts.site).href + "/";
   let browser;
   try {
     browser = await launchChromium({ viewport: { width: 1280, height: 900 } });
@@ -114,7 +119,7 @@ async function main() {
     // Every request goes through here: anything not on our server is aborted and reported.
     await context.route("**/*", (route) => {
       const url = route.request().url();
-      if (url.startsWith(origin + "/")) return route.continue();
+      if (url.startsWith(origin + "/") || url.startsWith(siteFiles)) return route.continue(); // file:// for the pad's test
       problems.push({ page: current, text: `request off the local site (aborted): ${url}` });
       return route.abort("blockedbyclient");
     });
@@ -185,6 +190,11 @@ async function main() {
     for (const href of links) {
       const res = await fetch(href, { method: "HEAD" });
       if (res.status !== 200) problems.push({ page: "(links)", text: `${href.slice(origin.length)} answers HTTP ${res.status}` });
+    }
+    const pads = demoPages(opts.site);
+    if (pads.length === 0 && opts.pad) problems.push({ page: "(site)", text: "no page has a drawing pad (the MNIST lesson's run saves one; --no-pad to skip)" });
+    if (pads.length > 0) {
+      report.push(...(await testDemos({ context, site: opts.site, serverUrl: server.url, pages: pads, problems, screenshots: opts.screenshots ? shots : null })));
     }
     for (const entry of server.log) {
       if (entry.status !== 200) problems.push({ page: "(server)", text: `${entry.path} answered HTTP ${entry.status}` });

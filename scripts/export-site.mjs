@@ -43,7 +43,7 @@ function parseArgs(argv) {
 /** The compiled helpers; a clear message when `npm run build` has not been run. */
 function loadHelpers() {
   const dir = join(root, "build", "scripts", "site");
-  const names = ["summary", "lesson-intro", "index-page", "inline-markdown", "math", "html"];
+  const names = ["summary", "lesson-intro", "index-page", "inline-markdown", "math", "html", "demo"];
   const missing = names.filter((n) => !existsSync(join(dir, `${n}.js`)));
   if (missing.length) {
     console.error(`export: ${dir}/{${missing.join(",")}}.js missing: run "npm run build" first`);
@@ -141,10 +141,19 @@ function main() {
   const plotly = JSON.parse(readFileSync(require.resolve("plotly.js-dist-min/package.json"), "utf8")).version;
   let anyMath = false;
   const lines = [];
+  const demoContext = { root, site: partial, assets: ASSETS };
+  const demos = [];
   for (const p of rendered) {
     const file = join(partial, p.output);
     const math = h.renderMathMarks(readFileSync(file, "utf8"));
     let html = math.html;
+    try {
+      const demo = h.embedDemos(html, demoContext); // the drawing pad, where a lesson saved a demo model
+      html = demo.html;
+      demos.push(...demo.demos.map((d) => ({ ...d, page: p.output })));
+    } catch (err) {
+      problems.push(`${p.output}: drawing pad: ${err.message}`);
+    }
     for (const e of math.errors) problems.push(`${p.output}: math KaTeX cannot render: ${e}`);
     if (math.count > 0) {
       anyMath = true;
@@ -200,6 +209,7 @@ function main() {
     cpSync(join(require.resolve("plotly.js-dist-min/package.json"), "..", "LICENSE"), join(assets, "plotly.js-LICENSE.txt"));
   }
   cpSync(join(root, "scripts", "site", "assets", "tsdl.css"), join(assets, "tsdl.css"));
+  const demoAssets = demos.length ? h.copyDemoAssets(demoContext, require.resolve("@tensorflow/tfjs/dist/tf.min.js")) : null;
   if (anyMath || indexMath) {
     const k = h.katexAssets();
     mkdirSync(join(assets, "katex", "fonts"), { recursive: true });
@@ -235,6 +245,10 @@ function main() {
       `JupyterLab CSS ${kB(folderSize(join(opts.site, ASSETS, "jupyter")))}` +
       (anyMath || indexMath ? `, KaTeX ${h.katexAssets().version} CSS+woff2 ${kB(folderSize(join(opts.site, ASSETS, "katex")))}` : ", no math (KaTeX not copied)"),
   );
+  for (const d of demos) {
+    console.log(`  drawing pad in ${d.page}: model ${d.id.slice(0, 12)}… (profile ${d.profile}, test accuracy ${(100 * d.test.accuracy).toFixed(2)} %) from ${d.manifest}, ${d.file} ${kB(d.bytes)}`);
+  }
+  if (demoAssets) console.log(`  assets: tfjs ${kB(demoAssets.tfjs)} and the pad's bundle ${kB(demoAssets.bundle)} (shared by pages with a drawing pad)`);
   if (failed.length) console.warn(`export: warning: ${failed.length} lesson(s) failed to run and are marked so on the index: ${failed.map((l) => l.run.notebook).join(", ")}`);
   console.log(`export: open ${join(shown(opts.site), "index.html")} (works offline, from any folder)`);
 }

@@ -76,3 +76,6 @@ export * from "./eval/results-log";
 // Model files
 export * from "./io/file-handler";
 export * from "./io/model-files";
+// The drawing pad of the exported MNIST page: preprocessing shared with the browser, saving its model
+export * from "./demo/preprocess";
+export * from "./demo/save";

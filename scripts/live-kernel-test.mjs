@@ -156,7 +156,7 @@ function runState() {
   const outputs = cells.flatMap((c) => c.output_area.outputs);
   const errors = outputs
     .filter((o) => o.output_type === "error" || (o.output_type === "stream" && o.name === "stderr"))
-    .map((o) => (o.output_type === "error" ? `${o.ename}: ${o.evalue}` : o.text).trim());
+    .map((o) => (o.output_type === "error" ? (o.traceback?.join("\n") || `${o.ename}: ${o.evalue}`) : o.text).trim());
   const icon = document.getElementById("kernel_indicator_icon");
   return {
     total: cells.length,

@@ -130,7 +130,8 @@ class TslabProtocolTests(SharedKernel, unittest.TestCase):
         ids = [self.kc.execute('throw new Error("first")'), self.kc.execute("1 + 1"), self.kc.execute("2 + 2")]
         self.assertEqual([r["status"] for r in self.replies(ids)], ["error", "aborted", "aborted"])
         # Sent after the error reply: runs, at once (no timing window).
-        self.assertEqual(self.replies([self.kc.execute("3 + 3")])[0]["status"], "ok")
+        r = self.replies([self.kc.execute("3 + 3")])[0]
+        self.assertEqual(r["status"], "ok", r)
         # A cell busy for a while, with requests arriving meanwhile, then failing.
         ids = [self.kc.execute("const t0 = Date.now();\nwhile (Date.now() - t0 < 300) {}\nthrow new Error('slow')"),
                self.kc.execute("4 + 4")]
@@ -138,6 +139,21 @@ class TslabProtocolTests(SharedKernel, unittest.TestCase):
         # The client may ask to go on.
         ids = [self.kc.execute('throw new Error("x")', stop_on_error=False), self.kc.execute("5 + 5")]
         self.assertEqual([r["status"] for r in self.replies(ids)], ["error", "ok"])
+
+    def test_interrupt_fails_the_cell_and_the_next_runs(self):
+        # "waiting" is printed once the cell awaits (printed before, a SIGINT could reach Node's
+        # guard of the cell's synchronous part just as that part ends, and be lost).
+        msg_id = self.kc.execute('setTimeout(() => console.log("waiting"), 0);\nawait new Promise((r) => setTimeout(r, 20000));')
+        while True:  # until the cell runs
+            msg = self.kc.get_iopub_msg(timeout=TIMEOUT)
+            if msg["parent_header"].get("msg_id") == msg_id and msg["msg_type"] == "stream":
+                break
+        self.km.interrupt_kernel()
+        [reply] = self.replies([msg_id])
+        self.assertEqual((reply["status"], reply.get("evalue")), ("error", "Interrupted asynchronously"), reply)
+        self.assertEqual(reply["traceback"], ["Error: Interrupted asynchronously"], "no frames of the kernel itself")
+        self.outputs(msg_id)
+        self.assertEqual(self.run_cell("1")[0]["status"], "ok")
 
     def test_unhandled_rejection_fails_its_cell(self):
         reply, outputs = self.run_cell('Promise.reject(new Error("nobody listens"));\nconsole.log("after")')

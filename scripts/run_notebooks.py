@@ -75,11 +75,6 @@ def error_output(cell):
     return errors[-1] if errors else None
 
 
-def cell_name(cell):
-    n = cell.get("execution_count")
-    return f"In [{n}]" if n else "the check after the last cell"
-
-
 def add_error(cell, ename, evalue, traceback):
     cell.outputs.append(nbformat.v4.new_output("error", ename=ename, evalue=evalue, traceback=traceback))
     return cell.outputs[-1]
@@ -102,7 +97,7 @@ def execute(path, nb, timeout):
         result.update(ok=False, failedCell=cell.get("execution_count"), failedSource=cell.source,
                       error=error, errorText="\n".join(traceback))
 
-    def failed_with_error(cell, err):
+    def failed_with_error(cell, err, reporter=None):
         """`cell` got an error reply; blame the cell whose asynchronous work failed, if the kernel says so."""
         out = error_output(cell) or add_error(cell, err.ename, err.evalue, str(err).splitlines())
         late = LATE_ERROR.match(out.traceback[0]) if out.traceback else None
@@ -111,10 +106,11 @@ def execute(path, nb, timeout):
             fail(cell, f"{out.ename}: {out.evalue}", out.traceback)
             return
         # `cell` itself was not run: the kernel reported the earlier cell's error in its place.
-        if cell in by_number.values():
+        if any(c is cell for c in by_number.values()):
             result["cellsRun"] -= 1
             result["cellsNotRun"] += 1
-        traceback = out.traceback[1:] + [f"(thrown after In [{late.group(1)}] had finished: {cell_name(cell)} reported it)"]
+        reporter = reporter or f"In [{cell.get('execution_count')}]"
+        traceback = out.traceback[1:] + [f"(thrown after In [{late.group(1)}] had finished: {reporter} reported it)"]
         add_error(blamed, out.ename, out.evalue, traceback)
         fail(blamed, f"{out.ename}: {out.evalue}", traceback)
 
@@ -144,7 +140,7 @@ def execute(path, nb, timeout):
                 try:
                     client.execute_cell(probe, len(nb.cells) - 1, store_history=False)
                 except CellExecutionError as err:
-                    failed_with_error(probe, err)
+                    failed_with_error(probe, err, "the check after the last cell")
                 finally:
                     nb.cells.pop()
     except Exception as err:  # the kernel failed to start, etc.

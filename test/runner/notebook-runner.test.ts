@@ -132,6 +132,7 @@ test("errors of a cell's asynchronous work fail that cell, also after it finishe
     assert.equal(r.status, 1, r.stdout);
     // The timer fired after In [2] finished: In [2] is blamed, In [3] (which reported it) did not run.
     assert.match(r.stdout, /timer\.ipynb: In \[2\] failed: Error: timer fired/);
+    assert.match(r.stdout, /\(thrown after In \[2\] had finished: In \[3\] reported it\)/);
     const timer = r.executed("timer").filter((c) => c.cell_type === "code");
     assert.ok(timer[1]!.outputs!.some((o) => o.output_type === "error" && o.evalue === "timer fired"));
     assert.equal(r.result("timer").failedCell, 2);
@@ -142,6 +143,7 @@ test("errors of a cell's asynchronous work fail that cell, also after it finishe
     assert.match(r.stdout, /Unhandled promise rejection in asynchronous code/);
     // After the last cell, the runner's check collects it.
     assert.match(r.stdout, /last\.ipynb: In \[2\] failed: Error: after the last cell/);
+    assert.match(r.stdout, /\(thrown after In \[2\] had finished: the check after the last cell reported it\)/);
     const last = r.executed("last").filter((c) => c.cell_type === "code");
     assert.ok(last[1]!.outputs!.some((o) => o.output_type === "error" && o.evalue === "after the last cell"));
   } finally {

@@ -4,14 +4,21 @@
 // is on PATH (else Jupyter fails with FileNotFoundError), and it installs globally. Here argv
 // holds absolute paths to *this* Node.js and *this* project's tslab, and Jupyter finds the spec
 // through JUPYTER_PATH=build/jupyter (set by npm start and the lesson runner): no global change.
-import { mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createRequire } from "node:module";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const require = createRequire(join(root, "package.json"));
-const tslabMain = join(dirname(require.resolve("tslab/package.json")), "bin", "tslab");
+const tslabDir = dirname(require.resolve("tslab/package.json"));
+const tslabMain = join(tslabDir, "bin", "tslab");
+// The kernel is tslab with patches/tslab+*.patch (Jupyter's protocol: execute_result, error
+// messages, stop_on_error, async errors); `npm ci` applies it (postinstall: patch-package).
+if (!existsSync(join(tslabDir, "dist", "traceback.js"))) {
+  console.error(`kernelspec: ${tslabDir} is not patched: run "npm ci" (its postinstall applies patches/) or "npx patch-package"`);
+  process.exit(1);
+}
 const dir = join(root, "build", "jupyter", "kernels", "tslab");
 mkdirSync(dir, { recursive: true });
 const spec = {

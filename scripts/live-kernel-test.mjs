@@ -3,7 +3,9 @@
 // with Cell → Run All, waits until every cell has run and the kernel is idle, and checks that no
 // cell failed, the expected numbers are in the outputs and every plot has drawn. Then opens the
 // executed, signed copy from `npm run lessons` (out/executed/) without running it: Jupyter must
-// trust it, so its plot scripts run and the plots show. Jupyter is shut down at the end, always.
+// trust it, so its plot scripts run and the plots show. Last, a small notebook with a failing
+// cell: Jupyter must show the kernel's traceback (cell and line) as an error block, and Run All
+// must stop there (the kernel aborts the queued cells). Jupyter is shut down at the end, always.
 //
 //   node scripts/live-kernel-test.mjs [NOTEBOOK] [--timeout SECONDS] [--out DIR] [--no-executed]
 //
@@ -12,7 +14,7 @@
 // autosave is switched off: the committed notebook never gets outputs. Needs `npm run build`.
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
@@ -24,6 +26,16 @@ const require = createRequire(import.meta.url);
 /** What each lesson must show once run: strings in its outputs and at least this many plots. */
 const EXPECTED = {
   "01-convolution-basics.ipynb": { texts: ["12", "16", "24", "28"], minPlots: 1 },
+};
+
+/** A notebook whose second cell fails (line 2 of its source), and what the page must show for it. */
+const FAILING = {
+  cells: [
+    'console.log("before");',
+    "function half(n: number): number {\n  if (n % 2 !== 0) throw new RangeError(`${n} is odd`);\n  return n / 2;\n}\nhalf(3);",
+    'console.log("after");',
+  ],
+  error: ["RangeError: 3 is odd", "at half (In [2]:2:", "In [2], line 2:"],
 };
 
 const START_TIMEOUT_MS = 60_000;
@@ -144,7 +156,7 @@ function runState() {
   const outputs = cells.flatMap((c) => c.output_area.outputs);
   const errors = outputs
     .filter((o) => o.output_type === "error" || (o.output_type === "stream" && o.name === "stderr"))
-    .map((o) => (o.output_type === "error" ? `${o.ename}: ${o.evalue}` : o.text).trim());
+    .map((o) => (o.output_type === "error" ? (o.traceback?.join("\n") || `${o.ename}: ${o.evalue}`) : o.text).trim());
   const icon = document.getElementById("kernel_indicator_icon");
   return {
     total: cells.length,
@@ -163,6 +175,15 @@ function pageOutputs() {
     drawn: plots.filter((p) => p.querySelector(".main-svg") !== null).length,
     trusted: Jupyter.notebook.trusted,
   };
+}
+
+/** Per code cell: its prompt number (or null), stream text and error blocks' text. */
+function cellStates() {
+  return Jupyter.notebook.get_cells().filter((c) => c.cell_type === "code").map((c) => ({
+    prompt: c.input_prompt_number ?? null,
+    text: [...c.output_area.element[0].querySelectorAll(".output_stream")].map((el) => el.textContent).join(""),
+    errors: [...c.output_area.element[0].querySelectorAll(".output_error")].map((el) => el.textContent),
+  }));
 }
 
 function allPlotsDrawn() {
@@ -219,6 +240,44 @@ function checkExpected(label, name, out, problems) {
   if (out.plots < expected.minPlots) problems.push(`${label}: expected at least ${expected.minPlots} plot(s), found ${out.plots}`);
 }
 
+function writeNotebook(file, sources) {
+  const cells = sources.map((source, i) => ({ cell_type: "code", id: `c${i}`, metadata: {}, source, outputs: [], execution_count: null }));
+  const metadata = { kernelspec: { name: "tslab", display_name: "TypeScript", language: "typescript" } };
+  writeFileSync(file, JSON.stringify({ nbformat: 4, nbformat_minor: 5, metadata, cells }));
+}
+
+/** Runs FAILING with Run All; checks the error block and that the cells after it did not run. */
+async function checkFailingCell(context, jupyter, file, problems, label, timeoutMs) {
+  writeNotebook(file, FAILING.cells);
+  const page = await openNotebook(context, jupyter, file, problems, label);
+  await page.click("#celllink");
+  await page.click("#run_all_cells");
+  const started = Date.now();
+  let cells;
+  for (;;) {
+    cells = await page.evaluate(cellStates);
+    const settled = cells.every((c) => c.prompt !== "*") && (await page.evaluate(kernelIdle));
+    if (settled && cells[1].errors.length > 0) break;
+    if (Date.now() - started > timeoutMs) {
+      problems.push(`${label}: not settled after ${timeoutMs / 1000} s: ${JSON.stringify(cells)}`);
+      break;
+    }
+    await sleep(300);
+  }
+  const [before, failing, after] = cells;
+  if (!before.text.includes("before")) problems.push(`${label}: the first cell did not print "before"`);
+  const block = failing.errors.join("\n");
+  if (failing.errors.length !== 1) problems.push(`${label}: expected one error block in the failing cell, found ${failing.errors.length}`);
+  for (const t of FAILING.error) if (!block.includes(t)) problems.push(`${label}: the error block lacks "${t}":\n${block}`);
+  if (after.text || after.errors.length || typeof after.prompt === "number") {
+    problems.push(`${label}: the cell after the failing one ran (stop_on_error should abort it): ${JSON.stringify(after)}`);
+  }
+  await page.evaluate(unclipNotebook);
+  await page.screenshot({ path: file.replace(/\.ipynb$/, ".png"), fullPage: true });
+  await page.close();
+  return `error block with the traceback (${block.split("\n").filter((l) => l.trim()).length} lines), the cell after it not run`;
+}
+
 async function main() {
   const opts = parseArgs(process.argv.slice(2));
   const name = basename(opts.notebook);
@@ -236,6 +295,7 @@ async function main() {
   copyFileSync(opts.notebook, copy);
   const executedSource = join(opts.out, "executed", name);
   const executedCopy = join(work, `executed-${name}`);
+  const failingCopy = join(work, "failing-cell.ipynb");
 
   const problems = []; // "label: text", label = the notebook the problem belongs to
   const results = []; // one line per check: { label, text }
@@ -248,6 +308,7 @@ async function main() {
     await jupyter?.stop();
     rmSync(copy, { force: true });
     rmSync(executedCopy, { force: true });
+    rmSync(failingCopy, { force: true });
   };
   const onSignal = (sig) => {
     console.error(`live-test: ${sig}: shutting Jupyter down`);
@@ -318,6 +379,12 @@ async function main() {
       results.push({ label: xlabel, text: `opened without running: ${xout.trusted ? "trusted" : "NOT trusted"}, ${xout.drawn}/${xout.plots} plots drawn` });
       await xpage.close();
     }
+
+    // 3. A failing cell, as a reader would see it.
+    const flabel = "a failing cell";
+    current = flabel;
+    const ftext = await checkFailingCell(browser.context, jupyter, failingCopy, problems, flabel, KERNEL_TIMEOUT_MS);
+    results.push({ label: flabel, text: ftext });
   } finally {
     await cleanup();
   }

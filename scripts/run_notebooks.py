@@ -2,15 +2,19 @@
 """Execute the lesson notebooks headless with Jupyter's own nbclient, one after another.
 
 Writes each executed notebook to OUT/executed/ and an HTML copy to OUT/html/, prints one line per
-notebook (time, ok/FAILED) and, for a failure, the failing cell's source and its error text, and
-writes OUT/summary.json. Exits 1 if any cell of any notebook failed.
+notebook (time, ok/FAILED) and, for a failure, the failing cell as Jupyter numbers it (In [n]), its
+source and its traceback, and writes OUT/summary.json (`failedCell` is that n). Exits 1 if any notebook failed, 2 on a bad
+profile, timeout or path (checked before any kernel starts).
 
-Why not `jupyter nbconvert --execute`: tslab 1.0.22 reports a failed cell only through the
-execute_reply status ("error", with no ename/evalue/traceback; the message is on stderr), answers
-"abort" to requests that arrive right after a failure, and leaves execution_count unset. So this
-runner executes cell by cell, reads every reply's status, stops the notebook at the first failure,
-turns the stderr text into a proper `error` output, and marks every later cell as not run —
-nothing is ever skipped without a word.
+The kernel (tslab with patches/tslab+1.0.22.patch) speaks Jupyter's protocol: a failing cell
+sends an `error` output and an error reply, so nbclient's own error handling finds it. What the
+protocol cannot say is covered here:
+- a notebook stops at its first failing cell; every later cell is marked "not run", never skipped
+  without a word;
+- errors of a cell's asynchronous work that come after the cell finished fail the next cell (the
+  kernel does that); after the last cell one more, empty, request collects them;
+- a notebook that is not valid JSON is reported by name, and the others still run;
+- a timeout or a dead kernel fails the cell that was running.
 """
 import argparse
 import glob
@@ -22,83 +26,153 @@ import time
 
 import nbformat
 from nbclient import NotebookClient
-from nbclient.exceptions import CellTimeoutError, DeadKernelError
+from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
 from nbconvert import HTMLExporter
 from nbformat.sign import NotebookNotary
 
+PROFILES = ("fast", "full")
+# Seconds allowed per cell: in the full profile one cell trains a model on all of MNIST.
+DEFAULT_TIMEOUT = {"fast": 1800, "full": 43200}
 NOT_RUN = "[not run: an earlier cell of this notebook failed]\n"
+# Run after the last cell: the kernel fails it with errors that the notebook's async work threw late.
+LATE_ERRORS_PROBE = "// after the last cell: errors of asynchronous work still to report"
 BACKEND_LINE = re.compile(r"^Backend: (.+)$", re.M)
+# How the kernel begins the error of a cell that it did not run because an earlier cell's
+# asynchronous work failed after that cell had finished.
+LATE_ERROR = re.compile(r"This cell was not run: asynchronous work failed after In \[(\d+)\] had finished")
 
 
-def stderr_text(cell):
-    return "".join(o.get("text", "") for o in cell.get("outputs", [])
-                   if o.get("output_type") == "stream" and o.get("name") == "stderr")
+def positive_seconds(text):
+    try:
+        value = float(text)
+    except ValueError:
+        value = float("nan")
+    if not value > 0 or value == float("inf"):
+        raise argparse.ArgumentTypeError(f"must be a number of seconds > 0, got {text!r}")
+    return int(value) if value.is_integer() else value
 
 
-def error_summary(text):
-    """First meaningful line of a tslab stderr dump (e.g. 'Error: boom' or '1:7 - Cannot find name')."""
-    lines = [l.strip() for l in text.splitlines() if l.strip()]
-    for line in lines:
-        if re.match(r"^(\w*Error|\d+:\d+ - )", line):
-            return line
-    return lines[0] if lines else "(the kernel gave no error text)"
+def read_notebook(path):
+    """(notebook, None) or (None, why it cannot be run)."""
+    try:
+        with open(path, encoding="utf-8") as f:
+            text = f.read()
+        json.loads(text)
+        nb = nbformat.reads(text, as_version=4)
+        nbformat.validate(nb)
+        return nb, None
+    except json.JSONDecodeError as err:
+        return None, f"not JSON: {err}"
+    except nbformat.ValidationError as err:
+        return None, f"not a valid notebook: {err.message}"
+    except (OSError, UnicodeDecodeError, ValueError) as err:
+        return None, f"cannot be read: {err}"
 
 
-def execute(path, timeout):
-    """Execute one notebook in place; return (notebook, result dict)."""
-    nb = nbformat.read(path, as_version=4)
+def error_output(cell):
+    """The cell's last `error` output, or None."""
+    errors = [o for o in cell.get("outputs", []) if o.get("output_type") == "error"]
+    return errors[-1] if errors else None
+
+
+def add_error(cell, ename, evalue, traceback):
+    cell.outputs.append(nbformat.v4.new_output("error", ename=ename, evalue=evalue, traceback=traceback))
+    return cell.outputs[-1]
+
+
+def execute(path, nb, timeout):
+    """Execute one notebook in place; return its result dict."""
     kernel = nb.metadata.get("kernelspec", {}).get("name", "tslab")
-    replies = {}
     client = NotebookClient(
-        nb, timeout=timeout, kernel_name=kernel, allow_errors=True,
+        nb, timeout=timeout, kernel_name=kernel,
         resources={"metadata": {"path": os.path.dirname(os.path.abspath(path))}},
-        on_cell_executed=lambda cell, cell_index, execute_reply: replies.__setitem__(cell_index, execute_reply),
     )
     result = {"notebook": os.path.basename(path), "ok": True, "cellsRun": 0, "cellsNotRun": 0}
+    code_cells = [(i, c) for i, c in enumerate(nb.cells) if c.cell_type == "code" and c.source.strip()]
+    by_number = {}  # In [n] -> cell
     started = time.time()
-    count = 0
-    failed = None
+
+    def fail(cell, error, traceback):
+        # Jupyter's number for the cell: In [n].
+        result.update(ok=False, failedCell=cell.get("execution_count"), failedSource=cell.source,
+                      error=error, errorText="\n".join(traceback))
+
+    def failed_with_error(cell, err, reporter=None):
+        """`cell` got an error reply; blame the cell whose asynchronous work failed, if the kernel says so."""
+        out = error_output(cell) or add_error(cell, err.ename, err.evalue, str(err).splitlines())
+        late = LATE_ERROR.match(out.traceback[0]) if out.traceback else None
+        blamed = by_number.get(int(late.group(1))) if late else None
+        if blamed is None or blamed is cell:
+            fail(cell, f"{out.ename}: {out.evalue}", out.traceback)
+            return
+        # `cell` itself was not run: the kernel reported the earlier cell's error in its place.
+        if any(c is cell for c in by_number.values()):
+            result["cellsRun"] -= 1
+            result["cellsNotRun"] += 1
+        reporter = reporter or f"In [{cell.get('execution_count')}]"
+        traceback = out.traceback[1:] + [f"(thrown after In [{late.group(1)}] had finished: {reporter} reported it)"]
+        add_error(blamed, out.ename, out.evalue, traceback)
+        fail(blamed, f"{out.ename}: {out.evalue}", traceback)
+
     try:
         with client.setup_kernel():
-            for index, cell in enumerate(nb.cells):
-                if cell.cell_type != "code" or not cell.source.strip():
-                    continue
-                if failed is not None:
+            for index, cell in code_cells:
+                if not result["ok"]:
                     cell.outputs = [nbformat.v4.new_output("stream", name="stderr", text=NOT_RUN)]
                     result["cellsNotRun"] += 1
                     continue
-                count += 1
+                result["cellsRun"] += 1
                 try:
                     client.execute_cell(cell, index)
-                    reply = replies.get(index)
-                    status = reply["content"].get("status") if reply else "no reply"
-                    problem = None if status == "ok" else (
-                        "the kernel aborted this cell" if status == "abort" else None)
-                    if status not in ("ok", "abort"):
-                        problem = error_summary(stderr_text(cell))
+                    by_number[cell.get("execution_count")] = cell
+                except CellExecutionError as err:
+                    by_number[cell.get("execution_count")] = cell
+                    failed_with_error(cell, err)
                 except CellTimeoutError:
                     problem = f"timed out after {timeout} s"
+                    fail(cell, problem, add_error(cell, "CellTimeoutError", problem, [problem]).traceback)
                 except DeadKernelError as err:
                     problem = f"the kernel died: {err}"
-                if cell.get("execution_count") is None:
-                    cell.execution_count = count
-                result["cellsRun"] += 1
-                if problem is not None:
-                    failed = index
-                    detail = stderr_text(cell) or problem
-                    cell.outputs.append(nbformat.v4.new_output(
-                        "error", ename="CellError", evalue=problem, traceback=detail.splitlines()))
-                    result.update(ok=False, failedCell=index, failedSource=cell.source,
-                                  error=problem, errorText=detail)
-    except Exception as err:  # kernel failed to start, etc.
+                    fail(cell, problem, add_error(cell, "DeadKernelError", problem, [problem]).traceback)
+            if result["ok"] and code_cells:
+                probe = nbformat.v4.new_code_cell(LATE_ERRORS_PROBE)
+                nb.cells.append(probe)  # nbclient stores the executed cell at its index
+                try:
+                    client.execute_cell(probe, len(nb.cells) - 1, store_history=False)
+                except CellExecutionError as err:
+                    failed_with_error(probe, err, "the check after the last cell")
+                finally:
+                    nb.cells.pop()
+    except Exception as err:  # the kernel failed to start, etc.
         result.update(ok=False, error=f"{type(err).__name__}: {err}", errorText=str(err))
     result["seconds"] = round(time.time() - started, 1)
-    outputs = "".join(o.get("text", "") for c in nb.cells if c.cell_type == "code"
+    outputs = "".join(o.get("text", "") for _, c in code_cells
                       for o in c.get("outputs", []) if o.get("output_type") == "stream")
     found = BACKEND_LINE.search(outputs)
     if found:
         result["backend"] = found.group(1)
-    return nb, result
+    return result
+
+
+def report(result):
+    state = "ok" if result["ok"] else "FAILED"
+    print(f"{state:>6}  {result['seconds']:7.1f} s  {result['notebook']}  ({result['cellsRun']} cells run)")
+    if result["ok"]:
+        return
+    if result.get("readable") is False:
+        where = "cannot be run"
+    elif result.get("failedCell") is not None:
+        where = f"In [{result['failedCell']}] failed"
+    else:
+        where = "failed before any cell ran"
+    print(f"\n--- {result['notebook']}: {where}: {result['error']}")
+    if "failedSource" in result:
+        print("--- source:\n" + result["failedSource"])
+    if result["errorText"] != result["error"]:
+        print("--- error:\n" + result["errorText"].rstrip())
+    if result["cellsNotRun"]:
+        print(f"--- {result['cellsNotRun']} later cell(s) were not run")
+    print()
 
 
 def main(argv=None):
@@ -106,12 +180,18 @@ def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("notebooks", nargs="*", help="notebooks to run (default: notebooks/[0-9]*.ipynb in order)")
     ap.add_argument("--out", default=os.path.join(root, "out"), help="output folder (default: out/)")
-    ap.add_argument("--timeout", type=int, default=None,
+    ap.add_argument("--timeout", type=positive_seconds, default=None,
                     help="seconds allowed per cell (default: 1800 in the fast profile, 43200 in full, "
                          "where one cell trains a model on all of MNIST)")
     ap.add_argument("--no-html", action="store_true", help="skip the HTML copies")
     args = ap.parse_args(argv)
+    sys.stdout.reconfigure(line_buffering=True)  # progress in order with the kernels' own output
 
+    profile = os.environ.get("LESSON_PROFILE") or "fast"
+    if profile not in PROFILES:
+        print(f'run_notebooks: LESSON_PROFILE must be "fast" or "full", got "{profile}"', file=sys.stderr)
+        return 2
+    timeout = args.timeout or DEFAULT_TIMEOUT[profile]
     paths = args.notebooks or sorted(glob.glob(os.path.join(root, "notebooks", "[0-9]*.ipynb")))
     if not paths:
         print("run_notebooks: no notebooks to run", file=sys.stderr)
@@ -120,40 +200,38 @@ def main(argv=None):
         if not os.path.isfile(p):
             print(f"run_notebooks: no such notebook: {p}", file=sys.stderr)
             return 2
+    notebooks = []
+    for p in paths:
+        nb, problem = read_notebook(p)
+        if problem:
+            print(f"run_notebooks: {os.path.basename(p)} is {problem}; the other notebooks still run")
+        notebooks.append((p, nb, problem))
     for sub in ("executed", "html"):
         os.makedirs(os.path.join(args.out, sub), exist_ok=True)
 
-    profile = os.environ.get("LESSON_PROFILE", "fast")
-    if args.timeout is None:
-        args.timeout = 43200 if profile == "full" else 1800
-    print(f"Running {len(paths)} notebook(s), LESSON_PROFILE={profile}")
+    print(f"Running {len(paths)} notebook(s), LESSON_PROFILE={profile}, up to {timeout} s per cell")
     results = []
     notary = NotebookNotary()
-    for path in paths:
-        nb, result = execute(path, args.timeout)
-        name = os.path.splitext(os.path.basename(path))[0]
-        executed = os.path.join(args.out, "executed", name + ".ipynb")
-        # Signed so that Jupyter trusts the outputs we produced (plots are HTML with scripts).
-        notary.sign(nb)
-        nbformat.write(nb, executed)
-        result["executed"] = os.path.relpath(executed, root)
-        if not args.no_html:
-            body, _ = HTMLExporter().from_notebook_node(nb)
-            html = os.path.join(args.out, "html", name + ".html")
-            with open(html, "w", encoding="utf-8") as f:
-                f.write(body)
-            result["html"] = os.path.relpath(html, root)
+    for path, nb, problem in notebooks:
+        if problem:
+            result = {"notebook": os.path.basename(path), "ok": False, "readable": False, "cellsRun": 0,
+                      "cellsNotRun": 0, "seconds": 0.0, "error": problem, "errorText": problem}
+        else:
+            result = execute(path, nb, timeout)
+            name = os.path.splitext(os.path.basename(path))[0]
+            executed = os.path.join(args.out, "executed", name + ".ipynb")
+            # Signed so that Jupyter trusts the outputs we produced (plots are HTML with scripts).
+            notary.sign(nb)
+            nbformat.write(nb, executed)
+            result["executed"] = os.path.relpath(executed, root)
+            if not args.no_html:
+                body, _ = HTMLExporter().from_notebook_node(nb)
+                html = os.path.join(args.out, "html", name + ".html")
+                with open(html, "w", encoding="utf-8") as f:
+                    f.write(body)
+                result["html"] = os.path.relpath(html, root)
         results.append(result)
-        state = "ok" if result["ok"] else "FAILED"
-        print(f"{state:>6}  {result['seconds']:7.1f} s  {result['notebook']}  ({result['cellsRun']} cells run)")
-        if not result["ok"]:
-            where = f"cell {result['failedCell']}" if "failedCell" in result else "before any cell"
-            print(f"\n--- {result['notebook']}: {where} failed: {result['error']}")
-            if "failedSource" in result:
-                print("--- source:\n" + result["failedSource"])
-            print("--- error text:\n" + result["errorText"].rstrip())
-            if result["cellsNotRun"]:
-                print(f"--- {result['cellsNotRun']} later cell(s) were not run\n")
+        report(result)
 
     with open(os.path.join(args.out, "summary.json"), "w", encoding="utf-8") as f:
         json.dump({"profile": profile, "date": time.strftime("%Y-%m-%dT%H:%M:%S%z"),

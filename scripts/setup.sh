@@ -1,22 +1,24 @@
 #!/usr/bin/env bash
 # Installs everything the lessons and tests need on a fresh machine:
-#   - Jupyter (nbclient, nbconvert, Notebook) from Debian's packages when run as root with apt-get,
-#     otherwise it prints the exact command to run;
+#   - Jupyter (nbclient, nbconvert, Notebook, and the kernel conformance suite jupyter_kernel_test
+#     for the kernel's tests) from Debian's packages when run as root with apt-get, otherwise it
+#     prints the exact command to run;
 #   - Chromium for the browser checks of the exported site (same rule; optional for lessons);
-#   - the npm packages (npm ci), which also builds the library and the project's tslab kernelspec.
+#   - the npm packages (npm ci), which also patches tslab (patches/, see test/kernel/) and builds the
+#     library and the project's tslab kernelspec.
 # Safe to run again: it installs only what is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 have_jupyter() {
   for py in "${PYTHON:-}" python3 /usr/bin/python3 python; do
-    [ -n "$py" ] && "$py" -c 'import nbclient, nbconvert, nbformat, notebook' >/dev/null 2>&1 && return 0
+    [ -n "$py" ] && "$py" -c 'import nbclient, nbconvert, nbformat, notebook, jupyter_kernel_test' >/dev/null 2>&1 && return 0
   done
   return 1
 }
 
 need_apt=()
-have_jupyter || need_apt+=(jupyter-notebook jupyter-nbconvert python3-nbconvert python3-nbclient jupyter-client)
+have_jupyter || need_apt+=(jupyter-notebook jupyter-nbconvert python3-nbconvert python3-nbclient jupyter-client python3-jupyter-kernel-test)
 [ -x /usr/bin/chromium ] || need_apt+=(chromium)
 
 if [ ${#need_apt[@]} -gt 0 ]; then
@@ -28,7 +30,7 @@ if [ ${#need_apt[@]} -gt 0 ]; then
     echo "setup: missing: ${need_apt[*]}" >&2
     echo "setup: install them with:" >&2
     echo "  sudo apt-get update && sudo apt-get install -y ${need_apt[*]}" >&2
-    echo "  (without Debian: python3 -m pip install notebook nbclient nbconvert; Chromium is only needed for npm run test:browser)" >&2
+    echo "  (without Debian: python3 -m pip install notebook nbclient nbconvert jupyter_kernel_test; Chromium is only needed for npm run test:browser)" >&2
     have_jupyter || exit 1
   fi
 fi

@@ -3,12 +3,13 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync, mkdirSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, writeFileSync, mkdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 
 const root = join(__dirname, "..", "..", "..");
 
-interface Cell { cell_type: string; source: string; outputs?: { output_type: string; text?: string; ename?: string; evalue?: string }[]; execution_count?: number | null }
+interface Output { output_type: string; text?: string; ename?: string; evalue?: string; traceback?: string[] }
+interface Cell { cell_type: string; source: string; outputs?: Output[]; execution_count?: number | null }
 
 function notebook(sources: string[]): string {
   return JSON.stringify({
@@ -21,24 +22,36 @@ function notebook(sources: string[]): string {
   });
 }
 
-/** Writes notebooks into a fresh folder inside the project (so `import "tsdl"` resolves) and runs them. */
-function run(books: Record<string, string[]>) {
+/** Writes notebooks (cells, or raw file text) into a fresh folder inside the project (so `import "tsdl"` resolves). */
+function write(books: Record<string, string[] | string>) {
   const base = join(root, "build", "test-notebooks");
   mkdirSync(base, { recursive: true });
   const dir = mkdtempSync(join(base, "nb-"));
   const paths = Object.entries(books).map(([name, cells]) => {
     const p = join(dir, `${name}.ipynb`);
-    writeFileSync(p, notebook(cells));
+    writeFileSync(p, typeof cells === "string" ? cells : notebook(cells));
     return p;
   });
-  const out = join(dir, "out");
-  const r = spawnSync(process.execPath, [join(root, "scripts", "lessons.mjs"), "--out", out, "--no-html", "--timeout", "120", ...paths], {
+  return { dir, paths, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+function runner(args: string[], env: Record<string, string> = {}) {
+  const r = spawnSync(process.execPath, [join(root, "scripts", "lessons.mjs"), ...args], {
     encoding: "utf8",
-    env: { ...process.env, LESSON_PROFILE: "fast" },
+    env: { ...process.env, LESSON_PROFILE: "fast", ...env },
   });
+  return { status: r.status, stdout: r.stdout + r.stderr };
+}
+
+/** Runs the notebooks with the runner; reads its summary and executed copies. */
+function run(books: Record<string, string[] | string>) {
+  const { dir, paths, cleanup } = write(books);
+  const out = join(dir, "out");
+  const r = runner(["--out", out, "--no-html", "--timeout", "120", ...paths]);
   const summary = JSON.parse(readFileSync(join(out, "summary.json"), "utf8")) as { notebooks: Record<string, unknown>[] };
   const executed = (name: string) => (JSON.parse(readFileSync(join(out, "executed", `${name}.ipynb`), "utf8")) as { cells: Cell[] }).cells;
-  return { status: r.status, stdout: r.stdout + r.stderr, summary, executed, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+  const result = (name: string) => summary.notebooks.find((n) => n.notebook === `${name}.ipynb`)!;
+  return { ...r, summary, executed, result, cleanup };
 }
 
 const outputText = (c: Cell) => (c.outputs ?? []).map((o) => o.text ?? o.evalue ?? "").join("");
@@ -69,32 +82,113 @@ test("a good notebook runs top to bottom, imports the library and reports the ba
   }
 });
 
-test("a failing cell fails the run, is named with its source and error, and later cells are marked not run", () => {
+test("a failing cell fails the run, is named as Jupyter numbers it with its source and traceback, and later cells are marked not run", () => {
   const r = run({
-    bad: ["console.log('first')", 'throw new Error("boom in cell two")', "console.log('never')", "console.log('nor this')"],
+    bad: ["# Title", "console.log('first')", 'function check(n: number) {\n  if (n > 1) throw new Error("boom in cell two");\n}\ncheck(2);', "console.log('never')", "console.log('nor this')"],
     typeerr: ["const n: number = 'not a number';"],
     after: ["console.log('still runs')"],
   });
   try {
     assert.equal(r.status, 1);
     assert.match(r.stdout, /FAILED .* bad\.ipynb/);
-    assert.match(r.stdout, /bad\.ipynb: cell 1 failed: Error: boom in cell two/);
-    assert.match(r.stdout, /--- source:\nthrow new Error\("boom in cell two"\)/);
+    // In [2]: the second code cell, as Jupyter shows it (not the 0-based index 2 of the cell list).
+    assert.match(r.stdout, /bad\.ipynb: In \[2\] failed: Error: boom in cell two/);
+    assert.match(r.stdout, /--- source:\nfunction check\(n: number\) \{/);
+    // The kernel's traceback, pointing at the cell's lines.
+    assert.match(r.stdout, /at check \(In \[2\]:2:20\)\n\s+at In \[2\]:4:1/);
     assert.match(r.stdout, /2 later cell\(s\) were not run/);
     // A type error is caught by tslab's compiler: also a failure, with the compiler's message.
-    assert.match(r.stdout, /typeerr\.ipynb: cell 0 failed: .*Type 'string' is not assignable to type 'number'/);
+    assert.match(r.stdout, /typeerr\.ipynb: In \[1\] failed: TypeScript error: Type 'string' is not assignable to type 'number'/);
+    assert.match(r.stdout, /In \[1\]:1:7 - Type 'string'/);
     // One failing notebook does not stop the others.
     assert.match(r.stdout, /ok .* after\.ipynb/);
     assert.match(r.stdout, /1 notebook\(s\) ok, 2 failed: bad\.ipynb, typeerr\.ipynb/);
-    const cells = r.executed("bad");
-    assert.ok(cells[1]!.outputs!.some((o) => o.output_type === "error" && /boom in cell two/.test(o.evalue ?? "")));
+    const cells = r.executed("bad").filter((c) => c.cell_type === "code");
+    assert.deepEqual(cells.map((c) => c.execution_count), [1, 2, null, null]);
+    // The error is the kernel's own error output (one block, as Notebook and the HTML show it).
+    const errors = cells[1]!.outputs!.filter((o) => o.output_type === "error");
+    assert.equal(errors.length, 1);
+    assert.equal(errors[0]!.ename, "Error");
+    assert.ok(errors[0]!.traceback!.some((l) => l.includes("In [2]:2:20")), errors[0]!.traceback!.join("\n"));
     assert.match(outputText(cells[2]!), /not run: an earlier cell of this notebook failed/);
     assert.match(outputText(cells[3]!), /not run/);
-    const bad = r.summary.notebooks.find((n) => n.notebook === "bad.ipynb")!;
+    const bad = r.result("bad");
     assert.equal(bad.ok, false);
-    assert.equal(bad.failedCell, 1);
+    assert.equal(bad.failedCell, 2);
+    assert.equal(bad.cellsRun, 2);
     assert.equal(bad.cellsNotRun, 2);
   } finally {
     r.cleanup();
+  }
+});
+
+test("errors of a cell's asynchronous work fail that cell, also after it finished and after the last cell", () => {
+  const r = run({
+    timer: ["console.log('one')", "setTimeout(() => { throw new Error('timer fired'); }, 0);", "console.log('never')", "console.log('nor this')"],
+    rejection: ["Promise.reject(new RangeError('nobody awaits'));\nconsole.log('printed')", "console.log('never')"],
+    last: ["console.log('one')", "setTimeout(() => { throw new Error('after the last cell'); }, 0);"],
+  });
+  try {
+    assert.equal(r.status, 1, r.stdout);
+    // The timer fired after In [2] finished: In [2] is blamed, In [3] (which reported it) did not run.
+    assert.match(r.stdout, /timer\.ipynb: In \[2\] failed: Error: timer fired/);
+    assert.match(r.stdout, /\(thrown after In \[2\] had finished: In \[3\] reported it\)/);
+    const timer = r.executed("timer").filter((c) => c.cell_type === "code");
+    assert.ok(timer[1]!.outputs!.some((o) => o.output_type === "error" && o.evalue === "timer fired"));
+    assert.equal(r.result("timer").failedCell, 2);
+    assert.equal(r.result("timer").cellsRun, 2);
+    assert.equal(r.result("timer").cellsNotRun, 2);
+    // A rejection nobody handles fails the cell that made it.
+    assert.match(r.stdout, /rejection\.ipynb: In \[1\] failed: RangeError: nobody awaits/);
+    assert.match(r.stdout, /Unhandled promise rejection in asynchronous code/);
+    // After the last cell, the runner's check collects it.
+    assert.match(r.stdout, /last\.ipynb: In \[2\] failed: Error: after the last cell/);
+    assert.match(r.stdout, /\(thrown after In \[2\] had finished: the check after the last cell reported it\)/);
+    const last = r.executed("last").filter((c) => c.cell_type === "code");
+    assert.ok(last[1]!.outputs!.some((o) => o.output_type === "error" && o.evalue === "after the last cell"));
+  } finally {
+    r.cleanup();
+  }
+});
+
+test("a notebook that is not JSON is reported by name before any kernel starts, and the others still run", () => {
+  const r = run({ broken: '{"cells": [,]}', good: ["console.log('fine')"] });
+  try {
+    assert.equal(r.status, 1);
+    const lines = r.stdout.split("\n");
+    assert.match(lines[0]!, /^run_notebooks: broken\.ipynb is not JSON: Expecting value: line 1 column 12/);
+    assert.match(r.stdout, /FAILED .* broken\.ipynb/);
+    assert.match(r.stdout, /ok .* good\.ipynb/);
+    assert.deepEqual(r.result("broken"), {
+      notebook: "broken.ipynb", ok: false, readable: false, cellsRun: 0, cellsNotRun: 0, seconds: 0,
+      error: "not JSON: Expecting value: line 1 column 12 (char 11)", errorText: "not JSON: Expecting value: line 1 column 12 (char 11)",
+    });
+    assert.equal(r.result("good").ok, true);
+  } finally {
+    r.cleanup();
+  }
+});
+
+test("a bad profile or timeout is rejected before any kernel starts", () => {
+  const { dir, paths, cleanup } = write({ never: ["console.log('must not run')"] });
+  try {
+    for (const [env, args, message] of [
+      [{ LESSON_PROFILE: "quick" }, [], /LESSON_PROFILE must be "fast" or "full", got "quick"/],
+      // Not case-forgiving: "FULL" used to train the full profile under the fast profile's cell time limit.
+      [{ LESSON_PROFILE: "FULL" }, [], /LESSON_PROFILE must be "fast" or "full", got "FULL"/],
+      [{}, ["--timeout", "0"], /--timeout: must be a number of seconds > 0, got '0'/],
+      [{}, ["--timeout", "-5"], /--timeout: must be a number of seconds > 0, got '-5'/],
+      [{}, ["--timeout", "soon"], /--timeout: must be a number of seconds > 0, got 'soon'/],
+    ] as const) {
+      const out = join(dir, "out");
+      const r = runner(["--no-html", "--out", out, ...args, ...paths], env);
+      assert.equal(r.status, 2, r.stdout);
+      assert.match(r.stdout, message);
+      // Nothing started: no notebook run, no output folder.
+      assert.doesNotMatch(r.stdout, /Running|must not run/);
+      assert.equal(existsSync(out), false);
+    }
+  } finally {
+    cleanup();
   }
 });

@@ -1,0 +1,19 @@
+// `npm run test:kernel`: the project's tslab kernel against Jupyter's messaging protocol
+// (test/kernel/test_tslab_kernel.py: Jupyter's conformance suite jupyter_kernel_test, which is
+// Python, and the kernel's own promises). Also run by `npm test` (test/kernel/kernel.test.ts).
+import { spawnSync } from "node:child_process";
+import { join } from "node:path";
+import { findPython, jupyterEnv, root } from "./jupyter-env.mjs";
+
+const python = findPython(["jupyter_kernel_test", "jupyter_client"]);
+if (!python) {
+  console.error(
+    "kernel tests: Jupyter's conformance suite (jupyter_kernel_test) was not found in any Python here. Install it with:\n" +
+      "  sudo apt-get install -y python3-jupyter-kernel-test   (or: python3 -m pip install jupyter_kernel_test)\n" +
+      "  or simply: bash scripts/setup.sh",
+  );
+  process.exit(2);
+}
+const args = ["-m", "unittest", "discover", "-s", join(root, "test", "kernel"), "-p", "test_*.py", "-v", ...process.argv.slice(2)];
+const r = spawnSync(python, args, { cwd: root, stdio: "inherit", env: jupyterEnv() });
+process.exit(r.status ?? 1);

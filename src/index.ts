@@ -10,7 +10,7 @@ export * from "./backend/select";
 // fast / full lesson profiles
 export * from "./profile";
 // Rich output in the kernel, text elsewhere
-export * from "./notebook/display";
+export * from "./display/output";
 // MNIST and CSV data, batches, tables
 export * from "./data/idx";
 export * from "./data/paths";
@@ -18,7 +18,7 @@ export * from "./data/dataset";
 export * from "./data/batches";
 export * from "./data/mnist";
 export * from "./data/csv";
-export * from "./data/tables";
+export * from "./display/table";
 // Small arrays and axis shuffles
 export * from "./tensor/convert";
 export * from "./tensor/format";
@@ -43,7 +43,7 @@ export * from "./models/registry";
 export * from "./models/seeded-dropout";
 export * from "./models/summary";
 // Training: fit, recipes, augmentation, ensemble members
-export * from "./train/augment";
+export * from "./augment/batch";
 export * from "./train/fit";
 export * from "./train/history";
 export * from "./train/optimizer";
@@ -52,10 +52,10 @@ export * from "./train/early-stopping";
 export * from "./train/progress";
 export * from "./train/recipes";
 export * from "./train/experiment";
-export * from "./train/members-recipe";
-export * from "./train/members-files";
-export * from "./train/members-progress";
-export * from "./train/members";
+export * from "./ensemble/member-recipe";
+export * from "./ensemble/run-folder";
+export * from "./ensemble/progress";
+export * from "./ensemble/train-members";
 // Evaluation and ensembles
 export * from "./eval/loss";
 export * from "./eval/predict";
@@ -63,12 +63,12 @@ export * from "./eval/evaluate";
 export * from "./eval/confusion";
 export * from "./eval/per-class";
 export * from "./eval/mistakes";
-export * from "./eval/ensemble-combine";
-export * from "./eval/ensemble-agreement";
-export * from "./eval/ensemble";
-export * from "./eval/ensemble-saved";
-export * from "./eval/ensemble-table";
-export * from "./eval/results-log";
+export * from "./ensemble/combine";
+export * from "./ensemble/agreement";
+export * from "./ensemble/report";
+export * from "./ensemble/saved-models";
+export * from "./ensemble/tables";
+export * from "./results/log";
 // Model files
 export * from "./io/file-handler";
 export * from "./io/model-files";

@@ -10,7 +10,7 @@
  * Each tfjs backend configuration runs in its own child process (wasm's thread pool is per
  * process; a fresh heap for each). Results go to stdout as a table and to bench/results.json.
  *
- *   node build/scripts/bench.js [--train 2000] [--infer 10000] [--cpu-train 100] [--cpu-infer 500]
+ *   node build/scripts/cli/bench.js [--train 2000] [--infer 10000] [--cpu-train 100] [--cpu-infer 500]
  *     [--backends tensorflow,wasm,cpu] [--wasm-threads <cores>,1] [--networks cnn,mlp] [--repeats 3]
  *     [--no-torch] [--out bench/results.json]
  * Each rate is the best of `--repeats` timed passes (cpu: one), which filters out moments when
@@ -22,9 +22,10 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
-import { BackendName, parseWasmThreads, selectBackend } from "../src/backend/select";
+import { projectRoot } from "../../src/data/paths";
+import { BackendName, parseWasmThreads, selectBackend } from "../../src/backend/select";
 
-const ROOT = path.resolve(__dirname, "..", "..");
+const ROOT = projectRoot();
 const BATCH = 100;
 
 type Network = "cnn" | "mlp";

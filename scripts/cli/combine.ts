@@ -3,13 +3,13 @@
 // architectures. Each model is scored on the test split, their probabilities are averaged (and
 // voted), and one JSON line goes to results/results.jsonl, like `npm run ensemble`'s.
 import * as path from "node:path";
-import { backendReport, parseBackendRequest, selectBackend, type BackendName } from "../src/backend/select";
-import { loadMnist } from "../src/data/mnist";
-import { projectRoot } from "../src/data/paths";
-import { ensembleReport } from "../src/eval/ensemble";
-import { savedModelOutputs } from "../src/eval/ensemble-saved";
-import { lessonProfile, type LessonProfile } from "../src/profile";
-import { appendResult, machineFields, npmCommandLine, parseFlags, profileFlag, RUN_FLAGS, runCommand, shownPath } from "./cli";
+import { backendReport, parseBackendRequest, selectBackend, type BackendName } from "../../src/backend/select";
+import { loadMnist } from "../../src/data/mnist";
+import { projectRoot } from "../../src/data/paths";
+import { ensembleReport } from "../../src/ensemble/report";
+import { savedModelOutputs } from "../../src/ensemble/saved-models";
+import { lessonProfile, type LessonProfile } from "../../src/profile";
+import { appendResult, machineFields, npmCommandLine, parseFlags, profileFlag, RUN_FLAGS, runCommand, shownPath } from "./common";
 import { reportFields, reportLines } from "./ensemble";
 
 /** The parsed command line. */

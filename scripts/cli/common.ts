@@ -5,8 +5,8 @@ import { appendFileSync, mkdirSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
-import type { BackendInfo, BackendName } from "../src/backend/select";
-import { parseProfile, type LessonProfile } from "../src/profile";
+import type { BackendInfo, BackendName } from "../../src/backend/select";
+import { parseProfile, type LessonProfile } from "../../src/profile";
 
 /** One flag: it takes a value (`--epochs 3`, `--epochs=3`) or is a switch (`--augment`). */
 export type FlagSpec = { readonly type: "string" } | { readonly type: "boolean" };

@@ -4,16 +4,16 @@
 // majority vote, and appends one JSON line to results/results.jsonl (same fields as
 // `npm run train`, plus the members and the vote).
 import * as path from "node:path";
-import { backendReport, parseBackendRequest, selectBackend, type BackendName } from "../src/backend/select";
-import { loadMnist } from "../src/data/mnist";
-import { projectRoot } from "../src/data/paths";
-import { ensembleReport, type EnsembleReport } from "../src/eval/ensemble";
-import { MODEL_NAMES, parseModelName, type ModelName } from "../src/models/registry";
-import { lessonProfile, type LessonProfile } from "../src/profile";
-import { trainMembers } from "../src/train/members";
-import { ensembleName, ensembleRunDir } from "../src/train/members-files";
-import { describeRecipe, memberRecipe, type MemberRecipe } from "../src/train/members-recipe";
-import { appendResult, integerFlag, shownPath as shown, machineFields, npmCommandLine, parseFlags, profileFlag, runCommand, RUN_FLAGS, splitSizesLine } from "./cli";
+import { backendReport, parseBackendRequest, selectBackend, type BackendName } from "../../src/backend/select";
+import { loadMnist } from "../../src/data/mnist";
+import { projectRoot } from "../../src/data/paths";
+import { ensembleReport, type EnsembleReport } from "../../src/ensemble/report";
+import { MODEL_NAMES, parseModelName, type ModelName } from "../../src/models/registry";
+import { lessonProfile, type LessonProfile } from "../../src/profile";
+import { trainMembers } from "../../src/ensemble/train-members";
+import { ensembleName, ensembleRunDir } from "../../src/ensemble/run-folder";
+import { describeRecipe, memberRecipe, type MemberRecipe } from "../../src/ensemble/member-recipe";
+import { appendResult, integerFlag, shownPath as shown, machineFields, npmCommandLine, parseFlags, profileFlag, runCommand, RUN_FLAGS, splitSizesLine } from "./common";
 
 /** The parsed command line. */
 export interface EnsembleArgs {

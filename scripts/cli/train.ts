@@ -3,17 +3,17 @@
 // the terminal, evaluates on the test split, saves the model and appends one JSON line to
 // results/results.jsonl (the README's results table is generated from it: `npm run results`).
 import * as path from "node:path";
-import { backendReport, parseBackendRequest, selectBackend, type BackendName } from "../src/backend/select";
-import { loadMnist } from "../src/data/mnist";
-import { projectRoot } from "../src/data/paths";
-import { evaluate } from "../src/eval/evaluate";
-import { saveModel } from "../src/io/model-files";
-import { buildModel, MODEL_NAMES, parseModelName, type ModelName } from "../src/models/registry";
-import { modelSummary, summaryText } from "../src/models/summary";
-import { lessonProfile, type LessonProfile } from "../src/profile";
-import { fit } from "../src/train/fit";
-import { OPTIMIZER_NAMES, parseOptimizerName, type OptimizerName } from "../src/train/optimizer";
-import { trainingRecipe } from "../src/train/recipes";
+import { backendReport, parseBackendRequest, selectBackend, type BackendName } from "../../src/backend/select";
+import { loadMnist } from "../../src/data/mnist";
+import { projectRoot } from "../../src/data/paths";
+import { evaluate } from "../../src/eval/evaluate";
+import { saveModel } from "../../src/io/model-files";
+import { buildModel, MODEL_NAMES, parseModelName, type ModelName } from "../../src/models/registry";
+import { modelSummary, summaryText } from "../../src/models/summary";
+import { lessonProfile, type LessonProfile } from "../../src/profile";
+import { fit } from "../../src/train/fit";
+import { OPTIMIZER_NAMES, parseOptimizerName, type OptimizerName } from "../../src/train/optimizer";
+import { trainingRecipe } from "../../src/train/recipes";
 import {
   appendResult,
   integerFlag,
@@ -25,7 +25,7 @@ import {
   runCommand,
   RUN_FLAGS,
   splitSizesLine,
-} from "./cli";
+} from "./common";
 
 /** The parsed command line. */
 export interface TrainArgs {

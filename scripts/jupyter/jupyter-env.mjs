@@ -5,7 +5,7 @@ import { existsSync } from "node:fs";
 import { delimiter, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
-export const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+export const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 
 /** Debian's packages; on other systems `pip install notebook nbclient nbconvert` does it. */
 export const INSTALL_HINT =

@@ -9,7 +9,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createRequire } from "node:module";
 
-const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const require = createRequire(join(root, "package.json"));
 const tslabMain = join(dirname(require.resolve("tslab/package.json")), "bin", "tslab");
 const dir = join(root, "build", "jupyter", "kernels", "tslab");

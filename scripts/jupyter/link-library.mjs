@@ -9,7 +9,7 @@ import { mkdirSync, rmSync, symlinkSync, existsSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 
-const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const target = join(root, "build", "src");
 const link = join(root, "node_modules", "tsdl");
 if (!existsSync(join(target, "index.js"))) {

@@ -102,7 +102,7 @@ def execute(path, timeout):
 
 
 def main(argv=None):
-    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("notebooks", nargs="*", help="notebooks to run (default: notebooks/[0-9]*.ipynb in order)")
     ap.add_argument("--out", default=os.path.join(root, "out"), help="output folder (default: out/)")

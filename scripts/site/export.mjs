@@ -2,7 +2,7 @@
 // in site/: index.html (course title, the lessons in order with summary and run time, backend,
 // profile, date) and one page per lesson with prev / index / next links.
 //
-//   node scripts/export-site.mjs [--out DIR] [--site DIR]
+//   node scripts/site/export.mjs [--out DIR] [--site DIR]
 //
 // Pages are rendered by nbconvert (scripts/site/render_pages.py, template scripts/site/templates/
 // tsdl-lesson). Nothing on a page reaches outside the site: plotly.js, the JupyterLab CSS and
@@ -13,7 +13,7 @@ import { spawnSync } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { basename, join, relative, resolve } from "node:path";
-import { findPython, INSTALL_HINT, root } from "./jupyter-env.mjs";
+import { findPython, INSTALL_HINT, root } from "../jupyter/jupyter-env.mjs";
 
 const COURSE_TITLE = "Convolutional networks in TypeScript";
 const ASSETS = "assets";
@@ -22,7 +22,7 @@ const require = createRequire(import.meta.url);
 
 function usage(message) {
   if (message) console.error(`export: ${message}`);
-  console.error("usage: node scripts/export-site.mjs [--out DIR (default out/)] [--site DIR (default site/)]");
+  console.error("usage: node scripts/site/export.mjs [--out DIR (default out/)] [--site DIR (default site/)]");
   process.exit(2);
 }
 
@@ -105,7 +105,7 @@ function main() {
   const partial = inProject ? join(root, "build", "site-draft") : `${opts.site}.partial`;
   rmSync(partial, { recursive: true, force: true });
   mkdirSync(join(partial, ASSETS), { recursive: true });
-  writeFileSync(join(partial, MARKER), "Made by scripts/export-site.mjs; replaced by each `npm run export`.\n");
+  writeFileSync(join(partial, MARKER), "Made by scripts/site/export.mjs; replaced by each `npm run export`.\n");
 
   // nbconvert renders the lesson pages (plain text for titles in <title> and the navigation).
   const plainTitle = (md) => h.inlineMarkdownToText(md);

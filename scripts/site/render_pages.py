@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Render executed lesson notebooks to the site's lesson pages with nbconvert (called by
-scripts/export-site.mjs; not meant to be run by hand).
+scripts/site/export.mjs; not meant to be run by hand).
 
 Reads a JSON job on stdin:
     {"site": "/abs/site", "assets": "assets",

@@ -9,7 +9,7 @@
  * cpu that still takes only ~3 ms for 100 digits, measured, next to cpu's very slow training).
  */
 import * as tf from "@tensorflow/tfjs";
-import { resolveDigitTransform, writeTransformRow, type DigitTransform } from "./augment-matrix";
+import { resolveDigitTransform, writeTransformRow, type DigitTransform } from "./matrix";
 
 const batchedOk = new Map<string, boolean>();
 

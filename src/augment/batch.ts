@@ -19,13 +19,13 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { mulberry32 } from "../data/batches";
-import { applyTransformRows, checkImageBatch, checkUnitRange } from "./augment-apply";
-import { writeTransformRow, type DigitTransform } from "./augment-matrix";
-import { resolveAugmentOptions, type AugmentOptions } from "./augment-options";
+import { applyTransformRows, checkImageBatch, checkUnitRange } from "./apply";
+import { writeTransformRow, type DigitTransform } from "./matrix";
+import { resolveAugmentOptions, type AugmentOptions } from "./options";
 
-export * from "./augment-options";
-export { IDENTITY_TRANSFORM, type DigitTransform } from "./augment-matrix";
-export { applyDigitTransforms } from "./augment-apply";
+export * from "./options";
+export { IDENTITY_TRANSFORM, type DigitTransform } from "./matrix";
+export { applyDigitTransforms } from "./apply";
 
 /** A source of uniform random numbers in [0, 1), e.g. `mulberry32(seed)`. */
 export type RandomSource = () => number;

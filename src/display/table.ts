@@ -8,9 +8,9 @@
  */
 import type { DataFrame } from "nodejs-polars";
 import pl from "nodejs-polars";
-import { showHtml } from "../notebook/display";
-import { escapeHtml } from "../notebook/html";
-import { NUM_CLASSES } from "./dataset";
+import { showHtml } from "./output";
+import { escapeHtml } from "./escape";
+import { NUM_CLASSES } from "../data/dataset";
 
 /**
  * How often each digit occurs: a DataFrame with columns `digit` (0..9, all ten even when a count

@@ -5,7 +5,7 @@
  * wrong whatever the ensemble does, while an image that one member gets wrong and the others
  * right is usually outvoted. These numbers show how much room the ensemble has.
  */
-import { checkLabels, checkSameLength } from "./labels";
+import { checkLabels, checkSameLength } from "../eval/labels";
 
 function checkVotes(predictions: readonly ArrayLike<number>[], what: string): number {
   if (!Array.isArray(predictions) || predictions.length === 0) throw new Error(`${what}: give at least one member's predictions`);

@@ -6,7 +6,7 @@
  * classes is 100,000 floats): the combination is a few additions per number, and plain arrays
  * make the rules — including how ties are broken — exact and easy to test.
  */
-import { checkLabels, checkNumClasses } from "./labels";
+import { checkLabels, checkNumClasses } from "../eval/labels";
 
 /** One member's class probabilities for the same `n` images: row-major [n, numClasses], rows summing to 1. */
 export interface MemberProbabilities {

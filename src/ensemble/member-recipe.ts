@@ -6,9 +6,9 @@
  */
 import type { LessonProfile } from "../profile";
 import { parseModelName, type ModelName, type ModelOptionsByName } from "../models/registry";
-import { resolveAugmentOptions, type AugmentOptions } from "./augment";
-import type { FitOptions } from "./fit";
-import { checkRecipe, fitOptionsFromRecipe, trainingRecipe, type TrainingRecipe } from "./recipes";
+import { resolveAugmentOptions, type AugmentOptions } from "../augment/batch";
+import type { FitOptions } from "../train/fit";
+import { checkRecipe, fitOptionsFromRecipe, trainingRecipe, type TrainingRecipe } from "../train/recipes";
 
 /**
  * The recipe of one member: a registered model (with its builder options, seed aside), the

@@ -8,11 +8,11 @@
  *   `fit`'s own epoch lines (rewritten bar on a terminal, periodic lines in a log) in between;
  * - silent: nothing.
  */
-import { inKernel, newDisplayArea, type DisplayArea } from "../notebook/display";
-import { escapeHtml } from "../notebook/html";
-import type { EpochLog } from "./history";
-import { describeRecipe, type MemberRecipe } from "./members-recipe";
-import type { ProgressMode } from "./progress";
+import { inKernel, newDisplayArea, type DisplayArea } from "../display/output";
+import { escapeHtml } from "../display/escape";
+import type { EpochLog } from "../train/history";
+import { describeRecipe, type MemberRecipe } from "./member-recipe";
+import type { ProgressMode } from "../train/progress";
 
 /** What the display knows of each member before training starts. */
 export interface PlannedMember {

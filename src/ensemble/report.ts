@@ -8,13 +8,13 @@
  * (see ./ensemble-combine.ts).
  */
 import type * as tf from "@tensorflow/tfjs";
-import { errorOverlap, meanPairwiseAgreement, pairwiseAgreement, type ErrorOverlap } from "./ensemble-agreement";
-import { argmaxRows, averageProbabilities, checkMembers, majorityVote, maxRows, type MemberProbabilities } from "./ensemble-combine";
-import type { LabeledImages } from "./evaluate";
-import { checkLabels, checkSameLength } from "./labels";
-import { predictClasses } from "./predict";
+import { errorOverlap, meanPairwiseAgreement, pairwiseAgreement, type ErrorOverlap } from "./agreement";
+import { argmaxRows, averageProbabilities, checkMembers, majorityVote, maxRows, type MemberProbabilities } from "./combine";
+import type { LabeledImages } from "../eval/evaluate";
+import { checkLabels, checkSameLength } from "../eval/labels";
+import { predictClasses } from "../eval/predict";
 
-export type { MemberProbabilities } from "./ensemble-combine";
+export type { MemberProbabilities } from "./combine";
 
 /**
  * One member's probabilities for every image of `xs` (dropout off, in batches of `batchSize`,

@@ -12,8 +12,8 @@ import * as path from "node:path";
 import { projectRoot } from "../data/paths";
 import type { ModelName } from "../models/registry";
 import type { LessonProfile } from "../profile";
-import type { MemberRecipe } from "./members-recipe";
-import { trainingRecipe } from "./recipes";
+import type { MemberRecipe } from "./member-recipe";
+import { trainingRecipe } from "../train/recipes";
 
 /** Name of the completion record in a member folder. */
 export const MEMBER_JSON = "member.json";

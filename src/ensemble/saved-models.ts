@@ -5,8 +5,8 @@
  * network trained with different seeds.
  */
 import * as tf from "@tensorflow/tfjs";
-import type { MemberProbabilities } from "./ensemble-combine";
-import { memberProbabilities } from "./ensemble";
+import type { MemberProbabilities } from "./combine";
+import { memberProbabilities } from "./report";
 import { loadModel, loadModelMetadata } from "../io/model-files";
 
 /** One saved model's answers on a test set. */

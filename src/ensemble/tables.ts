@@ -3,8 +3,8 @@
  * ensemble, and accuracy as members are added.
  */
 import pl, { type DataFrame } from "nodejs-polars";
-import type { EnsembleReport } from "./ensemble";
-import { checkSameLength } from "./labels";
+import type { EnsembleReport } from "./report";
+import { checkSameLength } from "../eval/labels";
 
 /**
  * One row per member, then the mean member, the averaged ensemble and the vote: columns `model`,

@@ -14,20 +14,20 @@
 import * as tf from "@tensorflow/tfjs";
 import { existsSync } from "node:fs";
 import type { BatchSource } from "../data/batches";
-import { argmaxRows, type MemberProbabilities } from "../eval/ensemble-combine";
-import { memberProbabilities } from "../eval/ensemble";
+import { argmaxRows, type MemberProbabilities } from "./combine";
+import { memberProbabilities } from "./report";
 import type { LabeledImages } from "../eval/evaluate";
 import { loadModel, saveModel } from "../io/model-files";
 import { buildModel, type ModelName, type ModelOptionsByName } from "../models/registry";
-import { fit } from "./fit";
-import type { History } from "./history";
-import { memberDir, readMemberRecord, writeMemberRecord, type MemberRecord } from "./members-files";
-import { MembersProgress, type PlannedMember } from "./members-progress";
-import { canonicalJson, checkMemberRecipe, normalizeRecipe, recipeFitOptions, type MemberRecipe } from "./members-recipe";
-import type { ProgressMode } from "./progress";
+import { fit } from "../train/fit";
+import type { History } from "../train/history";
+import { memberDir, readMemberRecord, writeMemberRecord, type MemberRecord } from "./run-folder";
+import { MembersProgress, type PlannedMember } from "./progress";
+import { canonicalJson, checkMemberRecipe, normalizeRecipe, recipeFitOptions, type MemberRecipe } from "./member-recipe";
+import type { ProgressMode } from "../train/progress";
 
-export type { MemberRecipe } from "./members-recipe";
-export type { MemberRecord } from "./members-files";
+export type { MemberRecipe } from "./member-recipe";
+export type { MemberRecord } from "./run-folder";
 
 /** Data for {@link trainMembers}: MNIST's splits fit. */
 export interface MembersData {

@@ -13,7 +13,7 @@ import { forEachBatch, mulberry32, type BatchSource } from "../data/batches";
 import { evaluate, type LabeledImages } from "../eval/evaluate";
 import { correctCount, crossEntropy } from "../eval/loss";
 import { checkInputs, checkSoftmaxOutput, classifierWidth } from "../eval/predict";
-import { augmentBatch, resolveAugmentOptions, type AugmentOptions } from "./augment";
+import { augmentBatch, resolveAugmentOptions, type AugmentOptions } from "../augment/batch";
 import { EarlyStopping, type EarlyStoppingOptions } from "./early-stopping";
 import { historyFromLogs, type EpochLog, type History } from "./history";
 import { createOptimizer, setLearningRate, type OptimizerName } from "./optimizer";

@@ -5,8 +5,8 @@
  * `fit` asks {@link TrainingProgress.due} before reading loss and accuracy back from the device,
  * so a throttled display also means fewer device reads.
  */
-import { inKernel, newDisplayArea, type DisplayArea } from "../notebook/display";
-import { escapeHtml } from "../notebook/html";
+import { inKernel, newDisplayArea, type DisplayArea } from "../display/output";
+import { escapeHtml } from "../display/escape";
 import type { EpochLog } from "./history";
 
 /** Where progress goes: `kernel` (HTML), `tty` (one line rewritten), `lines` (a line now and then), `silent`. */

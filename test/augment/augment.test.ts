@@ -11,7 +11,7 @@ import {
   resolveAugmentOptions,
   sampleDigitTransforms,
   type AugmentOptions,
-} from "../../src/train/augment";
+} from "../../src/augment/batch";
 
 const SIZE = 28;
 const CENTRE = (SIZE - 1) / 2; // 13.5: the pixel-centre convention of the docs

@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import type { BackendInfo } from "../../src/backend/select";
-import * as cli from "../../scripts/cli";
+import * as cli from "../../scripts/cli/common";
 
 test("parseFlags: values, switches and the shared run flags", () => {
   const specs = { ...cli.RUN_FLAGS, augment: { type: "boolean" } } as const;

@@ -1,9 +1,9 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import * as path from "node:path";
-import { commandLine, defaultRunDir, ensembleRecipe, HELP, parseEnsembleArgs, type EnsembleArgs } from "../../scripts/ensemble";
+import { commandLine, defaultRunDir, ensembleRecipe, HELP, parseEnsembleArgs, type EnsembleArgs } from "../../scripts/cli/ensemble";
 import { projectRoot } from "../../src/data/paths";
-import { ensembleName, ensembleRunDir } from "../../src/train/members-files";
+import { ensembleName, ensembleRunDir } from "../../src/ensemble/run-folder";
 
 const args = (argv: string[]): EnsembleArgs => {
   const a = parseEnsembleArgs(argv);

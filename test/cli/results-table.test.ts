@@ -1,8 +1,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { expectedReadme, renderReadme, resultsTable } from "../../scripts/results-table";
-import { parseResultLines } from "../../src/eval/results-log";
+import { expectedReadme, renderReadme, resultsTable } from "../../scripts/cli/results-table";
+import { parseResultLines } from "../../src/results/log";
 
 const line = (o: Record<string, unknown>) => JSON.stringify({
   model: "cnn", profile: "full", backend: "wasm", epochs: 12, seconds: 3000, testAccuracy: 0.9931,

@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { commandLine, HELP, parseTrainArgs } from "../../scripts/train";
+import { commandLine, HELP, parseTrainArgs } from "../../scripts/cli/train";
 
 test("parseTrainArgs: required flags, defaults and overrides", () => {
   assert.deepEqual(parseTrainArgs(["--model", "cnn", "--epochs", "3", "--profile", "fast", "--backend", "auto"]), {

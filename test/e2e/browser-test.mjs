@@ -11,11 +11,11 @@
 // from the index. Writes a full-page screenshot of each page to site/screenshots/NAME.png.
 // Exits 1 with the list of problems.
 //
-//   node scripts/browser-test.mjs [--site DIR] [--no-screenshots]
+//   node test/e2e/browser-test.mjs [--site DIR] [--no-screenshots]
 import { existsSync, mkdirSync, readdirSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join, relative, resolve } from "node:path";
-import { root } from "./jupyter-env.mjs";
+import { root } from "../../scripts/jupyter/jupyter-env.mjs";
 
 const require = createRequire(import.meta.url);
 const PLOT_TIMEOUT_MS = 30_000;
@@ -35,7 +35,7 @@ function parseArgs(argv) {
     else if (a === "--site") opts.site = resolve(argv[++i] ?? "");
     else if (a.startsWith("--site=")) opts.site = resolve(a.slice("--site=".length));
     else {
-      console.error(`browser-test: unknown argument "${a}"\nusage: node scripts/browser-test.mjs [--site DIR] [--no-screenshots]`);
+      console.error(`browser-test: unknown argument "${a}"\nusage: node test/e2e/browser-test.mjs [--site DIR] [--no-screenshots]`);
       process.exit(2);
     }
   }

@@ -5,7 +5,7 @@
 // executed, signed copy from `npm run lessons` (out/executed/) without running it: Jupyter must
 // trust it, so its plot scripts run and the plots show. Jupyter is shut down at the end, always.
 //
-//   node scripts/live-kernel-test.mjs [NOTEBOOK] [--timeout SECONDS] [--out DIR] [--no-executed]
+//   node test/e2e/live-kernel-test.mjs [NOTEBOOK] [--timeout SECONDS] [--out DIR] [--no-executed]
 //
 // NOTEBOOK defaults to notebooks/01-convolution-basics.ipynb. The lesson is run from a copy in
 // build/live-test/ (same depth under the project as notebooks/, so relative paths still hold) and
@@ -17,7 +17,7 @@ import { createRequire } from "node:module";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { basename, join, relative, resolve } from "node:path";
-import { findPython, INSTALL_HINT, jupyterEnv, root } from "./jupyter-env.mjs";
+import { findPython, INSTALL_HINT, jupyterEnv, root } from "../../scripts/jupyter/jupyter-env.mjs";
 
 const require = createRequire(import.meta.url);
 
@@ -48,7 +48,7 @@ function parseArgs(argv) {
 }
 
 function usage(message) {
-  console.error(`live-test: ${message}\nusage: node scripts/live-kernel-test.mjs [NOTEBOOK.ipynb] [--timeout SECONDS] [--out DIR (default out/)] [--no-executed]`);
+  console.error(`live-test: ${message}\nusage: node test/e2e/live-kernel-test.mjs [NOTEBOOK.ipynb] [--timeout SECONDS] [--out DIR (default out/)] [--no-executed]`);
   process.exit(2);
 }
 

@@ -1,9 +1,9 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import type { DisplayArea } from "../../src/notebook/display";
+import type { DisplayArea } from "../../src/display/output";
 import type { EpochLog } from "../../src/train/history";
-import { MembersProgress, type PlannedMember } from "../../src/train/members-progress";
-import { describeRecipe, memberRecipe, normalizeRecipe, recipeFitOptions } from "../../src/train/members-recipe";
+import { MembersProgress, type PlannedMember } from "../../src/ensemble/progress";
+import { describeRecipe, memberRecipe, normalizeRecipe, recipeFitOptions } from "../../src/ensemble/member-recipe";
 
 // lr pinned so the expected text does not depend on the fast recipe's tuning.
 const RECIPE = memberRecipe("cnn", "fast", { epochs: 2, lr: 0.001 });

@@ -1,10 +1,10 @@
 import { test, before } from "node:test";
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
-import { errorOverlap, meanPairwiseAgreement, pairwiseAgreement } from "../../src/eval/ensemble-agreement";
-import { argmaxRows, averageProbabilities, majorityVote, maxRows, type MemberProbabilities } from "../../src/eval/ensemble-combine";
-import { ensembleReport, evaluateEnsemble, memberProbabilities } from "../../src/eval/ensemble";
-import { accuracyByKTable, ensembleTable, errorOverlapTable } from "../../src/eval/ensemble-table";
+import { errorOverlap, meanPairwiseAgreement, pairwiseAgreement } from "../../src/ensemble/agreement";
+import { argmaxRows, averageProbabilities, majorityVote, maxRows, type MemberProbabilities } from "../../src/ensemble/combine";
+import { ensembleReport, evaluateEnsemble, memberProbabilities } from "../../src/ensemble/report";
+import { accuracyByKTable, ensembleTable, errorOverlapTable } from "../../src/ensemble/tables";
 import { evaluate } from "../../src/eval/evaluate";
 
 before(async () => {

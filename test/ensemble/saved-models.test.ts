@@ -5,11 +5,11 @@ import { mkdtempSync, rmSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { selectBackend } from "../../src/backend/select";
-import { memberProbabilities } from "../../src/eval/ensemble";
-import { savedModelOutputs } from "../../src/eval/ensemble-saved";
+import { memberProbabilities } from "../../src/ensemble/report";
+import { savedModelOutputs } from "../../src/ensemble/saved-models";
 import { saveModel } from "../../src/io/model-files";
 import { buildModel } from "../../src/models/registry";
-import { HELP, parseCombineArgs } from "../../scripts/combine";
+import { HELP, parseCombineArgs } from "../../scripts/cli/combine";
 
 let dir: string;
 before(async () => {

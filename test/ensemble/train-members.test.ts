@@ -6,11 +6,11 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { selectBackend } from "../../src/backend/select";
 import type { Dataset } from "../../src/data/dataset";
-import { ensembleReport } from "../../src/eval/ensemble";
-import { MEMBER_JSON, memberDir, readMemberRecord } from "../../src/train/members-files";
-import { trainMembers, type EnsembleMember, type TrainMembersOptions } from "../../src/train/members";
-import type { MemberRecipe } from "../../src/train/members-recipe";
-import { squaresDataset } from "./synthetic";
+import { ensembleReport } from "../../src/ensemble/report";
+import { MEMBER_JSON, memberDir, readMemberRecord } from "../../src/ensemble/run-folder";
+import { trainMembers, type EnsembleMember, type TrainMembersOptions } from "../../src/ensemble/train-members";
+import type { MemberRecipe } from "../../src/ensemble/member-recipe";
+import { squaresDataset } from "../train/synthetic";
 
 let train: Dataset;
 let validation: Dataset;

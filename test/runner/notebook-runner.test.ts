@@ -1,4 +1,4 @@
-// The headless runner (scripts/lessons.mjs → scripts/run_notebooks.py) on tiny notebooks:
+// The headless runner (scripts/jupyter/lessons.mjs → scripts/jupyter/run_notebooks.py) on tiny notebooks:
 // it must pass good ones, fail on a bad cell naming it, and never skip a later cell silently.
 import { test } from "node:test";
 import assert from "node:assert/strict";
@@ -32,7 +32,7 @@ function run(books: Record<string, string[]>) {
     return p;
   });
   const out = join(dir, "out");
-  const r = spawnSync(process.execPath, [join(root, "scripts", "lessons.mjs"), "--out", out, "--no-html", "--timeout", "120", ...paths], {
+  const r = spawnSync(process.execPath, [join(root, "scripts", "jupyter", "lessons.mjs"), "--out", out, "--no-html", "--timeout", "120", ...paths], {
     encoding: "utf8",
     env: { ...process.env, LESSON_PROFILE: "fast" },
   });

@@ -47,7 +47,7 @@ function fixture(libOutput = LIB) {
 }
 
 function exportSite(out: string, site: string) {
-  return spawnSync(process.execPath, [join(root, "scripts", "export-site.mjs"), "--out", out, "--site", site], { encoding: "utf8" });
+  return spawnSync(process.execPath, [join(root, "scripts", "site", "export.mjs"), "--out", out, "--site", site], { encoding: "utf8" });
 }
 
 test("export renders a lesson page that loads one shared plotly.js, with math, TS highlighting and navigation", () => {

@@ -8,9 +8,10 @@ import { loadMnist } from "../../src/data/mnist";
 import { projectRoot } from "../../src/data/paths";
 import { ensembleReport } from "../../src/ensemble/report";
 import { savedModelOutputs } from "../../src/ensemble/saved-models";
+import { appendResult, defaultResultsFile } from "../../src/results/log";
 import { lessonProfile, type LessonProfile } from "../../src/profile";
-import { appendResult, machineFields, npmCommandLine, parseFlags, profileFlag, RUN_FLAGS, runCommand, shownPath } from "./common";
-import { reportFields, reportLines } from "./ensemble";
+import { machineFields, npmCommandLine, parseFlags, profileFlag, RUN_FLAGS, runCommand, shownPath } from "./common";
+import { reportFields, reportLines } from "./ensemble-result";
 
 /** The parsed command line. */
 export interface CombineArgs {
@@ -107,8 +108,8 @@ async function main(argv: readonly string[]): Promise<void> {
       trainSize: data.train.size,
       ...machineFields(backend),
     };
-    const resultsFile = path.resolve(root, args.results ?? path.join("results", "results.jsonl"));
-    appendResult(resultsFile, result);
+    const resultsFile = args.results === undefined ? defaultResultsFile() : path.resolve(root, args.results);
+    appendResult(result, resultsFile);
     console.log(`Result appended to ${shownPath(root, resultsFile)}`);
   } finally {
     data.dispose();

@@ -1,11 +1,10 @@
 // Command-line plumbing shared by the training scripts (`npm run train`, `ensemble`, `combine`):
-// parsing flags with messages that name the bad flag, and recording a finished run as one JSON
-// line in results/results.jsonl. Each script keeps its own flags, help text and result fields.
-import { appendFileSync, mkdirSync } from "node:fs";
+// parsing flags with messages that name the bad flag, and the machine fields of a result line
+// (the log itself is src/results/log.ts). Each script keeps its own flags, help text and result fields.
 import * as os from "node:os";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
-import type { BackendInfo, BackendName } from "../../src/backend/select";
+import type { BackendInfo } from "../../src/backend/select";
 import { parseProfile, type LessonProfile } from "../../src/profile";
 
 /** One flag: it takes a value (`--epochs 3`, `--epochs=3`) or is a switch (`--augment`). */
@@ -97,29 +96,6 @@ export interface MachineFields {
 /** {@link MachineFields} for this process and the backend it trained on. */
 export function machineFields(backend: BackendInfo): MachineFields {
   return { cores: os.cpus().length, backendSummary: backend.summary, node: process.version };
-}
-
-/** The fields every result line starts with (`npm run results` builds the README table from them). */
-export interface ResultFields {
-  readonly model: string;
-  readonly profile: LessonProfile;
-  readonly backend: BackendName;
-  readonly epochs: number;
-  readonly seconds: number;
-  readonly testAccuracy: number;
-  /** ISO 8601. */
-  readonly date: string;
-  /** See {@link npmCommandLine}. */
-  readonly command: string;
-}
-
-/**
- * Appends `result` as one JSON line to `file` (an absolute path), creating its folder if
- * needed. Appending, never rewriting, keeps every earlier run even if two scripts run at once.
- */
-export function appendResult(file: string, result: ResultFields & MachineFields): void {
-  mkdirSync(path.dirname(file), { recursive: true });
-  appendFileSync(file, `${JSON.stringify(result)}\n`);
 }
 
 /** One line saying how many images each split of `data` holds, e.g. `MNIST (full): 55,000 train, 5,000 validation, 10,000 test`. */

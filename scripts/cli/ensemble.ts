@@ -7,13 +7,15 @@ import * as path from "node:path";
 import { backendReport, parseBackendRequest, selectBackend, type BackendName } from "../../src/backend/select";
 import { loadMnist } from "../../src/data/mnist";
 import { projectRoot } from "../../src/data/paths";
-import { ensembleReport, type EnsembleReport } from "../../src/ensemble/report";
+import { ensembleReport } from "../../src/ensemble/report";
 import { MODEL_NAMES, parseModelName, type ModelName } from "../../src/models/registry";
+import { appendResult, defaultResultsFile } from "../../src/results/log";
+import { pct, reportFields, reportLines } from "./ensemble-result";
 import { lessonProfile, type LessonProfile } from "../../src/profile";
 import { trainMembers } from "../../src/ensemble/train-members";
 import { ensembleName, ensembleRunDir } from "../../src/ensemble/run-folder";
 import { describeRecipe, memberRecipe, type MemberRecipe } from "../../src/ensemble/member-recipe";
-import { appendResult, integerFlag, shownPath as shown, machineFields, npmCommandLine, parseFlags, profileFlag, runCommand, RUN_FLAGS, splitSizesLine } from "./common";
+import { integerFlag, shownPath as shown, machineFields, npmCommandLine, parseFlags, profileFlag, runCommand, RUN_FLAGS, splitSizesLine } from "./common";
 
 /** The parsed command line. */
 export interface EnsembleArgs {
@@ -122,38 +124,6 @@ export function commandLine(argv: readonly string[]): string {
   return npmCommandLine("ensemble", argv);
 }
 
-const pct = (x: number) => `${(100 * x).toFixed(2)} %`;
-
-/**
- * What an ensemble did on the test set, as lines for the terminal: each member (by `labels`),
- * the mean and best member, the average, the vote, the first k members, the agreement.
- */
-export function reportLines(report: EnsembleReport, labels: readonly string[]): string[] {
-  return [
-    `\nTest accuracy on ${report.size.toLocaleString("en-US")} images:`,
-    ...report.memberAccuracies.map((a, i) => `  ${labels[i] ?? `member ${i + 1}`}  ${pct(a)}`),
-    `  mean member          ${pct(report.meanMemberAccuracy)}   best ${pct(report.bestMemberAccuracy)}`,
-    `  averaged ensemble    ${pct(report.average.accuracy)}`,
-    `  majority vote        ${pct(report.vote.accuracy)}   (${report.vote.ties} ties settled by the averaged probabilities)`,
-    `  by K (average)       ${report.byK.map((b) => `${b.k}: ${pct(b.average)}`).join(" · ")}`,
-    `Agreement: members agree on ${pct(report.agreement.mean)} of the images on average; ` +
-      `${report.errors.allWrong} images fool every member, ${report.errors.anyWrong} fool at least one.`,
-  ];
-}
-
-/** The ensemble's fields of a result line (after model … command), shared by `npm run ensemble` and `npm run combine`. */
-export function reportFields(report: EnsembleReport) {
-  return {
-    voteAccuracy: report.vote.accuracy,
-    bestMemberAccuracy: report.bestMemberAccuracy,
-    meanMemberAccuracy: report.meanMemberAccuracy,
-    accuracyByK: report.byK.map((b) => b.average),
-    meanAgreement: report.agreement.mean,
-    allWrong: report.errors.allWrong,
-    testSize: report.size,
-  };
-}
-
 async function main(argv: readonly string[]): Promise<void> {
   const args = parseEnsembleArgs(argv);
   if (args === "help") {
@@ -222,8 +192,8 @@ async function main(argv: readonly string[]): Promise<void> {
         runDir: shown(root, runDir),
         ...machineFields(backend),
       };
-      const resultsFile = path.resolve(root, args.results ?? path.join("results", "results.jsonl"));
-      appendResult(resultsFile, result);
+      const resultsFile = args.results === undefined ? defaultResultsFile() : path.resolve(root, args.results);
+      appendResult(result, resultsFile);
       console.log(`Result appended to ${shown(root, resultsFile)}; members in ${shown(root, runDir)}`);
     } finally {
       run.dispose();

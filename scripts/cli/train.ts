@@ -10,12 +10,12 @@ import { evaluate } from "../../src/eval/evaluate";
 import { saveModel } from "../../src/io/model-files";
 import { buildModel, MODEL_NAMES, parseModelName, type ModelName } from "../../src/models/registry";
 import { modelSummary, summaryText } from "../../src/models/summary";
+import { appendResult, defaultResultsFile } from "../../src/results/log";
 import { lessonProfile, type LessonProfile } from "../../src/profile";
 import { fit } from "../../src/train/fit";
 import { OPTIMIZER_NAMES, parseOptimizerName, type OptimizerName } from "../../src/train/optimizer";
-import { trainingRecipe } from "../../src/train/recipes";
+import { recipeFitOptions, trainingRecipe } from "../../src/train/recipes";
 import {
-  appendResult,
   integerFlag,
   machineFields,
   npmCommandLine,
@@ -129,12 +129,7 @@ async function main(argv: readonly string[]): Promise<void> {
 
     const started = performance.now();
     const history = await fit(model, { train: data.train, validation: data.validation }, {
-      epochs: args.epochs,
-      batchSize: args.batchSize,
-      lr: args.lr,
-      optimizer: args.optimizer,
-      seed: args.seed,
-      ...(args.lrDecay !== 1 ? { schedule: { kind: "exponential", decay: args.lrDecay } as const } : {}),
+      ...recipeFitOptions(args, args.seed),
       ...(args.patience !== undefined
         ? { earlyStopping: { patience: args.patience, monitor: "val_loss", restoreBestWeights: true } as const }
         : {}),
@@ -176,8 +171,8 @@ async function main(argv: readonly string[]): Promise<void> {
     const saved = await saveModel(model, out, { metadata: result });
     console.log(`Model saved to ${path.relative(root, saved.dir) || "."} (${(saved.weightBytes / 1e6).toFixed(1)} MB of weights)`);
 
-    const resultsFile = path.join(root, "results", "results.jsonl");
-    appendResult(resultsFile, result);
+    const resultsFile = defaultResultsFile();
+    appendResult(result, resultsFile);
     console.log(`Result appended to ${path.relative(root, resultsFile)}`);
   } finally {
     model.dispose();

@@ -3,9 +3,7 @@
  * affine transform per image — shift, rotation, zoom, optional slant — so the network sees
  * "new" digits each epoch and learns that a digit stays itself when it moves a little.
  *
- * Never flips: a flipped digit is another digit or none — mirrored left–right, a 2, 3, 7 or 9 is
- * no digit at all; flipped both ways (a half turn), a 6 reads as a 9 — so flipping would teach
- * the network wrong labels.
+ * Never flips (why: ./options.ts).
  *
  * Where the work happens: the n × 5 random numbers are drawn on the host from a seeded
  * generator, turned into n transform matrices there, uploaded as one small tensor, and the
@@ -22,10 +20,6 @@ import { mulberry32 } from "../data/batches";
 import { applyTransformRows, checkImageBatch, checkUnitRange } from "./apply";
 import { writeTransformRow, type DigitTransform } from "./matrix";
 import { resolveAugmentOptions, type AugmentOptions } from "./options";
-
-export * from "./options";
-export { IDENTITY_TRANSFORM, type DigitTransform } from "./matrix";
-export { applyDigitTransforms } from "./apply";
 
 /** A source of uniform random numbers in [0, 1), e.g. `mulberry32(seed)`. */
 export type RandomSource = () => number;
@@ -74,7 +68,7 @@ export function sampleDigitTransforms(n: number, options: Partial<AugmentOptions
  * Returns a randomly augmented copy of a batch of digits: each image gets its own small affine
  * transform drawn within `options` — shift, rotation, zoom and slant about the image centre —
  * resampled bilinearly on the device, with black (0) coming in at the borders, clipped to [0, 1].
- * Never flips (see the module comment). With {@link NO_AUGMENT} the output equals the input.
+ With {@link NO_AUGMENT} the output equals the input.
  *
  * @param x images [n, 28, 28, 1] (any [n, h, w, c] works), float32 in [0, 1]. Not disposed.
  * @param options ranges of the random transforms; missing ones come from

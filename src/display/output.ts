@@ -30,7 +30,7 @@ export function inKernel(): boolean {
   return jupyter.lastWriteDisplayData != null;
 }
 
-/** A display area: rich in the kernel, text on a terminal. `update` rewrites it in place. */
+/** A display area: rich in the kernel, text on a terminal. Each call replaces what the area shows. */
 export interface DisplayArea {
   html(html: string, textFallback: string): void;
   text(text: string): void;

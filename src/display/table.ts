@@ -1,37 +1,14 @@
 /**
- * Tables for the lessons: nodejs-polars DataFrames summarising data, and a clean HTML rendering
- * of any DataFrame for notebooks and the exported pages.
+ * Any nodejs-polars DataFrame as a clean HTML table, for notebooks and the exported pages.
  *
  * Why our own HTML instead of polars' `toHTML()`: we want a plain, escaped `<table>` that the
  * notebook's and the exported site's CSS style the same way, numbers right-aligned and floats
  * rounded, and a visible note when rows are left out.
  */
 import type { DataFrame } from "nodejs-polars";
-import pl from "nodejs-polars";
 import { showHtml } from "./output";
 import { escapeHtml } from "./escape";
-import { NUM_CLASSES } from "../data/dataset";
-
-/**
- * How often each digit occurs: a DataFrame with columns `digit` (0..9, all ten even when a count
- * is 0), `count` and `share` (count / total). Labels outside 0..9 are an error.
- */
-export function labelDistribution(labels: Int32Array): DataFrame {
-  if (labels.length === 0) throw new Error("labelDistribution: no labels (empty array)");
-  const counts = new Array<number>(NUM_CLASSES).fill(0);
-  for (let i = 0; i < labels.length; i++) {
-    const v = labels[i]!;
-    if (v < 0 || v >= NUM_CLASSES) {
-      throw new Error(`labelDistribution: label ${v} at index ${i} is outside 0..${NUM_CLASSES - 1}`);
-    }
-    counts[v]!++;
-  }
-  return pl.DataFrame([
-    pl.Series("digit", counts.map((_, d) => d), pl.Int32),
-    pl.Series("count", counts, pl.Int64),
-    pl.Series("share", counts.map((c) => c / labels.length), pl.Float64),
-  ]);
-}
+import { checkOptions, checkPositiveInt } from "../check";
 
 /** Options of {@link dataFrameHtml} and {@link showTable}. */
 export interface TableHtmlOptions {
@@ -43,7 +20,6 @@ export interface TableHtmlOptions {
   readonly caption?: string;
 }
 
-const OPTION_KEYS = new Set(["maxRows", "decimals", "caption"]);
 
 const NUMERIC = new Set([
   ...["Int8", "Int16", "Int32", "Int64", "UInt8", "UInt16", "UInt32", "UInt64"],
@@ -64,16 +40,10 @@ function formatCell(value: unknown, isFloat: boolean, decimals: number): string 
  * escaped). Shows at most `maxRows` rows and says how many were left out.
  */
 export function dataFrameHtml(df: DataFrame, options: TableHtmlOptions = {}): string {
-  for (const key of Object.keys(options)) {
-    if (!OPTION_KEYS.has(key)) {
-      throw new Error(`dataFrameHtml: unknown option "${key}" (expected maxRows, decimals, caption)`);
-    }
-  }
+  checkOptions(options, ["maxRows", "decimals", "caption"], "dataFrameHtml");
   const maxRows = options.maxRows ?? 20;
   const decimals = options.decimals ?? 4;
-  if (!Number.isInteger(maxRows) || maxRows < 1) {
-    throw new Error(`dataFrameHtml: maxRows must be a positive integer, got ${maxRows}`);
-  }
+  checkPositiveInt(maxRows, "maxRows", "dataFrameHtml");
   if (!Number.isInteger(decimals) || decimals < 0 || decimals > 20) {
     throw new Error(`dataFrameHtml: decimals must be an integer in 0..20, got ${decimals}`);
   }

@@ -6,9 +6,8 @@
  */
 import type { LessonProfile } from "../profile";
 import { parseModelName, type ModelName, type ModelOptionsByName } from "../models/registry";
-import { resolveAugmentOptions, type AugmentOptions } from "../augment/batch";
-import type { FitOptions } from "../train/fit";
-import { checkRecipe, fitOptionsFromRecipe, trainingRecipe, type TrainingRecipe } from "../train/recipes";
+import { resolveAugmentOptions, type AugmentOptions } from "../augment/options";
+import { checkRecipe, trainingRecipe, trainingText, type TrainingRecipe } from "../train/recipes";
 
 /**
  * The recipe of one member: a registered model (with its builder options, seed aside), the
@@ -86,25 +85,10 @@ export function normalizeRecipe(recipe: MemberRecipe): MemberRecipe {
   } as MemberRecipe;
 }
 
-/** The `fit` options of a member: its recipe with its seed (weights, batch order, augmentation). */
-export function recipeFitOptions(recipe: MemberRecipe, seed: number): FitOptions {
-  return {
-    ...fitOptionsFromRecipe({ epochs: recipe.epochs, batchSize: recipe.batchSize, lr: recipe.lr, lrDecay: recipe.lrDecay, optimizer: recipe.optimizer, seed }),
-    ...(recipe.augment !== undefined ? { augment: recipe.augment } : {}),
-  };
-}
-
 /** One line, e.g. `cnn · 15 epochs · batch 100 · adam, lr 0.001 × 0.85 per epoch · augmented`. */
 export function describeRecipe(recipe: MemberRecipe): string {
   const options = recipe.modelOptions && Object.keys(recipe.modelOptions).length > 0 ? ` ${JSON.stringify(recipe.modelOptions)}` : "";
-  const lr = recipe.lrDecay === 1 ? `lr ${recipe.lr}` : `lr ${recipe.lr} × ${recipe.lrDecay} per epoch`;
-  return [
-    `${recipe.model}${options}`,
-    `${recipe.epochs} epoch${recipe.epochs === 1 ? "" : "s"}`,
-    `batch ${recipe.batchSize}`,
-    `${recipe.optimizer}, ${lr}`,
-    ...(recipe.augment !== undefined ? ["augmented"] : []),
-  ].join(" · ");
+  return [`${recipe.model}${options}`, trainingText(recipe), ...(recipe.augment !== undefined ? ["augmented"] : [])].join(" · ");
 }
 
 /** JSON with object keys sorted: two recipes train the same way when these texts are equal. */

@@ -8,11 +8,11 @@
  *   `fit`'s own epoch lines (rewritten bar on a terminal, periodic lines in a log) in between;
  * - silent: nothing.
  */
-import { inKernel, newDisplayArea, type DisplayArea } from "../display/output";
+import { newDisplayArea, type DisplayArea } from "../display/output";
 import { escapeHtml } from "../display/escape";
 import type { EpochLog } from "../train/history";
 import { describeRecipe, type MemberRecipe } from "./member-recipe";
-import type { ProgressMode } from "../train/progress";
+import { defaultProgressMode, type ProgressMode } from "../train/progress";
 
 /** What the display knows of each member before training starts. */
 export interface PlannedMember {
@@ -58,7 +58,7 @@ export class MembersProgress {
   private epochsTrained = 0;
 
   constructor(options: MembersProgressOptions) {
-    this.mode = options.mode ?? (inKernel() ? "kernel" : process.stdout.isTTY ? "tty" : "lines");
+    this.mode = options.mode ?? defaultProgressMode();
     this.planned = options.members;
     this.status = options.members.map((p) => ({ kind: p.skipped ? "skipped" : "waiting" }));
     this.write = options.write ?? ((s) => process.stdout.write(s));

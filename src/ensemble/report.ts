@@ -10,7 +10,7 @@
 import type * as tf from "@tensorflow/tfjs";
 import { errorOverlap, meanPairwiseAgreement, pairwiseAgreement, type ErrorOverlap } from "./agreement";
 import { argmaxRows, averageProbabilities, checkMembers, majorityVote, maxRows, type MemberProbabilities } from "./combine";
-import type { LabeledImages } from "../eval/evaluate";
+import { accuracy } from "../eval/accuracy";
 import { checkLabels, checkSameLength } from "../eval/labels";
 import { predictClasses } from "../eval/predict";
 
@@ -69,12 +69,6 @@ export interface EnsembleReport {
   readonly byK: readonly AccuracyAtK[];
 }
 
-function accuracyOf(predictions: ArrayLike<number>, labels: ArrayLike<number>): number {
-  let correct = 0;
-  for (let i = 0; i < labels.length; i++) if (predictions[i] === labels[i]) correct += 1;
-  return correct / labels.length;
-}
-
 const mean = (xs: readonly number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
 
 /**
@@ -89,7 +83,7 @@ export function ensembleReport(members: readonly MemberProbabilities[], labels: 
   checkSameLength(labels, "labels", { length: n }, "probability rows");
   checkLabels(labels, numClasses, "labels");
   const memberPredictions = members.map((m) => argmaxRows(m.probabilities, numClasses));
-  const memberAccuracies = memberPredictions.map((p) => accuracyOf(p, labels));
+  const memberAccuracies = memberPredictions.map((p) => accuracy(p, labels));
 
   const byK: AccuracyAtK[] = [];
   for (let k = 1; k <= members.length; k++) {
@@ -97,8 +91,8 @@ export function ensembleReport(members: readonly MemberProbabilities[], labels: 
     const averaged = averageProbabilities(first);
     byK.push({
       k,
-      average: accuracyOf(argmaxRows(averaged, numClasses), labels),
-      vote: accuracyOf(majorityVote(memberPredictions.slice(0, k), averaged, numClasses).predictions, labels),
+      average: accuracy(argmaxRows(averaged, numClasses), labels),
+      vote: accuracy(majorityVote(memberPredictions.slice(0, k), averaged, numClasses).predictions, labels),
       meanMember: mean(memberAccuracies.slice(0, k)),
     });
   }
@@ -115,23 +109,11 @@ export function ensembleReport(members: readonly MemberProbabilities[], labels: 
     bestMemberAccuracy: Math.max(...memberAccuracies),
     meanMemberAccuracy: mean(memberAccuracies),
     memberPredictions,
-    average: { predictions, confidences: maxRows(probabilities, numClasses), probabilities, accuracy: accuracyOf(predictions, labels) },
-    vote: { predictions: vote.predictions, accuracy: accuracyOf(vote.predictions, labels), ties: vote.ties },
+    average: { predictions, confidences: maxRows(probabilities, numClasses), probabilities, accuracy: accuracy(predictions, labels) },
+    vote: { predictions: vote.predictions, accuracy: accuracy(vote.predictions, labels), ties: vote.ties },
     agreement: { pairwise, mean: meanPairwiseAgreement(pairwise) },
     errors: errorOverlap(memberPredictions, labels, numClasses),
     byK,
   };
 }
 
-/**
- * Scores every model on `ds` and returns the {@link ensembleReport}. The models must be
- * classifiers ending in softmax with the same classes. Leaves no tensors behind.
- */
-export function evaluateEnsemble(models: readonly tf.LayersModel[], ds: LabeledImages, batchSize = 500): EnsembleReport {
-  if (!Array.isArray(models) || models.length === 0) throw new Error("evaluateEnsemble: give at least one model");
-  if (ds.size !== ds.xs.shape[0]) throw new Error(`evaluateEnsemble: dataset size ${ds.size} but xs has ${ds.xs.shape[0]} rows`);
-  return ensembleReport(
-    models.map((m) => memberProbabilities(m, ds.xs, batchSize)),
-    ds.labels,
-  );
-}

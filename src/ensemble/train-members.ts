@@ -12,10 +12,12 @@
  * are what `ensembleReport` combines.
  */
 import * as tf from "@tensorflow/tfjs";
+import { checkInteger, checkOptions } from "../check";
 import { existsSync } from "node:fs";
 import type { BatchSource } from "../data/batches";
 import { argmaxRows, type MemberProbabilities } from "./combine";
 import { memberProbabilities } from "./report";
+import { accuracy } from "../eval/accuracy";
 import type { LabeledImages } from "../eval/evaluate";
 import { loadModel, saveModel } from "../io/model-files";
 import { buildModel, type ModelName, type ModelOptionsByName } from "../models/registry";
@@ -23,7 +25,8 @@ import { fit } from "../train/fit";
 import type { History } from "../train/history";
 import { memberDir, readMemberRecord, writeMemberRecord, type MemberRecord } from "./run-folder";
 import { MembersProgress, type PlannedMember } from "./progress";
-import { canonicalJson, checkMemberRecipe, normalizeRecipe, recipeFitOptions, type MemberRecipe } from "./member-recipe";
+import { recipeFitOptions } from "../train/recipes";
+import { canonicalJson, checkMemberRecipe, normalizeRecipe, type MemberRecipe } from "./member-recipe";
 import type { ProgressMode } from "../train/progress";
 
 export type { MemberRecipe } from "./member-recipe";
@@ -86,12 +89,10 @@ export interface EnsembleMembers {
   dispose(): void;
 }
 
-const OPTION_KEYS: ReadonlySet<string> = new Set(["recipe", "members", "recipes", "seed", "dir", "progress", "only", "onMember"]);
+const OPTION_KEYS = ["recipe", "members", "recipes", "seed", "dir", "progress", "only", "onMember"];
 
 function planRecipes(options: TrainMembersOptions): MemberRecipe[] {
-  for (const key of Object.keys(options)) {
-    if (!OPTION_KEYS.has(key)) throw new Error(`trainMembers: unknown option "${key}" (expected one of ${[...OPTION_KEYS].join(", ")})`);
-  }
+  checkOptions(options, OPTION_KEYS, "trainMembers");
   if (options.recipes !== undefined) {
     if (options.recipe !== undefined || options.members !== undefined) {
       throw new Error("trainMembers: give either recipes (one per member) or recipe + members, not both");
@@ -103,9 +104,7 @@ function planRecipes(options: TrainMembersOptions): MemberRecipe[] {
     });
   }
   if (options.recipe === undefined) throw new Error("trainMembers: give recipe + members, or recipes");
-  if (!(Number.isInteger(options.members) && options.members >= 1)) {
-    throw new Error(`trainMembers: members must be an integer ≥ 1, got ${options.members}`);
-  }
+  checkInteger(options.members, "members", "trainMembers");
   checkMemberRecipe(options.recipe, "trainMembers: recipe");
   const recipe = normalizeRecipe(options.recipe);
   return Array.from({ length: options.members }, () => recipe);
@@ -122,11 +121,8 @@ function selectedMembers(only: readonly number[] | undefined, count: number): Re
 }
 
 /** Test accuracy from a member's probabilities (argmax as in `ensembleReport`, so the numbers agree). */
-function accuracyOf(outputs: MemberProbabilities, labels: Int32Array): number {
-  const predictions = argmaxRows(outputs.probabilities, outputs.numClasses);
-  let correct = 0;
-  for (let i = 0; i < labels.length; i++) if (predictions[i] === labels[i]) correct += 1;
-  return correct / labels.length;
+function memberAccuracy(outputs: MemberProbabilities, labels: Int32Array): number {
+  return accuracy(argmaxRows(outputs.probabilities, outputs.numClasses), labels);
 }
 
 function build(recipe: MemberRecipe, seed: number): tf.LayersModel {
@@ -155,7 +151,7 @@ function checkRecordMatches(record: MemberRecord, recipe: MemberRecipe, seed: nu
  *
  * @example
  * const run = await trainMembers({ train, validation, test },
- *   { recipe: { model: "cnn", epochs: 2, batchSize: 100, lr: 0.001 }, members: 5, dir: "results/models/my-ensemble" });
+ *   { recipe: memberRecipe("cnn", "fast", { epochs: 2 }), members: 5, dir: "results/models/my-ensemble" });
  * const report = ensembleReport(run.members.map((m) => m.outputs), test.labels);
  */
 export async function trainMembers(data: MembersData, options: TrainMembersOptions): Promise<EnsembleMembers> {
@@ -199,7 +195,7 @@ export async function trainMembers(data: MembersData, options: TrainMembersOptio
           throw new Error(`${dir} is marked finished but its model cannot be loaded (${(err as Error).message}); delete the folder to retrain it`);
         }
         const outputs = memberProbabilities(current, data.test.xs);
-        const testAccuracy = accuracyOf(outputs, data.test.labels);
+        const testAccuracy = memberAccuracy(outputs, data.test.labels);
         member = { ...record, testAccuracy, testSize: data.test.size, model: current, outputs, loaded: true };
         progress.loaded(i, testAccuracy, record.seconds, dir);
       } else {
@@ -220,7 +216,7 @@ export async function trainMembers(data: MembersData, options: TrainMembersOptio
           epochs: history.loss.length,
           seconds: Math.round(seconds * 10) / 10,
           validationAccuracy: history.valAcc.at(-1) ?? null,
-          testAccuracy: accuracyOf(outputs, data.test.labels),
+          testAccuracy: memberAccuracy(outputs, data.test.labels),
           testSize: data.test.size,
           backend: tf.getBackend(),
           date: new Date().toISOString(),

@@ -38,7 +38,8 @@ export interface TrainingProgressOptions {
   readonly area?: DisplayArea;
 }
 
-function defaultMode(): ProgressMode {
+/** Where we run decides the display: a tslab kernel, a terminal, or a log (lines). */
+export function defaultProgressMode(): ProgressMode {
   if (inKernel()) return "kernel";
   return process.stdout.isTTY ? "tty" : "lines";
 }
@@ -138,7 +139,7 @@ export class TrainingProgress {
   private lastUpdate = -Infinity;
 
   constructor(options: TrainingProgressOptions) {
-    this.mode = options.mode ?? defaultMode();
+    this.mode = options.mode ?? defaultProgressMode();
     this.epochs = options.epochs;
     this.samplesPerEpoch = options.samplesPerEpoch;
     this.intervalMs = options.intervalMs ?? (this.mode === "lines" ? 10_000 : 500);

@@ -3,15 +3,9 @@ import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
 import { selectBackend, type BackendName } from "../../src/backend/select";
 import { mulberry32 } from "../../src/data/batches";
-import {
-  DEFAULT_DIGIT_AUGMENT,
-  NO_AUGMENT,
-  applyDigitTransforms,
-  augmentBatch,
-  resolveAugmentOptions,
-  sampleDigitTransforms,
-  type AugmentOptions,
-} from "../../src/augment/batch";
+import { applyDigitTransforms } from "../../src/augment/apply";
+import { augmentBatch, sampleDigitTransforms } from "../../src/augment/batch";
+import { DEFAULT_DIGIT_AUGMENT, NO_AUGMENT, resolveAugmentOptions, type AugmentOptions } from "../../src/augment/options";
 
 const SIZE = 28;
 const CENTRE = (SIZE - 1) / 2; // 13.5: the pixel-centre convention of the docs
@@ -263,7 +257,7 @@ test("bad options, inputs and random sources are refused with an error naming th
     // @ts-expect-error flips are not an option
     assert.throws(() => augmentBatch(x, { flipHorizontal: true }, 1), /"flipHorizontal" is not supported: a flipped digit/);
     // @ts-expect-error no such option
-    assert.throws(() => augmentBatch(x, { rotation: 10 }, 1), /unknown augment option "rotation"/);
+    assert.throws(() => augmentBatch(x, { rotation: 10 }, 1), /augment: unknown option "rotation"/);
     assert.throws(() => augmentBatch(x, {}, 1.5), /integer seed/);
     assert.throws(() => augmentBatch(x, {}, () => 1), /random source returned 1; it must return numbers in \[0, 1\)/);
     assert.throws(() => applyDigitTransforms(x, []), /one transform per image: 1 image\(s\), got 0 transform\(s\)/);

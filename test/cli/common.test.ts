@@ -5,6 +5,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import type { BackendInfo } from "../../src/backend/select";
 import * as cli from "../../scripts/cli/common";
+import { appendResult } from "../../src/results/log";
 
 test("parseFlags: values, switches and the shared run flags", () => {
   const specs = { ...cli.RUN_FLAGS, augment: { type: "boolean" } } as const;
@@ -72,8 +73,8 @@ test("appendResult: one JSON line per run, appended, folder created; machine fie
       ...machine,
     });
     const file = path.join(dir, "nested", "results.jsonl");
-    cli.appendResult(file, line(1));
-    cli.appendResult(file, line(2));
+    appendResult(line(1), file);
+    appendResult(line(2), file);
     const lines = readFileSync(file, "utf8").split("\n");
     assert.equal(lines.length, 3, "two lines, each ended by a newline");
     assert.equal(lines[2], "");

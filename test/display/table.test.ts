@@ -1,7 +1,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import pl from "nodejs-polars";
-import { dataFrameHtml, labelDistribution, showTable } from "../../src/display/table";
+import { labelDistribution } from "../../src/data/label-distribution";
+import { dataFrameHtml, showTable } from "../../src/display/table";
 
 test("labelDistribution counts every digit 0..9 (zeros included) with shares summing to 1", () => {
   const labels = Int32Array.from([3, 1, 3, 3, 9, 1, 0, 3]);

@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
 import { errorOverlap, meanPairwiseAgreement, pairwiseAgreement } from "../../src/ensemble/agreement";
 import { argmaxRows, averageProbabilities, majorityVote, maxRows, type MemberProbabilities } from "../../src/ensemble/combine";
-import { ensembleReport, evaluateEnsemble, memberProbabilities } from "../../src/ensemble/report";
+import { ensembleReport, memberProbabilities } from "../../src/ensemble/report";
 import { accuracyByKTable, ensembleTable, errorOverlapTable } from "../../src/ensemble/tables";
 import { evaluate } from "../../src/eval/evaluate";
 
@@ -145,7 +145,7 @@ function handModel(scale: number, permutation: number[]): tf.Sequential {
   return model;
 }
 
-test("memberProbabilities / evaluateEnsemble score real models in batches and leave no tensors", () => {
+test("memberProbabilities scores real models in batches and leave no tensors", () => {
   const models = [handModel(2, [0, 1, 2]), handModel(1, [0, 1, 2]), handModel(3, [1, 0, 2])];
   const xs = tf.tensor2d([[1, 0, 0], [0, 3, 0], [0, 0, 1], [2, 0, 0], [0, 1, 0.5]]);
   const labels = Int32Array.from([0, 1, 2, 0, 2]);
@@ -155,12 +155,12 @@ test("memberProbabilities / evaluateEnsemble score real models in batches and le
   const p = memberProbabilities(models[0]!, xs, 2);
   const e = Math.exp(2);
   assert.ok(Math.abs(p.probabilities[0]! - e / (e + 2)) < 1e-6, "softmax(2·[1, 0, 0])[0]");
-  const report = evaluateEnsemble(models, ds, 2);
+  const report = ensembleReport(models.map((m) => memberProbabilities(m, xs, 2)), labels);
   assert.equal(tf.memory().numTensors, start, "no tensors left behind");
   models.forEach((m, k) => assert.equal(report.memberAccuracies[k], evaluate(m, ds).accuracy));
   // Members 1 and 2 get image 4 wrong; member 3 swaps classes 0 and 1 and gets only image 2 right.
   assert.deepEqual(report.memberAccuracies, [0.8, 0.8, 0.2]);
-  assert.throws(() => evaluateEnsemble([], ds), /at least one model/);
+  assert.throws(() => ensembleReport([], labels), /ensembleReport/);
   models.forEach((m) => m.dispose());
   tf.dispose([xs, ds.ys]);
 });

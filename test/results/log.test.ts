@@ -3,7 +3,8 @@ import assert from "node:assert/strict";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ensembleResultsTable, parseResultLines, readResultLines, type ResultLine } from "../../src/results/log";
+import { ensembleResultsTable } from "../../src/results/ensemble-table";
+import { parseResultLines, readResultLines, type ResultLine } from "../../src/results/log";
 
 const base = {
   model: "cnn", profile: "full", backend: "wasm", epochs: 15, seconds: 3000, testAccuracy: 0.994,

@@ -2,14 +2,14 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { expectedReadme, renderReadme, resultsTable } from "../../scripts/cli/results-table";
-import { parseResultLines } from "../../src/results/log";
+import { parseResultLog } from "../../src/results/log";
 
 const line = (o: Record<string, unknown>) => JSON.stringify({
   model: "cnn", profile: "full", backend: "wasm", epochs: 12, seconds: 3000, testAccuracy: 0.9931,
   date: "2026-11-25T13:00:00Z", command: "npm run train -- --model cnn --epochs 12", ...o });
 
 test("the table lists full-profile runs, best first, with their command", () => {
-  const rows = parseResultLines([line({}), line({ model: "deep-cnn", testAccuracy: 0.9942 }), line({ profile: "fast", model: "x" })].join("\n"));
+  const rows = parseResultLog([line({}), line({ model: "deep-cnn", testAccuracy: 0.9942 }), line({ profile: "fast", model: "x" })].join("\n")).lines;
   const table = resultsTable(rows);
   assert.match(table, /\| deep-cnn \| 99\.42 % \| 12 \| 50 min \| wasm \| 2026-11-25 \| `npm run train -- --model cnn --epochs 12` \|\n\| cnn \| 99\.31 %/);
   assert.doesNotMatch(table, /\| x \|/);

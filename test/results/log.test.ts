@@ -1,29 +1,37 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { spawn } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ensembleResultsTable } from "../../src/results/ensemble-table";
-import { parseResultLines, readResultLines, type ResultLine } from "../../src/results/log";
+import { appendResult, parseResultLog, readResultLines, readResultLog, type ResultLine } from "../../src/results/log";
 
 const base = {
-  model: "cnn", profile: "full", backend: "wasm", epochs: 15, seconds: 3000, testAccuracy: 0.994,
+  model: "cnn", profile: "full" as const, backend: "wasm", epochs: 15, seconds: 3000, testAccuracy: 0.994,
   date: "2026-11-25T13:00:00Z", command: "npm run train -- --model cnn",
 };
 const ensemble = (o: Record<string, unknown>) => ({
   ...base, model: "ensemble-cnn-x3", seconds: 3 * 3600, members: [{}, {}, {}], testAccuracy: 0.9952,
   meanMemberAccuracy: 0.995, bestMemberAccuracy: 0.9958, voteAccuracy: 0.9951, meanAgreement: 0.9969, allWrong: 30, ...o,
 });
+const parsed = (text: string) => parseResultLog(text).lines;
 const log = (...lines: object[]) => lines.map((l) => JSON.stringify(l)).join("\n") + "\n";
 
-test("parseResultLines keeps every field and names a malformed line", () => {
-  const [line] = parseResultLines(log({ ...base, extra: [1, 2] }));
+test("parseResultLog keeps every field, skips blank lines and reports each bad line by number", () => {
+  const { lines: [line] } = parseResultLog(log({ ...base, extra: [1, 2] }));
   assert.equal(line!.model, "cnn");
   assert.deepEqual(line!.extra, [1, 2]);
-  assert.equal(parseResultLines("\n\n").length, 0, "blank lines are skipped");
-  assert.throws(() => parseResultLines(`${JSON.stringify(base)}\n{oops`), /line 2: not JSON/);
-  assert.throws(() => parseResultLines(JSON.stringify({ model: "cnn" })), /line 1: missing field "profile"/);
-  assert.throws(() => parseResultLines(log({ ...base, profile: "Full" })), /line 1: profile must be "fast" or "full", got "Full"/);
+  assert.deepEqual(parseResultLog("\n\n"), { lines: [], problems: [] }, "blank lines are skipped");
+  const bad = parseResultLog(
+    [JSON.stringify(base), "{oops", JSON.stringify({ model: "cnn" }), JSON.stringify({ ...base, profile: "Full" }), "[1]", JSON.stringify({ ...base, model: "mlp" })].join("\n"),
+  );
+  assert.deepEqual(bad.lines.map((r) => r.model), ["cnn", "mlp"], "the good lines around the bad ones are kept");
+  assert.equal(bad.problems.length, 4);
+  assert.match(bad.problems[0]!, /^results\.jsonl line 2: not JSON \(.*\); skipped$/);
+  assert.match(bad.problems[1]!, /^results\.jsonl line 3: missing field "profile"; skipped$/);
+  assert.match(bad.problems[2]!, /^results\.jsonl line 4: profile must be "fast" or "full", got "Full"; skipped$/);
+  assert.match(bad.problems[3]!, /^results\.jsonl line 5: not a JSON object; skipped$/);
 });
 
 test("readResultLines reads a file; a missing file is an empty log", () => {
@@ -32,10 +40,83 @@ test("readResultLines reads a file; a missing file is an empty log", () => {
   assert.deepEqual(readResultLines(file), []);
   writeFileSync(file, log(base, ensemble({})));
   assert.deepEqual(readResultLines(file).map((r) => r.model), ["cnn", "ensemble-cnn-x3"]);
+  rmSync(dir, { recursive: true, force: true });
+});
+
+test("a log whose last line lost its newline: the next record starts a new line, nothing is glued or lost", () => {
+  const dir = mkdtempSync(join(tmpdir(), "tsdl-results-"));
+  const file = join(dir, "results.jsonl");
+  try {
+    // What an interrupted write leaves: a whole record without its newline, then half a record.
+    writeFileSync(file, JSON.stringify(base));
+    appendResult({ ...base, model: "mlp" }, file);
+    assert.deepEqual(readResultLines(file).map((r) => r.model), ["cnn", "mlp"]);
+    writeFileSync(file, `${readFileSync(file, "utf8")}{"model":"deep-cnn","prof`);
+    appendResult({ ...base, model: "softmax" }, file);
+    const text = readFileSync(file, "utf8");
+    assert.ok(text.endsWith("\n"), "a record ends its line");
+    const read = readResultLog(file);
+    assert.deepEqual(read.lines.map((r) => r.model), ["cnn", "mlp", "softmax"], "the half record is the only loss");
+    assert.equal(read.problems.length, 1);
+    assert.match(read.problems[0]!, /line 3: not JSON/);
+    // The reader's warnings name the line; the table is still built from the good lines.
+    const warned: string[] = [];
+    const warn = console.warn;
+    console.warn = (m: string) => warned.push(m);
+    try {
+      assert.equal(readResultLines(file).length, 3);
+    } finally {
+      console.warn = warn;
+    }
+    assert.equal(warned.length, 1);
+    assert.match(warned[0]!, /results\.jsonl line 3: not JSON .*; skipped/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("appendResult refuses a record the reader would skip, before writing", () => {
+  const dir = mkdtempSync(join(tmpdir(), "tsdl-results-"));
+  const file = join(dir, "results.jsonl");
+  try {
+    assert.throws(() => appendResult({ ...base, profile: "quick" } as never, file), /appendResult: .*profile must be "fast" or "full"/);
+    assert.equal(existsSync(file), false);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("two processes appending 200 records each at once: 400 whole lines, none lost or mixed", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "tsdl-results-"));
+  const file = join(dir, "results.jsonl");
+  const logModule = require.resolve("../../src/results/log");
+  // Long records (a ~6 kB field) make interleaving likely if writes were not whole.
+  const child = (who: string) =>
+    new Promise<number | null>((resolve, reject) => {
+      const code = `
+        const { appendResult } = require(${JSON.stringify(logModule)});
+        const pad = "${"x".repeat(6000)}";
+        for (let i = 0; i < 200; i++) appendResult({ ...${JSON.stringify(base)}, model: "${who}-" + i, pad }, ${JSON.stringify(file)});`;
+      const p = spawn(process.execPath, ["-e", code], { stdio: ["ignore", "ignore", "inherit"] });
+      p.on("error", reject);
+      p.on("exit", resolve);
+    });
+  try {
+    assert.deepEqual(await Promise.all([child("a"), child("b")]), [0, 0]);
+    const read = readResultLog(file);
+    assert.deepEqual(read.problems, []);
+    assert.equal(read.lines.length, 400);
+    for (const who of ["a", "b"]) {
+      const mine = read.lines.map((r) => r.model).filter((m) => m.startsWith(`${who}-`));
+      assert.deepEqual(mine, Array.from({ length: 200 }, (_, i) => `${who}-${i}`), `${who}'s records, whole and in order`);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test("ensembleResultsTable: ensembles of the profile only, best first, with the gain over the best member", () => {
-  const lines = parseResultLines(log(
+  const lines = parsed(log(
     base,
     ensemble({}),
     ensemble({ model: "ensemble-cnn-x5", members: [{}, {}, {}, {}, {}], testAccuracy: 0.9961, bestMemberAccuracy: 0.9955 }),
@@ -56,7 +137,7 @@ test("ensembleResultsTable: ensembles of the profile only, best first, with the 
 });
 
 test("ensembleResultsTable names an ensemble line without its summary", () => {
-  const lines = parseResultLines(log(ensemble({ voteAccuracy: undefined })));
+  const lines = parsed(log(ensemble({ voteAccuracy: undefined })));
   assert.throws(() => ensembleResultsTable(lines), /ensemble-cnn-x3 \(2026-11-25T13:00:00Z\) has no number "voteAccuracy"/);
 });
 

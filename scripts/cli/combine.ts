@@ -3,14 +3,14 @@
 // architectures. Each model is scored on the test split, their probabilities are averaged (and
 // voted), and one JSON line goes to results/results.jsonl, like `npm run ensemble`'s.
 import * as path from "node:path";
-import { backendReport, parseBackendRequest, selectBackend, type BackendName } from "../../src/backend/select";
+import { backendReport, selectBackend, type BackendName } from "../../src/backend/select";
 import { loadMnist } from "../../src/data/mnist";
 import { projectRoot } from "../../src/data/paths";
 import { ensembleReport } from "../../src/ensemble/report";
 import { savedModelOutputs } from "../../src/ensemble/saved-models";
 import { appendResult, defaultResultsFile } from "../../src/results/log";
-import { lessonProfile, type LessonProfile } from "../../src/profile";
-import { machineFields, npmCommandLine, parseFlags, profileFlag, RUN_FLAGS, runCommand, shownPath } from "./common";
+import type { LessonProfile } from "../../src/profile";
+import { machineFields, npmCommandLine, parseFlags, RUN_FLAGS, runCommand, runSettings, shownPath } from "./common";
 import { reportFields, reportLines } from "./ensemble-result";
 
 /** The parsed command line. */
@@ -56,8 +56,8 @@ export function parseCombineArgs(argv: readonly string[]): CombineArgs | "help" 
   const twice = models.filter((m, i) => models.indexOf(m) !== i);
   if (twice.length > 0) throw new Error(`--models lists ${twice[0]} twice: a member counted twice is a weighted average, not an ensemble`);
   if (values.name !== undefined && !/^[\w.-]+$/.test(values.name)) throw new Error(`--name must be letters, digits, ".", "_" or "-", got "${values.name}"`);
-  const profile = values.profile === undefined ? lessonProfile() : profileFlag(values.profile);
-  return { models, profile, name: values.name, backend: parseBackendRequest(values.backend), results: values.results };
+  const { profile, backend } = runSettings(values);
+  return { models, profile, name: values.name, backend, results: values.results };
 }
 
 const numberField = (metadata: Readonly<Record<string, unknown>>, key: string): number | undefined =>

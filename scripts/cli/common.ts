@@ -4,8 +4,8 @@
 import * as os from "node:os";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
-import type { BackendInfo } from "../../src/backend/select";
-import { parseProfile, type LessonProfile } from "../../src/profile";
+import { BACKEND_ENV, parseBackendRequest, parseWasmThreads, WASM_THREADS_ENV, type BackendInfo, type BackendName } from "../../src/backend/select";
+import { parseProfile, PROFILE_ENV, type LessonProfile } from "../../src/profile";
 
 /** One flag: it takes a value (`--epochs 3`, `--epochs=3`) or is a switch (`--augment`). */
 export type FlagSpec = { readonly type: "string" } | { readonly type: "boolean" };
@@ -64,6 +64,27 @@ export function positiveFlag(flag: string, value: string, max = Infinity): numbe
     throw new Error(`--${flag} must be a number in (0, ${max === Infinity ? "∞" : max}], got "${value}"`);
   }
   return x;
+}
+
+/** The settings every training script takes from a flag or, when the flag is absent, the environment. */
+export interface RunSettings {
+  readonly profile: LessonProfile;
+  readonly backend: BackendName | "auto";
+}
+
+/**
+ * The one place the scripts read their environment: `--profile` else `LESSON_PROFILE`,
+ * `--backend` else `TSDL_BACKEND`, and `TSDL_WASM_THREADS` checked too — all before any work
+ * starts, a bad value rejected with a message that names the flag or the variable.
+ */
+export function runSettings(
+  values: { readonly profile?: string | undefined; readonly backend?: string | undefined },
+  env: NodeJS.ProcessEnv = process.env,
+): RunSettings {
+  const profile = values.profile !== undefined ? profileFlag(values.profile) : parseProfile(env[PROFILE_ENV]);
+  const backend = parseBackendRequest(values.backend ?? env[BACKEND_ENV]);
+  parseWasmThreads(env[WASM_THREADS_ENV]);
+  return { profile, backend };
 }
 
 /**

@@ -4,18 +4,18 @@
 // majority vote, and appends one JSON line to results/results.jsonl (same fields as
 // `npm run train`, plus the members and the vote).
 import * as path from "node:path";
-import { backendReport, parseBackendRequest, selectBackend, type BackendName } from "../../src/backend/select";
+import { backendReport, selectBackend, type BackendName } from "../../src/backend/select";
 import { loadMnist } from "../../src/data/mnist";
 import { projectRoot } from "../../src/data/paths";
 import { ensembleReport } from "../../src/ensemble/report";
 import { MODEL_NAMES, parseModelName, type ModelName } from "../../src/models/registry";
 import { appendResult, defaultResultsFile } from "../../src/results/log";
 import { pct, reportFields, reportLines } from "./ensemble-result";
-import { lessonProfile, type LessonProfile } from "../../src/profile";
+import type { LessonProfile } from "../../src/profile";
 import { trainMembers } from "../../src/ensemble/train-members";
 import { ensembleName, ensembleRunDir } from "../../src/ensemble/run-folder";
 import { describeRecipe, memberRecipe, type MemberRecipe } from "../../src/ensemble/member-recipe";
-import { integerFlag, shownPath as shown, machineFields, npmCommandLine, parseFlags, profileFlag, runCommand, RUN_FLAGS, splitSizesLine } from "./common";
+import { integerFlag, shownPath as shown, machineFields, npmCommandLine, parseFlags, runCommand, RUN_FLAGS, runSettings, splitSizesLine } from "./common";
 
 /** The parsed command line. */
 export interface EnsembleArgs {
@@ -88,17 +88,17 @@ export function parseEnsembleArgs(argv: readonly string[]): EnsembleArgs | "help
   const values = parseFlags(argv, OPTIONS);
   if (values.help) return "help";
   if (values.model === undefined) throw new Error(`--model is required: one of ${MODEL_NAMES.join(", ")}`);
-  // Checked before the model name, and LESSON_PROFILE read only when the flag is absent.
-  const profile = values.profile === undefined ? undefined : profileFlag(values.profile);
+  // Checked before the model name; the environment is read only where a flag is absent.
+  const { profile, backend } = runSettings(values);
   const members = values.members === undefined ? 5 : integerFlag("members", values.members, 1);
   return {
     model: parseModelName(values.model),
     members,
     augment: values.augment ?? false,
-    profile: profile ?? lessonProfile(),
+    profile,
     epochs: values.epochs === undefined ? undefined : integerFlag("epochs", values.epochs, 1),
     seed: values.seed === undefined ? 1 : integerFlag("seed", values.seed, 0),
-    backend: parseBackendRequest(values.backend),
+    backend,
     out: values.out,
     results: values.results,
     only: values.only === undefined ? undefined : onlyFlag(values.only, members),

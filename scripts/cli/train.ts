@@ -3,7 +3,7 @@
 // the terminal, evaluates on the test split, saves the model and appends one JSON line to
 // results/results.jsonl (the README's results table is generated from it: `npm run results`).
 import * as path from "node:path";
-import { backendReport, parseBackendRequest, selectBackend, type BackendName } from "../../src/backend/select";
+import { backendReport, selectBackend, type BackendName } from "../../src/backend/select";
 import { loadMnist } from "../../src/data/mnist";
 import { projectRoot } from "../../src/data/paths";
 import { evaluate } from "../../src/eval/evaluate";
@@ -11,7 +11,7 @@ import { saveModel } from "../../src/io/model-files";
 import { buildModel, MODEL_NAMES, parseModelName, type ModelName } from "../../src/models/registry";
 import { modelSummary, summaryText } from "../../src/models/summary";
 import { appendResult, defaultResultsFile } from "../../src/results/log";
-import { lessonProfile, type LessonProfile } from "../../src/profile";
+import type { LessonProfile } from "../../src/profile";
 import { fit } from "../../src/train/fit";
 import { OPTIMIZER_NAMES, parseOptimizerName, type OptimizerName } from "../../src/train/optimizer";
 import { recipeFitOptions, trainingRecipe } from "../../src/train/recipes";
@@ -21,9 +21,9 @@ import {
   npmCommandLine,
   parseFlags,
   positiveFlag,
-  profileFlag,
   runCommand,
   RUN_FLAGS,
+  runSettings,
   splitSizesLine,
 } from "./common";
 
@@ -88,7 +88,7 @@ export function parseTrainArgs(argv: readonly string[]): TrainArgs | "help" {
   if (values.help) return "help";
   if (values.model === undefined) throw new Error(`--model is required: one of ${MODEL_NAMES.join(", ")}`);
   const model = parseModelName(values.model);
-  const profile = values.profile === undefined ? lessonProfile() : profileFlag(values.profile);
+  const { profile, backend } = runSettings(values);
   // Flags given explicitly win; the rest comes from the recipe lesson 4 trains with.
   const recipe = trainingRecipe(model, profile);
   return {
@@ -101,7 +101,7 @@ export function parseTrainArgs(argv: readonly string[]): TrainArgs | "help" {
     patience: values.patience === undefined ? undefined : integerFlag("patience", values.patience, 1),
     profile,
     seed: values.seed === undefined ? recipe.seed : integerFlag("seed", values.seed, 0),
-    backend: parseBackendRequest(values.backend),
+    backend,
     out: values.out,
   };
 }

@@ -84,3 +84,13 @@ test("appendResult: one JSON line per run, appended, folder created; machine fie
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test("runSettings: a flag wins, else the environment; bad values name the flag or variable", () => {
+  assert.deepEqual(cli.runSettings({}, {}), { profile: "fast", backend: "auto" });
+  assert.deepEqual(cli.runSettings({}, { TSDL_BACKEND: "cpu", LESSON_PROFILE: "full" }), { profile: "full", backend: "cpu" });
+  assert.deepEqual(cli.runSettings({ backend: "wasm", profile: "fast" }, { TSDL_BACKEND: "cpu", LESSON_PROFILE: "full" }), { profile: "fast", backend: "wasm" });
+  assert.throws(() => cli.runSettings({}, { TSDL_BACKEND: "gpu" }), /Unknown backend "gpu" \(from TSDL_BACKEND or the argument\)/);
+  assert.throws(() => cli.runSettings({}, { LESSON_PROFILE: "quick" }), /Unknown LESSON_PROFILE "quick"/);
+  assert.throws(() => cli.runSettings({}, { TSDL_WASM_THREADS: "0" }), /Bad wasm thread count "0" \(from TSDL_WASM_THREADS/);
+  assert.throws(() => cli.runSettings({ profile: "Full" }, {}), /--profile must be "fast" or "full", got "Full"/);
+});

@@ -1,5 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import * as path from "node:path";
 import { commandLine, HELP, parseTrainArgs } from "../../scripts/cli/train";
 
 test("parseTrainArgs: required flags, defaults and overrides", () => {
@@ -54,4 +56,36 @@ test("parseTrainArgs: unknown flags, missing flags and bad values are named", ()
 test("commandLine: the command to type again, quoted where needed", () => {
   assert.equal(commandLine(["--model", "cnn", "--epochs", "2"]), "npm run train -- --model cnn --epochs 2");
   assert.equal(commandLine(["--out", "my models/a"]), "npm run train -- --out 'my models/a'");
+});
+
+test("TSDL_BACKEND is honoured by parseTrainArgs when --backend is absent", () => {
+  const saved = process.env.TSDL_BACKEND;
+  try {
+    process.env.TSDL_BACKEND = "cpu";
+    const args = parseTrainArgs(["--model", "softmax", "--profile", "fast"]);
+    assert.ok(args !== "help");
+    assert.equal(args.backend, "cpu");
+  } finally {
+    if (saved === undefined) delete process.env.TSDL_BACKEND;
+    else process.env.TSDL_BACKEND = saved;
+  }
+});
+
+test("train, ensemble and combine reject a bad TSDL_BACKEND before any work, naming it", () => {
+  const cli = path.join(__dirname, "..", "..", "scripts", "cli");
+  const runs: [string, string[]][] = [
+    ["train.js", ["--model", "softmax", "--epochs", "1"]],
+    ["ensemble.js", ["--model", "softmax", "--members", "2"]],
+    ["combine.js", ["--models", "a,b"]],
+  ];
+  for (const [script, argv] of runs) {
+    const r = spawnSync(process.execPath, [path.join(cli, script), ...argv], {
+      env: { ...process.env, TSDL_BACKEND: "gpu" },
+      encoding: "utf8",
+      timeout: 60_000,
+    });
+    assert.equal(r.status, 1, `${script}: ${r.stderr}`);
+    assert.match(r.stderr, /Unknown backend "gpu" \(from TSDL_BACKEND or the argument\)/, script);
+    assert.doesNotMatch(r.stdout, /Backend:|MNIST/, `${script} started no work`);
+  }
 });

@@ -8,9 +8,9 @@ import { loadMnist } from "../../src/data/mnist";
 import { projectRoot } from "../../src/data/paths";
 import { ensembleReport } from "../../src/ensemble/report";
 import { savedModelOutputs } from "../../src/ensemble/saved-models";
-import { appendResult, defaultResultsFile } from "../../src/results/log";
+import { appendResult } from "../../src/results/log";
 import type { LessonProfile } from "../../src/profile";
-import { machineFields, npmCommandLine, parseFlags, RUN_FLAGS, runCommand, runSettings, shownPath } from "./common";
+import { checkedResultsFile, machineFields, npmCommandLine, parseFlags, RUN_FLAGS, runCommand, runSettings, shownPath } from "./common";
 import { reportFields, reportLines } from "./ensemble-result";
 
 /** The parsed command line. */
@@ -77,6 +77,7 @@ async function main(argv: readonly string[]): Promise<void> {
     return;
   }
   const root = projectRoot();
+  const resultsFile = checkedResultsFile(root, args.results);
   const backend = await selectBackend(args.backend);
   console.log(backendReport(backend));
   const data = await loadMnist({ profile: args.profile });
@@ -108,7 +109,6 @@ async function main(argv: readonly string[]): Promise<void> {
       trainSize: data.train.size,
       ...machineFields(backend),
     };
-    const resultsFile = args.results === undefined ? defaultResultsFile() : path.resolve(root, args.results);
     appendResult(result, resultsFile);
     console.log(`Result appended to ${shownPath(root, resultsFile)}`);
   } finally {

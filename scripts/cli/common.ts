@@ -1,11 +1,13 @@
 // Command-line plumbing shared by the training scripts (`npm run train`, `ensemble`, `combine`):
 // parsing flags with messages that name the bad flag, and the machine fields of a result line
 // (the log itself is src/results/log.ts). Each script keeps its own flags, help text and result fields.
+import { existsSync, statSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { BACKEND_ENV, parseBackendRequest, parseWasmThreads, WASM_THREADS_ENV, type BackendInfo, type BackendName } from "../../src/backend/select";
 import { parseProfile, PROFILE_ENV, type LessonProfile } from "../../src/profile";
+import { defaultResultsFile } from "../../src/results/log";
 
 /** One flag: it takes a value (`--epochs 3`, `--epochs=3`) or is a switch (`--augment`). */
 export type FlagSpec = { readonly type: "string" } | { readonly type: "boolean" };
@@ -126,6 +128,16 @@ export function splitSizesLine(
 ): string {
   const n = (x: number) => x.toLocaleString("en-US");
   return `MNIST (${profile}): ${n(data.train.size)} train, ${n(data.validation.size)} validation, ${n(data.test.size)} test`;
+}
+
+/**
+ * The results log a run will append to — `given` (relative to `root`) or the project's — checked
+ * before any work: it must not be a folder.
+ */
+export function checkedResultsFile(root: string, given?: string): string {
+  const file = given === undefined ? defaultResultsFile() : path.resolve(root, given);
+  if (existsSync(file) && !statSync(file).isFile()) throw new Error(`the results log ${shownPath(root, file)} is not a file`);
+  return file;
 }
 
 /** A path as a person reads it: relative to the project `root` when inside it, else absolute. */

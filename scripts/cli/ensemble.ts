@@ -9,13 +9,14 @@ import { loadMnist } from "../../src/data/mnist";
 import { projectRoot } from "../../src/data/paths";
 import { ensembleReport } from "../../src/ensemble/report";
 import { MODEL_NAMES, parseModelName, type ModelName } from "../../src/models/registry";
-import { appendResult, defaultResultsFile } from "../../src/results/log";
+import { appendResult } from "../../src/results/log";
+import { modelFolderState } from "../../src/io/model-files";
 import { pct, reportFields, reportLines } from "./ensemble-result";
 import type { LessonProfile } from "../../src/profile";
 import { trainMembers } from "../../src/ensemble/train-members";
 import { ensembleName, ensembleRunDir } from "../../src/ensemble/run-folder";
 import { describeRecipe, memberRecipe, type MemberRecipe } from "../../src/ensemble/member-recipe";
-import { integerFlag, shownPath as shown, machineFields, npmCommandLine, parseFlags, runCommand, RUN_FLAGS, runSettings, splitSizesLine } from "./common";
+import { checkedResultsFile, integerFlag, shownPath as shown, machineFields, npmCommandLine, parseFlags, runCommand, RUN_FLAGS, runSettings, splitSizesLine } from "./common";
 
 /** The parsed command line. */
 export interface EnsembleArgs {
@@ -133,6 +134,9 @@ async function main(argv: readonly string[]): Promise<void> {
   const root = projectRoot();
   const recipe = ensembleRecipe(args);
   const runDir = path.resolve(root, args.out ?? defaultRunDir(args));
+  // Output paths first: a bad one must not cost the training.
+  if (modelFolderState(runDir) === "model") throw new Error(`${shown(root, runDir)} holds a single saved model, not an ensemble's run folder`);
+  const resultsFile = checkedResultsFile(root, args.results);
   const backend = await selectBackend(args.backend);
   console.log(backendReport(backend));
 
@@ -192,7 +196,6 @@ async function main(argv: readonly string[]): Promise<void> {
         runDir: shown(root, runDir),
         ...machineFields(backend),
       };
-      const resultsFile = args.results === undefined ? defaultResultsFile() : path.resolve(root, args.results);
       appendResult(result, resultsFile);
       console.log(`Result appended to ${shown(root, resultsFile)}; members in ${shown(root, runDir)}`);
     } finally {

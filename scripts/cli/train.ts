@@ -7,10 +7,10 @@ import { backendReport, selectBackend, type BackendName } from "../../src/backen
 import { loadMnist } from "../../src/data/mnist";
 import { projectRoot } from "../../src/data/paths";
 import { evaluate } from "../../src/eval/evaluate";
-import { saveModel } from "../../src/io/model-files";
+import { modelFolderState, saveModel } from "../../src/io/model-files";
 import { buildModel, MODEL_NAMES, parseModelName, type ModelName } from "../../src/models/registry";
 import { modelSummary, summaryText } from "../../src/models/summary";
-import { appendResult, defaultResultsFile } from "../../src/results/log";
+import { appendResult } from "../../src/results/log";
 import type { LessonProfile } from "../../src/profile";
 import { fit } from "../../src/train/fit";
 import { OPTIMIZER_NAMES, parseOptimizerName, type OptimizerName } from "../../src/train/optimizer";
@@ -23,7 +23,9 @@ import {
   positiveFlag,
   runCommand,
   RUN_FLAGS,
+  checkedResultsFile,
   runSettings,
+  shownPath,
   splitSizesLine,
 } from "./common";
 
@@ -43,6 +45,8 @@ export interface TrainArgs {
   readonly backend: BackendName | "auto";
   /** Model directory; default results/models/<model>-<profile>. */
   readonly out: string | undefined;
+  /** Replace a model already saved in the output folder. */
+  readonly overwrite: boolean;
 }
 
 export const HELP = `Train a lesson model on MNIST, evaluate it on the test split, save it, log the result.
@@ -64,6 +68,7 @@ the model's training recipe for the profile, src/train/recipes.ts, which lesson 
   --seed <n>           seed of the initial weights and the batch order
   --backend <name>     auto, tensorflow, wasm or cpu (default $TSDL_BACKEND or auto)
   --out <dir>          where to save the model (default results/models/<model>-<profile>)
+  --overwrite          replace a model already saved there (without it, train refuses to start)
   --help               show this text
 
 Each run appends one JSON line to results/results.jsonl.`;
@@ -76,6 +81,7 @@ const OPTIONS = {
   optimizer: { type: "string" },
   "lr-decay": { type: "string" },
   patience: { type: "string" },
+  overwrite: { type: "boolean" },
 } as const;
 
 /**
@@ -103,7 +109,23 @@ export function parseTrainArgs(argv: readonly string[]): TrainArgs | "help" {
     seed: values.seed === undefined ? recipe.seed : integerFlag("seed", values.seed, 0),
     backend,
     out: values.out,
+    overwrite: values.overwrite ?? false,
   };
+}
+
+/**
+ * The model folder a run will write, checked before any work: not a file, and not an earlier
+ * model unless `--overwrite` (a quick check must not silently replace an hour of training).
+ */
+export function checkedOutputFolder(args: TrainArgs, root: string): string {
+  const out = path.resolve(root, args.out ?? path.join("results", "models", `${args.model}-${args.profile}`));
+  const state = modelFolderState(out);
+  if (state === "model" && !args.overwrite) {
+    throw new Error(
+      `${shownPath(root, out)} already holds a saved model; pass --overwrite to replace it, or --out another folder`,
+    );
+  }
+  return out;
 }
 
 /** The command as a person would type it again (for results.jsonl). */
@@ -118,6 +140,9 @@ async function main(argv: readonly string[]): Promise<void> {
     return;
   }
   const root = projectRoot();
+  // Output paths first: a bad one must not cost the training.
+  const out = checkedOutputFolder(args, root);
+  const resultsFile = checkedResultsFile(root);
   const backend = await selectBackend(args.backend);
   console.log(backendReport(backend));
 
@@ -144,7 +169,6 @@ async function main(argv: readonly string[]): Promise<void> {
         `${test.size.toLocaleString("en-US")} images · training ${seconds.toFixed(1)} s · test pass ${evalSeconds.toFixed(1)} s`,
     );
 
-    const out = path.resolve(root, args.out ?? path.join("results", "models", `${args.model}-${args.profile}`));
     const result = {
       model: args.model,
       profile: args.profile,
@@ -171,7 +195,6 @@ async function main(argv: readonly string[]): Promise<void> {
     const saved = await saveModel(model, out, { metadata: result });
     console.log(`Model saved to ${path.relative(root, saved.dir) || "."} (${(saved.weightBytes / 1e6).toFixed(1)} MB of weights)`);
 
-    const resultsFile = defaultResultsFile();
     appendResult(result, resultsFile);
     console.log(`Result appended to ${path.relative(root, resultsFile)}`);
   } finally {

@@ -2,7 +2,9 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import * as path from "node:path";
-import { commandLine, HELP, parseTrainArgs } from "../../scripts/cli/train";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import * as os from "node:os";
+import { checkedOutputFolder, commandLine, HELP, parseTrainArgs, type TrainArgs } from "../../scripts/cli/train";
 
 test("parseTrainArgs: required flags, defaults and overrides", () => {
   assert.deepEqual(parseTrainArgs(["--model", "cnn", "--epochs", "3", "--profile", "fast", "--backend", "auto"]), {
@@ -17,14 +19,15 @@ test("parseTrainArgs: required flags, defaults and overrides", () => {
     seed: 1,
     backend: "auto",
     out: undefined,
+    overwrite: false,
   });
   const args = parseTrainArgs([
     "--model=deep-cnn", "--epochs=2", "--batch-size", "64", "--lr", "0.01", "--optimizer", "sgd",
-    "--lr-decay", "0.9", "--patience", "2", "--profile", "full", "--seed", "7", "--backend", "cpu", "--out", "x/y",
+    "--lr-decay", "0.9", "--patience", "2", "--profile", "full", "--seed", "7", "--backend", "cpu", "--out", "x/y", "--overwrite",
   ]);
   assert.deepEqual(args, {
     model: "deep-cnn", epochs: 2, batchSize: 64, lr: 0.01, optimizer: "sgd", lrDecay: 0.9, patience: 2,
-    profile: "full", seed: 7, backend: "cpu", out: "x/y",
+    profile: "full", seed: 7, backend: "cpu", out: "x/y", overwrite: true,
   });
   assert.equal(parseTrainArgs(["--help"]), "help");
   assert.match(HELP, /--model <name>\s+one of softmax, mlp, cnn, deep-cnn/);
@@ -87,5 +90,43 @@ test("train, ensemble and combine reject a bad TSDL_BACKEND before any work, nam
     assert.equal(r.status, 1, `${script}: ${r.stderr}`);
     assert.match(r.stderr, /Unknown backend "gpu" \(from TSDL_BACKEND or the argument\)/, script);
     assert.doesNotMatch(r.stdout, /Backend:|MNIST/, `${script} started no work`);
+  }
+});
+
+test("train checks its model folder before any work: no silent replacement, no file in the way", () => {
+  const root = mkdtempSync(path.join(os.tmpdir(), "tsdl-train-out-"));
+  try {
+    const args = (extra: string[]) => parseTrainArgs(["--model", "softmax", "--profile", "fast", ...extra]) as TrainArgs;
+    assert.equal(checkedOutputFolder(args([]), root), path.join(root, "results", "models", "softmax-fast"), "absent: fine");
+    const saved = path.join(root, "results", "models", "softmax-fast");
+    mkdirSync(saved, { recursive: true });
+    assert.equal(checkedOutputFolder(args([]), root), saved, "an empty folder is fine");
+    writeFileSync(path.join(saved, "model.json"), "{}");
+    assert.throws(() => checkedOutputFolder(args([]), root), /results\/models\/softmax-fast already holds a saved model; pass --overwrite to replace it, or --out another folder/);
+    assert.equal(checkedOutputFolder(args(["--overwrite"]), root), saved);
+    writeFileSync(path.join(root, "a-file"), "x");
+    assert.throws(() => checkedOutputFolder(args(["--out", "a-file"]), root), /a-file is a file, not a model folder/);
+    assert.throws(() => checkedOutputFolder(args(["--out", "a-file/model"]), root), /cannot make model folder .*a-file\/model: .*a-file is a file/);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});
+
+test("train with --out at a file or an existing model exits before loading data or a backend", () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), "tsdl-train-out-"));
+  try {
+    const file = path.join(dir, "a-file");
+    writeFileSync(file, "x");
+    mkdirSync(path.join(dir, "model"));
+    writeFileSync(path.join(dir, "model", "model.json"), "{}");
+    const train = path.join(__dirname, "..", "..", "scripts", "cli", "train.js");
+    for (const [out, message] of [[file, /is a file, not a model folder/], [path.join(dir, "model"), /already holds a saved model; pass --overwrite/]] as const) {
+      const r = spawnSync(process.execPath, [train, "--model", "softmax", "--epochs", "1", "--out", out], { encoding: "utf8", timeout: 60_000 });
+      assert.equal(r.status, 1, r.stderr);
+      assert.match(r.stderr, message);
+      assert.doesNotMatch(r.stdout, /Backend:|MNIST/, "no work started");
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
 });

@@ -112,3 +112,17 @@ test("weightBytes: 4 bytes per float32/int32 value, quantized sizes when quantiz
   );
   assert.throws(() => weightBytes([{ name: "s", shape: [1], dtype: "string" }]), /weight "s" has unsupported dtype "string"/);
 });
+
+test("saveModel into a file, below a file or to an empty path: a named error, nothing written", async () => {
+  const file = path.join(tmp, "not-a-folder");
+  await fs.writeFile(file, "x");
+  const model = tf.sequential({ layers: [tf.layers.dense({ units: 2, inputShape: [3] })] });
+  try {
+    await assert.rejects(saveModel(model, file), /not-a-folder is a file, not a model folder/);
+    await assert.rejects(saveModel(model, path.join(file, "m")), /cannot make model folder .*: .*not-a-folder is a file/);
+    await assert.rejects(saveModel(model, ""), /model folder must be a path, got ""/);
+    assert.equal(await fs.readFile(file, "utf8"), "x");
+  } finally {
+    model.dispose();
+  }
+});

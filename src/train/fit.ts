@@ -9,7 +9,7 @@
  * step) and read back only when the display is due and at the end of each epoch.
  */
 import * as tf from "@tensorflow/tfjs";
-import { checkInteger, checkOptions } from "../check";
+import { checkInteger, checkOptions, describe } from "../check";
 import { forEachBatch, mulberry32, type BatchSource } from "../data/batches";
 import { evaluate, type LabeledImages } from "../eval/evaluate";
 import { correctCount, crossEntropy } from "../eval/loss";
@@ -18,7 +18,7 @@ import { augmentBatch } from "../augment/batch";
 import { resolveAugmentOptions, type AugmentOptions } from "../augment/options";
 import { EarlyStopping, type EarlyStoppingOptions } from "./early-stopping";
 import { historyFromLogs, type EpochLog, type History } from "./history";
-import { createOptimizer, setLearningRate, type OptimizerName } from "./optimizer";
+import { createOptimizer, OPTIMIZER_NAMES, setLearningRate, type OptimizerName } from "./optimizer";
 import { TrainingProgress, type ProgressMode } from "./progress";
 import { learningRateAt, type LrSchedule } from "./schedule";
 
@@ -80,6 +80,9 @@ function checkFitOptions(options: FitOptions): void {
   checkOptions(options, FIT_OPTION_KEYS, "fit");
   checkInteger(options.epochs, "epochs", "fit");
   checkInteger(options.batchSize, "batchSize", "fit");
+  if (options.optimizer !== undefined && !OPTIMIZER_NAMES.includes(options.optimizer)) {
+    throw new Error(`fit: unknown optimizer ${describe(options.optimizer)}: expected one of ${OPTIMIZER_NAMES.join(", ")}`);
+  }
   if (options.seed !== undefined && !Number.isSafeInteger(options.seed)) {
     throw new Error(`fit: seed must be an integer, got ${options.seed}`);
   }

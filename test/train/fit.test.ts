@@ -170,6 +170,10 @@ test("bad options and mismatched data fail before training, with clear errors", 
   await assert.rejects(fit(model, { train }, { ...ok, batchSize: 2.5 }), /batchSize must be an integer ≥ 1/);
   await assert.rejects(fit(model, { train }, { ...ok, lr: -1 }), /gave learning rate -1/);
   await assert.rejects(
+    fit(model, { train }, { ...ok, optimizer: "adamw" } as unknown as FitOptions),
+    /fit: unknown optimizer "adamw": expected one of /,
+  );
+  await assert.rejects(
     fit(model, { train }, { ...ok, learningRate: 0.1 } as unknown as FitOptions),
     /unknown option "learningRate"/,
   );

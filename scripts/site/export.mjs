@@ -17,7 +17,7 @@ import { findPython, INSTALL_HINT, root } from "../jupyter/jupyter-env.mjs";
 
 const COURSE_TITLE = "Convolutional networks in TypeScript";
 const ASSETS = "assets";
-const MARKER = ".tsdl-site"; // says "this folder was made by export-site.mjs, safe to replace"
+const MARKER = ".tsdl-site"; // says "this folder was made by export.mjs, safe to replace"
 const require = createRequire(import.meta.url);
 
 function usage(message) {
@@ -68,7 +68,7 @@ function folderSize(path) {
   return readdirSync(path).reduce((sum, name) => sum + folderSize(join(path, name)), 0);
 }
 
-/** Refuses to replace a folder that export-site.mjs did not make (a typo in --site). */
+/** Refuses to replace a folder that export.mjs did not make (a typo in --site). */
 function checkReplaceable(site) {
   if (!existsSync(site)) return;
   if (!statSync(site).isDirectory()) throw new Error(`${site} exists and is not a folder`);

@@ -19,7 +19,7 @@ What it changes on the way (on a copy; the executed notebooks are left as they a
   not depend on what the kernel wrote in language_info);
 - marks math (`$…$`, `$$…$$`, `\\begin{env}…\\end{env}`) in Markdown as
   `<tsdl-math data-display="inline|block">TeX, HTML-escaped</tsdl-math>` instead of leaving it to
-  MathJax in the browser: export-site.mjs renders it with KaTeX, so pages load no script for math.
+  MathJax in the browser: export.mjs renders it with KaTeX, so pages load no script for math.
 Exits 1 with a message naming the notebook and cell when a notebook breaks one of these rules.
 """
 import html

@@ -1,5 +1,5 @@
 // The whole export on a small hand-made executed notebook: nbconvert (Python) renders the page,
-// export-site.mjs rewrites it. Needs `npm run build` (done by `npm test`) and nbconvert.
+// scripts/site/export.mjs rewrites it. Needs `npm run build` (done by `npm test`) and nbconvert.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";

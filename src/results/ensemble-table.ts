@@ -14,19 +14,20 @@ const ENSEMBLE_FIELDS = ["meanMemberAccuracy", "bestMemberAccuracy", "voteAccura
  * ensemble's accuracy: averaged probabilities), `vote`, `average − best` (positive when the
  * ensemble beats its best member), `agreement` (mean over pairs of members) and `all wrong`
  * (images every member misses). An ensemble line is one with a `members` list; one that lacks a
- * summary field throws, naming the model and the field.
+ * summary field is left out with a warning naming the model and the field, like a bad line of
+ * the log: the table is built from the good lines.
  *
  * @param profile which runs to list (default `full`: the 10,000 MNIST test images).
  */
 export function ensembleResultsTable(lines: readonly ResultLine[], profile: LessonProfile = "full"): DataFrame {
   const rows = lines
     .filter((r) => r.profile === profile && Array.isArray(r.members))
-    .map((r) => {
-      for (const k of ENSEMBLE_FIELDS) {
-        if (typeof r[k] !== "number") throw new Error(`results log: ensemble ${r.model} (${r.date}) has no number "${k}"`);
-      }
-      return { ...r, k: (r.members as unknown[]).length } as ResultLine & Record<(typeof ENSEMBLE_FIELDS)[number] | "k", number>;
+    .filter((r) => {
+      const missing = ENSEMBLE_FIELDS.find((k) => typeof r[k] !== "number");
+      if (missing !== undefined) console.warn(`results log: ensemble ${r.model} (${r.date}) has no number "${missing}"; left out of the table`);
+      return missing === undefined;
     })
+    .map((r) => ({ ...r, k: (r.members as unknown[]).length }) as ResultLine & Record<(typeof ENSEMBLE_FIELDS)[number] | "k", number>)
     .sort((a, b) => b.testAccuracy - a.testAccuracy);
   const float = (name: string, values: number[]) => pl.Series(name, values, pl.Float64);
   const int = (name: string, values: number[]) => pl.Series(name, values, pl.Int32);

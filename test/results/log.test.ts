@@ -136,12 +136,22 @@ test("ensembleResultsTable: ensembles of the profile only, best first, with the 
   assert.equal(ensembleResultsTable([base as ResultLine]).height, 0, "no ensemble: an empty table");
 });
 
-test("ensembleResultsTable names an ensemble line without its summary", () => {
-  const lines = parsed(log(ensemble({ voteAccuracy: undefined })));
-  assert.throws(() => ensembleResultsTable(lines), /ensemble-cnn-x3 \(2026-11-25T13:00:00Z\) has no number "voteAccuracy"/);
+test("ensembleResultsTable leaves out an ensemble line without its summary, naming it, and keeps the others", () => {
+  const lines = parsed(log(ensemble({ voteAccuracy: undefined }), ensemble({ model: "ensemble-mlp-x2" })));
+  const warned: string[] = [];
+  const warn = console.warn;
+  console.warn = (m: string) => warned.push(m);
+  try {
+    assert.deepEqual(ensembleResultsTable(lines).getColumn("model").toArray(), ["ensemble-mlp-x2"]);
+  } finally {
+    console.warn = warn;
+  }
+  assert.equal(warned.length, 1);
+  assert.match(warned[0]!, /ensemble-cnn-x3 \(2026-11-25T13:00:00Z\) has no number "voteAccuracy"; left out of the table/);
 });
 
-test("the committed log: every full-profile ensemble has its summary", () => {
+test("the committed log: no bad line, and every full-profile ensemble has its summary", () => {
+  assert.deepEqual(readResultLog().problems, [], "the committed log has no bad line");
   const lines = readResultLines();
   const df = ensembleResultsTable(lines);
   assert.equal(df.height, lines.filter((r) => r.profile === "full" && Array.isArray(r.members)).length);

@@ -107,20 +107,20 @@ export async function saveModel(model: tf.LayersModel, dir: string, options: Sav
       }
     : handler;
   let result: tf.io.SaveResult;
+  let old: string | undefined;
   try {
     result = await model.save(target);
     if (existsSync(dir)) {
-      const old = sibling(path.resolve(dir), "old");
+      old = sibling(path.resolve(dir), "old");
       await fs.rename(dir, old);
-      await fs.rename(tmp, dir);
-      await fs.rm(old, { recursive: true, force: true });
-    } else {
-      await fs.rename(tmp, dir);
     }
+    await fs.rename(tmp, dir);
   } catch (err) {
     await fs.rm(tmp, { recursive: true, force: true });
+    if (old !== undefined && !existsSync(dir)) await fs.rename(old, dir); // the previous model stays
     throw err;
   }
+  if (old !== undefined) await fs.rm(old, { recursive: true, force: true });
   return {
     dir,
     modelJson: path.join(dir, MODEL_JSON),

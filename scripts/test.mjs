@@ -1,7 +1,7 @@
 // Runs every compiled unit test (build/test/**/*.test.js) with node's test runner.
 // Why not `node --test build/test/`: Node 20 expands a folder, Node 22+ takes only files or
 // globs, and Node 20 has no globs — listing the files works on every version we support.
-import { readdirSync } from "node:fs";
+import { existsSync, readdirSync } from "node:fs";
 import { join, relative } from "node:path";
 import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
@@ -10,6 +10,9 @@ const root = join(fileURLToPath(new URL(".", import.meta.url)), "..");
 const dir = join(root, "build", "test");
 const files = readdirSync(dir, { recursive: true })
   .filter((f) => f.endsWith(".test.js"))
+  // Only tests whose source still exists: a test moved or deleted in test/ leaves its old
+  // compiled copy in build/, which would otherwise run against stale compiled code.
+  .filter((f) => existsSync(join(root, "test", f.replace(/\.js$/, ".ts"))))
   .map((f) => relative(root, join(dir, f)))
   .sort();
 if (files.length === 0) {

@@ -2,80 +2,96 @@
  * tsdl — the helper library behind the lessons. Notebooks import it in one line:
  *
  *     import * as tsdl from "tsdl";
+ *
+ * This is the curated public surface: what lessons and learners call. Internals (checks, kernels,
+ * file formats, batching loops) stay importable from their modules, for tests and scripts.
+ * Folders, lowest layer first, are listed in README.md ("The library at a glance").
  */
 export * as tf from "@tensorflow/tfjs";
 
-// Which backend runs, and the wasm training kernels
-export * from "./backend/select";
-// fast / full lesson profiles
-export * from "./profile";
+// Which backend runs
+export { backendReport, selectBackend, type BackendInfo, type BackendName, type SelectOptions } from "./backend/select";
+export { lessonProfile, type LessonProfile } from "./profile";
+
 // Rich output in the kernel, text elsewhere
-export * from "./notebook/display";
-// MNIST and CSV data, batches, tables
-export * from "./data/idx";
-export * from "./data/paths";
-export * from "./data/dataset";
-export * from "./data/batches";
-export * from "./data/mnist";
-export * from "./data/csv";
-export * from "./data/tables";
-// Small arrays and axis shuffles
-export * from "./tensor/convert";
-export * from "./tensor/format";
-export * from "./tensor/swapaxes";
-// Convolution and pooling for teaching
-export * from "./conv/padding";
-export * from "./conv/output-size";
-export * from "./conv/toy";
+export { showHtml } from "./display/output";
+export { dataFrameHtml, showTable, type TableHtmlOptions } from "./display/table";
+
+// Data: MNIST, CSV digits, batches
+export { defaultMnistDir, projectRoot } from "./data/paths";
+export { IMAGE_SIZE, NUM_CLASSES, makeDataset, type Dataset } from "./data/dataset";
+export { batchCount, forEachBatch, mulberry32, type BatchOptions, type BatchSource } from "./data/batches";
+export { loadMnist, mnistDigits, readMnistSplit, readMnistSplitSync, type LoadMnistOptions, type MnistSplitName, type MnistSplits } from "./data/mnist";
+export { readDigitCsv, type ReadDigitCsvOptions, type UnlabeledDigits } from "./data/csv";
+export { labelDistribution } from "./data/label-distribution";
+
+// Small arrays, axis shuffles, convolution and pooling for teaching
+export { toFilter4D, toMatrix, toTensor4D } from "./tensor/convert";
+export { formatMatrix, type FormatMatrixOptions } from "./tensor/format";
+export { swapaxes } from "./tensor/swapaxes";
+export { type Padding } from "./conv/padding";
+export { convOutputSize, measureOutputSize, outputSizeTable } from "./conv/output-size";
+export { conv2dToy, maxPoolToy, type ConvToyOptions, type PoolToyOptions } from "./conv/toy";
+
 // Offline plotly plots
-export * from "./plot/spec";
-export * from "./plot/html";
-export * from "./plot/show";
-export * from "./plot/image-grid";
-export * from "./plot/heatmap";
-export * from "./plot/charts";
+export { plotlySetup, show } from "./plot/show";
+export { imageGrid, type ImageGridOptions } from "./plot/image-grid";
+export { heatmap, type HeatmapOptions } from "./plot/heatmap";
+export { barChart, linePlot, type BarSeries, type ChartOptions, type Series } from "./plot/charts";
+export { type Plot } from "./plot/spec";
+
 // The lessons' models
+export { softmaxRegression, type SoftmaxRegressionOptions } from "./models/softmax-regression";
+export { BATCH_NORM_MOMENTUM, mlp, type MlpOptions } from "./models/mlp";
+export { cnn, type CnnOptions } from "./models/cnn";
+export { deepCnn, type DeepCnnOptions } from "./models/deep-cnn";
+export { buildModel, MODEL_NAMES, type ModelName, type ModelOptionsByName } from "./models/registry";
+export { SeededDropout, seededDropout } from "./models/seeded-dropout";
+export { layersFrame, modelSummary, summaryText, type ModelSummaryRow } from "./models/summary";
 export { INITIALIZER_NAMES, parseInitializerName, SMALL_NORMAL_STDDEV, type InitializerName } from "./models/common";
-export * from "./models/softmax-regression";
-export * from "./models/mlp";
-export * from "./models/cnn";
-export * from "./models/deep-cnn";
-export * from "./models/registry";
-export * from "./models/seeded-dropout";
-export * from "./models/summary";
-export * from "./models/activations";
-// Training: fit, recipes, augmentation, ensemble members
-export * from "./train/augment";
-export * from "./train/fit";
-export * from "./train/history";
-export * from "./train/optimizer";
-export * from "./train/schedule";
-export * from "./train/early-stopping";
-export * from "./train/progress";
-export * from "./train/recipes";
-export * from "./train/experiment";
-export * from "./train/ladder";
-export * from "./train/members-recipe";
-export * from "./train/members-files";
-export * from "./train/members-progress";
-export * from "./train/members";
-// Evaluation and ensembles
-export * from "./eval/loss";
-export * from "./eval/predict";
-export * from "./eval/evaluate";
-export * from "./eval/confusion";
-export * from "./eval/per-class";
-export * from "./eval/mistakes";
-export * from "./eval/compare";
-export * from "./eval/ensemble-combine";
-export * from "./eval/ensemble-agreement";
-export * from "./eval/ensemble";
-export * from "./eval/ensemble-saved";
-export * from "./eval/ensemble-table";
-export * from "./eval/results-log";
+export { activationStats, reluLayerNames, type ActivationStats } from "./models/activations";
+
+// Augmentation of digit batches
+export { augmentBatch, sampleDigitTransforms } from "./augment/batch";
+export { DEFAULT_DIGIT_AUGMENT, NO_AUGMENT, type AugmentOptions } from "./augment/options";
+export { type DigitTransform } from "./augment/matrix";
+
+// Evaluation
+export { accuracy } from "./eval/accuracy";
+export { crossEntropy } from "./eval/loss";
+export { predictClasses, type Predictions } from "./eval/predict";
+export { evaluate, type Evaluation, type LabeledImages } from "./eval/evaluate";
+export { confusionMatrix } from "./eval/confusion";
+export { perClassAccuracy, type ClassAccuracy } from "./eval/per-class";
+export { mostConfidentMistakes, type Mistake } from "./eval/mistakes";
+export { accuracyWithError, formatAccuracy, mcnemarExactP, pairedComparison, type AccuracyWithError, type PairedComparison } from "./eval/compare";
+
 // Model files
-export * from "./io/file-handler";
-export * from "./io/model-files";
+export { loadModel, loadModelMetadata, saveModel, type SavedModelFiles, type SaveModelOptions } from "./io/model-files";
+
+// Training: fit, recipes, one experiment of the MNIST lesson
+export { fit, type FitData, type FitOptions } from "./train/fit";
+export { type EpochLog, type History } from "./train/history";
+export { OPTIMIZER_NAMES, type OptimizerName } from "./train/optimizer";
+export { type LrSchedule } from "./train/schedule";
+export { type EarlyStoppingOptions } from "./train/early-stopping";
+export { recipeFitOptions, recipeText, trainingRecipe, type TrainingRecipe } from "./train/recipes";
+export { describeRun, perClassFrame, resultsFrame, trainAndEvaluate, type ExperimentData, type ExperimentRun } from "./train/experiment";
+export { describeRung, ladderTable, pairedSentence, trainRung, type Rung, type RungData } from "./train/ladder";
+
+// Ensembles: train members, combine, measure, tables
+export { describeRecipe, memberRecipe, type MemberRecipe } from "./ensemble/member-recipe";
+export { ensembleName, ensembleRunDir, type EnsembleRunSpec, type MemberRecord } from "./ensemble/run-folder";
+export { trainMembers, type EnsembleMember, type EnsembleMembers, type TrainMembersOptions } from "./ensemble/train-members";
+export { averageProbabilities, majorityVote, type MemberProbabilities } from "./ensemble/combine";
+export { ensembleReport, memberProbabilities, type EnsembleReport } from "./ensemble/report";
+export { savedModelOutputs } from "./ensemble/saved-models";
+export { accuracyByKTable, ensembleTable, errorOverlapTable } from "./ensemble/tables";
+
+// The results log (results/results.jsonl)
+export { defaultResultsFile, readResultLines, resultPredictions, type ResultFields, type ResultLine } from "./results/log";
+export { ensembleResultsTable } from "./results/ensemble-table";
+
 // The drawing pad of the exported MNIST page: preprocessing shared with the browser, saving its model
-export * from "./demo/preprocess";
-export * from "./demo/save";
+export { centreOfMass, inkBox, mnistStyle, MNIST_BOX, MNIST_CENTRE, MNIST_SIDE, type MnistStyleOptions } from "./demo/preprocess";
+export { saveDemoModel, type SaveDemoModelOptions, type SavedDemoModel } from "./demo/save";

@@ -2,7 +2,7 @@
  * Small HTML helpers for the exported site: escaping, adding to a page's head, and finding
  * references that would leave the site (the site must work offline, from any folder).
  */
-import { escapeHtml } from "../../src/notebook/html";
+import { escapeHtml } from "../../src/display/escape";
 
 // Re-exported so the site's modules keep importing all their HTML helpers from here; the one
 // definition lives in the library, shared with its tables, so notebook and site escape alike.

@@ -47,10 +47,11 @@ export function formatRunDate(date: string): string {
 
 /**
  * The backend as the index shows it: the runner's line without the "(skipped: …)" list of
- * backends that could not be used (the full line stays in the tooltip).
+ * backends that could not be used nor the "[…]" notices (e.g. the load average that set the
+ * thread count, which differs from lesson to lesson); the full line stays in the tooltip.
  */
 export function shortBackend(line: string): string {
-  return line.replace(/\s*\(skipped:[\s\S]*\)\s*$/, "");
+  return line.replace(/\s*\(skipped:[\s\S]*\)\s*$/, "").replace(/\s*\[[^\]]*\]/g, "");
 }
 
 /**
@@ -59,7 +60,10 @@ export function shortBackend(line: string): string {
  */
 export function indexPageHtml(site: SiteIndex, math: (tex: string) => string): string {
   const md = (text: string) => inlineMarkdownToHtml(text, math);
-  const backends = [...new Set(site.lessons.map((l) => l.backend).filter((b): b is string => b !== undefined))];
+  // Lessons whose lines differ only in notices share one backend: the header names it once.
+  const backends = [...new Set(site.lessons.map((l) => l.backend).filter((b): b is string => b !== undefined).map(shortBackend))];
+  const fullLines = (short: string) =>
+    [...new Set(site.lessons.map((l) => l.backend).filter((b): b is string => b !== undefined && shortBackend(b) === short))].join("\n");
   const total = site.lessons.reduce((sum, l) => sum + l.seconds, 0);
   const failed = site.lessons.filter((l) => !l.ok).length;
   const items = site.lessons.map((l, i) => {
@@ -78,8 +82,8 @@ export function indexPageHtml(site: SiteIndex, math: (tex: string) => string): s
     backends.length === 0
       ? "backend not reported"
       : backends.length === 1
-        ? `backend <span title="${escapeHtml(backends[0]!)}">${escapeHtml(shortBackend(backends[0]!))}</span>`
-        : `backends: ${backends.map((b) => `<span title="${escapeHtml(b)}">${escapeHtml(shortBackend(b))}</span>`).join("; ")}`;
+        ? `backend <span title="${escapeHtml(fullLines(backends[0]!))}">${escapeHtml(backends[0]!)}</span>`
+        : `backends: ${backends.map((b) => `<span title="${escapeHtml(fullLines(b))}">${escapeHtml(b)}</span>`).join("; ")}`;
   const assets = escapeHtml(site.assets);
   return `<!DOCTYPE html>
 <html lang="en">

@@ -1,5 +1,5 @@
 /**
- * The lesson runner's out/summary.json (written by scripts/run_notebooks.py), read with checks:
+ * The lesson runner's out/summary.json (written by scripts/jupyter/run_notebooks.py), read with checks:
  * the site is built from it, so a field that is missing or of the wrong type is an error that
  * names the field, not a page that silently says "undefined".
  */

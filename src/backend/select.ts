@@ -10,6 +10,7 @@
 import * as tf from "@tensorflow/tfjs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { checkOptions, describe as describeValue } from "../check";
 
 /** The backends the library knows how to start. */
 export type BackendName = "tensorflow" | "wasm" | "cpu";
@@ -151,7 +152,14 @@ async function describe(name: BackendName): Promise<{ summary: string; threads: 
  *   takes effect when wasm starts for the first time in the process.
  */
 export async function selectBackend(request?: BackendName | "auto", options: SelectOptions = {}): Promise<BackendInfo> {
-  const wanted = request ?? parseBackendRequest(process.env[BACKEND_ENV]);
+  if (request !== undefined && typeof request !== "string") {
+    throw new Error(
+      `selectBackend: the backend must be one of auto, ${ORDER.join(", ")}, got ${describeValue(request)}; ` +
+        `options go second, e.g. selectBackend("auto", { wasmThreads: 1 })`,
+    );
+  }
+  checkOptions(options, ["wasmThreads"], "selectBackend");
+  const wanted = parseBackendRequest(request ?? process.env[BACKEND_ENV]);
   const threadRequest = options.wasmThreads ?? process.env[WASM_THREADS_ENV];
   const load = os.loadavg()[0] ?? 0;
   const threads = parseWasmThreads(threadRequest, os.cpus().length, load);

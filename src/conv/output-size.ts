@@ -8,7 +8,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { Padding, parsePadding } from "./padding";
-import { checkPositiveInt } from "./checks";
+import { checkPositiveInt } from "../check";
 
 /** The size of one output axis and how it came about (see {@link convOutputSize}). */
 export interface OutputSize {

@@ -6,7 +6,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { toFilter4D, toTensor4D } from "../tensor/convert";
 import { Padding, parsePadding } from "./padding";
-import { checkPositiveInt } from "./checks";
+import { checkPositiveInt } from "../check";
 import { convOutputSize } from "./output-size";
 
 /** An image batch `[N, H, W, C]`, or one grayscale image as a matrix (becomes `[1, H, W, 1]`). */

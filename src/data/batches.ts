@@ -11,6 +11,7 @@
  * throws). Nothing is read back to the host, which matters on the wasm backend.
  */
 import * as tf from "@tensorflow/tfjs";
+import { checkOptions, checkPositiveInt } from "../check";
 
 /**
  * mulberry32: a seeded generator of floats in [0, 1). Deterministic for a given seed (any
@@ -76,12 +77,8 @@ export function batchCount(size: number, batchSize: number, dropRemainder = fals
 }
 
 function checkBatchSize(batchSize: number): void {
-  if (!Number.isInteger(batchSize) || batchSize < 1) {
-    throw new Error(`Batch size must be a positive integer, got ${batchSize}`);
-  }
+  checkPositiveInt(batchSize, "batch size", "forEachBatch");
 }
-
-const BATCH_OPTION_KEYS = new Set(["seed", "shuffle", "dropRemainder"]);
 
 /**
  * Calls `fn(x, y, step)` for each mini-batch of one epoch over `ds`: x is [b, 28, 28, 1], y is
@@ -98,11 +95,7 @@ export async function forEachBatch(
   fn: (x: tf.Tensor4D, y: tf.Tensor2D, step: number) => void | Promise<void>,
 ): Promise<number> {
   checkBatchSize(batchSize);
-  for (const key of Object.keys(options)) {
-    if (!BATCH_OPTION_KEYS.has(key)) {
-      throw new Error(`forEachBatch: unknown option "${key}" (expected seed, shuffle, dropRemainder)`);
-    }
-  }
+  checkOptions(options, ["seed", "shuffle", "dropRemainder"], "forEachBatch");
   const n = ds.size;
   if (ds.xs.shape[0] !== n || ds.ys.shape[0] !== n) {
     throw new Error(`forEachBatch: size ${n} disagrees with xs [${ds.xs.shape}] / ys [${ds.ys.shape}]`);

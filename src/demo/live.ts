@@ -10,7 +10,7 @@ import * as path from "node:path";
 import { projectRoot } from "../data/paths";
 import { demoPayloadScript, type DemoPayload } from "./payload";
 
-/** The pad's bundle (scripts/bundle-demo.mjs writes it), relative to the project root. */
+/** The pad's bundle (scripts/site/bundle-demo.mjs writes it), relative to the project root. */
 export const DEMO_BUNDLE = path.join("build", "demo", "tsdl-demo.js");
 /** Markers around the live widget in a notebook output. */
 export const LIVE_START = "<!-- tsdl-demo-live -->";

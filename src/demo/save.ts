@@ -10,7 +10,7 @@ import { projectRoot } from "../data/paths";
 import type { Evaluation, LabeledImages } from "../eval/evaluate";
 import { mostConfidentMistakes } from "../eval/mistakes";
 import { saveModel, type SavedModelFiles, type SaveModelOptions } from "../io/model-files";
-import { showHtml } from "../notebook/display";
+import { showHtml } from "../display/output";
 import { liveWidgetHtml } from "./live";
 import { DEMO_FORMAT, DEMO_MANIFEST, demoPayload, demoSlotHtml, modelId, type DemoManifest } from "./manifest";
 import type { DemoExample } from "./payload";

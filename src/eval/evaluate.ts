@@ -3,6 +3,7 @@
  * prediction (for confusion matrices and mistake galleries).
  */
 import type * as tf from "@tensorflow/tfjs";
+import { accuracy } from "./accuracy";
 import { checkLabels, checkSameLength } from "./labels";
 import { scoreInBatches, type PredictOptions, type Predictions } from "./predict";
 
@@ -35,8 +36,6 @@ export function evaluate(model: tf.LayersModel, ds: LabeledImages, options: Pred
   checkSameLength(ds.labels, "labels", { length: n }, "xs");
   const scores = scoreInBatches(model, ds.xs, ds.ys, options);
   checkLabels(ds.labels, scores.numClasses, "labels");
-  let correct = 0;
-  for (let i = 0; i < n; i++) if (scores.predictions[i] === ds.labels[i]) correct += 1;
   const { lossSum, ...predictions } = scores;
-  return { ...predictions, accuracy: correct / n, loss: lossSum! / n, size: n };
+  return { ...predictions, accuracy: accuracy(scores.predictions, ds.labels), loss: lossSum! / n, size: n };
 }

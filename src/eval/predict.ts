@@ -7,6 +7,7 @@
  * JavaScript is slow, so the [n, 10] probabilities stay on the device unless requested.
  */
 import * as tf from "@tensorflow/tfjs";
+import { checkPositiveInt } from "../check";
 import { crossEntropy } from "./loss";
 
 /** Options for {@link predictClasses} and `evaluate`. */
@@ -65,11 +66,6 @@ export function checkInputs(model: tf.LayersModel, xs: tf.Tensor): void {
   }
 }
 
-function checkBatchSize(batchSize: number): void {
-  if (!(Number.isInteger(batchSize) && batchSize > 0)) {
-    throw new Error(`batchSize must be a positive integer, got ${batchSize}`);
-  }
-}
 
 /** Per-batch results of {@link scoreInBatches}. */
 export interface Scores extends Predictions {
@@ -88,7 +84,7 @@ export function scoreInBatches(
   options: PredictOptions = {},
 ): Scores {
   const batchSize = options.batchSize ?? 500;
-  checkBatchSize(batchSize);
+  checkPositiveInt(batchSize, "batchSize", "predict");
   checkInputs(model, xs);
   checkSoftmaxOutput(model);
   const numClasses = classifierWidth(model);

@@ -3,6 +3,8 @@
  * as HTML, scripts as text, tests compare it.
  */
 import type * as tf from "@tensorflow/tfjs";
+import type { DataFrame } from "nodejs-polars";
+import pl from "nodejs-polars";
 
 /** One row of {@link modelSummary}. */
 export interface ModelSummaryRow {
@@ -49,4 +51,15 @@ export function summaryText(rows: readonly ModelSummaryRow[]): string {
     row.map((cell, c) => (c === row.length - 1 ? cell.padStart(widths[c]!) : cell.padEnd(widths[c]!))).join("  ");
   const total = rows.reduce((sum, r) => sum + r.params, 0);
   return [...table.map(line), `total params: ${total.toLocaleString("en-US")}`].join("\n");
+}
+
+/** A model's layer table ({@link modelSummary}) as a DataFrame: `layer`, `type`, `output_shape`, `params`. */
+export function layersFrame(model: tf.LayersModel): DataFrame {
+  const rows = modelSummary(model);
+  return pl.DataFrame([
+    pl.Series("layer", rows.map((r) => r.layer), pl.Utf8),
+    pl.Series("type", rows.map((r) => r.type), pl.Utf8),
+    pl.Series("output_shape", rows.map((r) => formatShape(r.outputShape)), pl.Utf8),
+    pl.Series("params", rows.map((r) => r.params), pl.Int64),
+  ]);
 }

@@ -16,7 +16,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
-import { escapeHtml } from "../notebook/html";
+import { escapeHtml } from "../display/escape";
 import type { Plot } from "./spec";
 
 /** Where the bundled plotly.js lives and its version (read from its package.json). */

@@ -91,6 +91,7 @@ export function imageGrid(images: tf.Tensor, opts: ImageGridOptions = {}): Plot 
   const { shape, values } = tf.tidy(() => {
     const stack = asImageStack(images, from);
     const count = stack.shape[0];
+    if (count === 0) throw new Error(`imageGrid: no images to show (shape [${images.shape.join(", ")}])`);
     // Checked before reading the data back: a whole data set passed by mistake is not copied.
     if (count > MAX_GRID_IMAGES) throw new Error(`imageGrid: ${count} images is too many for one figure (max ${MAX_GRID_IMAGES}); slice the tensor first`);
     if (opts.titles !== undefined && opts.titles.length !== count) {

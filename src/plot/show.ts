@@ -2,7 +2,7 @@
  * Showing plots: in Jupyter (tslab) as inline HTML drawn by plotly.js, elsewhere (scripts,
  * tests, a terminal) as a one-line text description.
  */
-import { showHtml } from "../notebook/display";
+import { showHtml } from "../display/output";
 import { plotHtml, plotlyLibHtml, plotlyLibInfo } from "./html";
 import { Plot, describePlot } from "./spec";
 

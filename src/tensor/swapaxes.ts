@@ -6,6 +6,7 @@
  * permutation argument is easy to get wrong; "swap axis 0 and axis 3" is what a learner means.
  */
 import * as tf from "@tensorflow/tfjs";
+import { describe } from "../check";
 
 function normalizeAxis(axis: number, rank: number, name: string): number {
   if (rank === 0) throw new Error("swapaxes: a scalar (rank-0 tensor) has no axes to swap");
@@ -27,6 +28,9 @@ function normalizeAxis(axis: number, rank: number, name: string): number {
  * @throws when an axis is not an integer or is outside −rank..rank−1.
  */
 export function swapaxes<T extends tf.Tensor>(t: T, a: number, b: number): T {
+  if (!(t instanceof tf.Tensor)) {
+    throw new Error(`swapaxes: expected a tf.Tensor, got ${describe(t)} (make one with tf.tensor(...))`);
+  }
   const i = normalizeAxis(a, t.rank, "axis a");
   const j = normalizeAxis(b, t.rank, "axis b");
   if (i === j) return t.clone();

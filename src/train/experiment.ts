@@ -7,17 +7,17 @@
  * notebook's cells short and the four runs strictly comparable.
  */
 import * as tf from "@tensorflow/tfjs";
+import { checkOptions } from "../check";
 import type { DataFrame } from "nodejs-polars";
 import pl from "nodejs-polars";
 import { NUM_CLASSES, type Dataset } from "../data/dataset";
 import { evaluate, type Evaluation } from "../eval/evaluate";
 import { perClassAccuracy } from "../eval/per-class";
 import { buildModel, parseModelName, type ModelName, type ModelOptionsByName } from "../models/registry";
-import { formatShape, modelSummary } from "../models/summary";
 import { fit } from "./fit";
 import type { History } from "./history";
 import type { ProgressMode } from "./progress";
-import { fitOptionsFromRecipe, type TrainingRecipe } from "./recipes";
+import { recipeFitOptions, type TrainingRecipe } from "./recipes";
 
 /** The data of an experiment: MNIST's `loadMnist()` result fits. */
 export interface ExperimentData {
@@ -68,13 +68,9 @@ export async function trainAndEvaluate<N extends ModelName>(
   recipe: TrainingRecipe,
   options: ExperimentOptions<N> = {},
 ): Promise<ExperimentRun<N>> {
-  for (const key of Object.keys(options)) {
-    if (key !== "model" && key !== "progress") {
-      throw new Error(`trainAndEvaluate: unknown option "${key}" (expected model, progress)`);
-    }
-  }
+  checkOptions(options, ["model", "progress"], "trainAndEvaluate");
   parseModelName(name);
-  const fitOptions = fitOptionsFromRecipe(recipe); // checks the recipe before building anything
+  const fitOptions = recipeFitOptions(recipe, recipe.seed); // checks the recipe before building anything
   const model = buildModel(name, { seed: recipe.seed, ...options.model } as ModelOptionsByName[N]);
   try {
     const started = performance.now();
@@ -144,13 +140,3 @@ export function perClassFrame(runs: readonly ExperimentRun[], labels: ArrayLike<
   return pl.DataFrame([pl.Series("digit", Array.from({ length: NUM_CLASSES }, (_, d) => d), pl.Int32), ...columns]);
 }
 
-/** A model's layer table ({@link modelSummary}) as a DataFrame: `layer`, `type`, `output_shape`, `params`. */
-export function layersFrame(model: tf.LayersModel): DataFrame {
-  const rows = modelSummary(model);
-  return pl.DataFrame([
-    pl.Series("layer", rows.map((r) => r.layer), pl.Utf8),
-    pl.Series("type", rows.map((r) => r.type), pl.Utf8),
-    pl.Series("output_shape", rows.map((r) => formatShape(r.outputShape)), pl.Utf8),
-    pl.Series("params", rows.map((r) => r.params), pl.Int64),
-  ]);
-}

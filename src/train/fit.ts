@@ -9,14 +9,16 @@
  * step) and read back only when the display is due and at the end of each epoch.
  */
 import * as tf from "@tensorflow/tfjs";
+import { checkInteger, checkOptions, describe } from "../check";
 import { forEachBatch, mulberry32, type BatchSource } from "../data/batches";
 import { evaluate, type LabeledImages } from "../eval/evaluate";
 import { correctCount, crossEntropy } from "../eval/loss";
 import { checkInputs, checkSoftmaxOutput, classifierWidth } from "../eval/predict";
-import { augmentBatch, resolveAugmentOptions, type AugmentOptions } from "./augment";
+import { augmentBatch } from "../augment/batch";
+import { resolveAugmentOptions, type AugmentOptions } from "../augment/options";
 import { EarlyStopping, type EarlyStoppingOptions } from "./early-stopping";
 import { historyFromLogs, type EpochLog, type History } from "./history";
-import { createOptimizer, setLearningRate, type OptimizerName } from "./optimizer";
+import { createOptimizer, OPTIMIZER_NAMES, setLearningRate, type OptimizerName } from "./optimizer";
 import { TrainingProgress, type ProgressMode } from "./progress";
 import { learningRateAt, type LrSchedule } from "./schedule";
 
@@ -60,7 +62,7 @@ export interface FitOptions {
   readonly augment?: Partial<AugmentOptions>;
 }
 
-const FIT_OPTION_KEYS: ReadonlySet<string> = new Set([
+const FIT_OPTION_KEYS: readonly string[] = [
   "epochs",
   "batchSize",
   "lr",
@@ -72,19 +74,14 @@ const FIT_OPTION_KEYS: ReadonlySet<string> = new Set([
   "progress",
   "validationBatchSize",
   "augment",
-]);
+];
 
-function checkOptions(options: FitOptions): void {
-  for (const key of Object.keys(options)) {
-    if (!FIT_OPTION_KEYS.has(key)) {
-      throw new Error(`fit: unknown option "${key}" (expected one of ${[...FIT_OPTION_KEYS].join(", ")})`);
-    }
-  }
-  if (!(Number.isInteger(options.epochs) && options.epochs >= 1)) {
-    throw new Error(`fit: epochs must be an integer ≥ 1, got ${options.epochs}`);
-  }
-  if (!(Number.isInteger(options.batchSize) && options.batchSize >= 1)) {
-    throw new Error(`fit: batchSize must be an integer ≥ 1, got ${options.batchSize}`);
+function checkFitOptions(options: FitOptions): void {
+  checkOptions(options, FIT_OPTION_KEYS, "fit");
+  checkInteger(options.epochs, "epochs", "fit");
+  checkInteger(options.batchSize, "batchSize", "fit");
+  if (options.optimizer !== undefined && !OPTIMIZER_NAMES.includes(options.optimizer)) {
+    throw new Error(`fit: unknown optimizer ${describe(options.optimizer)}: expected one of ${OPTIMIZER_NAMES.join(", ")}`);
   }
   if (options.seed !== undefined && !Number.isSafeInteger(options.seed)) {
     throw new Error(`fit: seed must be an integer, got ${options.seed}`);
@@ -189,7 +186,7 @@ class BestWeights {
  * const history = await fit(model, { train, validation }, { epochs: 3, batchSize: 100, lr: 1e-3 });
  */
 export async function fit(model: tf.LayersModel, data: FitData, options: FitOptions): Promise<History> {
-  checkOptions(options);
+  checkFitOptions(options);
   checkData(model, data);
   const schedule = options.schedule ?? { kind: "constant" };
   learningRateAt(schedule, 0, options.lr); // validates the base rate and schedule before any work

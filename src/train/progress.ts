@@ -5,8 +5,8 @@
  * `fit` asks {@link TrainingProgress.due} before reading loss and accuracy back from the device,
  * so a throttled display also means fewer device reads.
  */
-import { inKernel, newDisplayArea, type DisplayArea } from "../notebook/display";
-import { escapeHtml } from "../notebook/html";
+import { inKernel, newDisplayArea, type DisplayArea } from "../display/output";
+import { escapeHtml } from "../display/escape";
 import type { EpochLog } from "./history";
 
 /** Where progress goes: `kernel` (HTML), `tty` (one line rewritten), `lines` (a line now and then), `silent`. */
@@ -38,7 +38,8 @@ export interface TrainingProgressOptions {
   readonly area?: DisplayArea;
 }
 
-function defaultMode(): ProgressMode {
+/** Where we run decides the display: a tslab kernel, a terminal, or a log (lines). */
+export function defaultProgressMode(): ProgressMode {
   if (inKernel()) return "kernel";
   return process.stdout.isTTY ? "tty" : "lines";
 }
@@ -138,7 +139,7 @@ export class TrainingProgress {
   private lastUpdate = -Infinity;
 
   constructor(options: TrainingProgressOptions) {
-    this.mode = options.mode ?? defaultMode();
+    this.mode = options.mode ?? defaultProgressMode();
     this.epochs = options.epochs;
     this.samplesPerEpoch = options.samplesPerEpoch;
     this.intervalMs = options.intervalMs ?? (this.mode === "lines" ? 10_000 : 500);

@@ -118,7 +118,7 @@ test("forEachBatch: same seed → same order, shuffle:false keeps order, dropRem
 
 test("forEachBatch rejects a bad batch size, unknown options and a disposed data set", async () => {
   const ds = indexDataset(5);
-  await assert.rejects(forEachBatch(ds, 0, { seed: 1 }, () => {}), /Batch size must be a positive integer, got 0/);
+  await assert.rejects(forEachBatch(ds, 0, { seed: 1 }, () => {}), /batch size must be a positive integer, got 0/);
   await assert.rejects(
     forEachBatch(ds, 2, { seed: 1, epochs: 3 } as unknown as BatchOptions, () => {}),
     /unknown option "epochs"/,

@@ -61,8 +61,16 @@ test("a manifest whose model was replaced, or that names another model, is refus
   assert.throws(() => readDemoManifest(saved.manifest, "0".repeat(64)), /a later run replaced it; re-run the lessons/);
   const second = cnn({ seed: 3 });
   const { saveModel } = await import("../../src/io/model-files");
+  // saveModel replaces the folder as a whole, so the first model's manifest goes with it.
   await saveModel(second, dir);
-  assert.throws(() => readDemoManifest(saved.manifest, saved.id), /are not the model it describes/);
+  assert.throws(() => readDemoManifest(saved.manifest, saved.id), /demo manifest not found: re-run the lesson/);
+  // Weights changed in place under a manifest: the hash says so.
+  const again = await saveDemoModel(first, dir, { test: data, evaluation: evaluate(first, data) });
+  const weights = path.join(dir, "weights.bin");
+  const bytes = await fs.readFile(weights);
+  bytes[0] = bytes[0]! ^ 0xff;
+  await fs.writeFile(weights, bytes);
+  assert.throws(() => readDemoManifest(again.manifest, again.id), /are not the model it describes/);
   assert.throws(() => readDemoManifest(path.join(tmp, "nowhere", DEMO_MANIFEST), saved.id), /demo manifest not found/);
   first.dispose();
   second.dispose();

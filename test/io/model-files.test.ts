@@ -1,6 +1,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
+import { spawn, spawnSync } from "node:child_process";
 import { promises as fs } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -111,4 +112,81 @@ test("weightBytes: 4 bytes per float32/int32 value, quantized sizes when quantiz
     9 * 4 + 2 * 4 + 5,
   );
   assert.throws(() => weightBytes([{ name: "s", shape: [1], dtype: "string" }]), /weight "s" has unsupported dtype "string"/);
+});
+
+test("saveModel into a file, below a file or to an empty path: a named error, nothing written", async () => {
+  const file = path.join(tmp, "not-a-folder");
+  await fs.writeFile(file, "x");
+  const model = tf.sequential({ layers: [tf.layers.dense({ units: 2, inputShape: [3] })] });
+  try {
+    await assert.rejects(saveModel(model, file), /not-a-folder is a file, not a model folder/);
+    await assert.rejects(saveModel(model, path.join(file, "m")), /cannot make model folder .*: .*not-a-folder is a file/);
+    await assert.rejects(saveModel(model, ""), /model folder must be a path, got ""/);
+    assert.equal(await fs.readFile(file, "utf8"), "x");
+  } finally {
+    model.dispose();
+  }
+});
+
+/** The pid of a process that has exited (leftovers named after it belong to a killed save). */
+function deadPid(): number {
+  const r = spawnSync(process.execPath, ["-e", "process.stdout.write(String(process.pid))"], { encoding: "utf8" });
+  return Number(r.stdout);
+}
+
+test("a save killed between its renames: the next load puts the old model back; the next save cleans every leftover", async () => {
+  const parent = path.join(tmp, "recover");
+  const dir = path.join(parent, "m");
+  const model = tf.sequential({ layers: [tf.layers.dense({ units: 2, inputShape: [3] })] });
+  try {
+    await saveModel(model, dir, { metadata: { version: 1 } });
+    const pid = deadPid();
+    // What a kill between "dir → .m.old-…" and ".m.tmp-… → dir" leaves, plus a stale per-file temporary.
+    await fs.rename(dir, path.join(parent, `.m.old-${pid}-1`));
+    await fs.mkdir(path.join(parent, `.m.tmp-${pid}-2`));
+    await fs.writeFile(path.join(parent, `.m.tmp-${pid}-2`, WEIGHTS_BIN), "half");
+    const loaded = await loadModel(dir);
+    loaded.dispose();
+    assert.deepEqual(await loadModelMetadata(dir), { version: 1 }, "the previous model is back");
+    await fs.writeFile(path.join(dir, `${WEIGHTS_BIN}.tmp-${pid}`), "stale");
+    await saveModel(model, dir, { metadata: { version: 2 } });
+    assert.deepEqual(await fs.readdir(parent), ["m"], "no sibling leftovers");
+    assert.deepEqual((await fs.readdir(dir)).sort(), [MODEL_JSON, WEIGHTS_BIN], "no stale temporaries inside");
+    assert.deepEqual(await loadModelMetadata(dir), { version: 2 });
+  } finally {
+    model.dispose();
+  }
+});
+
+test("kill -9 during repeated saves: the folder always loads as one save, metadata matching weights", async () => {
+  const dir = path.join(tmp, "killed");
+  const modelFiles = require.resolve("../../src/io/model-files");
+  // A 4 MB model saved over and over; version k has every weight equal to k and metadata { k }.
+  const code = `
+    const tf = require("@tensorflow/tfjs");
+    const { saveModel } = require(${JSON.stringify(modelFiles)});
+    (async () => {
+      await tf.setBackend("cpu");
+      const model = tf.sequential({ layers: [tf.layers.dense({ units: 1000, inputShape: [1000], useBias: false })] });
+      for (let k = 1; ; k++) {
+        model.setWeights([tf.fill([1000, 1000], k)]);
+        await saveModel(model, ${JSON.stringify(dir)}, { metadata: { k } });
+        if (k === 1) process.stdout.write("saved\\n");
+      }
+    })();`;
+  for (let round = 0; round < 3; round++) {
+    const child = spawn(process.execPath, ["-e", code], { stdio: ["ignore", "pipe", "inherit"] });
+    await new Promise<void>((resolve) => child.stdout.once("data", () => resolve()));
+    await new Promise((r) => setTimeout(r, 150 + 200 * Math.random()));
+    child.kill("SIGKILL");
+    await new Promise((r) => child.once("exit", r));
+    const model = await loadModel(dir);
+    try {
+      const { k } = (await loadModelMetadata(dir)) as { k: number };
+      const w = model.getWeights()[0]!.dataSync();
+      assert.ok(k >= 1 && w[0] === k && w[w.length - 1] === k, `metadata says version ${k}, weights are ${w[0]}…${w[w.length - 1]}`);
+    } finally {
+      model.dispose();
+    }
+  }
 });

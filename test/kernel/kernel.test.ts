@@ -1,4 +1,4 @@
-// The project's tslab kernel speaks Jupyter's protocol: scripts/kernel-test.mjs runs Jupyter's
+// The project's tslab kernel speaks Jupyter's protocol: scripts/jupyter/kernel-test.mjs runs Jupyter's
 // conformance suite and the kernel's own protocol tests (test/kernel/test_tslab_kernel.py).
 import { test } from "node:test";
 import assert from "node:assert/strict";
@@ -8,7 +8,7 @@ import { join } from "node:path";
 const root = join(__dirname, "..", "..", "..");
 
 test("the tslab kernel passes Jupyter's conformance suite and its protocol tests", () => {
-  const r = spawnSync(process.execPath, [join(root, "scripts", "kernel-test.mjs")], { encoding: "utf8" });
+  const r = spawnSync(process.execPath, [join(root, "scripts", "jupyter", "kernel-test.mjs")], { encoding: "utf8" });
   const output = r.stdout + r.stderr;
   assert.equal(r.status, 0, output);
   const ran = Number(/^Ran (\d+) tests? in/m.exec(output)?.[1]);

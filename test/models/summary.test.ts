@@ -3,7 +3,8 @@ import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
 import { cnn } from "../../src/models/cnn";
 import { softmaxRegression } from "../../src/models/softmax-regression";
-import { formatShape, modelSummary, summaryText } from "../../src/models/summary";
+import { buildModel } from "../../src/models/registry";
+import { formatShape, layersFrame, modelSummary, summaryText } from "../../src/models/summary";
 
 before(async () => {
   await tf.setBackend("cpu");
@@ -46,4 +47,17 @@ test("summaryText: aligned table with a total line", () => {
   ]);
   assert.equal(formatShape([null, 4, 4, 128]), "[null, 4, 4, 128]");
   model.dispose();
+});
+
+test("layersFrame is the model summary as a table", () => {
+  const model = buildModel("cnn", { seed: 1 });
+  try {
+    const frame = layersFrame(model);
+    assert.deepEqual(frame.columns, ["layer", "type", "output_shape", "params"]);
+    assert.equal(frame.height, model.layers.length);
+    assert.equal(frame.getColumn("params").toArray().map(Number).reduce((a, b) => a + b, 0), 356234);
+    assert.deepEqual(frame.row(0), ["conv1", "Conv2D", "[null, 28, 28, 32]", 320]);
+  } finally {
+    model.dispose();
+  }
 });

@@ -174,3 +174,9 @@ test("describePlot: the text shown outside Jupyter names trace kinds and the tit
   assert.equal(describePlot(heatmap([[1]], { title: "x" })), '[plot: 1 heatmap trace, title "x"]');
   t.dispose();
 });
+
+test("imageGrid of zero images says so (not a complaint about columns)", () => {
+  const none = tf.zeros([0, 28, 28, 1]);
+  assert.throws(() => imageGrid(none), /imageGrid: no images to show \(shape \[0, 28, 28, 1\]\)/);
+  none.dispose();
+});

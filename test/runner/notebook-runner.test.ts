@@ -1,4 +1,4 @@
-// The headless runner (scripts/lessons.mjs → scripts/run_notebooks.py) on tiny notebooks:
+// The headless runner (scripts/jupyter/lessons.mjs → scripts/jupyter/run_notebooks.py) on tiny notebooks:
 // it must pass good ones, fail on a bad cell naming it, and never skip a later cell silently.
 import { test } from "node:test";
 import assert from "node:assert/strict";
@@ -36,7 +36,7 @@ function write(books: Record<string, string[] | string>) {
 }
 
 function runner(args: string[], env: Record<string, string> = {}) {
-  const r = spawnSync(process.execPath, [join(root, "scripts", "lessons.mjs"), ...args], {
+  const r = spawnSync(process.execPath, [join(root, "scripts", "jupyter", "lessons.mjs"), ...args], {
     encoding: "utf8",
     env: { ...process.env, LESSON_PROFILE: "fast", ...env },
   });

@@ -21,6 +21,17 @@ test("formatRunDate reads the runner's date and leaves other text alone", () => 
 test("shortBackend drops the list of skipped backends", () => {
   assert.equal(shortBackend("tfjs 4.22.0 · wasm (XNNPACK, SIMD, 1 thread) (skipped: tensorflow — Cannot find module 'x')"), "tfjs 4.22.0 · wasm (XNNPACK, SIMD, 1 thread)");
   assert.equal(shortBackend("tfjs 4.22.0 · cpu"), "tfjs 4.22.0 · cpu");
+  assert.equal(shortBackend("tfjs · wasm (XNNPACK, 1 thread) [auto threads: 1 of 2 cores, load average 1.20; TSDL_WASM_THREADS=2 overrides] (skipped: x)"), "tfjs · wasm (XNNPACK, 1 thread)");
+});
+
+test("the index header names a backend once when the lessons' lines differ only in their notices", () => {
+  const lesson = (i: number, load: string): IndexLesson => ({
+    href: `0${i}-x.html`, title: `L${i}`, summary: null, seconds: 1, ok: true,
+    backend: `tfjs · wasm (XNNPACK, 1 thread) [auto threads: load average ${load}] (skipped: x)`,
+  });
+  const html = indexPageHtml({ courseTitle: "C", profile: "fast", date: "d", assets: "assets", lessons: [lesson(1, "1.10"), lesson(2, "1.20"), lesson(3, "1.30")] }, (t) => t);
+  assert.match(html, /· backend <span title="[^"]*">tfjs · wasm \(XNNPACK, 1 thread\)<\/span><\/p>/);
+  assert.equal(html.split("tfjs · wasm (XNNPACK, 1 thread)</span>").length - 1, 1, "named once, and not again per lesson");
 });
 
 const lessons: IndexLesson[] = [

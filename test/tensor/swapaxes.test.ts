@@ -100,3 +100,8 @@ test("swapaxes: bad axes are clear errors and leave no tensor behind", () => {
   tf.dispose([t, scalar]);
   assert.equal(tf.memory().numTensors, before);
 });
+
+test("swapaxes called from JavaScript with an array names what it expected", () => {
+  const untyped = swapaxes as (t: unknown, a: number, b: number) => unknown;
+  assert.throws(() => untyped([[1, 2]], 0, 1), /swapaxes: expected a tf\.Tensor, got \[\[1,2\]\] \(make one with tf\.tensor\(\.\.\.\)\)/);
+});

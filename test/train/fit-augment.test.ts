@@ -4,7 +4,7 @@ import * as tf from "@tensorflow/tfjs";
 import { selectBackend } from "../../src/backend/select";
 import { makeDataset, type Dataset } from "../../src/data/dataset";
 import { softmaxRegression } from "../../src/models/softmax-regression";
-import { NO_AUGMENT } from "../../src/train/augment";
+import { NO_AUGMENT } from "../../src/augment/options";
 import { fit, type FitOptions } from "../../src/train/fit";
 import { squaresDataset } from "./synthetic";
 

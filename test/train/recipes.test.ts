@@ -1,11 +1,11 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { parseTrainArgs } from "../../scripts/train";
+import { parseTrainArgs } from "../../scripts/cli/train";
 import { MODEL_NAMES, type ModelName } from "../../src/models/registry";
 import type { LessonProfile } from "../../src/profile";
 import {
   checkRecipe,
-  fitOptionsFromRecipe,
+  recipeFitOptions,
   recipeText,
   trainingRecipe,
   TRAINING_RECIPES,
@@ -60,8 +60,8 @@ test("unknown models and profiles are named", () => {
   assert.throws(() => trainingRecipe("cnn", "huge" as LessonProfile), /Unknown LESSON_PROFILE "huge": expected "fast" or "full"/);
 });
 
-test("fitOptionsFromRecipe: an exponential schedule only when the rate decays", () => {
-  assert.deepEqual(fitOptionsFromRecipe(trainingRecipe("cnn", "full")), {
+test("recipeFitOptions: an exponential schedule only when the rate decays", () => {
+  assert.deepEqual(recipeFitOptions(trainingRecipe("cnn", "full"), 1), {
     epochs: 15,
     batchSize: 100,
     lr: 0.001,
@@ -69,7 +69,7 @@ test("fitOptionsFromRecipe: an exponential schedule only when the rate decays", 
     seed: 1,
     schedule: { kind: "exponential", decay: 0.85 },
   });
-  const constant = fitOptionsFromRecipe(trainingRecipe("softmax", "full"));
+  const constant = recipeFitOptions(trainingRecipe("softmax", "full"), 1);
   assert.equal("schedule" in constant, false);
   assert.equal(constant.epochs, 10);
 });
@@ -83,7 +83,7 @@ test("checkRecipe names the bad field of a hand-made recipe", () => {
   assert.throws(() => checkRecipe({ ...r, lrDecay: 1.2 }), /recipe: lrDecay must be in \(0, 1\], got 1.2/);
   assert.throws(() => checkRecipe({ ...r, seed: 0.5 }), /recipe: seed must be an integer, got 0.5/);
   assert.throws(() => checkRecipe({ ...r, optimizer: "adamw" as "adam" }), /unknown optimizer "adamw": expected one of adam, sgd, momentum, rmsprop/);
-  assert.throws(() => fitOptionsFromRecipe({ ...r, lr: NaN }), /recipe: lr must be a positive number, got NaN/);
+  assert.throws(() => recipeFitOptions({ ...r, lr: NaN }, r.seed), /recipe: lr must be a positive number, got NaN/);
 });
 
 test("recipeText says epochs, batch, optimizer, rate and decay", () => {

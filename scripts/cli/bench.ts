@@ -1,0 +1,412 @@
+/**
+ * `npm run bench`: training and inference throughput of two reference networks on every tfjs
+ * backend that starts here, and on PyTorch in the same run when it is importable.
+ *
+ * - reference CNN: conv32-pool-conv64-pool-conv128-pool-dense128-10 (3×3 'same' convs, relu,
+ *   2×2 'same' max pools, dropout 0.25), 356,234 parameters;
+ * - MLP 784-256-256-10, 269,322 parameters.
+ * Adam, batch 100, synthetic MNIST-shaped data (throughput does not depend on the values).
+ *
+ * Each tfjs backend configuration runs in its own child process (wasm's thread pool is per
+ * process; a fresh heap for each). Results go to stdout as a table and to bench/results.json.
+ *
+ *   node build/scripts/cli/bench.js [--train 2000] [--infer 10000] [--cpu-train 100] [--cpu-infer 500]
+ *     [--backends tensorflow,wasm,cpu] [--wasm-threads <cores>,1] [--networks cnn,mlp] [--repeats 3]
+ *     [--no-torch] [--out bench/results.json]
+ * Each rate is the best of `--repeats` timed passes (cpu: one), which filters out moments when
+ * other processes took the cores; every pass is recorded in the JSON.
+ */
+import * as tf from "@tensorflow/tfjs";
+import { execFileSync, spawn, spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { parseArgs } from "node:util";
+import { projectRoot } from "../../src/data/paths";
+import { BackendName, parseWasmThreads, selectBackend } from "../../src/backend/select";
+
+const ROOT = projectRoot();
+const BATCH = 100;
+
+type Network = "cnn" | "mlp";
+const NETWORKS: readonly Network[] = ["cnn", "mlp"];
+
+/** One measured configuration: a network on a backend. */
+interface Measurement {
+  network: Network;
+  backend: BackendName | "pytorch";
+  /** What ran, e.g. "tfjs 4.22.0 · wasm 4.22.0 (XNNPACK, SIMD, 2 threads)". */
+  summary: string;
+  threads: number | null;
+  params: number;
+  trainSamples: number;
+  inferSamples: number;
+  trainSamplesPerSec: number;
+  inferSamplesPerSec: number;
+  /** Every timed pass (samples/s); the fields above are the best of them. */
+  runs: { train: number[]; infer: number[] };
+  /** This ÷ PyTorch using all cores, same network and run. */
+  ratioToTorch?: { train: number; infer: number } | null;
+  /** This ÷ PyTorch with the same number of threads. */
+  ratioToTorchSameThreads?: { train: number; infer: number } | null;
+  note?: string;
+}
+
+function round(v: number): number {
+  return Math.round(v * 10) / 10;
+}
+
+/** What a child process is asked to run. */
+interface ChildJob {
+  backend: BackendName;
+  wasmThreads: number;
+  networks: Network[];
+  train: number;
+  infer: number;
+  inferBatch: number;
+  repeats: number;
+  note?: string;
+}
+
+function referenceCnn(): tf.Sequential {
+  const m = tf.sequential();
+  m.add(tf.layers.conv2d({ inputShape: [28, 28, 1], filters: 32, kernelSize: 3, padding: "same", activation: "relu" }));
+  m.add(tf.layers.maxPooling2d({ poolSize: 2, padding: "same" }));
+  m.add(tf.layers.conv2d({ filters: 64, kernelSize: 3, padding: "same", activation: "relu" }));
+  m.add(tf.layers.maxPooling2d({ poolSize: 2, padding: "same" }));
+  m.add(tf.layers.conv2d({ filters: 128, kernelSize: 3, padding: "same", activation: "relu" }));
+  m.add(tf.layers.maxPooling2d({ poolSize: 2, padding: "same" }));
+  m.add(tf.layers.flatten());
+  m.add(tf.layers.dropout({ rate: 0.25 }));
+  m.add(tf.layers.dense({ units: 128, activation: "relu" }));
+  m.add(tf.layers.dense({ units: 10, activation: "softmax" }));
+  return m;
+}
+
+function mlp(): tf.Sequential {
+  const m = tf.sequential();
+  m.add(tf.layers.dense({ inputShape: [784], units: 256, activation: "relu" }));
+  m.add(tf.layers.dense({ units: 256, activation: "relu" }));
+  m.add(tf.layers.dense({ units: 10, activation: "softmax" }));
+  return m;
+}
+
+const EXPECTED_PARAMS: Record<Network, number> = { cnn: 356_234, mlp: 269_322 };
+
+function inputShape(network: Network): number[] {
+  return network === "cnn" ? [28, 28, 1] : [784];
+}
+
+async function measure(network: Network, job: ChildJob, summary: string, threads: number | undefined): Promise<Measurement> {
+  const model = network === "cnn" ? referenceCnn() : mlp();
+  const params = model.countParams();
+  if (params !== EXPECTED_PARAMS[network]) {
+    throw new Error(`${network} has ${params} parameters, expected ${EXPECTED_PARAMS[network]}`);
+  }
+  model.compile({ optimizer: tf.train.adam(1e-3), loss: "categoricalCrossentropy" });
+  const batch = Math.min(BATCH, job.train);
+  const x = tf.randomUniform([job.train, ...inputShape(network)], 0, 1, "float32", 1);
+  const y = tf.tidy(() => tf.oneHot(tf.randomUniform([job.train], 0, 10, "int32", 2), 10).toFloat());
+  const xi = tf.randomUniform([job.infer, ...inputShape(network)], 0, 1, "float32", 3);
+
+  // Warm-up: XNNPACK operators, V8 tier-up, the optimizer's slots. Small on the slow cpu backend.
+  const warm = job.backend === "cpu" ? Math.min(4, job.train) : Math.min(2 * batch, job.train);
+  await model.fit(x.slice(0, warm), y.slice(0, warm), { batchSize: Math.min(batch, warm), epochs: 1, verbose: 0 });
+  const trainRuns: number[] = [];
+  for (let r = 0; r < job.repeats; r++) {
+    const start = performance.now();
+    await model.fit(x, y, { batchSize: batch, epochs: 1, shuffle: false, verbose: 0 });
+    trainRuns.push(job.train / ((performance.now() - start) / 1000));
+  }
+
+  const inferBatch = Math.min(job.inferBatch, job.infer);
+  tf.dispose(model.predict(xi.slice(0, Math.min(inferBatch, 100))) as tf.Tensor);
+  const inferRuns: number[] = [];
+  for (let r = 0; r < job.repeats; r++) {
+    const start = performance.now();
+    const out = model.predict(xi, { batchSize: inferBatch }) as tf.Tensor;
+    // Read back only a scalar: reading big tensors back is not what we time.
+    await out.sum().data();
+    inferRuns.push(job.infer / ((performance.now() - start) / 1000));
+    out.dispose();
+  }
+
+  tf.dispose([x, y, xi]);
+  model.dispose();
+  return {
+    network,
+    backend: job.backend,
+    summary,
+    threads: threads ?? null,
+    params,
+    trainSamples: job.train,
+    inferSamples: job.infer,
+    trainSamplesPerSec: Math.max(...trainRuns),
+    inferSamplesPerSec: Math.max(...inferRuns),
+    runs: { train: trainRuns.map(round), infer: inferRuns.map(round) },
+    ...(job.note ? { note: job.note } : {}),
+  };
+}
+
+/** Child mode: run one backend configuration, print one JSON line per network. */
+async function child(job: ChildJob): Promise<void> {
+  const info = await selectBackend(job.backend, { wasmThreads: job.wasmThreads });
+  for (const network of job.networks) {
+    const m = await measure(network, job, info.summary + (info.notices.length ? ` [${info.notices.join("; ")}]` : ""), info.threads);
+    process.stdout.write(`BENCH ${JSON.stringify(m)}\n`);
+  }
+}
+
+function runChild(job: ChildJob): Promise<{ results: Measurement[]; error?: string }> {
+  return new Promise((resolve) => {
+    const proc = spawn(process.execPath, [__filename, "--child", JSON.stringify(job)], { stdio: ["ignore", "pipe", "pipe"] });
+    let out = "";
+    let err = "";
+    proc.stdout.on("data", (d: Buffer) => {
+      out += d.toString();
+      for (const line of d.toString().split("\n")) {
+        if (line.startsWith("BENCH ")) {
+          const m = JSON.parse(line.slice(6)) as Measurement;
+          console.log(`  ${m.network} on ${m.backend}: ${fmt(m.trainSamplesPerSec)} train / ${fmt(m.inferSamplesPerSec)} infer samples/s`);
+        }
+      }
+    });
+    proc.stderr.on("data", (d: Buffer) => (err += d.toString()));
+    proc.on("exit", (code) => {
+      const results = out
+        .split("\n")
+        .filter((l) => l.startsWith("BENCH "))
+        .map((l) => JSON.parse(l.slice(6)) as Measurement);
+      const lastError = err
+        .split("\n")
+        .map((l) => l.trim())
+        .filter((l) => /Error|could not start/.test(l))
+        .pop();
+      resolve(code === 0 ? { results } : { results, error: lastError ?? `exit code ${code}` });
+    });
+  });
+}
+
+/** The first Python that imports torch: `python3` on PATH, then Debian's /usr/bin/python3. */
+function findTorchPython(): string | undefined {
+  for (const py of ["python3", "/usr/bin/python3"]) {
+    const r = spawnSync(py, ["-c", "import torch"], { stdio: "ignore", timeout: 60_000 });
+    if (r.status === 0) return py;
+  }
+  return undefined;
+}
+
+/** Sizes shared by every run of one bench. */
+interface Sizes {
+  train: number;
+  infer: number;
+  inferBatch: number;
+  repeats: number;
+}
+
+function runTorch(py: string, network: Network, threads: number, z: Sizes): Measurement {
+  const { train, infer, inferBatch, repeats } = z;
+  const script = path.join(ROOT, "bench", "torch_bench.py");
+  const args = [script, "--network", network, "--train", String(train), "--infer", String(infer)];
+  args.push("--batch", String(BATCH), "--infer-batch", String(inferBatch), "--threads", String(threads));
+  args.push("--repeats", String(repeats));
+  const text = execFileSync(py, args, { encoding: "utf8", maxBuffer: 1 << 20 });
+  const r = JSON.parse(text.trim().split("\n").pop()!) as {
+    params: number;
+    threads: number;
+    torch: string;
+    trainSamplesPerSec: number;
+    inferSamplesPerSec: number;
+    runs: { train: number[]; infer: number[] };
+  };
+  return {
+    network,
+    backend: "pytorch",
+    summary: `PyTorch ${r.torch} CPU (${r.threads} threads)`,
+    threads: r.threads,
+    params: r.params,
+    trainSamples: train,
+    inferSamples: infer,
+    trainSamplesPerSec: r.trainSamplesPerSec,
+    inferSamplesPerSec: r.inferSamplesPerSec,
+    runs: { train: r.runs.train.map(round), infer: r.runs.infer.map(round) },
+  };
+}
+
+function fmt(v: number): string {
+  return v >= 100 ? v.toFixed(0) : v.toFixed(1);
+}
+
+function loadAverage(): number[] {
+  return os.loadavg().map((v) => Math.round(v * 100) / 100);
+}
+
+function packageVersion(name: string): string | null {
+  try {
+    return (JSON.parse(fs.readFileSync(require.resolve(`${name}/package.json`), "utf8")) as { version: string }).version;
+  } catch {
+    return null;
+  }
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      child: { type: "string" },
+      train: { type: "string", default: "2000" },
+      infer: { type: "string", default: "10000" },
+      "cpu-train": { type: "string", default: "100" },
+      "cpu-infer": { type: "string", default: "500" },
+      "infer-batch": { type: "string", default: "1000" },
+      repeats: { type: "string", default: "3" },
+      backends: { type: "string", default: "tensorflow,wasm,cpu" },
+      "wasm-threads": { type: "string", default: `${os.cpus().length},1` },
+      networks: { type: "string", default: NETWORKS.join(",") },
+      "no-torch": { type: "boolean", default: false },
+      out: { type: "string", default: path.join(ROOT, "bench", "results.json") },
+    },
+  });
+  if (values.child !== undefined) return child(JSON.parse(values.child) as ChildJob);
+
+  const count = (name: string, v: string): number => {
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < 1) throw new Error(`--${name} must be a positive integer, got "${v}"`);
+    return n;
+  };
+  const train = count("train", values.train);
+  const infer = count("infer", values.infer);
+  const cpuTrain = count("cpu-train", values["cpu-train"]);
+  const cpuInfer = count("cpu-infer", values["cpu-infer"]);
+  const inferBatch = count("infer-batch", values["infer-batch"]);
+  const repeats = count("repeats", values.repeats);
+  const networks = values.networks.split(",").map((n) => {
+    if (!(NETWORKS as readonly string[]).includes(n)) throw new Error(`Unknown network "${n}": expected ${NETWORKS.join(", ")}`);
+    return n as Network;
+  });
+  const backends = values.backends.split(",").map((b) => {
+    if (!["tensorflow", "wasm", "cpu"].includes(b)) throw new Error(`Unknown backend "${b}": expected tensorflow, wasm, cpu`);
+    return b as BackendName;
+  });
+  const threadCounts = [...new Set(values["wasm-threads"].split(",").map((t) => parseWasmThreads(t)))];
+
+  const loadBefore = loadAverage();
+  console.log(`bench: ${train} train / ${infer} inference samples (cpu: ${cpuTrain} / ${cpuInfer}), batch ${BATCH}; load average ${loadBefore.join(" ")}`);
+  if (loadBefore[0]! > 0.5) {
+    console.log(`warning: load average ${loadBefore[0]} — other processes share these cores; rerun on an idle machine`);
+  }
+  const results: Measurement[] = [];
+  const skipped: { backend: string; reason: string }[] = [];
+
+  const jobs: ChildJob[] = [];
+  for (const backend of backends) {
+    if (backend === "wasm") {
+      for (const t of threadCounts) jobs.push({ backend, wasmThreads: t, networks, train, infer, inferBatch, repeats });
+    } else if (backend === "cpu") {
+      const note = `cpu backend: small sample (${cpuTrain} train / ${cpuInfer} inference samples) — it trains the CNN at ~1 sample/s`;
+      jobs.push({ backend, wasmThreads: 1, networks, train: cpuTrain, infer: cpuInfer, inferBatch, repeats: 1, note });
+    } else {
+      jobs.push({ backend, wasmThreads: 1, networks, train, infer, inferBatch, repeats });
+    }
+  }
+  for (const job of jobs) {
+    const label = job.backend === "wasm" ? `wasm, ${job.wasmThreads} thread(s)` : job.backend;
+    console.log(`- ${label}`);
+    const { results: r, error } = await runChild(job);
+    results.push(...r);
+    if (error) {
+      skipped.push({ backend: label, reason: error });
+      console.log(`  skipped: ${error}`);
+    }
+  }
+
+  let torchInfo: string | null = null;
+  const py = values["no-torch"] ? undefined : findTorchPython();
+  if (py !== undefined) {
+    // All cores (the reference for ratioToTorch), and one thread: on a shared machine
+    // PyTorch's multi-threaded numbers collapse first, so the 1-thread pair stays comparable.
+    for (const threads of [...new Set([os.cpus().length, 1])]) {
+      console.log(`- PyTorch (${py}), ${threads} thread(s)`);
+      for (const network of networks) {
+        const m = runTorch(py, network, threads, { train, infer, inferBatch, repeats });
+        torchInfo = m.summary.replace(/ \(\d+ threads?\)$/, "");
+        results.push(m);
+        console.log(`  ${network} on pytorch: ${fmt(m.trainSamplesPerSec)} train / ${fmt(m.inferSamplesPerSec)} infer samples/s`);
+      }
+    }
+  } else {
+    skipped.push({ backend: "pytorch", reason: values["no-torch"] ? "--no-torch" : "no python3 that imports torch (apt-get install python3-torch)" });
+  }
+
+  const ratio = (m: Measurement, t: Measurement | undefined) =>
+    t && m.backend !== "pytorch"
+      ? { train: m.trainSamplesPerSec / t.trainSamplesPerSec, infer: m.inferSamplesPerSec / t.inferSamplesPerSec }
+      : null;
+  const torchRun = (network: Network, threads: number | null) =>
+    results.find((t) => t.backend === "pytorch" && t.network === network && t.threads === threads);
+  for (const m of results) {
+    m.ratioToTorch = ratio(m, torchRun(m.network, os.cpus().length));
+    m.ratioToTorchSameThreads = m.threads === null ? null : ratio(m, torchRun(m.network, m.threads));
+  }
+
+  const loadAfter = loadAverage();
+  printTable(results);
+  const file = {
+    date: new Date().toISOString(),
+    machine: {
+      cores: os.cpus().length,
+      cpuModel: os.cpus()[0]?.model ?? "unknown",
+      totalMemGiB: Math.round(os.totalmem() / 2 ** 30),
+      platform: `${os.platform()} ${os.release()}`,
+      loadAverage: { before: loadBefore, after: loadAfter },
+    },
+    versions: {
+      node: process.version,
+      tfjs: tf.version.tfjs,
+      "tfjs-backend-wasm": packageVersion("@tensorflow/tfjs-backend-wasm"),
+      "tfjs-node": packageVersion("@tensorflow/tfjs-node"),
+      pytorch: torchInfo,
+    },
+    settings: {
+      batch: BATCH,
+      inferBatch,
+      train,
+      infer,
+      cpuTrain,
+      cpuInfer,
+      repeats,
+      reported: "best of the repeated passes (cpu: one pass)",
+      data: "synthetic, MNIST-shaped",
+      optimizer: "adam",
+    },
+    results,
+    skipped,
+  };
+  fs.mkdirSync(path.dirname(values.out), { recursive: true });
+  fs.writeFileSync(values.out, JSON.stringify(file, null, 2) + "\n");
+  console.log(`load average ${loadBefore.join(" ")} → ${loadAfter.join(" ")}; wrote ${path.relative(process.cwd(), values.out)}`);
+}
+
+function ratioText(r: { train: number; infer: number } | null | undefined): string {
+  return r ? `${r.train.toFixed(2)} / ${r.infer.toFixed(2)}` : "—";
+}
+
+function printTable(results: Measurement[]): void {
+  const rows = results.map((m) => [
+    m.network,
+    m.backend === "wasm" || m.backend === "pytorch" ? `${m.backend} ×${m.threads}` : m.backend,
+    fmt(m.trainSamplesPerSec),
+    fmt(m.inferSamplesPerSec),
+    ratioText(m.ratioToTorch),
+    ratioText(m.ratioToTorchSameThreads),
+    m.note ? "small sample" : "",
+  ]);
+  const head = ["network", "backend", "train/s", "infer/s", "÷ PyTorch all cores", "÷ PyTorch same threads", ""];
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (r: string[]) => r.map((c, i) => c.padEnd(widths[i]!)).join("  ").trimEnd();
+  console.log(["", line(head), ...rows.map(line)].join("\n"));
+}
+
+main().catch((err: unknown) => {
+  console.error(err instanceof Error ? err.message : err);
+  process.exitCode = 1;
+});

@@ -1,0 +1,158 @@
+// Command-line plumbing shared by the training scripts (`npm run train`, `ensemble`, `combine`):
+// parsing flags with messages that name the bad flag, and the machine fields of a result line
+// (the log itself is src/results/log.ts). Each script keeps its own flags, help text and result fields.
+import { existsSync, statSync } from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { parseArgs } from "node:util";
+import { BACKEND_ENV, parseBackendRequest, parseWasmThreads, WASM_THREADS_ENV, type BackendInfo, type BackendName } from "../../src/backend/select";
+import { parseProfile, PROFILE_ENV, type LessonProfile } from "../../src/profile";
+import { defaultResultsFile } from "../../src/results/log";
+
+/** One flag: it takes a value (`--epochs 3`, `--epochs=3`) or is a switch (`--augment`). */
+export type FlagSpec = { readonly type: "string" } | { readonly type: "boolean" };
+
+/** The flags a script accepts, by long name (without `--`). */
+export type FlagSpecs = Readonly<Record<string, FlagSpec>>;
+
+/** What {@link parseFlags} returns: each flag's text (or `true`/`false` for a switch), undefined when not given. */
+export type FlagValues<S extends FlagSpecs> = {
+  -readonly [K in keyof S]?: S[K]["type"] extends "string" ? string : boolean;
+};
+
+/**
+ * The flags every training script takes: the model, the profile, the seed, the backend, the
+ * output folder and --help. Spread them into a script's own flags.
+ */
+export const RUN_FLAGS = {
+  model: { type: "string" },
+  profile: { type: "string" },
+  seed: { type: "string" },
+  backend: { type: "string" },
+  out: { type: "string" },
+  help: { type: "boolean" },
+} as const satisfies FlagSpecs;
+
+/**
+ * Parses `argv` (without `node script`) strictly against `specs`: an unknown flag, a positional
+ * argument or a value given to a switch throws Node's message, cut to its first sentence and
+ * followed by "(run with --help for the flags)".
+ */
+export function parseFlags<const S extends FlagSpecs>(argv: readonly string[], specs: S): FlagValues<S> {
+  try {
+    // The cast only restates Node's own result type in the narrower terms of FlagSpecs.
+    return parseArgs({ args: [...argv], options: specs, strict: true, allowPositionals: false }).values as FlagValues<S>;
+  } catch (err) {
+    // Node's text goes on about positional arguments after "--"; its first sentence is the point.
+    const message = (err as Error).message.split(". ")[0];
+    throw new Error(`${message} (run with --help for the flags)`);
+  }
+}
+
+/** The value of `--<flag>` as an integer ≥ `min`; throws naming the flag and the value otherwise. */
+export function integerFlag(flag: string, value: string, min: number): number {
+  const n = Number(value);
+  // The regex rejects what Number() would accept but a person did not mean: "1e3", "0x10", "2.0", "".
+  if (!/^-?\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n < min) {
+    throw new Error(`--${flag} must be an integer ≥ ${min}, got "${value}"`);
+  }
+  return n;
+}
+
+/** The value of `--<flag>` as a number in (0, `max`]; throws naming the flag and the value otherwise. */
+export function positiveFlag(flag: string, value: string, max = Infinity): number {
+  const x = Number(value);
+  if (value.trim() === "" || !Number.isFinite(x) || x <= 0 || x > max) {
+    throw new Error(`--${flag} must be a number in (0, ${max === Infinity ? "∞" : max}], got "${value}"`);
+  }
+  return x;
+}
+
+/** The settings every training script takes from a flag or, when the flag is absent, the environment. */
+export interface RunSettings {
+  readonly profile: LessonProfile;
+  readonly backend: BackendName | "auto";
+}
+
+/**
+ * The one place the scripts read their environment: `--profile` else `LESSON_PROFILE`,
+ * `--backend` else `TSDL_BACKEND`, and `TSDL_WASM_THREADS` checked too — all before any work
+ * starts, a bad value rejected with a message that names the flag or the variable.
+ */
+export function runSettings(
+  values: { readonly profile?: string | undefined; readonly backend?: string | undefined },
+  env: NodeJS.ProcessEnv = process.env,
+): RunSettings {
+  const profile = values.profile !== undefined ? profileFlag(values.profile) : parseProfile(env[PROFILE_ENV]);
+  const backend = parseBackendRequest(values.backend ?? env[BACKEND_ENV]);
+  parseWasmThreads(env[WASM_THREADS_ENV]);
+  return { profile, backend };
+}
+
+/**
+ * The value of `--profile`: exactly "fast" or "full". Stricter than {@link parseProfile} (which
+ * also reads LESSON_PROFILE and forgives case and blanks) because a flag is typed on purpose.
+ */
+export function profileFlag(value: string): LessonProfile {
+  if (value !== "fast" && value !== "full") throw new Error(`--profile must be "fast" or "full", got "${value}"`);
+  return parseProfile(value);
+}
+
+/**
+ * The command as a person would type it again, e.g. `npm run train -- --model cnn --out 'my dir'`
+ * (arguments quoted for a POSIX shell only where needed), for the `command` field of a result.
+ */
+export function npmCommandLine(npmScript: string, argv: readonly string[]): string {
+  const quote = (a: string) => (/^[\w./=:,-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`);
+  return [`npm run ${npmScript} --`, ...argv.map(quote)].join(" ");
+}
+
+/** The fields of a result line that describe the machine a run used (last in the line, before `testPredictions` if any). */
+export interface MachineFields {
+  readonly cores: number;
+  /** {@link BackendInfo.summary}: versions and threads. */
+  readonly backendSummary: string;
+  /** Node's version, e.g. "v20.11.1". */
+  readonly node: string;
+}
+
+/** {@link MachineFields} for this process and the backend it trained on. */
+export function machineFields(backend: BackendInfo): MachineFields {
+  return { cores: os.cpus().length, backendSummary: backend.summary, node: process.version };
+}
+
+/** One line saying how many images each split of `data` holds, e.g. `MNIST (full): 55,000 train, 5,000 validation, 10,000 test`. */
+export function splitSizesLine(
+  profile: LessonProfile,
+  data: { readonly [S in "train" | "validation" | "test"]: { readonly size: number } },
+): string {
+  const n = (x: number) => x.toLocaleString("en-US");
+  return `MNIST (${profile}): ${n(data.train.size)} train, ${n(data.validation.size)} validation, ${n(data.test.size)} test`;
+}
+
+/**
+ * The results log a run will append to — `given` (relative to `root`) or the project's — checked
+ * before any work: it must not be a folder.
+ */
+export function checkedResultsFile(root: string, given?: string): string {
+  const file = given === undefined ? defaultResultsFile() : path.resolve(root, given);
+  if (existsSync(file) && !statSync(file).isFile()) throw new Error(`the results log ${shownPath(root, file)} is not a file`);
+  return file;
+}
+
+/** A path as a person reads it: relative to the project `root` when inside it, else absolute. */
+export function shownPath(root: string, file: string): string {
+  const r = path.relative(root, file);
+  return r === "" ? "." : r.startsWith("..") || path.isAbsolute(r) ? file : r;
+}
+
+/**
+ * Runs a script's `main` on this process's arguments; on failure prints `<name>: <message>` (no
+ * stack: the messages name the problem) and exits with status 1.
+ */
+export function runCommand(name: string, main: (argv: readonly string[]) => Promise<void>): void {
+  main(process.argv.slice(2)).catch((err: unknown) => {
+    console.error(`${name}: ${err instanceof Error ? err.message : String(err)}`);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,261 @@
+// `npm run export`: the executed lessons (out/, from `npm run lessons`) → a static, offline site
+// in site/: index.html (course title, the lessons in order with summary and run time, backend,
+// profile, date) and one page per lesson with prev / index / next links.
+//
+//   node scripts/site/export.mjs [--out DIR] [--site DIR]
+//
+// Pages are rendered by nbconvert (scripts/site/render_pages.py, template scripts/site/templates/
+// tsdl-lesson). Nothing on a page reaches outside the site: plotly.js, the JupyterLab CSS and
+// KaTeX's CSS and fonts are shared files in site/assets/, math is rendered here with KaTeX, and
+// nbconvert's require.js / MathJax / widget scripts are left out. The pure helpers are TypeScript
+// (scripts/site/*.ts, compiled by `npm run build` to build/scripts/site/).
+import { spawnSync } from "node:child_process";
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { basename, join, relative, resolve } from "node:path";
+import { findPython, INSTALL_HINT, root } from "../jupyter/jupyter-env.mjs";
+
+const COURSE_TITLE = "Convolutional networks in TypeScript";
+const ASSETS = "assets";
+const MARKER = ".tsdl-site"; // says "this folder was made by export.mjs, safe to replace"
+const require = createRequire(import.meta.url);
+
+function usage(message) {
+  if (message) console.error(`export: ${message}`);
+  console.error("usage: node scripts/site/export.mjs [--out DIR (default out/)] [--site DIR (default site/)]");
+  process.exit(2);
+}
+
+function parseArgs(argv) {
+  const opts = { out: join(root, "out"), site: join(root, "site") };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === "--help" || a === "-h") usage();
+    const m = /^--(out|site)(?:=(.*))?$/.exec(a);
+    if (!m) usage(`unknown argument "${a}"`);
+    const value = m[2] ?? argv[++i];
+    if (!value) usage(`${a} needs a folder`);
+    opts[m[1]] = resolve(value);
+  }
+  return opts;
+}
+
+/** The compiled helpers; a clear message when `npm run build` has not been run. */
+function loadHelpers() {
+  const dir = join(root, "build", "scripts", "site");
+  const names = ["summary", "lesson-intro", "index-page", "inline-markdown", "math", "html", "demo"];
+  const missing = names.filter((n) => !existsSync(join(dir, `${n}.js`)));
+  if (missing.length) {
+    console.error(`export: ${dir}/{${missing.join(",")}}.js missing: run "npm run build" first`);
+    process.exit(2);
+  }
+  return Object.assign({}, ...names.map((n) => require(join(dir, `${n}.js`))));
+}
+
+/** A path as the user can read it: relative to the current folder when inside it, else absolute. */
+function shown(path) {
+  const r = relative(process.cwd(), path);
+  return r === "" ? "." : r.startsWith("..") ? path : r;
+}
+
+function kB(bytes) {
+  return bytes >= 1e6 ? `${(bytes / 1e6).toFixed(1)} MB` : `${Math.round(bytes / 1e3)} kB`;
+}
+
+function folderSize(path) {
+  const st = statSync(path);
+  if (!st.isDirectory()) return st.size;
+  return readdirSync(path).reduce((sum, name) => sum + folderSize(join(path, name)), 0);
+}
+
+/** Refuses to replace a folder that export.mjs did not make (a typo in --site). */
+function checkReplaceable(site) {
+  if (!existsSync(site)) return;
+  if (!statSync(site).isDirectory()) throw new Error(`${site} exists and is not a folder`);
+  if (readdirSync(site).length > 0 && !existsSync(join(site, MARKER))) {
+    throw new Error(`${site} is not empty and was not made by this exporter (no ${MARKER} file): remove it or choose another --site`);
+  }
+}
+
+function main() {
+  const opts = parseArgs(process.argv.slice(2));
+  const h = loadHelpers();
+  const summaryFile = join(opts.out, "summary.json");
+  if (!existsSync(summaryFile)) {
+    throw new Error(`${summaryFile} not found: run the lessons first (npm run lessons)`);
+  }
+  const summary = h.parseRunSummary(JSON.parse(readFileSync(summaryFile, "utf8")), summaryFile);
+  checkReplaceable(opts.site);
+
+  // Titles and summaries first: the navigation of every page needs the neighbours' titles.
+  const lessons = summary.notebooks.map((run) => {
+    // The copy next to summary.json first (out/ may have been moved), else where the runner wrote it.
+    const candidates = [join(opts.out, "executed", run.notebook), ...(run.executed ? [resolve(root, run.executed)] : [])];
+    const notebook = candidates.find((c) => existsSync(c));
+    if (!notebook) throw new Error(`${run.notebook}: executed notebook not found (looked for ${candidates.join(", ")})`);
+    const intro = h.lessonIntro(JSON.parse(readFileSync(notebook, "utf8")), run.notebook);
+    const title = intro.title ?? basename(run.notebook, ".ipynb").replace(/^\d+-/, "").replace(/-/g, " ");
+    return { run, notebook, page: h.pageName(run.notebook), title, summary: intro.summary };
+  });
+  if (!lessons.some((l) => l.summary)) console.warn("export: warning: no lesson has a summary paragraph after its title");
+
+  // Built in a draft folder and swapped in at the end: a failed export leaves the old site as it
+  // was. The draft sits in build/ (git-ignored, same disk) when the site is in the project.
+  const inProject = !relative(root, opts.site).startsWith("..");
+  const partial = inProject ? join(root, "build", "site-draft") : `${opts.site}.partial`;
+  rmSync(partial, { recursive: true, force: true });
+  mkdirSync(join(partial, ASSETS), { recursive: true });
+  writeFileSync(join(partial, MARKER), "Made by scripts/site/export.mjs; replaced by each `npm run export`.\n");
+
+  // nbconvert renders the lesson pages (plain text for titles in <title> and the navigation).
+  const plainTitle = (md) => h.inlineMarkdownToText(md);
+  const job = {
+    site: partial,
+    assets: ASSETS,
+    pages: lessons.map((l, i) => ({
+      notebook: l.notebook,
+      output: l.page,
+      title: `${plainTitle(l.title)} — ${COURSE_TITLE}`,
+      nav: {
+        prev: i > 0 ? { href: lessons[i - 1].page, title: plainTitle(lessons[i - 1].title) } : null,
+        index: { href: "index.html", title: "All lessons" },
+        next: i + 1 < lessons.length ? { href: lessons[i + 1].page, title: plainTitle(lessons[i + 1].title) } : null,
+      },
+    })),
+  };
+  const python = findPython(["nbconvert", "nbformat"]);
+  if (!python) throw new Error(`nbconvert was not found in any Python here. Install it with:\n  ${INSTALL_HINT}`);
+  const r = spawnSync(python, [join(root, "scripts", "site", "render_pages.py")], {
+    input: JSON.stringify(job),
+    encoding: "utf8",
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  if (r.status !== 0) {
+    throw new Error(`rendering the pages with nbconvert failed (exit ${r.status ?? r.signal}):\n${(r.stderr || r.error?.message || "").trim()}`);
+  }
+  const rendered = JSON.parse(r.stdout).pages;
+
+  // Math, then the checks every page must pass.
+  const problems = [];
+  const warnings = [];
+  const plotly = JSON.parse(readFileSync(require.resolve("plotly.js-dist-min/package.json"), "utf8")).version;
+  let anyMath = false;
+  const lines = [];
+  const demoContext = { root, site: partial, assets: ASSETS };
+  const demos = [];
+  for (const p of rendered) {
+    const file = join(partial, p.output);
+    const math = h.renderMathMarks(readFileSync(file, "utf8"));
+    let html = math.html;
+    try {
+      const demo = h.embedDemos(html, demoContext); // the drawing pad, where a lesson saved a demo model
+      html = demo.html;
+      demos.push(...demo.demos.map((d) => ({ ...d, page: p.output })));
+    } catch (err) {
+      problems.push(`${p.output}: drawing pad: ${err.message}`);
+    }
+    for (const e of math.errors) problems.push(`${p.output}: math KaTeX cannot render: ${e}`);
+    if (math.count > 0) {
+      anyMath = true;
+      html = h.addToHead(html, `<link rel="stylesheet" href="${ASSETS}/katex/katex.min.css">`);
+    }
+    if (html.includes("<script data-tsdl-plotly-lib")) problems.push(`${p.output}: still holds an inline plotly.js (data-tsdl-plotly-lib)`);
+    for (const v of p.plotlyLib) {
+      if (v !== plotly) warnings.push(`${p.output}: the notebook was run with plotly.js ${v}, the site ships ${plotly} (re-run the lessons)`);
+    }
+    if (p.plots > 0 && p.plotlyLib.length === 0) {
+      warnings.push(`${p.output}: has plots but no tsdl.plotlySetup() output (the notebook should call it in its first cell)`);
+    }
+    for (const ref of h.externalReferences(html)) problems.push(`${p.output}: ${ref.kind} points outside the site: ${ref.url}`);
+    writeFileSync(file, html);
+    lines.push(`  ${p.output.padEnd(40)} ${String(p.plots).padStart(3)} plot(s) ${String(math.count).padStart(3)} formula(s)  highlighting: ${p.lexer}  ${p.checks} check cell(s) hidden  ${kB(Buffer.byteLength(html))}`);
+  }
+
+  // The index page, with math in titles or summaries rendered the same way.
+  let indexMath = false;
+  const inlineMath = (tex) => {
+    indexMath = true;
+    try {
+      return h.texToHtml(tex, false);
+    } catch (err) {
+      problems.push(`index.html: math KaTeX cannot render: $${tex}$: ${err.message}`);
+      return `<span class="tsdl-math-error">${h.escapeHtml(tex)}</span>`;
+    }
+  };
+  let index = h.indexPageHtml({
+    courseTitle: COURSE_TITLE,
+    profile: summary.profile,
+    date: summary.date,
+    assets: ASSETS,
+    lessons: lessons.map((l) => ({
+      href: l.page,
+      title: l.title,
+      summary: l.summary,
+      seconds: l.run.seconds,
+      ok: l.run.ok,
+      ...(l.run.error ? { error: l.run.error } : {}),
+      ...(l.run.backend ? { backend: l.run.backend } : {}),
+    })),
+  }, inlineMath);
+  if (indexMath) index = h.addToHead(index, `<link rel="stylesheet" href="${ASSETS}/katex/katex.min.css">`);
+  for (const ref of h.externalReferences(index)) problems.push(`index.html: ${ref.kind} points outside the site: ${ref.url}`);
+  writeFileSync(join(partial, "index.html"), index);
+
+  // Shared assets.
+  const assets = join(partial, ASSETS);
+  const anyPlots = rendered.some((p) => p.plots > 0);
+  if (anyPlots) {
+    cpSync(require.resolve("plotly.js-dist-min"), join(assets, "plotly.min.js"));
+    cpSync(join(require.resolve("plotly.js-dist-min/package.json"), "..", "LICENSE"), join(assets, "plotly.js-LICENSE.txt"));
+  }
+  cpSync(join(root, "scripts", "site", "assets", "tsdl.css"), join(assets, "tsdl.css"));
+  const demoAssets = demos.length ? h.copyDemoAssets(demoContext, require.resolve("@tensorflow/tfjs/dist/tf.min.js")) : null;
+  if (anyMath || indexMath) {
+    const k = h.katexAssets();
+    mkdirSync(join(assets, "katex", "fonts"), { recursive: true });
+    cpSync(k.css, join(assets, "katex", "katex.min.css"));
+    cpSync(join(k.css, "..", "..", "LICENSE"), join(assets, "katex", "LICENSE.txt"));
+    // Only woff2: every browser that runs plotly.js 3 reads it, so the woff/ttf fallbacks
+    // named in katex.min.css are never requested.
+    for (const font of readdirSync(k.fonts).filter((f) => f.endsWith(".woff2"))) {
+      cpSync(join(k.fonts, font), join(assets, "katex", "fonts", font));
+    }
+  }
+  for (const css of [join(assets, "jupyter", "index.css"), join(assets, "jupyter", "theme-light.css"), join(assets, "tsdl.css")]) {
+    for (const ref of h.externalReferences(readFileSync(css, "utf8"))) {
+      problems.push(`${relative(partial, css)}: ${ref.kind} points outside the site: ${ref.url}`);
+    }
+  }
+
+  for (const w of warnings) console.warn(`export: warning: ${w}`);
+  if (problems.length) {
+    console.error(`export: ${problems.length} problem(s); ${shown(opts.site)} left as it was, the draft is in ${shown(partial)}:`);
+    for (const p of problems) console.error(`  - ${p}`);
+    process.exit(1);
+  }
+  rmSync(opts.site, { recursive: true, force: true });
+  renameSync(partial, opts.site);
+
+  const failed = lessons.filter((l) => !l.run.ok);
+  console.log(`export: ${shown(opts.site)}/ from ${shown(summaryFile)} (profile ${summary.profile}, run ${summary.date})`);
+  console.log(lines.join("\n"));
+  console.log(
+    "  assets: " +
+      (anyPlots ? `plotly.min.js ${plotly} ${kB(statSync(join(opts.site, ASSETS, "plotly.min.js")).size)} (shared by all pages), ` : "no plots (plotly.js not copied), ") +
+      `JupyterLab CSS ${kB(folderSize(join(opts.site, ASSETS, "jupyter")))}` +
+      (anyMath || indexMath ? `, KaTeX ${h.katexAssets().version} CSS+woff2 ${kB(folderSize(join(opts.site, ASSETS, "katex")))}` : ", no math (KaTeX not copied)"),
+  );
+  for (const d of demos) {
+    console.log(`  drawing pad in ${d.page}: model ${d.id.slice(0, 12)}… (profile ${d.profile}, test accuracy ${(100 * d.test.accuracy).toFixed(2)} %) from ${d.manifest}, ${d.file} ${kB(d.bytes)}`);
+  }
+  if (demoAssets) console.log(`  assets: tfjs ${kB(demoAssets.tfjs)} and the pad's bundle ${kB(demoAssets.bundle)} (shared by pages with a drawing pad)`);
+  if (failed.length) console.warn(`export: warning: ${failed.length} lesson(s) failed to run and are marked so on the index: ${failed.map((l) => l.run.notebook).join(", ")}`);
+  console.log(`export: open ${join(shown(opts.site), "index.html")} (works offline, from any folder)`);
+}
+
+try {
+  main();
+} catch (err) {
+  console.error(`export: ${err.message}`);
+  process.exit(1);
+}

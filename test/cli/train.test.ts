@@ -1,0 +1,161 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import * as path from "node:path";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import * as os from "node:os";
+import { checkedOutputFolder, commandLine, HELP, parseTrainArgs, type TrainArgs } from "../../scripts/cli/train";
+
+test("parseTrainArgs: required flags, defaults and overrides", () => {
+  assert.deepEqual(parseTrainArgs(["--model", "cnn", "--epochs", "3", "--profile", "fast", "--backend", "auto"]), {
+    model: "cnn",
+    epochs: 3,
+    batchSize: 100,
+    lr: 0.002, // the fast cnn recipe's
+    optimizer: "adam",
+    lrDecay: 1,
+    patience: undefined,
+    profile: "fast",
+    seed: 1,
+    backend: "auto",
+    out: undefined,
+    overwrite: false,
+    name: undefined,
+    modelOptions: {},
+    augment: false,
+  });
+  const args = parseTrainArgs([
+    "--model=deep-cnn", "--epochs=2", "--batch-size", "64", "--lr", "0.01", "--optimizer", "sgd",
+    "--lr-decay", "0.9", "--patience", "2", "--profile", "full", "--seed", "7", "--backend", "cpu", "--out", "x/y", "--overwrite",
+  ]);
+  assert.deepEqual(args, {
+    model: "deep-cnn", epochs: 2, batchSize: 64, lr: 0.01, optimizer: "sgd", lrDecay: 0.9, patience: 2,
+    profile: "full", seed: 7, backend: "cpu", out: "x/y", overwrite: true, name: undefined, modelOptions: {}, augment: false,
+  });
+  assert.equal(parseTrainArgs(["--help"]), "help");
+  assert.match(HELP, /--model <name>\s+one of softmax, mlp, cnn, deep-cnn/);
+});
+
+test("parseTrainArgs: flags left out come from the model's training recipe for the profile", () => {
+  const full = parseTrainArgs(["--model", "cnn", "--profile", "full"]);
+  assert.notEqual(full, "help");
+  if (full === "help") return;
+  assert.deepEqual(
+    { epochs: full.epochs, lr: full.lr, lrDecay: full.lrDecay, batchSize: full.batchSize, seed: full.seed },
+    { epochs: 15, lr: 0.001, lrDecay: 0.85, batchSize: 100, seed: 1 },
+  );
+});
+
+test("parseTrainArgs: unknown flags, missing flags and bad values are named", () => {
+  assert.throws(() => parseTrainArgs(["--model", "cnn", "--epochs", "1", "--epoch", "2"]), /Unknown option '--epoch' \(run with --help for the flags\)/);
+  assert.throws(() => parseTrainArgs(["--model", "cnn", "--epochs", "1", "extra"]), /Unexpected argument 'extra'/);
+  assert.throws(() => parseTrainArgs(["--epochs", "1"]), /--model is required: one of softmax, mlp, cnn, deep-cnn/);
+  assert.throws(() => parseTrainArgs(["--model", "vgg", "--epochs", "1"]), /Unknown model "vgg"/);
+  assert.throws(() => parseTrainArgs(["--model", "cnn", "--epochs", "0"]), /--epochs must be an integer ≥ 1, got "0"/);
+  assert.throws(() => parseTrainArgs(["--model", "cnn", "--epochs", "1", "--lr", "fast"]), /--lr must be a number in \(0, ∞\], got "fast"/);
+  assert.throws(() => parseTrainArgs(["--model", "cnn", "--epochs", "1", "--lr-decay", "1.5"]), /--lr-decay must be a number in \(0, 1\]/);
+  assert.throws(() => parseTrainArgs(["--model", "cnn", "--epochs", "1", "--profile", "huge"]), /--profile must be "fast" or "full", got "huge"/);
+  assert.throws(() => parseTrainArgs(["--model", "cnn", "--epochs", "1", "--backend", "gpu"]), /Unknown backend "gpu"/);
+  assert.throws(() => parseTrainArgs(["--model", "cnn", "--epochs", "1", "--optimizer", "adamw"]), /Unknown optimizer "adamw"/);
+});
+
+test("parseTrainArgs: the ladder's model options, augmentation and a name for the result", () => {
+  const args = parseTrainArgs([
+    "--model", "mlp", "--hidden", "512,512,512,512", "--init", "he", "--dropout", "0", "--batch-norm",
+    "--augment", "--name", "ladder-mlp-5x512-bn", "--profile", "full",
+  ]);
+  assert.notEqual(args, "help");
+  if (args === "help") return;
+  assert.deepEqual(args.modelOptions, { hidden: [512, 512, 512, 512], init: "he", dropout: 0, batchNorm: true });
+  assert.equal(args.name, "ladder-mlp-5x512-bn");
+  assert.equal(args.augment, true);
+  const narrow = parseTrainArgs(["--model", "cnn", "--filters", "8,16,32", "--dense-units", "64"]);
+  assert.deepEqual(narrow !== "help" && narrow.modelOptions, { filters: [8, 16, 32], denseUnits: 64 });
+  assert.match(HELP, /--init <name>\s+mlp: kernel initializer, one of zeros, normal, glorot, he/);
+});
+
+test("parseTrainArgs: model options are checked at the door, naming the flag", () => {
+  assert.throws(() => parseTrainArgs(["--model", "cnn", "--hidden", "64"]), /--hidden does not apply to cnn \(it takes --filters, --dense-units\)/);
+  assert.throws(() => parseTrainArgs(["--model", "softmax", "--dropout", "0.5"]), /--dropout does not apply to softmax \(it takes no model flags\)/);
+  assert.throws(() => parseTrainArgs(["--model", "mlp", "--hidden", "512,,512"]), /--hidden must be an integer ≥ 1, got ""/);
+  assert.throws(() => parseTrainArgs(["--model", "mlp", "--hidden", "512,0"]), /--hidden must be an integer ≥ 1, got "0"/);
+  assert.throws(() => parseTrainArgs(["--model", "mlp", "--init", "xavier"]), /Unknown initializer "xavier": expected one of zeros, normal, glorot, he/);
+  assert.throws(() => parseTrainArgs(["--model", "mlp", "--dropout", "1"]), /--dropout must be a number in \[0, 1\), got "1"/);
+  assert.throws(() => parseTrainArgs(["--model", "cnn", "--dense-units", "0"]), /--dense-units must be an integer ≥ 1, got "0"/);
+  assert.throws(() => parseTrainArgs(["--model", "cnn", "--name", "a b"]), /--name must be letters, digits/);
+});
+
+test("commandLine: the command to type again, quoted where needed", () => {
+  assert.equal(commandLine(["--model", "cnn", "--epochs", "2"]), "npm run train -- --model cnn --epochs 2");
+  assert.equal(commandLine(["--out", "my models/a"]), "npm run train -- --out 'my models/a'");
+});
+
+test("TSDL_BACKEND is honoured by parseTrainArgs when --backend is absent", () => {
+  const saved = process.env.TSDL_BACKEND;
+  try {
+    process.env.TSDL_BACKEND = "cpu";
+    const args = parseTrainArgs(["--model", "softmax", "--profile", "fast"]);
+    assert.ok(args !== "help");
+    assert.equal(args.backend, "cpu");
+  } finally {
+    if (saved === undefined) delete process.env.TSDL_BACKEND;
+    else process.env.TSDL_BACKEND = saved;
+  }
+});
+
+test("train, ensemble and combine reject a bad TSDL_BACKEND before any work, naming it", () => {
+  const cli = path.join(__dirname, "..", "..", "scripts", "cli");
+  const runs: [string, string[]][] = [
+    ["train.js", ["--model", "softmax", "--epochs", "1"]],
+    ["ensemble.js", ["--model", "softmax", "--members", "2"]],
+    ["combine.js", ["--models", "a,b"]],
+  ];
+  for (const [script, argv] of runs) {
+    const r = spawnSync(process.execPath, [path.join(cli, script), ...argv], {
+      env: { ...process.env, TSDL_BACKEND: "gpu" },
+      encoding: "utf8",
+      timeout: 60_000,
+    });
+    assert.equal(r.status, 1, `${script}: ${r.stderr}`);
+    assert.match(r.stderr, /Unknown backend "gpu" \(from TSDL_BACKEND or the argument\)/, script);
+    assert.doesNotMatch(r.stdout, /Backend:|MNIST/, `${script} started no work`);
+  }
+});
+
+test("train checks its model folder before any work: no silent replacement, no file in the way", () => {
+  const root = mkdtempSync(path.join(os.tmpdir(), "tsdl-train-out-"));
+  try {
+    const args = (extra: string[]) => parseTrainArgs(["--model", "softmax", "--profile", "fast", ...extra]) as TrainArgs;
+    assert.equal(checkedOutputFolder(args([]), root), path.join(root, "results", "models", "softmax-fast"), "absent: fine");
+    const saved = path.join(root, "results", "models", "softmax-fast");
+    mkdirSync(saved, { recursive: true });
+    assert.equal(checkedOutputFolder(args([]), root), saved, "an empty folder is fine");
+    writeFileSync(path.join(saved, "model.json"), "{}");
+    assert.throws(() => checkedOutputFolder(args([]), root), /results\/models\/softmax-fast already holds a saved model; pass --overwrite to replace it, or --out another folder/);
+    assert.equal(checkedOutputFolder(args(["--overwrite"]), root), saved);
+    writeFileSync(path.join(root, "a-file"), "x");
+    assert.throws(() => checkedOutputFolder(args(["--out", "a-file"]), root), /a-file is a file, not a model folder/);
+    assert.throws(() => checkedOutputFolder(args(["--out", "a-file/model"]), root), /cannot make model folder .*a-file\/model: .*a-file is a file/);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});
+
+test("train with --out at a file or an existing model exits before loading data or a backend", () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), "tsdl-train-out-"));
+  try {
+    const file = path.join(dir, "a-file");
+    writeFileSync(file, "x");
+    mkdirSync(path.join(dir, "model"));
+    writeFileSync(path.join(dir, "model", "model.json"), "{}");
+    const train = path.join(__dirname, "..", "..", "scripts", "cli", "train.js");
+    for (const [out, message] of [[file, /is a file, not a model folder/], [path.join(dir, "model"), /already holds a saved model; pass --overwrite/]] as const) {
+      const r = spawnSync(process.execPath, [train, "--model", "softmax", "--epochs", "1", "--out", out], { encoding: "utf8", timeout: 60_000 });
+      assert.equal(r.status, 1, r.stderr);
+      assert.match(r.stderr, message);
+      assert.doesNotMatch(r.stdout, /Backend:|MNIST/, "no work started");
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -11,12 +11,15 @@ export * from "./backend/select";
 export * from "./profile";
 // Rich output in the kernel, text elsewhere
 export * from "./notebook/display";
-// MNIST and CSV data, batches, tables
+// MNIST, Fashion-MNIST and CSV data, batches, tables
 export * from "./data/idx";
 export * from "./data/paths";
 export * from "./data/dataset";
 export * from "./data/batches";
+export * from "./data/idx-dataset";
 export * from "./data/mnist";
+export * from "./data/fashion-mnist";
+export * from "./data/datasets";
 export * from "./data/csv";
 export * from "./data/tables";
 // Small arrays and axis shuffles

@@ -1,10 +1,12 @@
-// `npm run train -- --model cnn [--profile full] [...]`: trains one of the lesson models on MNIST with
+// `npm run train -- --model cnn [--dataset fashion-mnist] [--profile full] [...]`: trains one of the
+// lesson models on MNIST (or another shipped IDX data set) with
 // the library's own code (the same fit/evaluate/saveModel the notebooks use), shows progress on
 // the terminal, evaluates on the test split, saves the model and appends one JSON line to
 // results/results.jsonl (the README's results table is generated from it: `npm run results`).
 import * as path from "node:path";
 import { backendReport, parseBackendRequest, selectBackend, type BackendName } from "../src/backend/select";
-import { loadMnist } from "../src/data/mnist";
+import { DATASET_NAMES, idxDataset, type DatasetName } from "../src/data/datasets";
+import { loadIdxDataset } from "../src/data/idx-dataset";
 import { projectRoot } from "../src/data/paths";
 import { evaluate } from "../src/eval/evaluate";
 import { saveModel } from "../src/io/model-files";
@@ -30,6 +32,8 @@ import {
 /** The parsed command line. */
 export interface TrainArgs {
   readonly model: ModelName;
+  /** The data set trained and tested on (default mnist). */
+  readonly dataset: DatasetName;
   readonly epochs: number;
   readonly batchSize: number;
   readonly lr: number;
@@ -41,11 +45,11 @@ export interface TrainArgs {
   readonly profile: LessonProfile;
   readonly seed: number;
   readonly backend: BackendName | "auto";
-  /** Model directory; default results/models/<model>-<profile>. */
+  /** Model directory; default results/models/<model>-<profile> (MNIST), <dataset>-<model>-<profile> otherwise. */
   readonly out: string | undefined;
 }
 
-export const HELP = `Train a lesson model on MNIST, evaluate it on the test split, save it, log the result.
+export const HELP = `Train a lesson model on MNIST or Fashion-MNIST, evaluate it on the test split, save it, log the result.
 
 Usage: npm run train -- --model <name> [options]
 
@@ -54,6 +58,7 @@ Required:
 
 Options (the defaults of --epochs, --batch-size, --lr, --optimizer, --lr-decay and --seed are
 the model's training recipe for the profile, src/train/recipes.ts, which lesson 4 uses too):
+  --dataset <name>     ${DATASET_NAMES.join(" or ")} (default mnist), from data/<name>
   --epochs <n>         passes over the training set
   --batch-size <n>     mini-batch size
   --lr <x>             learning rate
@@ -63,13 +68,15 @@ the model's training recipe for the profile, src/train/recipes.ts, which lesson 
   --profile <p>        fast (6,000 training images) or full (55,000); default $LESSON_PROFILE or fast
   --seed <n>           seed of the initial weights and the batch order
   --backend <name>     auto, tensorflow, wasm or cpu (default $TSDL_BACKEND or auto)
-  --out <dir>          where to save the model (default results/models/<model>-<profile>)
+  --out <dir>          where to save the model (default results/models/<model>-<profile>,
+                       or <dataset>-<model>-<profile> for a data set other than mnist)
   --help               show this text
 
 Each run appends one JSON line to results/results.jsonl.`;
 
 const OPTIONS = {
   ...RUN_FLAGS,
+  dataset: { type: "string" },
   epochs: { type: "string" },
   "batch-size": { type: "string" },
   lr: { type: "string" },
@@ -93,6 +100,7 @@ export function parseTrainArgs(argv: readonly string[]): TrainArgs | "help" {
   const recipe = trainingRecipe(model, profile);
   return {
     model,
+    dataset: values.dataset === undefined ? "mnist" : (idxDataset(values.dataset).name as DatasetName),
     epochs: values.epochs === undefined ? recipe.epochs : integerFlag("epochs", values.epochs, 1),
     batchSize: values["batch-size"] === undefined ? recipe.batchSize : integerFlag("batch-size", values["batch-size"], 1),
     lr: values.lr === undefined ? recipe.lr : positiveFlag("lr", values.lr),
@@ -121,10 +129,11 @@ async function main(argv: readonly string[]): Promise<void> {
   const backend = await selectBackend(args.backend);
   console.log(backendReport(backend));
 
-  const data = await loadMnist({ profile: args.profile });
+  const dataset = idxDataset(args.dataset);
+  const data = await loadIdxDataset(dataset, { profile: args.profile });
   const model = buildModel(args.model, { seed: args.seed });
   try {
-    console.log(splitSizesLine(args.profile, data));
+    console.log(splitSizesLine(args.profile, data, dataset.title));
     console.log(`\nModel ${args.model}:\n${summaryText(modelSummary(model))}\n`);
 
     const started = performance.now();
@@ -149,9 +158,11 @@ async function main(argv: readonly string[]): Promise<void> {
         `${test.size.toLocaleString("en-US")} images · training ${seconds.toFixed(1)} s · test pass ${evalSeconds.toFixed(1)} s`,
     );
 
-    const out = path.resolve(root, args.out ?? path.join("results", "models", `${args.model}-${args.profile}`));
+    const folder = `${args.dataset === "mnist" ? "" : `${args.dataset}-`}${args.model}-${args.profile}`;
+    const out = path.resolve(root, args.out ?? path.join("results", "models", folder));
     const result = {
       model: args.model,
+      dataset: args.dataset,
       profile: args.profile,
       backend: backend.name,
       epochs: history.loss.length,

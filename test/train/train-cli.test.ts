@@ -5,6 +5,7 @@ import { commandLine, HELP, parseTrainArgs } from "../../scripts/train";
 test("parseTrainArgs: required flags, defaults and overrides", () => {
   assert.deepEqual(parseTrainArgs(["--model", "cnn", "--epochs", "3", "--profile", "fast", "--backend", "auto"]), {
     model: "cnn",
+    dataset: "mnist",
     epochs: 3,
     batchSize: 100,
     lr: 0.002, // the fast cnn recipe's
@@ -19,13 +20,15 @@ test("parseTrainArgs: required flags, defaults and overrides", () => {
   const args = parseTrainArgs([
     "--model=deep-cnn", "--epochs=2", "--batch-size", "64", "--lr", "0.01", "--optimizer", "sgd",
     "--lr-decay", "0.9", "--patience", "2", "--profile", "full", "--seed", "7", "--backend", "cpu", "--out", "x/y",
+    "--dataset", "fashion-mnist",
   ]);
   assert.deepEqual(args, {
-    model: "deep-cnn", epochs: 2, batchSize: 64, lr: 0.01, optimizer: "sgd", lrDecay: 0.9, patience: 2,
+    model: "deep-cnn", dataset: "fashion-mnist", epochs: 2, batchSize: 64, lr: 0.01, optimizer: "sgd", lrDecay: 0.9, patience: 2,
     profile: "full", seed: 7, backend: "cpu", out: "x/y",
   });
   assert.equal(parseTrainArgs(["--help"]), "help");
   assert.match(HELP, /--model <name>\s+one of softmax, mlp, cnn, deep-cnn/);
+  assert.match(HELP, /--dataset <name>\s+mnist or fashion-mnist/);
 });
 
 test("parseTrainArgs: flags left out come from the model's training recipe for the profile", () => {
@@ -49,6 +52,7 @@ test("parseTrainArgs: unknown flags, missing flags and bad values are named", ()
   assert.throws(() => parseTrainArgs(["--model", "cnn", "--epochs", "1", "--profile", "huge"]), /--profile must be "fast" or "full", got "huge"/);
   assert.throws(() => parseTrainArgs(["--model", "cnn", "--epochs", "1", "--backend", "gpu"]), /Unknown backend "gpu"/);
   assert.throws(() => parseTrainArgs(["--model", "cnn", "--epochs", "1", "--optimizer", "adamw"]), /Unknown optimizer "adamw"/);
+  assert.throws(() => parseTrainArgs(["--model", "cnn", "--dataset", "cifar10"]), /unknown data set "cifar10": expected one of mnist, fashion-mnist/);
 });
 
 test("commandLine: the command to type again, quoted where needed", () => {

@@ -46,6 +46,7 @@ export * from "./models/registry";
 export * from "./models/seeded-dropout";
 export * from "./models/summary";
 // Training: fit, recipes, augmentation, ensemble members
+export * from "./augment/flip";
 export * from "./train/augment";
 export * from "./train/fit";
 export * from "./train/history";

@@ -58,6 +58,11 @@ export interface FitOptions {
    * and the run still repeats. Default: no augmentation.
    */
   readonly augment?: Partial<AugmentOptions>;
+  /**
+   * A transform applied to every training batch after `augment`, e.g. `randomHorizontalFlip(seed)`
+   * for images whose mirror is the same class. Returns a new tensor; fit disposes it.
+   */
+  readonly transformBatch?: (x: tf.Tensor4D) => tf.Tensor4D;
 }
 
 const FIT_OPTION_KEYS: ReadonlySet<string> = new Set([
@@ -72,6 +77,7 @@ const FIT_OPTION_KEYS: ReadonlySet<string> = new Set([
   "progress",
   "validationBatchSize",
   "augment",
+  "transformBatch",
 ]);
 
 function checkOptions(options: FitOptions): void {
@@ -85,6 +91,9 @@ function checkOptions(options: FitOptions): void {
   }
   if (!(Number.isInteger(options.batchSize) && options.batchSize >= 1)) {
     throw new Error(`fit: batchSize must be an integer ≥ 1, got ${options.batchSize}`);
+  }
+  if (options.transformBatch !== undefined && typeof options.transformBatch !== "function") {
+    throw new Error(`fit: transformBatch must be a function (x) => x, got ${String(options.transformBatch)}`);
   }
   if (options.seed !== undefined && !Number.isSafeInteger(options.seed)) {
     throw new Error(`fit: seed must be an integer, got ${options.seed}`);
@@ -227,7 +236,9 @@ export async function fit(model: tf.LayersModel, data: FitData, options: FitOpti
         await forEachBatch(data.train, options.batchSize, { seed: epochSeed(seed, epoch) }, async (batchX, y) => {
           let batchCorrect: tf.Scalar | undefined;
           let meanLoss: tf.Scalar | null = null;
-          const x = augment ? augmentBatch(batchX, augment, augmentRandom!) : batchX;
+          const augmented = augment ? augmentBatch(batchX, augment, augmentRandom!) : batchX;
+          const x = options.transformBatch ? options.transformBatch(augmented) : augmented;
+          if (augmented !== batchX && augmented !== x) augmented.dispose();
           try {
             meanLoss = optimizer.minimize(
               () => {

@@ -20,6 +20,7 @@ export * from "./data/idx-dataset";
 export * from "./data/mnist";
 export * from "./data/fashion-mnist";
 export * from "./data/datasets";
+export * from "./data/subset";
 export * from "./data/csv";
 export * from "./data/tables";
 // Small arrays and axis shuffles

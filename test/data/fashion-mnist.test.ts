@@ -10,7 +10,7 @@ import { md5Hex } from "../../src/data/idx";
 import { datasetDir, DATASET_PROFILE_SIZES, readIdxSplit, type LoadDatasetOptions } from "../../src/data/idx-dataset";
 import { MNIST } from "../../src/data/mnist";
 import { projectRoot } from "../../src/data/paths";
-import { tempDir } from "./fixtures";
+import { countLabels, tempDir } from "./fixtures";
 
 // From data/fashion-mnist/README.md (and upstream's): the first ten training labels.
 const FIRST_TRAIN_LABELS = [9, 0, 0, 3, 0, 2, 7, 2, 5, 5];
@@ -18,12 +18,6 @@ const FIRST_TRAIN_LABELS = [9, 0, 0, 3, 0, 2, 7, 2, 5, 5];
 before(async () => {
   await tf.setBackend("cpu");
 });
-
-function countLabels(labels: ArrayLike<number>): number[] {
-  const counts = new Array<number>(10).fill(0);
-  for (let i = 0; i < labels.length; i++) counts[labels[i]!]!++;
-  return counts;
-}
 
 const SPLITS = ["train", "test"] as const;
 const KINDS = ["images", "labels"] as const;

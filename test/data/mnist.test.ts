@@ -15,7 +15,7 @@ import {
   type LoadMnistOptions,
 } from "../../src/data/mnist";
 import { defaultMnistDir } from "../../src/data/paths";
-import { idxBytes, ramp, tempDir } from "./fixtures";
+import { countLabels, idxBytes, ramp, tempDir } from "./fixtures";
 
 // Published label counts of the MNIST test set (t10k-labels), digits 0..9.
 const TEST_LABEL_COUNTS = [980, 1135, 1032, 1010, 982, 892, 958, 1028, 974, 1009];
@@ -23,12 +23,6 @@ const TEST_LABEL_COUNTS = [980, 1135, 1032, 1010, 982, 892, 958, 1028, 974, 1009
 before(async () => {
   await tf.setBackend("cpu");
 });
-
-function countLabels(labels: ArrayLike<number>): number[] {
-  const counts = new Array<number>(10).fill(0);
-  for (let i = 0; i < labels.length; i++) counts[labels[i]!]!++;
-  return counts;
-}
 
 test("the four files in data/mnist have the md5s of data/mnist/README.md", () => {
   const readme = readFileSync(path.join(defaultMnistDir(), "README.md"), "utf8");

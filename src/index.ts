@@ -17,12 +17,16 @@ export { lessonProfile, type LessonProfile } from "./profile";
 export { showHtml } from "./display/output";
 export { dataFrameHtml, showTable, type TableHtmlOptions } from "./display/table";
 
-// Data: MNIST, CSV digits, batches
+// Data: MNIST, Fashion-MNIST, CSV images, batches
 export { defaultMnistDir, projectRoot } from "./data/paths";
 export { IMAGE_SIZE, NUM_CLASSES, makeDataset, type Dataset } from "./data/dataset";
 export { batchCount, forEachBatch, mulberry32, type BatchOptions, type BatchSource } from "./data/batches";
 export { loadMnist, mnistDigits, readMnistSplit, readMnistSplitSync, type LoadMnistOptions, type MnistSplitName, type MnistSplits } from "./data/mnist";
-export { readDigitCsv, type ReadDigitCsvOptions, type UnlabeledDigits } from "./data/csv";
+export { loadFashionMnist, fashionMnistImages, FASHION_MNIST_CLASSES } from "./data/fashion-mnist";
+export { DATASET_NAMES, idxDataset, type DatasetName } from "./data/datasets";
+export { type DatasetSplits, type LoadDatasetOptions } from "./data/idx-dataset";
+export { perClassIndices, subsetDataset } from "./data/subset";
+export { readDigitCsv, readImageCsv, writeImageCsv, type ReadDigitCsvOptions, type UnlabeledDigits, type WriteImageCsvOptions } from "./data/csv";
 export { labelDistribution } from "./data/label-distribution";
 
 // Small arrays, axis shuffles, convolution and pooling for teaching
@@ -43,7 +47,7 @@ export { type Plot } from "./plot/spec";
 // The lessons' models
 export { softmaxRegression, type SoftmaxRegressionOptions } from "./models/softmax-regression";
 export { BATCH_NORM_MOMENTUM, mlp, type MlpOptions } from "./models/mlp";
-export { cnn, type CnnOptions } from "./models/cnn";
+export { CNN_FILTERS, cnn, type CnnOptions } from "./models/cnn";
 export { deepCnn, type DeepCnnOptions } from "./models/deep-cnn";
 export { buildModel, MODEL_NAMES, type ModelName, type ModelOptionsByName } from "./models/registry";
 export { SeededDropout, seededDropout } from "./models/seeded-dropout";
@@ -51,10 +55,11 @@ export { layersFrame, modelSummary, summaryText, type ModelSummaryRow } from "./
 export { INITIALIZER_NAMES, parseInitializerName, SMALL_NORMAL_STDDEV, type InitializerName } from "./models/common";
 export { activationStats, reluLayerNames, type ActivationStats } from "./models/activations";
 
-// Augmentation of digit batches
+// Augmentation of image batches (digits: never flipped; clothes: mirrored)
 export { augmentBatch, sampleDigitTransforms } from "./augment/batch";
 export { DEFAULT_DIGIT_AUGMENT, NO_AUGMENT, type AugmentOptions } from "./augment/options";
 export { type DigitTransform } from "./augment/matrix";
+export { flipHorizontal, randomHorizontalFlip, type BatchTransform } from "./augment/flip";
 
 // Evaluation
 export { accuracy } from "./eval/accuracy";
@@ -68,6 +73,7 @@ export { accuracyWithError, formatAccuracy, mcnemarExactP, pairedComparison, typ
 
 // Model files
 export { loadModel, loadModelMetadata, saveModel, type SavedModelFiles, type SaveModelOptions } from "./io/model-files";
+export { fileHandler } from "./io/file-handler";
 
 // Training: fit, recipes, one experiment of the MNIST lesson
 export { fit, type FitData, type FitOptions } from "./train/fit";

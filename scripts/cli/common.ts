@@ -125,9 +125,10 @@ export function machineFields(backend: BackendInfo): MachineFields {
 export function splitSizesLine(
   profile: LessonProfile,
   data: { readonly [S in "train" | "validation" | "test"]: { readonly size: number } },
+  title = "MNIST",
 ): string {
   const n = (x: number) => x.toLocaleString("en-US");
-  return `MNIST (${profile}): ${n(data.train.size)} train, ${n(data.validation.size)} validation, ${n(data.test.size)} test`;
+  return `${title} (${profile}): ${n(data.train.size)} train, ${n(data.validation.size)} validation, ${n(data.test.size)} test`;
 }
 
 /**

@@ -13,6 +13,10 @@ const pct = (a: number) => `${(100 * a).toFixed(2)} %`;
 const duration = (s: number) =>
   s >= 3600 ? `${(s / 3600).toFixed(1)} h` : s >= 60 ? `${Math.round(s / 60)} min` : `${Math.round(s)} s`;
 
+/** A run's model, with its data set when that is not MNIST (lines before `--dataset` existed are MNIST). */
+const modelCell = (r: ResultLine) =>
+  r.dataset === undefined || r.dataset === "mnist" ? r.model : `${r.model} (${String(r.dataset)})`;
+
 /** The Markdown table of full-profile runs, best first. */
 export function resultsTable(results: readonly ResultLine[]): string {
   const full = results.filter((r) => r.profile === "full").sort((a, b) => b.testAccuracy - a.testAccuracy);
@@ -21,7 +25,7 @@ export function resultsTable(results: readonly ResultLine[]): string {
     "| model | test accuracy (10,000 images) | epochs | time | backend | date | command |",
     "|---|---|---|---|---|---|---|",
     ...full.map((r) =>
-      `| ${r.model} | ${pct(r.testAccuracy)} | ${r.epochs} | ${duration(r.seconds)} | ${r.backend} | ${r.date.slice(0, 10)} | \`${r.command}\` |`),
+      `| ${modelCell(r)} | ${pct(r.testAccuracy)} | ${r.epochs} | ${duration(r.seconds)} | ${r.backend} | ${r.date.slice(0, 10)} | \`${r.command}\` |`),
   ].join("\n");
 }
 

@@ -4,7 +4,8 @@
 // results/results.jsonl (the README's results table is generated from it: `npm run results`).
 import * as path from "node:path";
 import { backendReport, selectBackend, type BackendName } from "../../src/backend/select";
-import { loadMnist } from "../../src/data/mnist";
+import { DATASET_NAMES, idxDataset, type DatasetName } from "../../src/data/datasets";
+import { loadIdxDataset } from "../../src/data/idx-dataset";
 import { projectRoot } from "../../src/data/paths";
 import { evaluate } from "../../src/eval/evaluate";
 import { modelFolderState, saveModel } from "../../src/io/model-files";
@@ -33,6 +34,8 @@ import {
 /** The parsed command line. */
 export interface TrainArgs {
   readonly model: ModelName;
+  /** The data set trained and tested on (default mnist). */
+  readonly dataset: DatasetName;
   readonly epochs: number;
   readonly batchSize: number;
   readonly lr: number;
@@ -44,7 +47,7 @@ export interface TrainArgs {
   readonly profile: LessonProfile;
   readonly seed: number;
   readonly backend: BackendName | "auto";
-  /** Model directory; default results/models/<name>-<profile>. */
+  /** Model directory; default results/models/<name>-<profile> (MNIST), <dataset>-<name>-<profile> otherwise. */
   readonly out: string | undefined;
   /** The result's model name (default: the model's). */
   readonly name: string | undefined;
@@ -56,7 +59,7 @@ export interface TrainArgs {
   readonly overwrite: boolean;
 }
 
-export const HELP = `Train a lesson model on MNIST, evaluate it on the test split, save it, log the result.
+export const HELP = `Train a lesson model on MNIST or Fashion-MNIST, evaluate it on the test split, save it, log the result.
 
 Usage: npm run train -- --model <name> [options]
 
@@ -65,6 +68,7 @@ Required:
 
 Options (the defaults of --epochs, --batch-size, --lr, --optimizer, --lr-decay and --seed are
 the model's training recipe for the profile, src/train/recipes.ts, which lesson 5 uses too):
+  --dataset <name>     ${DATASET_NAMES.join(" or ")} (default mnist), from data/<name>
   --epochs <n>         passes over the training set
   --batch-size <n>     mini-batch size
   --lr <x>             learning rate
@@ -76,7 +80,8 @@ the model's training recipe for the profile, src/train/recipes.ts, which lesson 
   --backend <name>     auto, tensorflow, wasm or cpu (default $TSDL_BACKEND or auto)
   --augment            augment the training batches (shifts, rotations, zoom: DEFAULT_DIGIT_AUGMENT)
   --name <name>        the result's model name (default the model's), e.g. ladder-mlp-5x512
-  --out <dir>          where to save the model (default results/models/<name>-<profile>)
+  --out <dir>          where to save the model (default results/models/<name>-<profile>,
+                       or <dataset>-<name>-<profile> for a data set other than mnist)
   --overwrite          replace a model already saved there (without it, train refuses to start)
   --help               show this text
 
@@ -94,6 +99,7 @@ by image.`;
 
 const OPTIONS = {
   ...RUN_FLAGS,
+  dataset: { type: "string" },
   epochs: { type: "string" },
   "batch-size": { type: "string" },
   lr: { type: "string" },
@@ -163,6 +169,7 @@ export function parseTrainArgs(argv: readonly string[]): TrainArgs | "help" {
   const recipe = trainingRecipe(model, profile);
   return {
     model,
+    dataset: values.dataset === undefined ? "mnist" : (idxDataset(values.dataset).name as DatasetName),
     epochs: values.epochs === undefined ? recipe.epochs : integerFlag("epochs", values.epochs, 1),
     batchSize: values["batch-size"] === undefined ? recipe.batchSize : integerFlag("batch-size", values["batch-size"], 1),
     lr: values.lr === undefined ? recipe.lr : positiveFlag("lr", values.lr),
@@ -185,7 +192,8 @@ export function parseTrainArgs(argv: readonly string[]): TrainArgs | "help" {
  * model unless `--overwrite` (a quick check must not silently replace an hour of training).
  */
 export function checkedOutputFolder(args: TrainArgs, root: string): string {
-  const out = path.resolve(root, args.out ?? path.join("results", "models", `${args.name ?? args.model}-${args.profile}`));
+  const folder = `${args.dataset === "mnist" ? "" : `${args.dataset}-`}${args.name ?? args.model}-${args.profile}`;
+  const out = path.resolve(root, args.out ?? path.join("results", "models", folder));
   const state = modelFolderState(out);
   if (state === "model" && !args.overwrite) {
     throw new Error(
@@ -213,11 +221,12 @@ async function main(argv: readonly string[]): Promise<void> {
   const backend = await selectBackend(args.backend);
   console.log(backendReport(backend));
 
-  const data = await loadMnist({ profile: args.profile });
+  const dataset = idxDataset(args.dataset);
+  const data = await loadIdxDataset(dataset, { profile: args.profile });
   const model = buildModel(args.model, { ...args.modelOptions, seed: args.seed });
   const name = args.name ?? args.model;
   try {
-    console.log(splitSizesLine(args.profile, data));
+    console.log(splitSizesLine(args.profile, data, dataset.title));
     console.log(`\nModel ${name} (${args.model} ${JSON.stringify(args.modelOptions)}):\n${summaryText(modelSummary(model))}\n`);
 
     const started = performance.now();
@@ -239,6 +248,7 @@ async function main(argv: readonly string[]): Promise<void> {
 
     const result = {
       model: name,
+      dataset: args.dataset,
       profile: args.profile,
       backend: backend.name,
       epochs: history.loss.length,

@@ -1,21 +1,31 @@
 /**
- * Reading digits from CSV in the layout of Kaggle's "Digit Recognizer" competition:
+ * Reading and writing images as CSV in the layouts of Kaggle's data sets, one image per row,
+ * pixels row-major, values 0-255:
  *
- *     label,pixel0,pixel1,…,pixel783     (train.csv: 785 columns)
- *     pixel0,pixel1,…,pixel783           (test.csv: 784 columns, no labels)
+ *     label,pixel0,pixel1,…,pixel783     Kaggle "Digit Recognizer" (MNIST) train.csv
+ *     pixel0,pixel1,…,pixel783           its test.csv: no labels
+ *     label,pixel1,pixel2,…,pixel784     Kaggle's Fashion-MNIST files (numbered from 1)
  *
- * one image per row, pixels row-major, values 0-255. Parsing is done by nodejs-polars
- * (`pl.readCSV`, native and multi-threaded); this module checks what polars would let through
- * silently — polars turns an unparseable or missing cell into null — and reports the exact
- * column, row and value instead.
+ * Both numberings are accepted, with or without the label column. Parsing is done by
+ * nodejs-polars (`pl.readCSV`, native and multi-threaded); this module checks what polars would
+ * let through silently — polars turns an unparseable or missing cell into null — and reports the
+ * exact column, row and value instead.
  */
 import type * as tf from "@tensorflow/tfjs";
-import { closeSync, existsSync, openSync, readSync } from "node:fs";
+import { closeSync, existsSync, openSync, readSync, renameSync } from "node:fs";
 import pl from "nodejs-polars";
 import { datasetFromBytes, imagesFromBytes, NUM_CLASSES, PIXELS_PER_IMAGE, type Dataset } from "./dataset";
 
-/** The 784 pixel column names, pixel0..pixel783. */
-export const CSV_PIXEL_COLUMNS: readonly string[] = Array.from({ length: PIXELS_PER_IMAGE }, (_, i) => `pixel${i}`);
+/** The number of the first pixel column: 0 in Kaggle's digit files, 1 in its Fashion-MNIST files. */
+export type CsvFirstPixel = 0 | 1;
+
+/** The 784 pixel column names, `pixel<first>`…: pixel0..pixel783 (default) or pixel1..pixel784. */
+export function csvPixelColumns(first: CsvFirstPixel = 0): readonly string[] {
+  return Array.from({ length: PIXELS_PER_IMAGE }, (_, i) => `pixel${i + first}`);
+}
+
+/** The 784 pixel column names of Kaggle's digit files, pixel0..pixel783. */
+export const CSV_PIXEL_COLUMNS: readonly string[] = csvPixelColumns(0);
 /** Name of the label column (first column when present). */
 export const CSV_LABEL_COLUMN = "label";
 
@@ -38,7 +48,7 @@ export interface ReadDigitCsvOptions {
 
 function layoutError(file: string, found: readonly string[]): Error {
   return new Error(
-    `${file}: expected 785 columns (label, pixel0..pixel783) or 784 (pixel0..pixel783, no labels), ` +
+    `${file}: expected 785 columns (label, pixel0..pixel783 or pixel1..pixel784) or 784 (the pixels, no labels), ` +
       `found ${found.length}: ${found.slice(0, 4).join(",")}${found.length > 4 ? ",…" : ""}`,
   );
 }
@@ -72,8 +82,8 @@ function firstLine(file: string): Buffer {
   }
 }
 
-/** Reads only the header row and checks the column names; returns whether there is a label column. */
-function checkHeader(file: string, want: boolean | undefined): boolean {
+/** Reads only the header row and checks the column names; returns the column names. */
+function checkHeader(file: string, want: boolean | undefined): string[] {
   let columns: string[];
   try {
     columns = pl.readCSV(firstLine(file), { nRows: 0 }).columns;
@@ -84,17 +94,21 @@ function checkHeader(file: string, want: boolean | undefined): boolean {
     throw layoutError(file, columns);
   }
   const hasLabel = columns.length === PIXELS_PER_IMAGE + 1;
-  const expected = hasLabel ? [CSV_LABEL_COLUMN, ...CSV_PIXEL_COLUMNS] : CSV_PIXEL_COLUMNS;
+  // The first pixel column's name decides the numbering; every other column must then follow it.
+  const first: CsvFirstPixel = columns[hasLabel ? 1 : 0] === "pixel1" ? 1 : 0;
+  const pixels = csvPixelColumns(first);
+  const expected = hasLabel ? [CSV_LABEL_COLUMN, ...pixels] : pixels;
   const bad = columns.findIndex((c, i) => c !== expected[i]);
   if (bad >= 0) {
+    const layout = `${pixels[0]}..${pixels.at(-1)}`;
     throw new Error(
       `${file}: column ${bad + 1} is named "${columns[bad]}", expected "${expected[bad]}" ` +
-        `(header must be ${hasLabel ? "label,pixel0..pixel783" : "pixel0..pixel783"})`,
+        `(header must be ${hasLabel ? `label,${layout}` : layout}; pixels numbered from 0 or from 1)`,
     );
   }
   if (want === true && !hasLabel) throw new Error(`${file}: no "label" column, but labels were required`);
   if (want === false && hasLabel) throw new Error(`${file}: has a "label" column, but an unlabelled file was expected`);
-  return hasLabel;
+  return columns;
 }
 
 /**
@@ -124,7 +138,7 @@ function badCellError(file: string, column: string, range: string): Error {
 }
 
 /**
- * Reads a digits CSV (Kaggle "Digit Recognizer" layout) into tensors: a {@link Dataset} when the
+ * Reads an images CSV (either Kaggle layout, see the top of this file) into tensors: a {@link Dataset} when the
  * file has a label column, {@link UnlabeledDigits} when it has not. Every cell must be an integer
  * (pixels 0..255, labels 0..9); any other cell, a wrong header or a ragged row is an error that
  * names the column and row. Dispose the result when done.
@@ -137,8 +151,8 @@ export function readDigitCsv(file: string, options: ReadDigitCsvOptions = {}): D
     if (key !== "labels") throw new Error(`readDigitCsv: unknown option "${key}" (expected labels)`);
   }
   if (!existsSync(file)) throw new Error(`CSV file not found: ${file}`);
-  const hasLabel = checkHeader(file, options.labels);
-  const names = hasLabel ? [CSV_LABEL_COLUMN, ...CSV_PIXEL_COLUMNS] : [...CSV_PIXEL_COLUMNS];
+  const names = checkHeader(file, options.labels);
+  const hasLabel = names[0] === CSV_LABEL_COLUMN;
   const dtypes = Object.fromEntries(names.map((n) => [n, pl.Int32]));
   let df: pl.DataFrame;
   try {
@@ -178,4 +192,46 @@ export function readDigitCsv(file: string, options: ReadDigitCsvOptions = {}): D
   if (labels) return datasetFromBytes(pixels, labels, undefined, file);
   const xs = imagesFromBytes(pixels, undefined, file);
   return { xs, ys: null, labels: null, size: n, dispose: () => xs.dispose() };
+}
+
+/** {@link readDigitCsv} under the name that fits clothing too: the layouts are the same. */
+export const readImageCsv: typeof readDigitCsv = readDigitCsv;
+
+/** Options of {@link writeImageCsv}. */
+export interface WriteImageCsvOptions {
+  /** Number of the first pixel column: 0 (Kaggle's digits, default) or 1 (Kaggle's Fashion-MNIST). */
+  readonly firstPixel?: CsvFirstPixel;
+}
+
+/**
+ * Writes labelled images as CSV in a Kaggle layout (`label,pixel0…` or `label,pixel1…`): pixels
+ * back to 0-255 (images must be in [0, 1], as every data set here is). The file is written to a
+ * temporary name and renamed, so a reader never sees half a file.
+ */
+export function writeImageCsv(file: string, ds: Pick<Dataset, "xs" | "labels" | "size">, options: WriteImageCsvOptions = {}): void {
+  for (const key of Object.keys(options)) {
+    if (key !== "firstPixel") throw new Error(`writeImageCsv: unknown option "${key}" (expected firstPixel)`);
+  }
+  const first = options.firstPixel ?? 0;
+  if (first !== 0 && first !== 1) throw new Error(`writeImageCsv: firstPixel must be 0 or 1, got ${String(first)}`);
+  if (ds.xs.size !== ds.size * PIXELS_PER_IMAGE || ds.labels.length !== ds.size) {
+    throw new Error(
+      `writeImageCsv: expected ${ds.size} images of ${PIXELS_PER_IMAGE} pixels and ${ds.size} labels, ` +
+        `got xs [${ds.xs.shape}] and ${ds.labels.length} labels`,
+    );
+  }
+  const values = ds.xs.dataSync();
+  const columns: pl.Series[] = [pl.Series(CSV_LABEL_COLUMN, Array.from(ds.labels), pl.Int32)];
+  csvPixelColumns(first).forEach((name, p) => {
+    const column = new Int32Array(ds.size);
+    for (let i = 0; i < ds.size; i++) {
+      const v = values[i * PIXELS_PER_IMAGE + p]!;
+      if (!(v >= 0 && v <= 1)) throw new Error(`writeImageCsv: pixel ${p} of image ${i} is ${v}, outside [0, 1]`);
+      column[i] = Math.round(v * 255);
+    }
+    columns.push(pl.Series(name, column, pl.Int32));
+  });
+  const partial = `${file}.partial`;
+  pl.DataFrame(columns).writeCSV(partial);
+  renameSync(partial, file);
 }

@@ -55,6 +55,12 @@ export interface IdxExpectations {
   readonly ndims?: number;
   /** Expected md5 (hex, any case) of the bytes exactly as stored (the .gz bytes for a .gz file). */
   readonly md5?: string;
+  /**
+   * Expected md5 of the decompressed IDX bytes. The data set is the contents, not its gzip
+   * encoding: a copy re-compressed by someone else (Debian ships Fashion-MNIST that way) or
+   * stored unpacked still passes.
+   */
+  readonly contentMd5?: string;
 }
 
 /** True when `bytes` start with the gzip magic 1f 8b. */
@@ -71,14 +77,14 @@ export function md5Hex(bytes: Uint8Array): string {
  * Throws "wrong checksum" (naming the file, expected and actual md5) unless `bytes` hash to
  * `expected`. A mismatch means a corrupt or different file: better stop than train on it.
  */
-export function verifyMd5(bytes: Uint8Array, expected: string, name: string): void {
+export function verifyMd5(bytes: Uint8Array, expected: string, name: string, what = "md5"): void {
   if (!/^[0-9a-fA-F]{32}$/.test(expected)) {
     throw new Error(`Invalid expected md5 "${expected}" for ${name}: expected 32 hex digits`);
   }
   const actual = md5Hex(bytes);
   if (actual !== expected.toLowerCase()) {
     throw new Error(
-      `${name}: wrong checksum — expected md5 ${expected.toLowerCase()}, found ${actual} ` +
+      `${name}: wrong checksum — expected ${what} ${expected.toLowerCase()}, found ${actual} ` +
         `(${bytes.length} bytes). The file is corrupt or not the expected one; copy it again.`,
     );
   }
@@ -160,7 +166,13 @@ export function decodeIdx(bytes: Uint8Array, expect: IdxExpectations = {}): IdxA
 export function parseIdx(bytes: Uint8Array, expect: IdxExpectations = {}): IdxArray {
   const name = expect.name ?? "IDX data";
   if (expect.md5 !== undefined) verifyMd5(bytes, expect.md5, name);
-  return decodeIdx(isGzip(bytes) ? gunzipOrThrow(bytes, name) : bytes, expect);
+  return decodeChecked(isGzip(bytes) ? gunzipOrThrow(bytes, name) : bytes, expect, name);
+}
+
+/** {@link decodeIdx} after checking `contentMd5` (when given) on the decompressed bytes. */
+function decodeChecked(raw: Uint8Array, expect: IdxExpectations, name: string): IdxArray {
+  if (expect.contentMd5 !== undefined) verifyMd5(raw, expect.contentMd5, name, "md5 of the decompressed contents");
+  return decodeIdx(raw, expect);
 }
 
 function missingFile(path: string): Error {
@@ -187,12 +199,12 @@ export async function readIdxFile(path: string, expect: Omit<IdxExpectations, "n
   }
   const named = { ...expect, name: path };
   if (named.md5 !== undefined) verifyMd5(bytes, named.md5, path);
-  if (!isGzip(bytes)) return decodeIdx(bytes, named);
+  if (!isGzip(bytes)) return decodeChecked(bytes, named, path);
   let raw: Uint8Array;
   try {
     raw = await gunzipAsync(bytes);
   } catch (err) {
     throw new Error(`${path}: corrupt gzip data (${(err as Error).message})`);
   }
-  return decodeIdx(raw, named);
+  return decodeChecked(raw, named, path);
 }

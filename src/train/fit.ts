@@ -60,6 +60,11 @@ export interface FitOptions {
    * and the run still repeats. Default: no augmentation.
    */
   readonly augment?: Partial<AugmentOptions>;
+  /**
+   * A transform applied to every training batch after `augment`, e.g. `randomHorizontalFlip(seed)`
+   * for images whose mirror is the same class. Returns a new tensor; fit disposes it.
+   */
+  readonly transformBatch?: (x: tf.Tensor4D) => tf.Tensor4D;
 }
 
 const FIT_OPTION_KEYS: readonly string[] = [
@@ -74,6 +79,7 @@ const FIT_OPTION_KEYS: readonly string[] = [
   "progress",
   "validationBatchSize",
   "augment",
+  "transformBatch",
 ];
 
 function checkFitOptions(options: FitOptions): void {
@@ -82,6 +88,9 @@ function checkFitOptions(options: FitOptions): void {
   checkInteger(options.batchSize, "batchSize", "fit");
   if (options.optimizer !== undefined && !OPTIMIZER_NAMES.includes(options.optimizer)) {
     throw new Error(`fit: unknown optimizer ${describe(options.optimizer)}: expected one of ${OPTIMIZER_NAMES.join(", ")}`);
+  }
+  if (options.transformBatch !== undefined && typeof options.transformBatch !== "function") {
+    throw new Error(`fit: transformBatch must be a function (x) => x, got ${String(options.transformBatch)}`);
   }
   if (options.seed !== undefined && !Number.isSafeInteger(options.seed)) {
     throw new Error(`fit: seed must be an integer, got ${options.seed}`);
@@ -224,7 +233,9 @@ export async function fit(model: tf.LayersModel, data: FitData, options: FitOpti
         await forEachBatch(data.train, options.batchSize, { seed: epochSeed(seed, epoch) }, async (batchX, y) => {
           let batchCorrect: tf.Scalar | undefined;
           let meanLoss: tf.Scalar | null = null;
-          const x = augment ? augmentBatch(batchX, augment, augmentRandom!) : batchX;
+          const augmented = augment ? augmentBatch(batchX, augment, augmentRandom!) : batchX;
+          const x = options.transformBatch ? options.transformBatch(augmented) : augmented;
+          if (augmented !== batchX && augmented !== x) augmented.dispose();
           try {
             meanLoss = optimizer.minimize(
               () => {

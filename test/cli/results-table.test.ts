@@ -15,6 +15,13 @@ test("the table lists full-profile runs, best first, with their command", () => 
   assert.doesNotMatch(table, /\| x \|/);
 });
 
+test("a run on another data set than MNIST names it next to the model", () => {
+  const rows = parseResultLog([line({ dataset: "fashion-mnist", testAccuracy: 0.92 }), line({ dataset: "mnist" })].join("\n")).lines;
+  const table = resultsTable(rows);
+  assert.match(table, /\| cnn \| 99\.31 %/);
+  assert.match(table, /\| cnn \(fashion-mnist\) \| 92\.00 %/);
+});
+
 test("renderReadme replaces only the marked section and needs the markers", () => {
   assert.throws(() => renderReadme("no markers", "t"), /no results markers/);
 });

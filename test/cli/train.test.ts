@@ -9,6 +9,7 @@ import { checkedOutputFolder, commandLine, HELP, parseTrainArgs, type TrainArgs 
 test("parseTrainArgs: required flags, defaults and overrides", () => {
   assert.deepEqual(parseTrainArgs(["--model", "cnn", "--epochs", "3", "--profile", "fast", "--backend", "auto"]), {
     model: "cnn",
+    dataset: "mnist",
     epochs: 3,
     batchSize: 100,
     lr: 0.002, // the fast cnn recipe's
@@ -27,13 +28,15 @@ test("parseTrainArgs: required flags, defaults and overrides", () => {
   const args = parseTrainArgs([
     "--model=deep-cnn", "--epochs=2", "--batch-size", "64", "--lr", "0.01", "--optimizer", "sgd",
     "--lr-decay", "0.9", "--patience", "2", "--profile", "full", "--seed", "7", "--backend", "cpu", "--out", "x/y", "--overwrite",
+    "--dataset", "fashion-mnist",
   ]);
   assert.deepEqual(args, {
-    model: "deep-cnn", epochs: 2, batchSize: 64, lr: 0.01, optimizer: "sgd", lrDecay: 0.9, patience: 2,
+    model: "deep-cnn", dataset: "fashion-mnist", epochs: 2, batchSize: 64, lr: 0.01, optimizer: "sgd", lrDecay: 0.9, patience: 2,
     profile: "full", seed: 7, backend: "cpu", out: "x/y", overwrite: true, name: undefined, modelOptions: {}, augment: false,
   });
   assert.equal(parseTrainArgs(["--help"]), "help");
   assert.match(HELP, /--model <name>\s+one of softmax, mlp, cnn, deep-cnn/);
+  assert.match(HELP, /--dataset <name>\s+mnist or fashion-mnist/);
 });
 
 test("parseTrainArgs: flags left out come from the model's training recipe for the profile", () => {
@@ -57,6 +60,7 @@ test("parseTrainArgs: unknown flags, missing flags and bad values are named", ()
   assert.throws(() => parseTrainArgs(["--model", "cnn", "--epochs", "1", "--profile", "huge"]), /--profile must be "fast" or "full", got "huge"/);
   assert.throws(() => parseTrainArgs(["--model", "cnn", "--epochs", "1", "--backend", "gpu"]), /Unknown backend "gpu"/);
   assert.throws(() => parseTrainArgs(["--model", "cnn", "--epochs", "1", "--optimizer", "adamw"]), /Unknown optimizer "adamw"/);
+  assert.throws(() => parseTrainArgs(["--model", "cnn", "--dataset", "cifar10"]), /unknown data set "cifar10": expected one of mnist, fashion-mnist/);
 });
 
 test("parseTrainArgs: the ladder's model options, augmentation and a name for the result", () => {

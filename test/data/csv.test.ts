@@ -1,9 +1,9 @@
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { writeFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import * as tf from "@tensorflow/tfjs";
-import { CSV_PIXEL_COLUMNS, readDigitCsv } from "../../src/data/csv";
+import { CSV_PIXEL_COLUMNS, csvPixelColumns, readDigitCsv, readImageCsv, writeImageCsv } from "../../src/data/csv";
 import type { Dataset } from "../../src/data/dataset";
 import { mnistDigits, readMnistSplitSync } from "../../src/data/mnist";
 import { defaultMnistDir } from "../../src/data/paths";
@@ -79,7 +79,7 @@ test("a Kaggle test.csv layout (no label column) reads as unlabelled images", ()
 
 test("wrong column count or names are errors naming the problem", () => {
   const short = csvFile("label,pixel0,pixel1\n1,2,3\n");
-  assert.throws(() => readDigitCsv(short), /expected 785 columns \(label, pixel0\.\.pixel783\) or 784 .* found 3: label,pixel0,pixel1/);
+  assert.throws(() => readDigitCsv(short), /expected 785 columns \(label, pixel0\.\.pixel783 or pixel1\.\.pixel784\) or 784 .* found 3: label,pixel0,pixel1/);
   const renamed = csvFile([LABELED_HEADER.replace("pixel5,", "pixl5,"), row("1")].join("\n"));
   assert.throws(() => readDigitCsv(renamed), /column 7 is named "pixl5", expected "pixel5"/);
   const firstNotLabel = csvFile([["digit", ...CSV_PIXEL_COLUMNS].join(","), row("1")].join("\n"));
@@ -122,4 +122,57 @@ test("ragged rows, empty files and missing files are errors", () => {
   const nope = path.join(tmp.dir, "nope.csv");
   assert.throws(() => readDigitCsv(nope), (err: Error) => err.message === `CSV file not found: ${nope}`);
   assert.throws(() => readDigitCsv(nope, { label: true } as never), /unknown option "label"/);
+});
+
+test("Kaggle's Fashion-MNIST layout, pixel1..pixel784, reads like pixel0..pixel783", () => {
+  const header = ["label", ...csvPixelColumns(1)].join(",");
+  assert.equal(csvPixelColumns(1)[0], "pixel1");
+  assert.equal(csvPixelColumns(1).at(-1), "pixel784");
+  const file = csvFile([header, row("9", { 0: "255", 783: "51" }), row("0")].join("\n") + "\n");
+  const ds = readImageCsv(file, { labels: true });
+  try {
+    assert.deepEqual(Array.from(ds.labels), [9, 0]);
+    const v = ds.xs.dataSync();
+    assert.equal(v[0], 1); // pixel1 is the first pixel
+    assert.equal(v[783], Math.fround(51 / 255)); // pixel784 the last
+  } finally {
+    ds.dispose();
+  }
+  const unlabelled = readDigitCsv(csvFile([csvPixelColumns(1).join(","), row(null)].join("\n")));
+  assert.equal(unlabelled.size, 1);
+  unlabelled.dispose();
+  // Mixed numbering: pixel1 first, then a pixel0-style name further on.
+  const mixed = csvFile([header.replace("pixel784", "pixel783x"), row("1")].join("\n"));
+  assert.throws(() => readDigitCsv(mixed), /column 785 is named "pixel783x", expected "pixel784" \(header must be label,pixel1\.\.pixel784/);
+  const shifted = csvFile([["label", ...csvPixelColumns(1).slice(0, 783), "pixel0"].join(","), row("1")].join("\n"));
+  assert.throws(() => readDigitCsv(shifted), /column 785 is named "pixel0", expected "pixel784"/);
+});
+
+test("writeImageCsv writes either layout and readImageCsv reads the same images back", () => {
+  const before = tf.memory().numTensors;
+  const expected = mnistDigits("test", 7);
+  try {
+    for (const firstPixel of [0, 1] as const) {
+      const file = path.join(tmp.dir, `written-${firstPixel}.csv`);
+      writeImageCsv(file, { xs: expected.xs, labels: expected.labels, size: 7 }, { firstPixel });
+      const header = readFileSync(file, "utf8").split("\n")[0]!.split(",");
+      assert.deepEqual(header.slice(0, 2), ["label", `pixel${firstPixel}`]);
+      assert.equal(header.length, 785);
+      const back = readImageCsv(file, { labels: true });
+      assert.deepEqual(back.labels, expected.labels);
+      assert.deepEqual(back.xs.dataSync(), expected.xs.dataSync());
+      back.dispose();
+    }
+  } finally {
+    expected.xs.dispose();
+  }
+  assert.equal(tf.memory().numTensors, before);
+  const xs = tf.zeros([1, 28, 28, 1]) as tf.Tensor4D;
+  const file = path.join(tmp.dir, "bad.csv");
+  assert.throws(() => writeImageCsv(file, { xs, labels: Int32Array.of(1, 2), size: 2 }), /expected 2 images of 784 pixels and 2 labels, got xs \[1,28,28,1\]/);
+  assert.throws(() => writeImageCsv(file, { xs, labels: Int32Array.of(1), size: 1 }, { firstPixel: 2 as 0 }), /firstPixel must be 0 or 1, got 2/);
+  const bright = tf.fill([1, 28, 28, 1], 2) as tf.Tensor4D;
+  assert.throws(() => writeImageCsv(file, { xs: bright, labels: Int32Array.of(1), size: 1 }), /pixel 0 of image 0 is 2, outside \[0, 1\]/);
+  assert.equal(existsSync(file), false, "nothing is left behind by a failed write");
+  tf.dispose([xs, bright]);
 });

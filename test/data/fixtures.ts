@@ -24,3 +24,10 @@ export function tempDir(prefix: string): { dir: string; cleanup: () => void } {
   const dir = mkdtempSync(path.join(tmpdir(), `tsdl-${prefix}-`));
   return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }
+
+/** How often each label 0..9 occurs. */
+export function countLabels(labels: ArrayLike<number>): number[] {
+  const counts = new Array<number>(10).fill(0);
+  for (let i = 0; i < labels.length; i++) counts[labels[i]!]!++;
+  return counts;
+}

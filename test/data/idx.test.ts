@@ -118,3 +118,27 @@ test("readIdxFile / readIdxFileSync read files, check md5 of the stored bytes, a
     cleanup();
   }
 });
+
+test("contentMd5 checks the decompressed bytes, whatever the compression", async () => {
+  const raw = idxBytes([3, 2, 2], ramp(12));
+  const contentMd5 = md5Hex(raw);
+  for (const bytes of [raw, gzipSync(raw, { level: 1 }), gzipSync(raw, { level: 9 })]) {
+    assert.deepEqual(Array.from(parseIdx(bytes, { contentMd5 }).data), Array.from(ramp(12)));
+  }
+  const other = md5Hex(idxBytes([3, 2, 2], ramp(12, 7)));
+  assert.throws(
+    () => parseIdx(gzipSync(raw), { contentMd5: other, name: "x.gz" }),
+    new RegExp(`^Error: x\\.gz: wrong checksum — expected md5 of the decompressed contents ${other}, found ${contentMd5} \\(28 bytes\\)`),
+  );
+  const { dir, cleanup } = tempDir("idx-content-md5");
+  try {
+    const file = path.join(dir, "a.gz");
+    writeFileSync(file, gzipSync(raw));
+    assert.equal((await readIdxFile(file, { contentMd5 })).dims[0], 3);
+    assert.equal(readIdxFileSync(file, { contentMd5 }).dims[0], 3);
+    await assert.rejects(readIdxFile(file, { contentMd5: other }), /a\.gz: wrong checksum — expected md5 of the decompressed contents/);
+    assert.throws(() => readIdxFileSync(file, { contentMd5: other }), /wrong checksum/);
+  } finally {
+    cleanup();
+  }
+});

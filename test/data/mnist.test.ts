@@ -2,7 +2,7 @@ import { before, test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
-import { gzipSync } from "node:zlib";
+import { gunzipSync, gzipSync } from "node:zlib";
 import * as tf from "@tensorflow/tfjs";
 import { md5Hex } from "../../src/data/idx";
 import {
@@ -15,7 +15,7 @@ import {
   type LoadMnistOptions,
 } from "../../src/data/mnist";
 import { defaultMnistDir } from "../../src/data/paths";
-import { idxBytes, ramp, tempDir } from "./fixtures";
+import { countLabels, idxBytes, ramp, tempDir } from "./fixtures";
 
 // Published label counts of the MNIST test set (t10k-labels), digits 0..9.
 const TEST_LABEL_COUNTS = [980, 1135, 1032, 1010, 982, 892, 958, 1028, 974, 1009];
@@ -24,19 +24,16 @@ before(async () => {
   await tf.setBackend("cpu");
 });
 
-function countLabels(labels: ArrayLike<number>): number[] {
-  const counts = new Array<number>(10).fill(0);
-  for (let i = 0; i < labels.length; i++) counts[labels[i]!]!++;
-  return counts;
-}
-
 test("the four files in data/mnist have the md5s of data/mnist/README.md", () => {
   const readme = readFileSync(path.join(defaultMnistDir(), "README.md"), "utf8");
   for (const split of ["train", "test"] as const) {
     for (const kind of ["images", "labels"] as const) {
       const { file, md5 } = MNIST_FILES[split][kind];
-      assert.equal(md5Hex(readFileSync(path.join(defaultMnistDir(), file))), md5, file);
-      assert.ok(readme.includes(`| ${file} |`) && readme.includes(md5), `${file} md5 is in the README`);
+      const gz = readFileSync(path.join(defaultMnistDir(), file));
+      assert.equal(md5Hex(gz), md5, file);
+      const { contentMd5 } = MNIST_FILES[split][kind];
+      assert.equal(md5Hex(gunzipSync(gz)), contentMd5, `${file} decompressed`);
+      assert.ok(readme.includes(`| ${file} |`) && readme.includes(md5) && readme.includes(contentMd5), `${file} md5s are in the README`);
     }
   }
   assert.match(readme, /CC BY-SA 3\.0/);
@@ -217,8 +214,9 @@ test("readMnistSplit: wrong checksum, wrong image size and labels outside 0..9 a
     const imagesFile = path.join(dir, MNIST_FILES.train.images.file);
     await assert.rejects(readMnistSplit(dir, "train"), (err: Error) => {
       assert.ok(err.message.startsWith(`${imagesFile}: wrong checksum`), err.message);
-      assert.ok(err.message.includes(MNIST_FILES.train.images.md5), "names the expected md5");
-      assert.ok(err.message.includes(md5Hex(readFileSync(imagesFile))), "names the actual md5");
+      assert.match(err.message, /md5 of the decompressed contents/);
+      assert.ok(err.message.includes(MNIST_FILES.train.images.contentMd5), "names the expected md5");
+      assert.ok(err.message.includes(md5Hex(gunzipSync(readFileSync(imagesFile)))), "names the actual md5");
       return true;
     });
     // Same files, checksum check off: now they are fine.

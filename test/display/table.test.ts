@@ -18,6 +18,15 @@ test("labelDistribution counts every digit 0..9 (zeros included) with shares sum
   assert.throws(() => labelDistribution(new Int32Array(0)), /no labels/);
 });
 
+test("labelDistribution with class names adds a class column", () => {
+  const names = ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"];
+  const df = labelDistribution(Int32Array.from([9, 0, 0, 3]), names);
+  assert.deepEqual(df.columns, ["digit", "class", "count", "share"]);
+  assert.deepEqual(df.getColumn("class").toArray(), names);
+  assert.deepEqual(df.getColumn("count").toArray().map(Number), [2, 0, 0, 1, 0, 0, 0, 0, 0, 1]);
+  assert.throws(() => labelDistribution(Int32Array.from([1]), ["a", "b"]), /classNames must be 10 names/);
+});
+
 test("dataFrameHtml renders a table: header, rows, right-aligned numbers, rounded floats", () => {
   const df = pl.DataFrame({ name: ["a", "b"], n: [1, 2], x: [0.123456, 2] });
   const html = dataFrameHtml(df, { decimals: 2, caption: "Demo" });

@@ -1,0 +1,21 @@
+/**
+ * The IDX data sets shipped in data/, by name — what `npm run train -- --dataset <name>` and a
+ * results line call them.
+ */
+import { FASHION_MNIST } from "./fashion-mnist";
+import type { IdxDatasetSpec } from "./idx-dataset";
+import { MNIST } from "./mnist";
+
+/** Names of the data sets, default first. */
+export const DATASET_NAMES = ["mnist", "fashion-mnist"] as const;
+export type DatasetName = (typeof DATASET_NAMES)[number];
+
+const BY_NAME: Readonly<Record<DatasetName, IdxDatasetSpec>> = { mnist: MNIST, "fashion-mnist": FASHION_MNIST };
+
+/** The data set called `name`; an unknown name throws, listing the known ones. */
+export function idxDataset(name: string): IdxDatasetSpec {
+  if (!(DATASET_NAMES as readonly string[]).includes(name)) {
+    throw new Error(`unknown data set "${name}": expected one of ${DATASET_NAMES.join(", ")}`);
+  }
+  return BY_NAME[name as DatasetName];
+}

@@ -24,8 +24,11 @@ import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { projectRoot } from "../../src/data/paths";
 import { BackendName, parseWasmThreads, selectBackend } from "../../src/backend/select";
+import { fit } from "../../src/train/fit";
 
 const ROOT = projectRoot();
+/** 1-minute load average above which the machine counts as busy (2 cores: a quarter of one is already noise). */
+const BUSY_LOAD = 0.5;
 const BATCH = 100;
 
 type Network = "cnn" | "mlp";
@@ -49,6 +52,11 @@ interface Measurement {
   ratioToTorch?: { train: number; infer: number } | null;
   /** This ÷ PyTorch with the same number of threads. */
   ratioToTorchSameThreads?: { train: number; infer: number } | null;
+  /** `tsdl.fit` (the library's default configuration) or tfjs's `model.fit`. */
+  trainedWith?: "tsdl.fit" | "model.fit";
+  /** tsdl.fit: training workers it chose, and the seconds it took to start them (not in train/s). */
+  workers?: number;
+  startSeconds?: number;
   note?: string;
 }
 
@@ -65,6 +73,8 @@ interface ChildJob {
   infer: number;
   inferBatch: number;
   repeats: number;
+  /** Train through the library's `fit` (its default workers) instead of tfjs's `model.fit`. */
+  library?: boolean;
   note?: string;
 }
 
@@ -109,14 +119,30 @@ async function measure(network: Network, job: ChildJob, summary: string, threads
   const y = tf.tidy(() => tf.oneHot(tf.randomUniform([job.train], 0, 10, "int32", 2), 10).toFloat());
   const xi = tf.randomUniform([job.infer, ...inputShape(network)], 0, 1, "float32", 3);
 
-  // Warm-up: XNNPACK operators, V8 tier-up, the optimizer's slots. Small on the slow cpu backend.
-  const warm = job.backend === "cpu" ? Math.min(4, job.train) : Math.min(2 * batch, job.train);
-  await model.fit(x.slice(0, warm), y.slice(0, warm), { batchSize: Math.min(batch, warm), epochs: 1, verbose: 0 });
   const trainRuns: number[] = [];
-  for (let r = 0; r < job.repeats; r++) {
+  let library: Pick<Measurement, "workers" | "startSeconds"> = {};
+  if (job.library) {
+    // One fit call, as a lesson makes it: the first epoch warms up (XNNPACK operators, V8),
+    // the next `repeats` are timed; what the call took beyond its epochs is starting the workers.
     const start = performance.now();
-    await model.fit(x, y, { batchSize: batch, epochs: 1, shuffle: false, verbose: 0 });
-    trainRuns.push(job.train / ((performance.now() - start) / 1000));
+    const history = await fit(model, { train: { xs: x as tf.Tensor4D, ys: y as tf.Tensor2D, size: job.train } }, {
+      epochs: job.repeats + 1,
+      batchSize: batch,
+      lr: 1e-3,
+      progress: false,
+    });
+    const total = (performance.now() - start) / 1000;
+    trainRuns.push(...history.epochs.slice(1).map((e) => e.samplesPerSecond));
+    library = { workers: history.workers, startSeconds: round(total - history.seconds.reduce((a, b) => a + b, 0)) };
+  } else {
+    // Warm-up: XNNPACK operators, V8 tier-up, the optimizer's slots. Small on the slow cpu backend.
+    const warm = job.backend === "cpu" ? Math.min(4, job.train) : Math.min(2 * batch, job.train);
+    await model.fit(x.slice(0, warm), y.slice(0, warm), { batchSize: Math.min(batch, warm), epochs: 1, verbose: 0 });
+    for (let r = 0; r < job.repeats; r++) {
+      const start = performance.now();
+      await model.fit(x, y, { batchSize: batch, epochs: 1, shuffle: false, verbose: 0 });
+      trainRuns.push(job.train / ((performance.now() - start) / 1000));
+    }
   }
 
   const inferBatch = Math.min(job.inferBatch, job.infer);
@@ -144,6 +170,8 @@ async function measure(network: Network, job: ChildJob, summary: string, threads
     trainSamplesPerSec: Math.max(...trainRuns),
     inferSamplesPerSec: Math.max(...inferRuns),
     runs: { train: trainRuns.map(round), infer: inferRuns.map(round) },
+    trainedWith: job.library ? "tsdl.fit" : "model.fit",
+    ...library,
     ...(job.note ? { note: job.note } : {}),
   };
 }
@@ -263,6 +291,7 @@ async function main(): Promise<void> {
       "wasm-threads": { type: "string", default: `${os.cpus().length},1` },
       networks: { type: "string", default: NETWORKS.join(",") },
       "no-torch": { type: "boolean", default: false },
+      "allow-busy": { type: "boolean", default: false },
       out: { type: "string", default: path.join(ROOT, "bench", "results.json") },
     },
   });
@@ -291,8 +320,12 @@ async function main(): Promise<void> {
 
   const loadBefore = loadAverage();
   console.log(`bench: ${train} train / ${infer} inference samples (cpu: ${cpuTrain} / ${cpuInfer}), batch ${BATCH}; load average ${loadBefore.join(" ")}`);
-  if (loadBefore[0]! > 0.5) {
-    console.log(`warning: load average ${loadBefore[0]} — other processes share these cores; rerun on an idle machine`);
+  const busy = loadBefore[0]! > BUSY_LOAD;
+  if (busy && !values["allow-busy"]) {
+    throw new Error(
+      `load average ${loadBefore[0]} > ${BUSY_LOAD}: other processes share these cores, and the numbers would say little. ` +
+        `Rerun on an idle machine, or pass --allow-busy to measure anyway (the file is then marked "busy": true).`,
+    );
   }
   const results: Measurement[] = [];
   const skipped: { backend: string; reason: string }[] = [];
@@ -300,6 +333,8 @@ async function main(): Promise<void> {
   const jobs: ChildJob[] = [];
   for (const backend of backends) {
     if (backend === "wasm") {
+      // The library's default configuration: wasm threads auto, tsdl.fit choosing its workers.
+      jobs.push({ backend, wasmThreads: parseWasmThreads("auto"), networks, train, infer, inferBatch, repeats, library: true });
       for (const t of threadCounts) jobs.push({ backend, wasmThreads: t, networks, train, infer, inferBatch, repeats });
     } else if (backend === "cpu") {
       const note = `cpu backend: small sample (${cpuTrain} train / ${cpuInfer} inference samples) — it trains the CNN at ~1 sample/s`;
@@ -309,7 +344,11 @@ async function main(): Promise<void> {
     }
   }
   for (const job of jobs) {
-    const label = job.backend === "wasm" ? `wasm, ${job.wasmThreads} thread(s)` : job.backend;
+    const label = job.library
+      ? `wasm, library default (tsdl.fit, its workers; ${job.wasmThreads} thread(s) for inference)`
+      : job.backend === "wasm"
+        ? `wasm, ${job.wasmThreads} thread(s), model.fit`
+        : job.backend;
     console.log(`- ${label}`);
     const { results: r, error } = await runChild(job);
     results.push(...r);
@@ -358,6 +397,7 @@ async function main(): Promise<void> {
       totalMemGiB: Math.round(os.totalmem() / 2 ** 30),
       platform: `${os.platform()} ${os.release()}`,
       loadAverage: { before: loadBefore, after: loadAfter },
+      busy,
     },
     versions: {
       node: process.version,
@@ -393,7 +433,11 @@ function ratioText(r: { train: number; infer: number } | null | undefined): stri
 function printTable(results: Measurement[]): void {
   const rows = results.map((m) => [
     m.network,
-    m.backend === "wasm" || m.backend === "pytorch" ? `${m.backend} ×${m.threads}` : m.backend,
+    m.trainedWith === "tsdl.fit"
+      ? `wasm tsdl.fit (${m.workers} worker${m.workers === 1 ? "" : "s"})`
+      : m.backend === "wasm" || m.backend === "pytorch"
+        ? `${m.backend} ×${m.threads}`
+        : m.backend,
     fmt(m.trainSamplesPerSec),
     fmt(m.inferSamplesPerSec),
     ratioText(m.ratioToTorch),

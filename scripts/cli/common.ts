@@ -7,6 +7,7 @@ import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { BACKEND_ENV, parseBackendRequest, parseWasmThreads, WASM_THREADS_ENV, type BackendInfo, type BackendName } from "../../src/backend/select";
 import { parseProfile, PROFILE_ENV, type LessonProfile } from "../../src/profile";
+import { parseTrainWorkers, TRAIN_WORKERS_ENV } from "../../src/train/parallel/count";
 import { defaultResultsFile } from "../../src/results/log";
 
 /** One flag: it takes a value (`--epochs 3`, `--epochs=3`) or is a switch (`--augment`). */
@@ -76,7 +77,7 @@ export interface RunSettings {
 
 /**
  * The one place the scripts read their environment: `--profile` else `LESSON_PROFILE`,
- * `--backend` else `TSDL_BACKEND`, and `TSDL_WASM_THREADS` checked too — all before any work
+ * `--backend` else `TSDL_BACKEND`, and `TSDL_WASM_THREADS` and `TSDL_TRAIN_WORKERS` checked too — all before any work
  * starts, a bad value rejected with a message that names the flag or the variable.
  */
 export function runSettings(
@@ -86,6 +87,7 @@ export function runSettings(
   const profile = values.profile !== undefined ? profileFlag(values.profile) : parseProfile(env[PROFILE_ENV]);
   const backend = parseBackendRequest(values.backend ?? env[BACKEND_ENV]);
   parseWasmThreads(env[WASM_THREADS_ENV]);
+  parseTrainWorkers(env[TRAIN_WORKERS_ENV], TRAIN_WORKERS_ENV);
   return { profile, backend };
 }
 

@@ -271,6 +271,7 @@ async function main(argv: readonly string[]): Promise<void> {
       architecture: args.model,
       modelOptions: args.modelOptions,
       augment: args.augment,
+      trainWorkers: history.workers,
       ...machineFields(backend),
       testPredictions: encodePredictions(test.predictions),
     };

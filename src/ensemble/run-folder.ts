@@ -38,6 +38,8 @@ export interface MemberRecord {
   readonly testSize: number;
   /** Backend it was trained on, e.g. "wasm". */
   readonly backend: string;
+  /** Training workers that shared each batch (records written before data parallelism lack it). */
+  readonly trainWorkers?: number;
   /** When training finished (ISO 8601). */
   readonly date: string;
 }

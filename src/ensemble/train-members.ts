@@ -219,6 +219,7 @@ export async function trainMembers(data: MembersData, options: TrainMembersOptio
           testAccuracy: memberAccuracy(outputs, data.test.labels),
           testSize: data.test.size,
           backend: tf.getBackend(),
+          trainWorkers: history.workers,
           date: new Date().toISOString(),
         };
         if (dir) {

@@ -13,6 +13,10 @@
  * Outside training (`predict`, `evaluate`, `training` not `true`) it passes its input through,
  * like Dropout. The call counter starts at 0 when the layer is built or loaded: a loaded model
  * trained further repeats the masks of its first steps (a different but valid dropout stream).
+ *
+ * Data-parallel training (`fit`'s workers) gives each worker some rows of every batch; such a
+ * worker sets {@link SeededDropout.batchRows} and takes its rows of the whole batch's mask, so
+ * the run drops the same units as a single worker would.
  */
 import * as tf from "@tensorflow/tfjs";
 import { checkRate, checkSeed, layerSeed } from "./common";
@@ -32,8 +36,10 @@ export class SeededDropout extends tf.layers.Layer {
   static readonly className = "SeededDropout";
   readonly rate: number;
   readonly seed: number | undefined;
-  /** Training calls so far: the second part of each mask's seed. */
-  private trainingCalls = 0;
+  /** Training calls so far: the second part of each mask's seed (fit's workers continue from it). */
+  trainingCalls = 0;
+  /** Set by a training worker: its input is rows [start, start + n) of a batch of `total`. */
+  batchRows: { readonly start: number; readonly total: number } | undefined;
 
   constructor(options: SeededDropoutOptions) {
     super(options.name === undefined ? {} : { name: options.name });
@@ -51,7 +57,16 @@ export class SeededDropout extends tf.layers.Layer {
     if (kwargs.training !== true || this.rate === 0) return x;
     const call = this.trainingCalls++;
     // A string seed: "7:0", "7:1", … never collide, as seed·k + call could for some k.
-    return tf.dropout(x, this.rate, undefined, this.seed === undefined ? undefined : `${this.seed}:${call}`);
+    const seed = this.seed === undefined ? undefined : `${this.seed}:${call}`;
+    const rows = this.batchRows;
+    if (rows === undefined || seed === undefined) return tf.dropout(x, this.rate, undefined, seed);
+    return tf.tidy(() => {
+      // tf.dropout's formula (tfjs-core ops/dropout.ts) on the whole batch's noise, then our rows.
+      const keep = 1 - this.rate;
+      const noise = tf.randomUniform([rows.total, ...x.shape.slice(1)], 0, 1, "float32", seed);
+      const multiplier = tf.div(tf.floor(tf.add(noise, keep)), keep);
+      return tf.mul(x, tf.slice(multiplier, [rows.start], [x.shape[0]]));
+    });
   }
 
   override getConfig(): tf.serialization.ConfigDict {

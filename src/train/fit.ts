@@ -21,6 +21,9 @@ import { historyFromLogs, type EpochLog, type History } from "./history";
 import { createOptimizer, OPTIMIZER_NAMES, setLearningRate, type OptimizerName } from "./optimizer";
 import { TrainingProgress, type ProgressMode } from "./progress";
 import { learningRateAt, type LrSchedule } from "./schedule";
+import { chooseTrainWorkers, parseTrainWorkers, TRAIN_WORKERS_ENV } from "./parallel/count";
+import { TrainingWorkers, type ParallelStep } from "./parallel/pool";
+import type { BackendName } from "../backend/select";
 
 /** Data for {@link fit}: MNIST's `Dataset`s fit both fields. */
 export interface FitData {
@@ -65,6 +68,15 @@ export interface FitOptions {
    * for images whose mirror is the same class. Returns a new tensor; fit disposes it.
    */
   readonly transformBatch?: (x: tf.Tensor4D) => tf.Tensor4D;
+  /**
+   * Data parallelism: worker threads, each with a copy of the model on a single-threaded
+   * backend, take equal shares of every batch; their gradients are summed in worker order and
+   * applied once here. `auto` (default: `TSDL_TRAIN_WORKERS`, else auto) uses one worker per
+   * core for convolutional networks on wasm and the main thread otherwise (see
+   * {@link chooseTrainWorkers}). Augmentation and dropout masks are drawn for the whole batch,
+   * so a run equals the one-worker run up to float rounding and repeats exactly for a given count.
+   */
+  readonly workers?: number | "auto";
 }
 
 const FIT_OPTION_KEYS: readonly string[] = [
@@ -80,6 +92,7 @@ const FIT_OPTION_KEYS: readonly string[] = [
   "validationBatchSize",
   "augment",
   "transformBatch",
+  "workers",
 ];
 
 function checkFitOptions(options: FitOptions): void {
@@ -95,6 +108,13 @@ function checkFitOptions(options: FitOptions): void {
   if (options.seed !== undefined && !Number.isSafeInteger(options.seed)) {
     throw new Error(`fit: seed must be an integer, got ${options.seed}`);
   }
+  workerRequest(options); // throws on a bad count
+}
+
+function workerRequest(options: FitOptions): number | "auto" {
+  return options.workers === undefined
+    ? parseTrainWorkers(process.env[TRAIN_WORKERS_ENV], TRAIN_WORKERS_ENV)
+    : parseTrainWorkers(options.workers, "fit's workers option");
 }
 
 function checkData(model: tf.LayersModel, data: FitData): void {
@@ -137,7 +157,16 @@ function epochSeed(seed: number, epoch: number): number {
 class EpochTotals {
   private lossSum: tf.Scalar = tf.scalar(0);
   private correct: tf.Scalar = tf.scalar(0, "int32");
+  /** Sums that arrive as numbers (from training workers). */
+  private hostLoss = 0;
+  private hostCorrect = 0;
   samples = 0;
+
+  addNumbers(lossSum: number, correct: number, batch: number): void {
+    this.hostLoss += lossSum;
+    this.hostCorrect += correct;
+    this.samples += batch;
+  }
 
   add(meanLoss: tf.Scalar, correct: tf.Scalar, batch: number): void {
     const lossSum = tf.tidy(() => tf.add(this.lossSum, tf.mul(meanLoss, batch)) as tf.Scalar);
@@ -151,8 +180,8 @@ class EpochTotals {
 
   read(): { loss: number; acc: number } {
     return {
-      loss: this.lossSum.dataSync()[0]! / this.samples,
-      acc: this.correct.dataSync()[0]! / this.samples,
+      loss: (this.lossSum.dataSync()[0]! + this.hostLoss) / this.samples,
+      acc: (this.correct.dataSync()[0]! + this.hostCorrect) / this.samples,
     };
   }
 
@@ -217,17 +246,45 @@ export async function fit(model: tf.LayersModel, data: FitData, options: FitOpti
 
   const optimizer = createOptimizer(options.optimizer ?? "adam", options.lr);
   const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
+  const choice = chooseTrainWorkers(workerRequest(options), {
+    model,
+    backend: tf.getBackend(),
+    batchSize: options.batchSize,
+    samples: data.train.size * options.epochs,
+  });
+  let workers: TrainingWorkers | undefined;
   const best = new BestWeights();
   const logs: EpochLog[] = [];
   let stoppedEarly = false;
   let restored = false;
   try {
+    if (choice.count > 1) {
+      workers = await TrainingWorkers.start(model, variables, choice.count, tf.getBackend() as BackendName);
+      progress.note(
+        `Data parallel: ${workers.count} workers (${workers.summary}), ${Math.ceil(options.batchSize / workers.count)} images each per batch of ${options.batchSize}`,
+      );
+    } else if (choice.reason) {
+      progress.note(`One worker: ${choice.reason}`);
+    }
     for (let epoch = 0; epoch < options.epochs; epoch++) {
       const lr = learningRateAt(schedule, epoch, options.lr);
       setLearningRate(optimizer, lr);
       const started = performance.now();
       progress.startEpoch(epoch);
       const totals = new EpochTotals();
+      // With workers, batch t+1 is drawn and augmented here while they compute batch t.
+      let inFlight: { step: Promise<ParallelStep>; size: number } | undefined;
+      const settle = async (): Promise<void> => {
+        if (!inFlight) return;
+        const { step, size } = inFlight;
+        inFlight = undefined;
+        const result = await step;
+        const grads: tf.NamedTensorMap = {};
+        variables.forEach((v, i) => (grads[v.name] = tf.tensor(result.grads[i]!, v.shape)));
+        optimizer.applyGradients(grads);
+        tf.dispose(Object.values(grads));
+        totals.addNumbers(result.lossSum, result.correct, size);
+      };
       let trained: { loss: number; acc: number };
       try {
         await forEachBatch(data.train, options.batchSize, { seed: epochSeed(seed, epoch) }, async (batchX, y) => {
@@ -237,17 +294,26 @@ export async function fit(model: tf.LayersModel, data: FitData, options: FitOpti
           const x = options.transformBatch ? options.transformBatch(augmented) : augmented;
           if (augmented !== batchX && augmented !== x) augmented.dispose();
           try {
-            meanLoss = optimizer.minimize(
-              () => {
-                const p = model.apply(x, { training: true }) as tf.Tensor2D;
-                // Counted from the same forward pass; kept so that minimize's tidy spares it.
-                batchCorrect = tf.keep(correctCount(y, p));
-                return tf.mean(crossEntropy(y, p)) as tf.Scalar;
-              },
-              true,
-              variables,
-            );
-            totals.add(meanLoss!, batchCorrect!, x.shape[0]);
+            if (workers) {
+              const xData = x.dataSync() as Float32Array;
+              const yData = y.dataSync() as Float32Array;
+              await settle();
+              const step = workers.step(xData, x.shape, yData, y.shape[1]);
+              step.catch(() => {}); // awaited by the next settle(); this only keeps Node from calling it unhandled meanwhile
+              inFlight = { step, size: x.shape[0] };
+            } else {
+              meanLoss = optimizer.minimize(
+                () => {
+                  const p = model.apply(x, { training: true }) as tf.Tensor2D;
+                  // Counted from the same forward pass; kept so that minimize's tidy spares it.
+                  batchCorrect = tf.keep(correctCount(y, p));
+                  return tf.mean(crossEntropy(y, p)) as tf.Scalar;
+                },
+                true,
+                variables,
+              );
+              totals.add(meanLoss!, batchCorrect!, x.shape[0]);
+            }
           } finally {
             meanLoss?.dispose();
             batchCorrect?.dispose();
@@ -258,8 +324,10 @@ export async function fit(model: tf.LayersModel, data: FitData, options: FitOpti
             await yieldToEventLoop();
           }
         });
+        await settle();
         trained = totals.read();
       } finally {
+        await inFlight?.step.catch(() => {}); // a failed batch's step: its error is already on its way out
         totals.dispose();
       }
       const trainSeconds = (performance.now() - started) / 1000;
@@ -298,8 +366,10 @@ export async function fit(model: tf.LayersModel, data: FitData, options: FitOpti
   } finally {
     best.dispose();
     optimizer.dispose();
+    await workers?.close();
   }
   return historyFromLogs(logs, {
+    workers: workers?.count ?? 1,
     stoppedEarly,
     ...(stopper && stopper.bestEpoch >= 0 ? { bestEpoch: stopper.bestEpoch } : {}),
     restoredBestWeights: restored,

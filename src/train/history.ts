@@ -39,12 +39,14 @@ export interface History {
   readonly bestEpoch?: number;
   /** True when the weights were set back to those of `bestEpoch` at the end. */
   readonly restoredBestWeights: boolean;
+  /** Training workers that shared each batch (1: the main thread alone). */
+  readonly workers: number;
 }
 
 /** Builds the columns of a {@link History} from its rows. */
 export function historyFromLogs(
   logs: readonly EpochLog[],
-  extra: { stoppedEarly: boolean; bestEpoch?: number; restoredBestWeights: boolean },
+  extra: { stoppedEarly: boolean; bestEpoch?: number; restoredBestWeights: boolean; workers: number },
 ): History {
   const hasValidation = logs.length > 0 && logs.every((l) => l.valLoss !== undefined && l.valAcc !== undefined);
   return {
@@ -58,5 +60,6 @@ export function historyFromLogs(
     stoppedEarly: extra.stoppedEarly,
     ...(extra.bestEpoch !== undefined ? { bestEpoch: extra.bestEpoch } : {}),
     restoredBestWeights: extra.restoredBestWeights,
+    workers: extra.workers,
   };
 }

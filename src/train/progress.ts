@@ -137,6 +137,7 @@ export class TrainingProgress {
   private epoch = 0;
   private epochStart = 0;
   private lastUpdate = -Infinity;
+  private readonly notes: string[] = [];
 
   constructor(options: TrainingProgressOptions) {
     this.mode = options.mode ?? defaultProgressMode();
@@ -184,6 +185,12 @@ export class TrainingProgress {
     this.show(() => this.html(undefined, undefined, message), message, true);
   }
 
+  /** Shows a line about how the training runs (e.g. its workers); it stays above the epochs. */
+  note(message: string): void {
+    this.notes.push(message);
+    this.show(() => this.html(), message, true);
+  }
+
   /**
    * Sends one update where it belongs. `html` is only built in the kernel; `endOfLine` ends the
    * rewritten terminal line so that the next epoch starts a new one.
@@ -216,6 +223,7 @@ export class TrainingProgress {
         ? `<div style="font-family:monospace"><progress value="${(fraction ?? 0).toFixed(4)}" max="1" style="width:240px"></progress> ${line}</div>`
         : "";
     const closing = note !== undefined ? `<div style="font-family:monospace">${escapeHtml(note)}</div>` : "";
-    return `<div>${epochTableHtml(this.done, this.epochs)}${running}${closing}</div>`;
+    const notes = this.notes.map((n) => `<div style="font-family:monospace">${escapeHtml(n)}</div>`).join("");
+    return `<div>${notes}${epochTableHtml(this.done, this.epochs)}${running}${closing}</div>`;
   }
 }

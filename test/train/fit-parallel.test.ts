@@ -122,3 +122,16 @@ test("splitRows shares a batch in order, sizes differing by at most one", () => 
     { start: 1, size: 0 },
   ]);
 });
+
+test("a last batch smaller than the worker count: the idle workers keep the dropout streams in step", async () => {
+  const odd = squaresDataset(121, 4); // batches of 40, 40, 40 and 1
+  const one = small();
+  const three = small();
+  const options: FitOptions = { ...OPTIONS, epochs: 2 };
+  const h1 = await fit(one, { train: odd }, { ...options, workers: 1 });
+  const h3 = await fit(three, { train: odd }, { ...options, workers: 3 });
+  assert.deepEqual(h3.acc, h1.acc);
+  const diff = maxRelativeDiff(one, three);
+  assert.ok(diff < 1e-3, `weights differ by ${diff} of their scale`);
+  [odd, one, three].forEach((t) => t.dispose());
+});

@@ -79,8 +79,6 @@ class WorkerHandle {
 
 /** Training workers for one `fit` call; {@link close} them in a `finally`. */
 export class TrainingWorkers {
-  private steps = 0;
-
   private constructor(
     private readonly model: tf.LayersModel,
     private readonly variables: readonly tf.Variable[],
@@ -100,8 +98,7 @@ export class TrainingWorkers {
     try {
       const topology = model.toJSON(undefined, false) as object;
       const weights = model.weights.map((w) => (w.read().dataSync() as Float32Array).slice());
-      const dropoutCalls = dropoutLayers(model).map((d) => d.trainingCalls);
-      const replies = await Promise.all(handles.map((h) => h.request({ type: "init", backend, topology, weights, dropoutCalls })));
+      const replies = await Promise.all(handles.map((h) => h.request({ type: "init", backend, topology, weights })));
       const summary = replies[0]!.type === "ready" ? replies[0]!.summary : "?";
       return new TrainingWorkers(model, variables, handles, summary);
     } catch (err) {
@@ -119,6 +116,8 @@ export class TrainingWorkers {
     const pixels = x.length / total;
     const weights = this.variables.map((v) => (v.dataSync() as Float32Array).slice());
     const parts = splitRows(total, this.handles.length).filter((p) => p.size > 0);
+    const dropouts = dropoutLayers(this.model);
+    const dropoutCalls = dropouts.map((d) => d.trainingCalls);
     const replies = await Promise.all(
       parts.map((p, i) => {
         const message: StepMessage = {
@@ -130,11 +129,14 @@ export class TrainingWorkers {
           classes,
           start: p.start,
           total,
+          dropoutCalls,
         };
         return this.handles[i]!.request(message, [message.x.buffer as ArrayBuffer, message.y.buffer as ArrayBuffer]);
       }),
     );
-    this.steps++;
+    // One training call per dropout layer, as on one thread: the model's streams stay where one
+    // thread would have left them after every step (for a later fit, a checkpoint).
+    for (const d of dropouts) d.trainingCalls++;
     const results = replies as StepResult[];
     const grads = results[0]!.grads.map((g) => g.slice());
     for (const r of results.slice(1)) {
@@ -150,12 +152,8 @@ export class TrainingWorkers {
     };
   }
 
-  /**
-   * Stops the workers and moves the model's dropout streams on by the steps taken, as training
-   * on one thread would have: a later `fit` continues with fresh masks.
-   */
+  /** Stops the workers. */
   async close(): Promise<void> {
-    for (const d of dropoutLayers(this.model)) d.trainingCalls += this.steps;
     await Promise.all(this.handles.map((h) => h.terminate()));
   }
 }

@@ -10,8 +10,6 @@ export interface InitMessage {
   readonly backend: BackendName;
   readonly topology: object;
   readonly weights: readonly Float32Array[];
-  /** Training calls so far of each seeded dropout layer, in layer order (their mask streams go on from there). */
-  readonly dropoutCalls: readonly number[];
 }
 
 /** One worker's share of a training step: rows [start, start + n) of a batch of `total`. */
@@ -25,6 +23,8 @@ export interface StepMessage {
   readonly classes: number;
   readonly start: number;
   readonly total: number;
+  /** Training calls so far of each seeded dropout layer, in layer order: the step's masks follow from them. */
+  readonly dropoutCalls: readonly number[];
 }
 
 /** What a worker computed: gradients of (sum of its rows' losses) / total, so that the shares add up to the batch mean's. */

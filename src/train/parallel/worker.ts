@@ -32,7 +32,6 @@ async function init(message: InitMessage): Promise<void> {
   model.setWeights(weights.map((w, i) => tf.tensor(message.weights[i]!, w.shape as number[])));
   variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
   dropouts = model.layers.filter((l): l is SeededDropout => l instanceof SeededDropout);
-  dropouts.forEach((d, i) => (d.trainingCalls = message.dropoutCalls[i] ?? 0));
   send({ type: "ready", summary: info.summary });
 }
 
@@ -43,7 +42,10 @@ function step(message: StepMessage): void {
     v.assign(value);
     value.dispose();
   });
-  for (const d of dropouts) d.batchRows = { start: message.start, total: message.total };
+  dropouts.forEach((d, i) => {
+    d.batchRows = { start: message.start, total: message.total };
+    d.trainingCalls = message.dropoutCalls[i]!;
+  });
   const x = tf.tensor(message.x, [...message.xShape]);
   const y = tf.tensor2d(message.y, [message.xShape[0]!, message.classes]);
   let correct: tf.Scalar | undefined;

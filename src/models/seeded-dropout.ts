@@ -15,6 +15,7 @@
  * trained further repeats the masks of its first steps (a different but valid dropout stream).
  */
 import * as tf from "@tensorflow/tfjs";
+import { checkOptions } from "../check";
 import { checkRate, checkSeed, layerSeed } from "./common";
 
 /** Options of {@link seededDropout}. */
@@ -68,7 +69,7 @@ tf.serialization.registerClass(SeededDropout);
  * @example model.add(seededDropout({ rate: 0.5, seed: 1004, name: "dropout2" }))
  */
 export function seededDropout(options: SeededDropoutOptions): SeededDropout {
-  return new SeededDropout(options);
+  return new SeededDropout(checkOptions(options, ["rate", "seed", "name"], "seededDropout"));
 }
 
 /**

@@ -9,7 +9,7 @@
  * step) and read back only when the display is due and at the end of each epoch.
  */
 import * as tf from "@tensorflow/tfjs";
-import { checkInteger, checkOptions, describe } from "../check";
+import { checkInteger, checkOptions, parseName } from "../check";
 import { forEachBatch, mulberry32, type BatchSource } from "../data/batches";
 import { evaluate, type LabeledImages } from "../eval/evaluate";
 import { correctCount, crossEntropy } from "../eval/loss";
@@ -86,9 +86,7 @@ function checkFitOptions(options: FitOptions): void {
   checkOptions(options, FIT_OPTION_KEYS, "fit");
   checkInteger(options.epochs, "epochs", "fit");
   checkInteger(options.batchSize, "batchSize", "fit");
-  if (options.optimizer !== undefined && !OPTIMIZER_NAMES.includes(options.optimizer)) {
-    throw new Error(`fit: unknown optimizer ${describe(options.optimizer)}: expected one of ${OPTIMIZER_NAMES.join(", ")}`);
-  }
+  if (options.optimizer !== undefined) parseName(options.optimizer, OPTIMIZER_NAMES, "optimizer", "fit");
   if (options.transformBatch !== undefined && typeof options.transformBatch !== "function") {
     throw new Error(`fit: transformBatch must be a function (x) => x, got ${String(options.transformBatch)}`);
   }

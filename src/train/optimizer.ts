@@ -8,6 +8,7 @@
  * only its `setLearningRate` refreshes — so each needs its own way of being told.
  */
 import * as tf from "@tensorflow/tfjs";
+import { parseName } from "../check";
 
 /** Optimizers that `fit` can create. */
 export type OptimizerName = "adam" | "sgd" | "momentum" | "rmsprop";
@@ -20,8 +21,7 @@ export const SGD_MOMENTUM = 0.9;
 
 /** Parses an optimizer name from user input; an unknown name throws, listing the valid ones. */
 export function parseOptimizerName(value: string): OptimizerName {
-  if ((OPTIMIZER_NAMES as readonly string[]).includes(value)) return value as OptimizerName;
-  throw new Error(`Unknown optimizer "${value}": expected one of ${OPTIMIZER_NAMES.join(", ")}`);
+  return parseName(value, OPTIMIZER_NAMES, "optimizer");
 }
 
 function checkLr(lr: number): void {

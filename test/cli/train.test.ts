@@ -60,7 +60,7 @@ test("parseTrainArgs: unknown flags, missing flags and bad values are named", ()
   assert.throws(() => parseTrainArgs(["--model", "cnn", "--epochs", "1", "--profile", "huge"]), /--profile must be "fast" or "full", got "huge"/);
   assert.throws(() => parseTrainArgs(["--model", "cnn", "--epochs", "1", "--backend", "gpu"]), /Unknown backend "gpu"/);
   assert.throws(() => parseTrainArgs(["--model", "cnn", "--epochs", "1", "--optimizer", "adamw"]), /Unknown optimizer "adamw"/);
-  assert.throws(() => parseTrainArgs(["--model", "cnn", "--dataset", "cifar10"]), /unknown data set "cifar10": expected one of mnist, fashion-mnist/);
+  assert.throws(() => parseTrainArgs(["--model", "cnn", "--dataset", "cifar10"]), /Unknown data set "cifar10": expected one of mnist, fashion-mnist/);
 });
 
 test("parseTrainArgs: the ladder's model options, augmentation and a name for the result", () => {

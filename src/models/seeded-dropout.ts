@@ -12,7 +12,8 @@
  *
  * Outside training (`predict`, `evaluate`, `training` not `true`) it passes its input through,
  * like Dropout. The call counter starts at 0 when the layer is built or loaded: a loaded model
- * trained further repeats the masks of its first steps (a different but valid dropout stream).
+ * trained further repeats the masks of its first steps (a different but valid dropout stream),
+ * unless `fit` resumes it from a training state, which sets the counter where the run left it.
  */
 import * as tf from "@tensorflow/tfjs";
 import { checkOptions } from "../check";
@@ -33,8 +34,8 @@ export class SeededDropout extends tf.layers.Layer {
   static readonly className = "SeededDropout";
   readonly rate: number;
   readonly seed: number | undefined;
-  /** Training calls so far: the second part of each mask's seed. */
-  private trainingCalls = 0;
+  /** Training calls so far: the second part of each mask's seed (set by a resumed `fit`). */
+  trainingCalls = 0;
 
   constructor(options: SeededDropoutOptions) {
     super(options.name === undefined ? {} : { name: options.name });

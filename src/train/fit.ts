@@ -21,6 +21,7 @@ import { historyFromLogs, type EpochLog, type History } from "./history";
 import { createOptimizer, OPTIMIZER_NAMES, setLearningRate, type OptimizerName } from "./optimizer";
 import { TrainingProgress, type ProgressMode } from "./progress";
 import { learningRateAt, type LrSchedule } from "./schedule";
+import { captureTrainingState, checkTrainingState, restoreTrainingState, type TrainingState } from "./training-state";
 
 /** Data for {@link fit}: MNIST's `Dataset`s fit both fields. */
 export interface FitData {
@@ -65,6 +66,17 @@ export interface FitOptions {
    * for images whose mirror is the same class. Returns a new tensor; fit disposes it.
    */
   readonly transformBatch?: (x: tf.Tensor4D) => tf.Tensor4D;
+  /**
+   * Called after each epoch that training goes on from (after `onEpoch` and early stopping's
+   * decision) with the run's state (awaited), e.g. to save a checkpoint (`saveCheckpoint`).
+   */
+  readonly onState?: (state: TrainingState) => void | Promise<void>;
+  /**
+   * Continue a run from a state its `onState` reported: the same options (epochs may be more)
+   * and a model built the same way; the weights are the state's. Training starts at the epoch
+   * after the state's and ends as the uninterrupted run would have, bit for bit on one backend.
+   */
+  readonly resumeFrom?: TrainingState;
 }
 
 const FIT_OPTION_KEYS: readonly string[] = [
@@ -80,6 +92,8 @@ const FIT_OPTION_KEYS: readonly string[] = [
   "validationBatchSize",
   "augment",
   "transformBatch",
+  "onState",
+  "resumeFrom",
 ];
 
 function checkFitOptions(options: FitOptions): void {
@@ -89,6 +103,17 @@ function checkFitOptions(options: FitOptions): void {
   if (options.optimizer !== undefined) parseName(options.optimizer, OPTIMIZER_NAMES, "optimizer", "fit");
   if (options.transformBatch !== undefined && typeof options.transformBatch !== "function") {
     throw new Error(`fit: transformBatch must be a function (x) => x, got ${String(options.transformBatch)}`);
+  }
+  if (options.transformBatch !== undefined && (options.onState !== undefined || options.resumeFrom !== undefined)) {
+    throw new Error("fit: onState and resumeFrom do not combine with transformBatch (its own random state cannot be saved)");
+  }
+  if (options.resumeFrom !== undefined) {
+    checkTrainingState(options.resumeFrom, {
+      epochs: options.epochs,
+      optimizer: options.optimizer ?? "adam",
+      augment: options.augment !== undefined,
+      earlyStopping: options.earlyStopping !== undefined,
+    });
   }
   if (options.seed !== undefined && !Number.isSafeInteger(options.seed)) {
     throw new Error(`fit: seed must be an integer, got ${options.seed}`);
@@ -165,9 +190,18 @@ class BestWeights {
   private saved: tf.Tensor[] | undefined;
 
   save(model: tf.LayersModel): void {
-    const copies = model.getWeights().map((w) => w.clone());
+    this.adopt(model.getWeights().map((w) => w.clone()));
+  }
+
+  /** Keeps `copies` (now owned here), e.g. a resumed run's. */
+  adopt(copies: tf.Tensor[] | undefined): void {
     this.dispose();
     this.saved = copies;
+  }
+
+  /** The copies held, if any. */
+  get tensors(): readonly tf.Tensor[] | undefined {
+    return this.saved;
   }
 
   restore(model: tf.LayersModel): boolean {
@@ -205,7 +239,7 @@ export async function fit(model: tf.LayersModel, data: FitData, options: FitOpti
   const seed = options.seed ?? 0;
   // Checked before any work; ONE generator for the whole call (augmentBatch's TSDoc explains why).
   const augment = options.augment === undefined ? undefined : resolveAugmentOptions(options.augment);
-  const augmentRandom = augment ? mulberry32(augmentSeed(seed)) : undefined;
+  const augmentRandom = augment ? mulberry32(options.resumeFrom?.augmentRandom ?? augmentSeed(seed)) : undefined;
   const progressOption = options.progress ?? true;
   const progress = new TrainingProgress({
     epochs: options.epochs,
@@ -213,14 +247,17 @@ export async function fit(model: tf.LayersModel, data: FitData, options: FitOpti
     ...(progressOption === false ? { mode: "silent" as const } : progressOption === true ? {} : { mode: progressOption }),
   });
 
-  const optimizer = createOptimizer(options.optimizer ?? "adam", options.lr);
+  const optimizerName = options.optimizer ?? "adam";
+  const optimizer = createOptimizer(optimizerName, options.lr);
   const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
   const best = new BestWeights();
-  const logs: EpochLog[] = [];
+  const logs: EpochLog[] = [...(options.resumeFrom?.logs ?? [])];
+  const run = { model, optimizer, optimizerName, variables: variables.length, stopper };
   let stoppedEarly = false;
   let restored = false;
   try {
-    for (let epoch = 0; epoch < options.epochs; epoch++) {
+    if (options.resumeFrom) best.adopt(await restoreTrainingState(run, options.resumeFrom));
+    for (let epoch = logs.length; epoch < options.epochs; epoch++) {
       const lr = learningRateAt(schedule, epoch, options.lr);
       setLearningRate(optimizer, lr);
       const started = performance.now();
@@ -291,6 +328,7 @@ export async function fit(model: tf.LayersModel, data: FitData, options: FitOpti
           break;
         }
       }
+      if (options.onState) await options.onState(await captureTrainingState(run, { logs, augmentRandom, best: best.tensors }));
     }
     if (restoreBest) restored = best.restore(model);
   } finally {

@@ -21,6 +21,8 @@ export interface SavedModelFiles {
 export interface SaveModelOptions {
   /** Small JSON-serialisable facts stored in model.json (`userDefinedMetadata`), e.g. test accuracy. */
   readonly metadata?: Readonly<Record<string, unknown>>;
+  /** Small text files (name → text) written beside model.json in the same atomic save, e.g. an ensemble member's record. */
+  readonly files?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -122,13 +124,23 @@ export async function writeFolderAtomically<T>(dir: string, fill: (tmp: string) 
  */
 export async function saveModel(model: tf.LayersModel, dir: string, options: SaveModelOptions = {}): Promise<SavedModelFiles> {
   modelFolderState(dir); // a bad path fails here, named, not as EEXIST/ENOENT from deep inside
+  const files = Object.entries(options.files ?? {});
+  for (const [name] of files) {
+    if (name !== path.basename(name) || name.startsWith(".") || name === MODEL_JSON || name === WEIGHTS_BIN) {
+      throw new Error(`saveModel: files: "${name}" must be a plain file name other than ${MODEL_JSON} and ${WEIGHTS_BIN}`);
+    }
+  }
   const target = (tmp: string): tf.io.IOHandler => {
     const handler = fileHandler(tmp);
     if (!options.metadata) return handler;
     const metadata = JSON.parse(JSON.stringify(options.metadata));
     return { save: (artifacts) => handler.save!({ ...artifacts, userDefinedMetadata: { ...(artifacts.userDefinedMetadata ?? {}), ...metadata } }) };
   };
-  const result = await writeFolderAtomically(dir, (tmp) => model.save(target(tmp)));
+  const result = await writeFolderAtomically(dir, async (tmp) => {
+    const saved = await model.save(target(tmp));
+    for (const [name, text] of files) await fs.writeFile(path.join(tmp, name), text);
+    return saved;
+  });
   return {
     dir,
     modelJson: path.join(dir, MODEL_JSON),

@@ -5,8 +5,8 @@
  *
  * `member.json` is saved with the model in one atomic folder write (`saveModel`'s `files`), so a
  * member folder appears only once its member is finished; a folder without `member.json` (left by
- * an older version, or edited by hand) is retrained. That is what lets an
- * hours-long run resume where it stopped.
+ * an older version, or edited by hand) is retrained. That is what lets an hours-long run resume
+ * where it stopped.
  */
 import { promises as fs } from "node:fs";
 import * as path from "node:path";

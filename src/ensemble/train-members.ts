@@ -6,8 +6,9 @@
  * Resume rule: a member folder with `member.json` is finished and is loaded, never retrained.
  * A member's folder is written whole, model and `member.json` together, once it is finished: a
  * run stopped while training or saving a member leaves no folder for it, and the member is
- * trained again from scratch (so is a folder without `member.json`, from an older version). Restarting in the middle of a member's epochs is not offered: that would need the
- * optimizer's state and the data order saved too, for at most one member's worth of time.
+ * trained again from scratch (so is a folder without `member.json`, from an older version).
+ * Restarting in the middle of a member's epochs is not offered (`fit`'s `onState`/`resumeFrom`
+ * could): an interruption costs at most one member's training.
  *
  * Every member, trained now or loaded, is scored once on `data.test`; those probability tables
  * are what `ensembleReport` combines.

@@ -67,8 +67,9 @@ export interface FitOptions {
    */
   readonly transformBatch?: (x: tf.Tensor4D) => tf.Tensor4D;
   /**
-   * Called after each epoch that training goes on from (after `onEpoch` and early stopping's
-   * decision) with the run's state (awaited), e.g. to save a checkpoint (`saveCheckpoint`).
+   * Called after each epoch with the run's state (awaited), e.g. to save a checkpoint
+   * (`saveCheckpoint`): after `onEpoch` and early stopping's decision, and not after the epoch
+   * at which early stopping ends the run.
    */
   readonly onState?: (state: TrainingState) => void | Promise<void>;
   /**

@@ -74,7 +74,7 @@ export async function captureTrainingState(
       dropoutCalls: seededDropouts(parts.model).map((layer) => layer.trainingCalls),
       earlyStopping: parts.stopper?.state() ?? null,
       specs,
-      data: data as ArrayBuffer,
+      data,
     };
   } finally {
     tf.dispose(optimizer);

@@ -20,6 +20,16 @@ export function checkOptions<T extends object>(options: T | undefined, allowed: 
   return options;
 }
 
+/**
+ * `value` when it is one of `names` (a model, an optimizer, an initialiser…), typed as such; else
+ * throws `Unknown <what> "<value>": expected one of <names>` (after `<where>: ` when given).
+ */
+export function parseName<N extends string>(value: unknown, names: readonly N[], what: string, where?: string): N {
+  if (typeof value === "string" && (names as readonly string[]).includes(value)) return value as N;
+  const problem = `nknown ${what} ${describe(value)}: expected one of ${names.join(", ")}`;
+  throw new Error(where === undefined ? `U${problem}` : `${where}: u${problem}`);
+}
+
 function isIntegerFrom(value: unknown, min: number): value is number {
   return typeof value === "number" && Number.isInteger(value) && value >= min;
 }

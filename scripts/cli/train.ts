@@ -7,6 +7,7 @@ import { backendReport, selectBackend, type BackendName } from "../../src/backen
 import { DATASET_NAMES, idxDataset, type DatasetName } from "../../src/data/datasets";
 import { loadIdxDataset } from "../../src/data/idx-dataset";
 import { projectRoot } from "../../src/data/paths";
+import { canonicalJson } from "../../src/ensemble/member-recipe";
 import { evaluate } from "../../src/eval/evaluate";
 import { modelFolderState, saveModel } from "../../src/io/model-files";
 import { INITIALIZER_NAMES, parseInitializerName } from "../../src/models/common";
@@ -14,6 +15,7 @@ import { buildModel, MODEL_NAMES, parseModelName, type ModelName, type ModelOpti
 import { modelSummary, summaryText } from "../../src/models/summary";
 import { appendResult, encodePredictions } from "../../src/results/log";
 import type { LessonProfile } from "../../src/profile";
+import { checkpointDir, loadCheckpoint, readCheckpointInfo, removeCheckpoint, saveCheckpoint } from "../../src/train/checkpoint";
 import { fit } from "../../src/train/fit";
 import { OPTIMIZER_NAMES, parseOptimizerName, type OptimizerName } from "../../src/train/optimizer";
 import { recipeFitOptions, trainingRecipe } from "../../src/train/recipes";
@@ -57,6 +59,8 @@ export interface TrainArgs {
   readonly augment: boolean;
   /** Replace a model already saved in the output folder. */
   readonly overwrite: boolean;
+  /** Continue from the checkpoint an interrupted run of the same command left. */
+  readonly resume: boolean;
 }
 
 export const HELP = `Train a lesson model on MNIST or Fashion-MNIST, evaluate it on the test split, save it, log the result.
@@ -83,6 +87,7 @@ the model's training recipe for the profile, src/train/recipes.ts, which lesson 
   --out <dir>          where to save the model (default results/models/<name>-<profile>,
                        or <dataset>-<name>-<profile> for a data set other than mnist)
   --overwrite          replace a model already saved there (without it, train refuses to start)
+  --resume             continue an interrupted run of this command from its checkpoint
   --help               show this text
 
 Model options (lesson 6's ladder; the model's defaults when left out):
@@ -95,7 +100,13 @@ Model options (lesson 6's ladder; the model's defaults when left out):
 
 Each run appends one JSON line to results/results.jsonl, with the model options and the
 prediction for every test image (one digit each), so that two logged runs can be compared image
-by image.`;
+by image.
+
+After every epoch, the run's state (weights, optimizer, epoch, history, random streams) is saved
+in <out>.checkpoint/, which is removed once the result is logged. If the run is interrupted, run
+the same command with --resume: it goes on from the last finished epoch and ends with the same
+model and numbers as a run never stopped (on the same backend). Without --resume, train refuses
+to start while a checkpoint is there.`;
 
 const OPTIONS = {
   ...RUN_FLAGS,
@@ -115,6 +126,7 @@ const OPTIONS = {
   filters: { type: "string" },
   "dense-units": { type: "string" },
   overwrite: { type: "boolean" },
+  resume: { type: "boolean" },
 } as const;
 
 /** Which model flags each model takes (the builder option each sets is in {@link modelOptionsFromFlags}). */
@@ -184,6 +196,7 @@ export function parseTrainArgs(argv: readonly string[]): TrainArgs | "help" {
     modelOptions,
     augment: values.augment ?? false,
     overwrite: values.overwrite ?? false,
+    resume: values.resume ?? false,
   };
 }
 
@@ -203,6 +216,41 @@ export function checkedOutputFolder(args: TrainArgs, root: string): string {
   return out;
 }
 
+/** What a checkpoint records of the command, and a resumed run must ask for again: all that changes what is trained. */
+export function checkpointSettings(args: TrainArgs): Record<string, unknown> {
+  const { model, name, dataset, profile, epochs, batchSize, lr, optimizer, lrDecay, patience, seed, modelOptions, augment } = args;
+  return { model, name: name ?? null, dataset, profile, epochs, batchSize, lr, optimizer, lrDecay, patience: patience ?? null, seed, modelOptions, augment };
+}
+
+/**
+ * The checkpoint folder of a run that saves to `out`, checked before any work: with --resume it
+ * must hold a checkpoint of these settings (returned with its epochs); without, it must not
+ * exist (an interrupted run is never silently discarded).
+ */
+export function checkedCheckpoint(args: TrainArgs, out: string, root: string): { readonly dir: string; readonly epochs: number | undefined } {
+  const dir = checkpointDir(out);
+  const info = readCheckpointInfo(dir);
+  if (!args.resume) {
+    if (info === undefined) return { dir, epochs: undefined };
+    throw new Error(
+      `${shownPath(root, dir)} holds the checkpoint of an interrupted run (${info.epochs} epoch${info.epochs === 1 ? "" : "s"} done); ` +
+        `pass --resume to continue it, or remove that folder to start over`,
+    );
+  }
+  if (info === undefined) throw new Error(`--resume: there is no checkpoint at ${shownPath(root, dir)} to resume from`);
+  const wanted = checkpointSettings(args);
+  const keys = [...new Set([...Object.keys(wanted), ...Object.keys(info.settings)])];
+  const differ = keys.filter((k) => canonicalJson(info.settings[k]) !== canonicalJson(wanted[k]));
+  if (differ.length > 0) {
+    const what = differ.map((k) => `${k} ${canonicalJson(info.settings[k])} there, ${canonicalJson(wanted[k])} here`).join("; ");
+    throw new Error(
+      `--resume: the checkpoint at ${shownPath(root, dir)} comes from a run with other settings (${what}); ` +
+        `give the interrupted command's flags with --resume, or remove that folder to start over`,
+    );
+  }
+  return { dir, epochs: info.epochs };
+}
+
 /** The command as a person would type it again (for results.jsonl). */
 export function commandLine(argv: readonly string[]): string {
   return npmCommandLine("train", argv);
@@ -217,6 +265,7 @@ async function main(argv: readonly string[]): Promise<void> {
   const root = projectRoot();
   // Output paths first: a bad one must not cost the training.
   const out = checkedOutputFolder(args, root);
+  const checkpoint = checkedCheckpoint(args, out, root);
   const resultsFile = checkedResultsFile(root);
   const backend = await selectBackend(args.backend);
   console.log(backendReport(backend));
@@ -229,14 +278,21 @@ async function main(argv: readonly string[]): Promise<void> {
     console.log(splitSizesLine(args.profile, data, dataset.title));
     console.log(`\nModel ${name} (${args.model} ${JSON.stringify(args.modelOptions)}):\n${summaryText(modelSummary(model))}\n`);
 
+    const resumeFrom = args.resume ? await loadCheckpoint(checkpoint.dir) : undefined;
+    if (resumeFrom) console.log(`Resuming after epoch ${resumeFrom.logs.length} of ${args.epochs}, from ${shownPath(root, checkpoint.dir)}\n`);
+    // Training time of the epochs before the interruption (validation included, like fit's own times).
+    const secondsBefore = (resumeFrom?.logs ?? []).reduce((sum, log) => sum + log.seconds, 0);
+    const settings = checkpointSettings(args);
     const started = performance.now();
     const history = await fit(model, { train: data.train, validation: data.validation }, {
       ...recipeFitOptions({ ...args, augment: args.augment ? {} : undefined }, args.seed),
       ...(args.patience !== undefined
         ? { earlyStopping: { patience: args.patience, monitor: "val_loss", restoreBestWeights: true } as const }
         : {}),
+      onState: (state) => saveCheckpoint(checkpoint.dir, state, settings),
+      ...(resumeFrom ? { resumeFrom } : {}),
     });
-    const seconds = (performance.now() - started) / 1000;
+    const seconds = secondsBefore + (performance.now() - started) / 1000;
 
     const evalStarted = performance.now();
     const test = evaluate(model, data.test, { batchSize: 500 });
@@ -272,6 +328,7 @@ async function main(argv: readonly string[]): Promise<void> {
       modelOptions: args.modelOptions,
       augment: args.augment,
       trainWorkers: history.workers,
+      ...(resumeFrom ? { resumedFromEpoch: resumeFrom.logs.length } : {}),
       ...machineFields(backend),
       testPredictions: encodePredictions(test.predictions),
     };
@@ -282,6 +339,7 @@ async function main(argv: readonly string[]): Promise<void> {
 
     appendResult(result, resultsFile);
     console.log(`Result appended to ${path.relative(root, resultsFile)}`);
+    await removeCheckpoint(checkpoint.dir); // last: until the result is logged, an interruption can resume
   } finally {
     model.dispose();
     data.dispose();

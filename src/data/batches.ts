@@ -13,22 +13,30 @@
 import * as tf from "@tensorflow/tfjs";
 import { checkOptions, checkPositiveInt } from "../check";
 
+/** A seeded stream of floats in [0, 1): each call returns the next one. */
+export interface SeededRandom {
+  (): number;
+  /** Where the stream is now: `mulberry32(random.state())` continues it from here (a training checkpoint keeps this). */
+  state(): number;
+}
+
 /**
  * mulberry32: a seeded generator of floats in [0, 1). Deterministic for a given seed (any
  * integer; it is reduced to 32 bits). Not for cryptography.
  */
-export function mulberry32(seed: number): () => number {
+export function mulberry32(seed: number): SeededRandom {
   if (!Number.isFinite(seed) || !Number.isInteger(seed)) {
     throw new Error(`Seed must be an integer, got ${seed}`);
   }
   let a = seed >>> 0;
-  return () => {
+  const next = () => {
     a = (a + 0x6d2b79f5) >>> 0;
     let t = a;
     t = Math.imul(t ^ (t >>> 15), t | 1);
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
+  return Object.assign(next, { state: () => a });
 }
 
 /**

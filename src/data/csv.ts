@@ -12,7 +12,7 @@
  * exact column, row and value instead.
  */
 import type * as tf from "@tensorflow/tfjs";
-import { closeSync, existsSync, openSync, readSync, renameSync } from "node:fs";
+import { closeSync, openSync, readSync, renameSync, statSync } from "node:fs";
 import pl from "nodejs-polars";
 import { datasetFromBytes, imagesFromBytes, NUM_CLASSES, PIXELS_PER_IMAGE, type Dataset } from "./dataset";
 
@@ -90,20 +90,26 @@ function checkHeader(file: string, want: boolean | undefined): string[] {
   } catch (err) {
     throw new Error(`${file}: cannot read the CSV header (${(err as Error).message.split("\n")[0]})`);
   }
-  if (columns.length !== PIXELS_PER_IMAGE && columns.length !== PIXELS_PER_IMAGE + 1) {
-    throw layoutError(file, columns);
-  }
-  const hasLabel = columns.length === PIXELS_PER_IMAGE + 1;
+  // A first column named "label" means labels even when a column is missing: 784 columns
+  // starting with "label" are a labelled file one pixel short, not an unlabelled file.
+  const hasLabel = columns[0] === CSV_LABEL_COLUMN || columns.length === PIXELS_PER_IMAGE + 1;
   // The first pixel column's name decides the numbering; every other column must then follow it.
   const first: CsvFirstPixel = columns[hasLabel ? 1 : 0] === "pixel1" ? 1 : 0;
   const pixels = csvPixelColumns(first);
   const expected = hasLabel ? [CSV_LABEL_COLUMN, ...pixels] : pixels;
+  const header = `header must be ${hasLabel ? "label," : ""}${pixels[0]}..${pixels.at(-1)}`;
+  const gap = expected.findIndex((c, i) => columns[i] !== c);
+  if (columns.length === expected.length - 1 && columns.slice(gap).every((c, i) => c === expected[gap + 1 + i])) {
+    throw new Error(`${file}: column ${gap + 1} ("${expected[gap]}") is missing: found ${columns.length} columns (${header})`);
+  }
+  if (columns.length !== PIXELS_PER_IMAGE && columns.length !== PIXELS_PER_IMAGE + 1) {
+    throw layoutError(file, columns);
+  }
   const bad = columns.findIndex((c, i) => c !== expected[i]);
   if (bad >= 0) {
-    const layout = `${pixels[0]}..${pixels.at(-1)}`;
     throw new Error(
       `${file}: column ${bad + 1} is named "${columns[bad]}", expected "${expected[bad]}" ` +
-        `(header must be ${hasLabel ? `label,${layout}` : layout}; pixels numbered from 0 or from 1)`,
+        `(${header}; pixels numbered from 0 or from 1)`,
     );
   }
   if (want === true && !hasLabel) throw new Error(`${file}: no "label" column, but labels were required`);
@@ -150,7 +156,10 @@ export function readDigitCsv(file: string, options: ReadDigitCsvOptions = {}): D
   for (const key of Object.keys(options)) {
     if (key !== "labels") throw new Error(`readDigitCsv: unknown option "${key}" (expected labels)`);
   }
-  if (!existsSync(file)) throw new Error(`CSV file not found: ${file}`);
+  const stat = statSync(file, { throwIfNoEntry: false });
+  if (stat === undefined) throw new Error(`CSV file not found: ${file}`);
+  // Reading a folder fails with a bare EISDIR that names no path.
+  if (stat.isDirectory()) throw new Error(`${file} is a folder, not a CSV file`);
   const names = checkHeader(file, options.labels);
   const hasLabel = names[0] === CSV_LABEL_COLUMN;
   const dtypes = Object.fromEntries(names.map((n) => [n, pl.Int32]));

@@ -2,6 +2,7 @@
  * The IDX data sets shipped in data/, by name — what `npm run train -- --dataset <name>` and a
  * results line call them.
  */
+import { parseName } from "../check";
 import { FASHION_MNIST } from "./fashion-mnist";
 import type { IdxDatasetSpec } from "./idx-dataset";
 import { MNIST } from "./mnist";
@@ -14,8 +15,5 @@ const BY_NAME: Readonly<Record<DatasetName, IdxDatasetSpec>> = { mnist: MNIST, "
 
 /** The data set called `name`; an unknown name throws, listing the known ones. */
 export function idxDataset(name: string): IdxDatasetSpec {
-  if (!(DATASET_NAMES as readonly string[]).includes(name)) {
-    throw new Error(`unknown data set "${name}": expected one of ${DATASET_NAMES.join(", ")}`);
-  }
-  return BY_NAME[name as DatasetName];
+  return BY_NAME[parseName(name, DATASET_NAMES, "data set")];
 }

@@ -17,7 +17,7 @@
  * download must never turn into a silently shorter data set.
  */
 import { createHash } from "node:crypto";
-import { existsSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { promisify } from "node:util";
 import { gunzip as gunzipCallback, gunzipSync } from "node:zlib";
@@ -175,14 +175,23 @@ function decodeChecked(raw: Uint8Array, expect: IdxExpectations, name: string): 
   return decodeIdx(raw, expect);
 }
 
-function missingFile(path: string): Error {
-  return new Error(`IDX file not found: ${path}`);
+/** Why `path` could not be read, naming it (Node's EISDIR, for one, does not). */
+function readError(path: string, err: unknown): Error {
+  const code = (err as NodeJS.ErrnoException).code;
+  if (code === "ENOENT") return new Error(`IDX file not found: ${path}`);
+  if (code === "EISDIR") return new Error(`${path} is a folder, not an IDX file`);
+  return new Error(`cannot read IDX file ${path}: ${(err as Error).message}`);
 }
 
 /** Reads and parses an IDX file (gzipped or raw) synchronously; errors name the path. */
 export function readIdxFileSync(path: string, expect: Omit<IdxExpectations, "name"> = {}): IdxArray {
-  if (!existsSync(path)) throw missingFile(path);
-  return parseIdx(readFileSync(path), { ...expect, name: path });
+  let bytes: Uint8Array;
+  try {
+    bytes = readFileSync(path);
+  } catch (err) {
+    throw readError(path, err);
+  }
+  return parseIdx(bytes, { ...expect, name: path });
 }
 
 /**
@@ -194,8 +203,7 @@ export async function readIdxFile(path: string, expect: Omit<IdxExpectations, "n
   try {
     bytes = await readFile(path);
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === "ENOENT") throw missingFile(path);
-    throw err;
+    throw readError(path, err);
   }
   const named = { ...expect, name: path };
   if (named.md5 !== undefined) verifyMd5(bytes, named.md5, path);

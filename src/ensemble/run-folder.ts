@@ -3,9 +3,10 @@
  * saved model (model.json + weights.bin, see `saveModel`) and a small `member.json` — its recipe,
  * seed, accuracy and training time.
  *
- * `member.json` is written last, atomically (temporary file, then rename): a folder with it is a
- * finished member; a folder without it was interrupted and is retrained. That is what lets an
- * hours-long run resume where it stopped.
+ * `member.json` is saved with the model in one atomic folder write (`saveModel`'s `files`), so a
+ * member folder appears only once its member is finished; a folder without `member.json` (left by
+ * an older version, or edited by hand) is retrained. That is what lets an hours-long run resume
+ * where it stopped.
  */
 import { promises as fs } from "node:fs";
 import * as path from "node:path";
@@ -123,10 +124,7 @@ export async function readMemberRecord(dir: string): Promise<MemberRecord | unde
   return json as MemberRecord;
 }
 
-/** Writes `dir/member.json` atomically (the folder must exist: the model is saved first). */
-export async function writeMemberRecord(dir: string, record: MemberRecord): Promise<void> {
-  const file = path.join(dir, MEMBER_JSON);
-  const tmp = `${file}.tmp-${process.pid}`;
-  await fs.writeFile(tmp, `${JSON.stringify(record, null, 2)}\n`);
-  await fs.rename(tmp, file);
+/** The text of `member.json` for `record` (saved with the member's model: see the top of this file). */
+export function memberRecordText(record: MemberRecord): string {
+  return `${JSON.stringify(record, null, 2)}\n`;
 }

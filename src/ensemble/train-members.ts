@@ -3,10 +3,12 @@
  * a recipe per member — with one shared progress display, each member saved into a run folder
  * so that an interrupted run resumes instead of starting over.
  *
- * Resume rule: a member folder with `member.json` is finished and is loaded, never retrained;
- * one without it (the run stopped while training or saving that member) is trained again from
- * scratch. Restarting in the middle of a member's epochs is not offered: that would need the
- * optimizer's state and the data order saved too, for at most one member's worth of time.
+ * Resume rule: a member folder with `member.json` is finished and is loaded, never retrained.
+ * A member's folder is written whole, model and `member.json` together, once it is finished: a
+ * run stopped while training or saving a member leaves no folder for it, and the member is
+ * trained again from scratch (so is a folder without `member.json`, from an older version).
+ * Restarting in the middle of a member's epochs is not offered (`fit`'s `onState`/`resumeFrom`
+ * could): an interruption costs at most one member's training.
  *
  * Every member, trained now or loaded, is scored once on `data.test`; those probability tables
  * are what `ensembleReport` combines.
@@ -23,7 +25,7 @@ import { loadModel, saveModel } from "../io/model-files";
 import { buildModel, type ModelName, type ModelOptionsByName } from "../models/registry";
 import { fit } from "../train/fit";
 import type { History } from "../train/history";
-import { memberDir, readMemberRecord, writeMemberRecord, type MemberRecord } from "./run-folder";
+import { MEMBER_JSON, memberDir, memberRecordText, readMemberRecord, type MemberRecord } from "./run-folder";
 import { MembersProgress, type PlannedMember } from "./progress";
 import { recipeFitOptions } from "../train/recipes";
 import { canonicalJson, checkMemberRecipe, normalizeRecipe, type MemberRecipe } from "./member-recipe";
@@ -223,9 +225,8 @@ export async function trainMembers(data: MembersData, options: TrainMembersOptio
           date: new Date().toISOString(),
         };
         if (dir) {
-          // Model first, record last: the record is the mark of a finished member.
-          await saveModel(current, dir, { metadata: { ...fresh } });
-          await writeMemberRecord(dir, fresh);
+          // One atomic write: the record, the mark of a finished member, never exists without its model.
+          await saveModel(current, dir, { metadata: { ...fresh }, files: { [MEMBER_JSON]: memberRecordText(fresh) } });
         }
         member = { ...fresh, model: current, outputs, loaded: false, history };
         progress.endMember(i, fresh.testAccuracy, fresh.seconds, dir);

@@ -21,6 +21,8 @@ export interface SavedModelFiles {
 export interface SaveModelOptions {
   /** Small JSON-serialisable facts stored in model.json (`userDefinedMetadata`), e.g. test accuracy. */
   readonly metadata?: Readonly<Record<string, unknown>>;
+  /** Small text files (name → text) written beside model.json in the same atomic save, e.g. an ensemble member's record. */
+  readonly files?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -84,43 +86,61 @@ async function recoverModelFolder(dir: string): Promise<void> {
 }
 
 /**
- * Writes `model` to `dir` as `model.json` + `weights.bin` (creating `dir`, replacing an
- * existing model there). Read it back with {@link loadModel}.
- *
- * Atomic as a whole: the files are written into a temporary sibling folder, which then takes
- * `dir`'s place by renames. Killed at any moment, a save leaves either the old model or the new
- * one — never the old model.json with new weights — and the next save or load cleans up.
+ * Fills the folder `dir` as a whole: `fill` writes into a new temporary sibling folder, which
+ * then takes `dir`'s place by renames (replacing what was there). Killed at any moment, this
+ * leaves either the old folder or the new one, and the next write (or {@link loadModel}) of
+ * `dir` cleans up. Returns what `fill` returned.
  */
-export async function saveModel(model: tf.LayersModel, dir: string, options: SaveModelOptions = {}): Promise<SavedModelFiles> {
-  modelFolderState(dir); // a bad path fails here, named, not as EEXIST/ENOENT from deep inside
-  await fs.mkdir(path.dirname(path.resolve(dir)), { recursive: true });
-  await recoverModelFolder(path.resolve(dir));
-  const tmp = sibling(path.resolve(dir), "tmp");
-  const handler = fileHandler(tmp);
-  const target: tf.io.IOHandler = options.metadata
-    ? {
-        save: (artifacts) =>
-          handler.save!({
-            ...artifacts,
-            userDefinedMetadata: { ...(artifacts.userDefinedMetadata ?? {}), ...JSON.parse(JSON.stringify(options.metadata)) },
-          }),
-      }
-    : handler;
-  let result: tf.io.SaveResult;
+export async function writeFolderAtomically<T>(dir: string, fill: (tmp: string) => Promise<T>): Promise<T> {
+  const full = path.resolve(dir);
+  await fs.mkdir(path.dirname(full), { recursive: true });
+  await recoverModelFolder(full);
+  const tmp = sibling(full, "tmp");
+  let result: T;
   let old: string | undefined;
   try {
-    result = await model.save(target);
-    if (existsSync(dir)) {
-      old = sibling(path.resolve(dir), "old");
-      await fs.rename(dir, old);
+    await fs.mkdir(tmp);
+    result = await fill(tmp);
+    if (existsSync(full)) {
+      old = sibling(full, "old");
+      await fs.rename(full, old);
     }
-    await fs.rename(tmp, dir);
+    await fs.rename(tmp, full);
   } catch (err) {
     await fs.rm(tmp, { recursive: true, force: true });
-    if (old !== undefined && !existsSync(dir)) await fs.rename(old, dir); // the previous model stays
+    if (old !== undefined && !existsSync(full)) await fs.rename(old, full); // the previous folder stays
     throw err;
   }
   if (old !== undefined) await fs.rm(old, { recursive: true, force: true });
+  return result;
+}
+
+/**
+ * Writes `model` to `dir` as `model.json` + `weights.bin` (creating `dir`, replacing an
+ * existing model there). Read it back with {@link loadModel}.
+ *
+ * Atomic as a whole ({@link writeFolderAtomically}): killed at any moment, a save leaves either
+ * the old model or the new one — never the old model.json with new weights.
+ */
+export async function saveModel(model: tf.LayersModel, dir: string, options: SaveModelOptions = {}): Promise<SavedModelFiles> {
+  modelFolderState(dir); // a bad path fails here, named, not as EEXIST/ENOENT from deep inside
+  const files = Object.entries(options.files ?? {});
+  for (const [name] of files) {
+    if (name !== path.basename(name) || name.startsWith(".") || name === MODEL_JSON || name === WEIGHTS_BIN) {
+      throw new Error(`saveModel: files: "${name}" must be a plain file name other than ${MODEL_JSON} and ${WEIGHTS_BIN}`);
+    }
+  }
+  const target = (tmp: string): tf.io.IOHandler => {
+    const handler = fileHandler(tmp);
+    if (!options.metadata) return handler;
+    const metadata = JSON.parse(JSON.stringify(options.metadata));
+    return { save: (artifacts) => handler.save!({ ...artifacts, userDefinedMetadata: { ...(artifacts.userDefinedMetadata ?? {}), ...metadata } }) };
+  };
+  const result = await writeFolderAtomically(dir, async (tmp) => {
+    const saved = await model.save(target(tmp));
+    for (const [name, text] of files) await fs.writeFile(path.join(tmp, name), text);
+    return saved;
+  });
   return {
     dir,
     modelJson: path.join(dir, MODEL_JSON),

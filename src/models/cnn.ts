@@ -10,6 +10,7 @@
  * experiments fit in a minute); each block keeps its conv → 'same' pool.
  */
 import * as tf from "@tensorflow/tfjs";
+import { checkOptions } from "../check";
 import { checkRate, checkSeed, checkWidths, glorot, MNIST_CLASSES, MNIST_INPUT_SHAPE, type SeedOptions } from "./common";
 import { modelDropout } from "./seeded-dropout";
 
@@ -25,6 +26,8 @@ export interface CnnOptions extends SeedOptions {
   readonly denseUnits?: number;
 }
 
+const CNN_OPTION_KEYS: readonly (keyof CnnOptions)[] = ["seed", "convDropout", "denseDropout", "filters", "denseUnits"];
+
 /** Filters of the three convolution blocks. */
 export const CNN_FILTERS: readonly number[] = [32, 64, 128];
 
@@ -33,6 +36,7 @@ export const CNN_FILTERS: readonly number[] = [32, 64, 128];
  * Returned uncompiled (see {@link softmaxRegression}).
  */
 export function cnn(options: CnnOptions = {}): tf.Sequential {
+  checkOptions(options, CNN_OPTION_KEYS, "cnn");
   checkSeed(options.seed, "cnn");
   const convDropout = options.convDropout ?? 0.25;
   const denseDropout = options.denseDropout ?? 0.5;

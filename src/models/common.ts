@@ -3,6 +3,7 @@
  * one seed into a different, reproducible seed for each layer's initializer.
  */
 import * as tf from "@tensorflow/tfjs";
+import { parseName } from "../check";
 import { IMAGE_SIZE, NUM_CLASSES } from "../data/dataset";
 
 /** One MNIST image as the models see it: height, width, channels (NHWC, like `Dataset.xs`). */
@@ -72,8 +73,7 @@ export const SMALL_NORMAL_STDDEV = 0.01;
 
 /** Parses an initialiser name from user input; an unknown name throws, listing the valid ones. */
 export function parseInitializerName(value: string): InitializerName {
-  if ((INITIALIZER_NAMES as readonly string[]).includes(value)) return value as InitializerName;
-  throw new Error(`Unknown initializer "${value}": expected one of ${INITIALIZER_NAMES.join(", ")}`);
+  return parseName(value, INITIALIZER_NAMES, "initializer");
 }
 
 /** The kernel initialiser `name`, seeded per layer like {@link glorot}. */

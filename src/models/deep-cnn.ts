@@ -16,6 +16,7 @@
  * and Flatten reads NHWC feature maps where the book's Affine reads NCHW.
  */
 import * as tf from "@tensorflow/tfjs";
+import { checkOptions } from "../check";
 import { checkRate, checkSeed, he, MNIST_CLASSES, MNIST_INPUT_SHAPE, type SeedOptions } from "./common";
 import { modelDropout } from "./seeded-dropout";
 
@@ -40,6 +41,7 @@ export const DEEP_CNN_CONVS: readonly { readonly filters: number; readonly pad: 
  * Returned uncompiled (see {@link softmaxRegression}).
  */
 export function deepCnn(options: DeepCnnOptions = {}): tf.Sequential {
+  checkOptions(options, ["seed", "dropout"], "deepCnn");
   checkSeed(options.seed, "deepCnn");
   const rate = options.dropout ?? 0.5;
   checkRate(rate, "deepCnn: dropout");

@@ -6,6 +6,7 @@
  * (`init`), `dropout` and batch normalisation (`batchNorm`).
  */
 import * as tf from "@tensorflow/tfjs";
+import { checkOptions } from "../check";
 import {
   checkRate,
   checkSeed,
@@ -44,7 +45,7 @@ export const MLP_HIDDEN: readonly number[] = [1024, 1024, 1024, 512];
  */
 export const BATCH_NORM_MOMENTUM = 0.9;
 
-const MLP_OPTION_KEYS: ReadonlySet<string> = new Set(["seed", "hidden", "dropout", "init", "batchNorm"]);
+const MLP_OPTION_KEYS: readonly (keyof MlpOptions)[] = ["seed", "hidden", "dropout", "init", "batchNorm"];
 
 /**
  * Builds flatten → (dense relu → dropout)… → dense(10, softmax) for 28×28×1 inputs; with
@@ -54,9 +55,7 @@ const MLP_OPTION_KEYS: ReadonlySet<string> = new Set(["seed", "hidden", "dropout
  * @example mlp({ hidden: [512, 512, 512, 512], init: "he", dropout: 0, batchNorm: true, seed: 1 })
  */
 export function mlp(options: MlpOptions = {}): tf.Sequential {
-  for (const key of Object.keys(options)) {
-    if (!MLP_OPTION_KEYS.has(key)) throw new Error(`mlp: unknown option "${key}" (expected one of ${[...MLP_OPTION_KEYS].join(", ")})`);
-  }
+  checkOptions(options, MLP_OPTION_KEYS, "mlp");
   checkSeed(options.seed, "mlp");
   const hidden = options.hidden ?? MLP_HIDDEN;
   const rate = options.dropout ?? 0.3;

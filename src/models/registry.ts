@@ -3,6 +3,7 @@
  * a string (`--model cnn`) and still get typed options.
  */
 import type * as tf from "@tensorflow/tfjs";
+import { parseName } from "../check";
 import { cnn, type CnnOptions } from "./cnn";
 import { deepCnn, type DeepCnnOptions } from "./deep-cnn";
 import { mlp, type MlpOptions } from "./mlp";
@@ -29,15 +30,9 @@ const BUILDERS: { readonly [N in ModelName]: (options?: ModelOptionsByName[N]) =
 /** All registered names, in lesson order. */
 export const MODEL_NAMES: readonly ModelName[] = ["softmax", "mlp", "cnn", "deep-cnn"];
 
-/** True when `value` names a registered model. */
-export function isModelName(value: string): value is ModelName {
-  return (MODEL_NAMES as readonly string[]).includes(value);
-}
-
 /** Parses a model name from user input; an unknown name throws, listing the valid ones. */
 export function parseModelName(value: string): ModelName {
-  if (isModelName(value)) return value;
-  throw new Error(`Unknown model "${value}": expected one of ${MODEL_NAMES.join(", ")}`);
+  return parseName(value, MODEL_NAMES, "model");
 }
 
 /**

@@ -12,13 +12,15 @@
  *
  * Outside training (`predict`, `evaluate`, `training` not `true`) it passes its input through,
  * like Dropout. The call counter starts at 0 when the layer is built or loaded: a loaded model
- * trained further repeats the masks of its first steps (a different but valid dropout stream).
+ * trained further repeats the masks of its first steps (a different but valid dropout stream),
+ * unless `fit` resumes it from a training state, which sets the counter where the run left it.
  *
  * Data-parallel training (`fit`'s workers) gives each worker some rows of every batch; such a
  * worker sets {@link SeededDropout.batchRows} and takes its rows of the whole batch's mask, so
  * the run drops the same units as a single worker would.
  */
 import * as tf from "@tensorflow/tfjs";
+import { checkOptions } from "../check";
 import { checkRate, checkSeed, layerSeed } from "./common";
 
 /** Options of {@link seededDropout}. */
@@ -36,7 +38,7 @@ export class SeededDropout extends tf.layers.Layer {
   static readonly className = "SeededDropout";
   readonly rate: number;
   readonly seed: number | undefined;
-  /** Training calls so far: the second part of each mask's seed (fit's workers continue from it). */
+  /** Training calls so far: the second part of each mask's seed (set by a resumed `fit` and by fit's workers). */
   trainingCalls = 0;
   /** Set by a training worker: its input is rows [start, start + n) of a batch of `total`. */
   batchRows: { readonly start: number; readonly total: number } | undefined;
@@ -83,7 +85,7 @@ tf.serialization.registerClass(SeededDropout);
  * @example model.add(seededDropout({ rate: 0.5, seed: 1004, name: "dropout2" }))
  */
 export function seededDropout(options: SeededDropoutOptions): SeededDropout {
-  return new SeededDropout(options);
+  return new SeededDropout(checkOptions(options, ["rate", "seed", "name"], "seededDropout"));
 }
 
 /**

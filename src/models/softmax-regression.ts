@@ -3,6 +3,7 @@
  * 784 · 10 weights + 10 biases = 7,850 parameters.
  */
 import * as tf from "@tensorflow/tfjs";
+import { checkOptions } from "../check";
 import { checkSeed, glorot, MNIST_CLASSES, MNIST_INPUT_SHAPE, type SeedOptions } from "./common";
 
 /** Options for {@link softmaxRegression}. */
@@ -15,6 +16,7 @@ export type SoftmaxRegressionOptions = SeedOptions;
  * tfjs's `model.fit` instead, call `model.compile(...)` first.
  */
 export function softmaxRegression(options: SoftmaxRegressionOptions = {}): tf.Sequential {
+  checkOptions(options, ["seed"], "softmaxRegression");
   checkSeed(options.seed, "softmaxRegression");
   const model = tf.sequential({ name: "softmax_regression" });
   model.add(tf.layers.flatten({ inputShape: [...MNIST_INPUT_SHAPE], name: "flatten" }));

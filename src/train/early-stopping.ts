@@ -21,6 +21,16 @@ export interface EarlyStoppingOptions {
 /** What {@link EarlyStopping.update} decided after an epoch. */
 export type EarlyStoppingDecision = "improved" | "wait" | "stop";
 
+/** Where early stopping stands (what a training checkpoint keeps of it). */
+export interface EarlyStoppingState {
+  /** Best value so far; null before the first epoch. */
+  readonly best: number | null;
+  /** Its epoch (0-based), -1 before the first epoch. */
+  readonly bestEpoch: number;
+  /** Epochs since the best one. */
+  readonly waited: number;
+}
+
 /** Tracks the best value of the monitored metric and decides when to stop. */
 export class EarlyStopping {
   readonly monitor: MonitoredMetric;
@@ -55,6 +65,18 @@ export class EarlyStopping {
   /** Epoch (0-based) of the best value, or -1 before the first epoch. */
   get bestEpoch(): number {
     return this.bestAt;
+  }
+
+  /** Where it stands now. */
+  state(): EarlyStoppingState {
+    return { best: this.bestValue ?? null, bestEpoch: this.bestAt, waited: this.waited };
+  }
+
+  /** Continues from a {@link state} of an earlier run. */
+  restore(state: EarlyStoppingState): void {
+    this.bestValue = state.best ?? undefined;
+    this.bestAt = state.bestEpoch;
+    this.waited = state.waited;
   }
 
   /** Records the metric of epoch `epoch` and says whether it improved, or whether to stop. */

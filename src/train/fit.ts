@@ -9,7 +9,7 @@
  * step) and read back only when the display is due and at the end of each epoch.
  */
 import * as tf from "@tensorflow/tfjs";
-import { checkInteger, checkOptions, describe } from "../check";
+import { checkInteger, checkOptions, parseName } from "../check";
 import { forEachBatch, mulberry32, type BatchSource } from "../data/batches";
 import { evaluate, type LabeledImages } from "../eval/evaluate";
 import { correctCount, crossEntropy } from "../eval/loss";
@@ -24,6 +24,7 @@ import { learningRateAt, type LrSchedule } from "./schedule";
 import { chooseTrainWorkers, parseTrainWorkers, TRAIN_WORKERS_ENV } from "./parallel/count";
 import { TrainingWorkers, type ParallelStep } from "./parallel/pool";
 import type { BackendName } from "../backend/select";
+import { captureTrainingState, checkTrainingState, restoreTrainingState, type TrainingState } from "./training-state";
 
 /** Data for {@link fit}: MNIST's `Dataset`s fit both fields. */
 export interface FitData {
@@ -77,6 +78,18 @@ export interface FitOptions {
    * so a run equals the one-worker run up to float rounding and repeats exactly for a given count.
    */
   readonly workers?: number | "auto";
+  /**
+   * Called after each epoch with the run's state (awaited), e.g. to save a checkpoint
+   * (`saveCheckpoint`): after `onEpoch` and early stopping's decision, and not after the epoch
+   * at which early stopping ends the run.
+   */
+  readonly onState?: (state: TrainingState) => void | Promise<void>;
+  /**
+   * Continue a run from a state its `onState` reported: the same options (epochs may be more)
+   * and a model built the same way; the weights are the state's. Training starts at the epoch
+   * after the state's and ends as the uninterrupted run would have, bit for bit on one backend.
+   */
+  readonly resumeFrom?: TrainingState;
 }
 
 const FIT_OPTION_KEYS: readonly string[] = [
@@ -93,17 +106,28 @@ const FIT_OPTION_KEYS: readonly string[] = [
   "augment",
   "transformBatch",
   "workers",
+  "onState",
+  "resumeFrom",
 ];
 
 function checkFitOptions(options: FitOptions): void {
   checkOptions(options, FIT_OPTION_KEYS, "fit");
   checkInteger(options.epochs, "epochs", "fit");
   checkInteger(options.batchSize, "batchSize", "fit");
-  if (options.optimizer !== undefined && !OPTIMIZER_NAMES.includes(options.optimizer)) {
-    throw new Error(`fit: unknown optimizer ${describe(options.optimizer)}: expected one of ${OPTIMIZER_NAMES.join(", ")}`);
-  }
+  if (options.optimizer !== undefined) parseName(options.optimizer, OPTIMIZER_NAMES, "optimizer", "fit");
   if (options.transformBatch !== undefined && typeof options.transformBatch !== "function") {
     throw new Error(`fit: transformBatch must be a function (x) => x, got ${String(options.transformBatch)}`);
+  }
+  if (options.transformBatch !== undefined && (options.onState !== undefined || options.resumeFrom !== undefined)) {
+    throw new Error("fit: onState and resumeFrom do not combine with transformBatch (its own random state cannot be saved)");
+  }
+  if (options.resumeFrom !== undefined) {
+    checkTrainingState(options.resumeFrom, {
+      epochs: options.epochs,
+      optimizer: options.optimizer ?? "adam",
+      augment: options.augment !== undefined,
+      earlyStopping: options.earlyStopping !== undefined,
+    });
   }
   if (options.seed !== undefined && !Number.isSafeInteger(options.seed)) {
     throw new Error(`fit: seed must be an integer, got ${options.seed}`);
@@ -196,9 +220,18 @@ class BestWeights {
   private saved: tf.Tensor[] | undefined;
 
   save(model: tf.LayersModel): void {
-    const copies = model.getWeights().map((w) => w.clone());
+    this.adopt(model.getWeights().map((w) => w.clone()));
+  }
+
+  /** Keeps `copies` (now owned here), e.g. a resumed run's. */
+  adopt(copies: tf.Tensor[] | undefined): void {
     this.dispose();
     this.saved = copies;
+  }
+
+  /** The copies held, if any. */
+  get tensors(): readonly tf.Tensor[] | undefined {
+    return this.saved;
   }
 
   restore(model: tf.LayersModel): boolean {
@@ -236,7 +269,7 @@ export async function fit(model: tf.LayersModel, data: FitData, options: FitOpti
   const seed = options.seed ?? 0;
   // Checked before any work; ONE generator for the whole call (augmentBatch's TSDoc explains why).
   const augment = options.augment === undefined ? undefined : resolveAugmentOptions(options.augment);
-  const augmentRandom = augment ? mulberry32(augmentSeed(seed)) : undefined;
+  const augmentRandom = augment ? mulberry32(options.resumeFrom?.augmentRandom ?? augmentSeed(seed)) : undefined;
   const progressOption = options.progress ?? true;
   const progress = new TrainingProgress({
     epochs: options.epochs,
@@ -244,7 +277,8 @@ export async function fit(model: tf.LayersModel, data: FitData, options: FitOpti
     ...(progressOption === false ? { mode: "silent" as const } : progressOption === true ? {} : { mode: progressOption }),
   });
 
-  const optimizer = createOptimizer(options.optimizer ?? "adam", options.lr);
+  const optimizerName = options.optimizer ?? "adam";
+  const optimizer = createOptimizer(optimizerName, options.lr);
   const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
   const choice = chooseTrainWorkers(workerRequest(options), {
     model,
@@ -254,10 +288,12 @@ export async function fit(model: tf.LayersModel, data: FitData, options: FitOpti
   });
   let workers: TrainingWorkers | undefined;
   const best = new BestWeights();
-  const logs: EpochLog[] = [];
+  const logs: EpochLog[] = [...(options.resumeFrom?.logs ?? [])];
+  const run = { model, optimizer, optimizerName, variables: variables.length, stopper };
   let stoppedEarly = false;
   let restored = false;
   try {
+    if (options.resumeFrom) best.adopt(await restoreTrainingState(run, options.resumeFrom));
     if (choice.count > 1) {
       workers = await TrainingWorkers.start(model, variables, choice.count, tf.getBackend() as BackendName);
       progress.note(
@@ -266,7 +302,7 @@ export async function fit(model: tf.LayersModel, data: FitData, options: FitOpti
     } else if (choice.reason) {
       progress.note(`One worker: ${choice.reason}`);
     }
-    for (let epoch = 0; epoch < options.epochs; epoch++) {
+    for (let epoch = logs.length; epoch < options.epochs; epoch++) {
       const lr = learningRateAt(schedule, epoch, options.lr);
       setLearningRate(optimizer, lr);
       const started = performance.now();
@@ -361,6 +397,7 @@ export async function fit(model: tf.LayersModel, data: FitData, options: FitOpti
           break;
         }
       }
+      if (options.onState) await options.onState(await captureTrainingState(run, { logs, augmentRandom, best: best.tensors }));
     }
     if (restoreBest) restored = best.restore(model);
   } finally {

@@ -8,6 +8,7 @@
  * only its `setLearningRate` refreshes — so each needs its own way of being told.
  */
 import * as tf from "@tensorflow/tfjs";
+import { parseName } from "../check";
 
 /** Optimizers that `fit` can create. */
 export type OptimizerName = "adam" | "sgd" | "momentum" | "rmsprop";
@@ -20,8 +21,7 @@ export const SGD_MOMENTUM = 0.9;
 
 /** Parses an optimizer name from user input; an unknown name throws, listing the valid ones. */
 export function parseOptimizerName(value: string): OptimizerName {
-  if ((OPTIMIZER_NAMES as readonly string[]).includes(value)) return value as OptimizerName;
-  throw new Error(`Unknown optimizer "${value}": expected one of ${OPTIMIZER_NAMES.join(", ")}`);
+  return parseName(value, OPTIMIZER_NAMES, "optimizer");
 }
 
 function checkLr(lr: number): void {
@@ -74,4 +74,49 @@ export function setLearningRate(optimizer: tf.Optimizer, lr: number): void {
   }
   getLearningRate(optimizer); // throws for an optimizer without the field
   (optimizer as unknown as { learningRate: number }).learningRate = lr;
+}
+
+/** Slot tensors each optimizer keeps per trained variable (Adam: m, v; momentum: velocity; RMSProp: mean square, moment). */
+const SLOTS: Readonly<Record<OptimizerName, number>> = { adam: 2, sgd: 0, momentum: 1, rmsprop: 2 };
+
+/** Adam's running powers β₁ᵗ⁺¹ and β₂ᵗ⁺¹ (private in tfjs's types, plain fields at run time). */
+interface AdamPowers {
+  readonly accBeta1: tf.Variable;
+  readonly accBeta2: tf.Variable;
+}
+
+/**
+ * An optimizer's state, as copies the caller disposes: the step count, its slots (in tfjs's
+ * `getWeights` order) and, for Adam, its running powers of β₁ and β₂. Why those too: tfjs's
+ * `setWeights` recomputes them as pow(β, t + 1), which is not bit for bit the product the run
+ * accumulated step by step — a resumed run would drift from an uninterrupted one.
+ */
+export async function optimizerState(optimizer: tf.Optimizer, name: OptimizerName): Promise<tf.Tensor[]> {
+  // The step count comes as a new scalar; the slots are the optimizer's live variables.
+  const [iterations, ...slots] = await optimizer.getWeights();
+  const powers = name === "adam" ? [(optimizer as unknown as AdamPowers).accBeta1, (optimizer as unknown as AdamPowers).accBeta2] : [];
+  return [iterations!.tensor, ...slots.map((s) => s.tensor.clone()), ...powers.map((p) => p.clone())];
+}
+
+/**
+ * Puts an {@link optimizerState} into a new optimizer `name` that trains `variables` variables.
+ * Copies: the caller still disposes `state`. Throws when the count does not fit.
+ */
+export async function setOptimizerState(
+  optimizer: tf.Optimizer,
+  name: OptimizerName,
+  variables: number,
+  state: readonly tf.Tensor[],
+): Promise<void> {
+  const weights = 1 + SLOTS[name] * variables;
+  const expected = weights + (name === "adam" ? 2 : 0);
+  if (state.length !== expected) {
+    throw new Error(`optimizer state: ${name} training ${variables} variables keeps ${expected} tensors, got ${state.length}`);
+  }
+  await optimizer.setWeights(state.slice(0, weights).map((tensor, i) => ({ name: i === 0 ? "iter" : `slot${i}`, tensor })));
+  if (name === "adam") {
+    const powers = optimizer as unknown as AdamPowers;
+    powers.accBeta1.assign(state[weights]!);
+    powers.accBeta2.assign(state[weights + 1]!);
+  }
 }

@@ -15,6 +15,7 @@
  *   higher test accuracy than at 0.001 at no cost in time, clear of the lesson's 0.95 floor;
  *   the deep CNN did worse at 0.002 and keeps 0.001.
  */
+import { parseName } from "../check";
 import type { AugmentOptions } from "../augment/options";
 import { parseModelName, type ModelName } from "../models/registry";
 import { parseProfile, type LessonProfile } from "../profile";
@@ -87,9 +88,7 @@ export function checkRecipe(recipe: TrainingRecipe): void {
   if (!(Number.isFinite(recipe.lr) && recipe.lr > 0)) throw new Error(`recipe: lr must be a positive number, got ${recipe.lr}`);
   if (!(recipe.lrDecay > 0 && recipe.lrDecay <= 1)) throw new Error(`recipe: lrDecay must be in (0, 1], got ${recipe.lrDecay}`);
   if (!Number.isSafeInteger(recipe.seed)) throw new Error(`recipe: seed must be an integer, got ${recipe.seed}`);
-  if (!OPTIMIZER_NAMES.includes(recipe.optimizer)) {
-    throw new Error(`recipe: unknown optimizer "${String(recipe.optimizer)}": expected one of ${OPTIMIZER_NAMES.join(", ")}`);
-  }
+  parseName(recipe.optimizer, OPTIMIZER_NAMES, "optimizer", "recipe");
 }
 
 /**

@@ -1,10 +1,15 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
+import { once } from "node:events";
 import * as path from "node:path";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import * as os from "node:os";
-import { checkedOutputFolder, commandLine, HELP, parseTrainArgs, type TrainArgs } from "../../scripts/cli/train";
+import { checkedCheckpoint, checkedOutputFolder, checkpointSettings, commandLine, HELP, parseTrainArgs, type TrainArgs } from "../../scripts/cli/train";
+import { projectRoot } from "../../src/data/paths";
+import { modelFolderState } from "../../src/io/model-files";
+import { checkpointDir, saveCheckpoint } from "../../src/train/checkpoint";
+import type { TrainingState } from "../../src/train/training-state";
 
 test("parseTrainArgs: required flags, defaults and overrides", () => {
   assert.deepEqual(parseTrainArgs(["--model", "cnn", "--epochs", "3", "--profile", "fast", "--backend", "auto"]), {
@@ -21,6 +26,7 @@ test("parseTrainArgs: required flags, defaults and overrides", () => {
     backend: "auto",
     out: undefined,
     overwrite: false,
+    resume: false,
     name: undefined,
     modelOptions: {},
     augment: false,
@@ -28,15 +34,16 @@ test("parseTrainArgs: required flags, defaults and overrides", () => {
   const args = parseTrainArgs([
     "--model=deep-cnn", "--epochs=2", "--batch-size", "64", "--lr", "0.01", "--optimizer", "sgd",
     "--lr-decay", "0.9", "--patience", "2", "--profile", "full", "--seed", "7", "--backend", "cpu", "--out", "x/y", "--overwrite",
-    "--dataset", "fashion-mnist",
+    "--dataset", "fashion-mnist", "--resume",
   ]);
   assert.deepEqual(args, {
     model: "deep-cnn", dataset: "fashion-mnist", epochs: 2, batchSize: 64, lr: 0.01, optimizer: "sgd", lrDecay: 0.9, patience: 2,
-    profile: "full", seed: 7, backend: "cpu", out: "x/y", overwrite: true, name: undefined, modelOptions: {}, augment: false,
+    profile: "full", seed: 7, backend: "cpu", out: "x/y", overwrite: true, resume: true, name: undefined, modelOptions: {}, augment: false,
   });
   assert.equal(parseTrainArgs(["--help"]), "help");
   assert.match(HELP, /--model <name>\s+one of softmax, mlp, cnn, deep-cnn/);
   assert.match(HELP, /--dataset <name>\s+mnist or fashion-mnist/);
+  assert.match(HELP, /--resume\s+continue an interrupted run of this command from its checkpoint/);
 });
 
 test("parseTrainArgs: flags left out come from the model's training recipe for the profile", () => {
@@ -60,7 +67,7 @@ test("parseTrainArgs: unknown flags, missing flags and bad values are named", ()
   assert.throws(() => parseTrainArgs(["--model", "cnn", "--epochs", "1", "--profile", "huge"]), /--profile must be "fast" or "full", got "huge"/);
   assert.throws(() => parseTrainArgs(["--model", "cnn", "--epochs", "1", "--backend", "gpu"]), /Unknown backend "gpu"/);
   assert.throws(() => parseTrainArgs(["--model", "cnn", "--epochs", "1", "--optimizer", "adamw"]), /Unknown optimizer "adamw"/);
-  assert.throws(() => parseTrainArgs(["--model", "cnn", "--dataset", "cifar10"]), /unknown data set "cifar10": expected one of mnist, fashion-mnist/);
+  assert.throws(() => parseTrainArgs(["--model", "cnn", "--dataset", "cifar10"]), /Unknown data set "cifar10": expected one of mnist, fashion-mnist/);
 });
 
 test("parseTrainArgs: the ladder's model options, augmentation and a name for the result", () => {
@@ -161,5 +168,106 @@ test("train with --out at a file or an existing model exits before loading data 
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+/** A project root of its own (results log, models) that reads the real data/ folder. */
+function scratchRoot(): string {
+  const root = mkdtempSync(path.join(os.tmpdir(), "tsdl-train-resume-"));
+  writeFileSync(path.join(root, "package.json"), "{}\n");
+  symlinkSync(path.join(projectRoot(), "data"), path.join(root, "data"));
+  return root;
+}
+
+/** One finished epoch's state, enough for a checkpoint's settings check. */
+const ONE_EPOCH: TrainingState = {
+  logs: [{ epoch: 0, loss: 1, acc: 0.5, lr: 0.001, seconds: 1, samplesPerSecond: 1 }],
+  optimizer: "adam",
+  augmentRandom: null,
+  dropoutCalls: [],
+  earlyStopping: null,
+  specs: [],
+  data: new ArrayBuffer(0),
+};
+
+test("checkedCheckpoint: a checkpoint is resumed only on request and only with the settings it was made with", async () => {
+  const root = mkdtempSync(path.join(os.tmpdir(), "tsdl-train-checkpoint-"));
+  try {
+    const args = (extra: string[]) => parseTrainArgs(["--model", "softmax", "--profile", "fast", "--epochs", "3", ...extra]) as TrainArgs;
+    const out = path.join(root, "m");
+    const dir = checkpointDir(out);
+    assert.equal(dir, `${out}.checkpoint`);
+    assert.deepEqual(checkedCheckpoint(args([]), out, root), { dir, epochs: undefined }, "no checkpoint: a fresh run");
+    assert.throws(() => checkedCheckpoint(args(["--resume"]), out, root), /^Error: --resume: there is no checkpoint at m\.checkpoint to resume from$/);
+    await saveCheckpoint(dir, ONE_EPOCH, checkpointSettings(args([])));
+    assert.throws(
+      () => checkedCheckpoint(args([]), out, root),
+      /^Error: m\.checkpoint holds the checkpoint of an interrupted run \(1 epoch done\); pass --resume to continue it, or remove that folder to start over$/,
+    );
+    assert.deepEqual(checkedCheckpoint(args(["--resume"]), out, root), { dir, epochs: 1 });
+    assert.deepEqual(checkedCheckpoint(args(["--resume", "--overwrite", "--backend", "cpu"]), out, root).epochs, 1, "flags that do not change training may differ");
+    assert.throws(
+      () => checkedCheckpoint(args(["--resume", "--epochs", "4", "--augment", "--seed", "2"]), out, root),
+      /--resume: the checkpoint at m\.checkpoint comes from a run with other settings \(epochs 3 there, 4 here; seed 1 there, 2 here; augment false there, true here\); give the interrupted command's flags with --resume, or remove that folder to start over/,
+    );
+    assert.throws(() => checkedCheckpoint(args(["--resume", "--name", "other"]), out, root), /name null there, "other" here/);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});
+
+test("train killed after its first epoch, then run with --resume, logs the same model and numbers as a run never stopped", async () => {
+  const root = scratchRoot();
+  const train = path.join(__dirname, "..", "..", "scripts", "cli", "train.js");
+  // Augmented: the random stream must pick up where it stopped. One wasm thread: a shared machine.
+  const command = (out: string, ...extra: string[]) => [train, "--model", "softmax", "--epochs", "2", "--augment", "--profile", "fast", "--out", out, ...extra];
+  const env = { ...process.env, TSDL_PROJECT_ROOT: root, TSDL_WASM_THREADS: "1" };
+  const run = (argv: string[]) => spawnSync(process.execPath, argv, { env, encoding: "utf8", timeout: 120_000 });
+  const results = path.join(root, "results", "results.jsonl");
+  const lines = () => (existsSync(results) ? readFileSync(results, "utf8").trim().split("\n").map((l) => JSON.parse(l) as Record<string, unknown>) : []);
+  try {
+    const whole = run(command(path.join(root, "whole")));
+    assert.equal(whole.status, 0, whole.stderr);
+    assert.ok(!existsSync(checkpointDir(path.join(root, "whole"))), "a finished run leaves no checkpoint");
+
+    const out = path.join(root, "stopped");
+    const checkpoint = checkpointDir(out);
+    const child = spawn(process.execPath, command(out), { env, stdio: "ignore" });
+    const exited = once(child, "exit");
+    while (!existsSync(path.join(checkpoint, "state.json")) && child.exitCode === null) await new Promise((r) => setTimeout(r, 20));
+    child.kill("SIGKILL");
+    const [, signal] = await exited;
+    assert.equal(signal, "SIGKILL", "killed while training, not finished");
+    assert.equal(modelFolderState(out), "absent", "no model saved");
+    assert.equal(lines().length, 1, "no result line appended");
+
+    const refused = run(command(out));
+    assert.equal(refused.status, 1);
+    assert.match(refused.stderr, /stopped\.checkpoint holds the checkpoint of an interrupted run \(1 epoch done\); pass --resume to continue it, or remove that folder to start over/);
+    const other = run(command(out, "--resume", "--seed", "5"));
+    assert.equal(other.status, 1);
+    assert.match(other.stderr, /comes from a run with other settings \(seed 1 there, 5 here\)/);
+    for (const r of [refused, other]) assert.doesNotMatch(r.stdout, /Backend:|MNIST/, "refused before any work");
+
+    const resumed = run(command(out, "--resume"));
+    assert.equal(resumed.status, 0, resumed.stderr);
+    assert.match(resumed.stdout, /Resuming after epoch 1 of 2, from .*stopped\.checkpoint/);
+    assert.ok(!existsSync(checkpoint), "the checkpoint is removed once the result is logged");
+    const [first, second] = lines() as [Record<string, unknown>, Record<string, unknown>];
+    assert.equal(lines().length, 2);
+    assert.equal(second.resumedFromEpoch, 1);
+    assert.equal(first.resumedFromEpoch, undefined);
+    for (const field of ["epochs", "testAccuracy", "testLoss", "validationAccuracy", "testPredictions", "backend"]) {
+      assert.deepEqual(second[field], first[field], field);
+    }
+    assert.ok(
+      readFileSync(path.join(out, "weights.bin")).equals(readFileSync(path.join(root, "whole", "weights.bin"))),
+      "the same weights, bit for bit",
+    );
+    const again = run(command(out, "--resume", "--overwrite"));
+    assert.equal(again.status, 1);
+    assert.match(again.stderr, /--resume: there is no checkpoint at .*stopped\.checkpoint to resume from/);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
   }
 });

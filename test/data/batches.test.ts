@@ -31,6 +31,18 @@ test("mulberry32 is deterministic per seed and in [0, 1)", () => {
   assert.throws(() => mulberry32(1.5), /Seed must be an integer, got 1\.5/);
 });
 
+test("mulberry32's state continues its stream: a generator made from it draws what the first would have", () => {
+  const whole = mulberry32(-7);
+  const first = Array.from({ length: 500 }, () => whole());
+  const state = whole.state();
+  assert.ok(Number.isInteger(state) && state >= 0 && state < 2 ** 32, `state ${state} is a 32-bit integer`);
+  const rest = Array.from({ length: 500 }, () => whole());
+  const resumed = mulberry32(state);
+  assert.deepEqual(Array.from({ length: 500 }, () => resumed()), rest);
+  assert.notDeepEqual(rest, first);
+  assert.equal(mulberry32(5).state(), 5, "before any draw the state is the seed");
+});
+
 test("shuffledIndices is a seeded permutation", () => {
   const p = shuffledIndices(1000, 42);
   assert.deepEqual(Array.from(p).sort((x, y) => x - y), Array.from({ length: 1000 }, (_, i) => i));

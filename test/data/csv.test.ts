@@ -1,6 +1,6 @@
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import * as tf from "@tensorflow/tfjs";
 import { CSV_PIXEL_COLUMNS, csvPixelColumns, readDigitCsv, readImageCsv, writeImageCsv } from "../../src/data/csv";
@@ -122,6 +122,24 @@ test("ragged rows, empty files and missing files are errors", () => {
   const nope = path.join(tmp.dir, "nope.csv");
   assert.throws(() => readDigitCsv(nope), (err: Error) => err.message === `CSV file not found: ${nope}`);
   assert.throws(() => readDigitCsv(nope, { label: true } as never), /unknown option "label"/);
+});
+
+test("a missing column is named, the last one too; a folder in place of the file names its path", () => {
+  const noLastColumn = [LABELED_HEADER.split(",").slice(0, -1).join(","), row("3").split(",").slice(0, -1).join(",")].join("\n");
+  assert.throws(
+    () => readDigitCsv(csvFile(noLastColumn)),
+    /digits-\d+\.csv: column 785 \("pixel783"\) is missing: found 784 columns \(header must be label,pixel0\.\.pixel783\)/,
+  );
+  const noPixel5 = [LABELED_HEADER.replace(",pixel5,", ","), row("3").split(",").slice(0, -1).join(",")].join("\n");
+  assert.throws(() => readDigitCsv(csvFile(noPixel5)), /column 7 \("pixel5"\) is missing/);
+  const unlabelledNoLast = [CSV_PIXEL_COLUMNS.slice(0, -1).join(","), row(null).split(",").slice(0, -1).join(",")].join("\n");
+  assert.throws(() => readDigitCsv(csvFile(unlabelledNoLast)), /column 784 \("pixel783"\) is missing: found 783 columns \(header must be pixel0\.\.pixel783\)/);
+  const fashionNoLast = [["label", ...csvPixelColumns(1).slice(0, -1)].join(","), row("3").split(",").slice(0, -1).join(",")].join("\n");
+  assert.throws(() => readImageCsv(csvFile(fashionNoLast)), /column 785 \("pixel784"\) is missing/);
+
+  const folder = path.join(tmp.dir, `folder-${counter++}.csv`);
+  mkdirSync(folder);
+  assert.throws(() => readDigitCsv(folder), (err: Error) => err.message === `${folder} is a folder, not a CSV file`);
 });
 
 test("Kaggle's Fashion-MNIST layout, pixel1..pixel784, reads like pixel0..pixel783", () => {

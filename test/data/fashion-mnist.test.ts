@@ -171,5 +171,5 @@ test("idxDataset: the data sets by name, each in data/<name>; an unknown name is
   assert.equal(idxDataset("fashion-mnist"), FASHION_MNIST);
   for (const name of DATASET_NAMES) assert.equal(idxDataset(name).name, name);
   assert.deepEqual(MNIST.classNames, ["0", "1", "2", "3", "4", "5", "6", "7", "8", "9"]);
-  assert.throws(() => idxDataset("cifar10"), /unknown data set "cifar10": expected one of mnist, fashion-mnist/);
+  assert.throws(() => idxDataset("cifar10"), /Unknown data set "cifar10": expected one of mnist, fashion-mnist/);
 });

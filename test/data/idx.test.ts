@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
-import { writeFileSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { gzipSync } from "node:zlib";
 import { decodeIdx, isGzip, md5Hex, parseIdx, readIdxFile, readIdxFileSync, verifyMd5 } from "../../src/data/idx";
@@ -97,7 +97,7 @@ test("md5: correct checksum passes, wrong checksum names file, expected and actu
   assert.throws(() => verifyMd5(bytes, "xyz", "f.idx"), /Invalid expected md5 "xyz"/);
 });
 
-test("readIdxFile / readIdxFileSync read files, check md5 of the stored bytes, and name a missing file", async () => {
+test("readIdxFile / readIdxFileSync read files, check md5 of the stored bytes, and name a missing file or a folder in its place", async () => {
   const { dir, cleanup } = tempDir("idx");
   try {
     const file = path.join(dir, "labels-idx1-ubyte.gz");
@@ -114,6 +114,10 @@ test("readIdxFile / readIdxFileSync read files, check md5 of the stored bytes, a
     const missing = path.join(dir, "nope.gz");
     await assert.rejects(readIdxFile(missing), (err: Error) => err.message === `IDX file not found: ${missing}`);
     assert.throws(() => readIdxFileSync(missing), (err: Error) => err.message === `IDX file not found: ${missing}`);
+    const folder = path.join(dir, "images-idx3-ubyte.gz");
+    mkdirSync(folder);
+    await assert.rejects(readIdxFile(folder), (err: Error) => err.message === `${folder} is a folder, not an IDX file`);
+    assert.throws(() => readIdxFileSync(folder), (err: Error) => err.message === `${folder} is a folder, not an IDX file`);
   } finally {
     cleanup();
   }

@@ -1,6 +1,6 @@
 import { before, test } from "node:test";
 import assert from "node:assert/strict";
-import { readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { gunzipSync, gzipSync } from "node:zlib";
 import * as tf from "@tensorflow/tfjs";
@@ -232,6 +232,21 @@ test("readMnistSplit: wrong checksum, wrong image size and labels outside 0..9 a
     } finally {
       cleanup2();
     }
+  } finally {
+    cleanup();
+  }
+});
+
+test("readMnistSplit: a data file replaced by a folder is an error naming its path", async () => {
+  const { dir, cleanup } = tempDir("mnist-folder");
+  try {
+    writeSplit(dir, idxBytes([2, 28, 28], ramp(2 * 784)), idxBytes([2], Uint8Array.of(1, 2)));
+    const labels = path.join(dir, MNIST_FILES.train.labels.file);
+    rmSync(labels);
+    mkdirSync(labels);
+    const message = `${labels} is a folder, not an IDX file`;
+    await assert.rejects(readMnistSplit(dir, "train", { verify: false }), (err: Error) => err.message === message);
+    assert.throws(() => readMnistSplitSync(dir, "train", { verify: false }), (err: Error) => err.message === message);
   } finally {
     cleanup();
   }

@@ -128,6 +128,23 @@ test("saveModel into a file, below a file or to an empty path: a named error, no
   }
 });
 
+test("saveModel's files are written into the folder in the same save; names that are not plain files are refused", async () => {
+  const dir = path.join(tmp, "with-files");
+  const model = tf.sequential({ layers: [tf.layers.dense({ units: 2, inputShape: [3] })] });
+  try {
+    await saveModel(model, dir, { files: { "member.json": '{"member":1}\n' } });
+    assert.deepEqual((await fs.readdir(dir)).sort(), ["member.json", MODEL_JSON, WEIGHTS_BIN]);
+    assert.equal(await fs.readFile(path.join(dir, "member.json"), "utf8"), '{"member":1}\n');
+    await saveModel(model, dir);
+    assert.deepEqual((await fs.readdir(dir)).sort(), [MODEL_JSON, WEIGHTS_BIN], "a new save replaces the folder as a whole");
+    for (const name of [MODEL_JSON, WEIGHTS_BIN, "../x.json", "a/b.json", ".hidden"]) {
+      await assert.rejects(saveModel(model, dir, { files: { [name]: "x" } }), /saveModel: files: ".*" must be a plain file name other than model\.json and weights\.bin/);
+    }
+  } finally {
+    model.dispose();
+  }
+});
+
 /** The pid of a process that has exited (leftovers named after it belong to a killed save). */
 function deadPid(): number {
   const r = spawnSync(process.execPath, ["-e", "process.stdout.write(String(process.pid))"], { encoding: "utf8" });

@@ -6,6 +6,7 @@ import { deepCnn } from "../../src/models/deep-cnn";
 import { mlp } from "../../src/models/mlp";
 import { softmaxRegression } from "../../src/models/softmax-regression";
 import { buildModel, MODEL_NAMES, parseModelName, type ModelName } from "../../src/models/registry";
+import { seededDropout } from "../../src/models/seeded-dropout";
 
 before(async () => {
   // Building and one forward pass only: the pure-JS backend is enough and exact.
@@ -115,4 +116,25 @@ test("bad options and unknown names fail with clear errors", () => {
   assert.throws(() => mlp({ hidden: [] }), /hidden must be a non-empty list/);
   assert.throws(() => deepCnn({ dropout: -0.1 }), /dropout must be in \[0, 1\)/);
   assert.throws(() => cnn({ denseDropout: 2 }), /denseDropout must be in \[0, 1\)/);
+});
+
+test("every builder names an unknown option key and the keys it takes, before building anything", () => {
+  const start = tf.memory().numTensors;
+  const cases: [ModelName, RegExp][] = [
+    ["softmax", /^Error: softmaxRegression: unknown option "sede" \(expected one of seed\)$/],
+    ["mlp", /^Error: mlp: unknown option "sede" \(expected one of seed, hidden, dropout, init, batchNorm\)$/],
+    ["cnn", /^Error: cnn: unknown option "sede" \(expected one of seed, convDropout, denseDropout, filters, denseUnits\)$/],
+    ["deep-cnn", /^Error: deepCnn: unknown option "sede" \(expected one of seed, dropout\)$/],
+  ];
+  assert.deepEqual(cases.map(([name]) => name), [...MODEL_NAMES], "every registered model is checked");
+  for (const [name, message] of cases) {
+    assert.throws(() => buildModel(name, { sede: 1 } as never), message, name);
+  }
+  // The builders themselves, called directly, check the same way.
+  assert.throws(() => cnn({ seed: 1, dense_units: 64 } as never), /cnn: unknown option "dense_units"/);
+  assert.throws(() => deepCnn({ droput: 0.5 } as never), /deepCnn: unknown option "droput"/);
+  assert.throws(() => softmaxRegression({ seeds: 1 } as never), /softmaxRegression: unknown option "seeds"/);
+  assert.throws(() => cnn(null as never), /cnn: options must be an object, got null/);
+  assert.throws(() => seededDropout({ rate: 0.5, sede: 3 } as never), /^Error: seededDropout: unknown option "sede" \(expected one of rate, seed, name\)$/);
+  assert.equal(tf.memory().numTensors, start, "nothing was built");
 });

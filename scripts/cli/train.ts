@@ -505,7 +505,7 @@ async function main(argv: readonly string[]): Promise<void> {
     // The model's metadata records how it was trained; its predictions belong to the log only.
     const { testPredictions: _predictions, ...metadata } = result;
     const saved = await saveModel(model, out, { metadata });
-    console.log(`Model saved to ${path.relative(root, saved.dir) || "."} (${(saved.weightBytes / 1e6).toFixed(1)} MB of weights)`);
+    console.log(`Model saved to ${shownPath(root, saved.dir)} (${(saved.weightBytes / 1e6).toFixed(1)} MB of weights)`);
 
     appendResult(result, resultsFile);
     console.log(`Result appended to ${shownPath(root, resultsFile)}`);

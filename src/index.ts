@@ -49,6 +49,7 @@ export { softmaxRegression, type SoftmaxRegressionOptions } from "./models/softm
 export { BATCH_NORM_MOMENTUM, mlp, type MlpOptions } from "./models/mlp";
 export { CNN_FILTERS, cnn, type CnnOptions } from "./models/cnn";
 export { deepCnn, type DeepCnnOptions } from "./models/deep-cnn";
+export { transferModel, type TransferOptions } from "./models/transfer";
 export { buildModel, MODEL_NAMES, type ModelName, type ModelOptionsByName } from "./models/registry";
 export { SeededDropout, seededDropout } from "./models/seeded-dropout";
 export { layersFrame, modelSummary, summaryText, type ModelSummaryRow } from "./models/summary";
@@ -85,6 +86,7 @@ export { type EarlyStoppingOptions } from "./train/early-stopping";
 export { recipeFitOptions, recipeText, trainingRecipe, type TrainingRecipe } from "./train/recipes";
 export { describeRun, perClassFrame, resultsFrame, trainAndEvaluate, type ExperimentData, type ExperimentRun } from "./train/experiment";
 export { describeRung, ladderTable, pairedSentence, trainRung, type Rung, type RungData } from "./train/ladder";
+export { labelledSlice, sliceFitOptions, sliceRecipe, type LabelledSlice, type SliceRecipe } from "./train/slice-recipe";
 
 // Ensembles: train members, combine, measure, tables
 export { describeRecipe, memberRecipe, type MemberRecipe } from "./ensemble/member-recipe";

@@ -2,23 +2,30 @@
 // the library's own code (the same fit/evaluate/saveModel the notebooks use), shows progress on
 // the terminal, evaluates on the test split, saves the model and appends one JSON line to
 // results/results.jsonl (the README's results table is generated from it: `npm run results`).
+// With --per-class it trains on a labelled slice, and with --transfer-from on a saved model's
+// frozen convolutional base, as lesson 8 does (src/train/slice-recipe.ts, src/models/transfer.ts).
+import * as tf from "@tensorflow/tfjs";
 import * as path from "node:path";
 import { backendReport, selectBackend, type BackendName } from "../../src/backend/select";
 import { DATASET_NAMES, idxDataset, type DatasetName } from "../../src/data/datasets";
-import { loadIdxDataset } from "../../src/data/idx-dataset";
+import { loadIdxDataset, type DatasetSplits } from "../../src/data/idx-dataset";
 import { projectRoot } from "../../src/data/paths";
 import { canonicalJson } from "../../src/ensemble/member-recipe";
 import { evaluate } from "../../src/eval/evaluate";
-import { modelFolderState, saveModel } from "../../src/io/model-files";
+import { loadModel, loadModelMetadata, modelFolderState, saveModel } from "../../src/io/model-files";
 import { INITIALIZER_NAMES, parseInitializerName } from "../../src/models/common";
 import { buildModel, MODEL_NAMES, parseModelName, type ModelName, type ModelOptionsByName } from "../../src/models/registry";
 import { modelSummary, summaryText } from "../../src/models/summary";
-import { appendResult, encodePredictions } from "../../src/results/log";
+import { transferModel } from "../../src/models/transfer";
+import { appendResult, encodePredictions, type TransferFields } from "../../src/results/log";
 import type { LessonProfile } from "../../src/profile";
 import { checkpointDir, loadCheckpoint, readCheckpointInfo, removeCheckpoint, saveCheckpoint } from "../../src/train/checkpoint";
-import { fit } from "../../src/train/fit";
+import { fit, type FitData, type FitOptions } from "../../src/train/fit";
+import type { TrainingState } from "../../src/train/training-state";
+import type { History } from "../../src/train/history";
 import { OPTIMIZER_NAMES, parseOptimizerName, type OptimizerName } from "../../src/train/optimizer";
 import { recipeFitOptions, trainingRecipe } from "../../src/train/recipes";
+import { FINE_TUNE_LR_FACTOR, labelledSlice, sliceFitOptions, sliceRecipe, type SliceRecipe } from "../../src/train/slice-recipe";
 import {
   integerFlag,
   machineFields,
@@ -35,7 +42,8 @@ import {
 
 /** The parsed command line. */
 export interface TrainArgs {
-  readonly model: ModelName;
+  /** The model to build, or "transfer" (with --transfer-from: the saved model's base and a new head). */
+  readonly model: ModelName | "transfer";
   /** The data set trained and tested on (default mnist). */
   readonly dataset: DatasetName;
   readonly epochs: number;
@@ -44,7 +52,10 @@ export interface TrainArgs {
   readonly optimizer: OptimizerName;
   /** Exponential learning-rate decay per epoch (1 = constant). */
   readonly lrDecay: number;
-  /** Early stopping on val_loss after this many epochs without improvement (undefined: off). */
+  /**
+   * Early stopping after this many epochs without improvement (undefined: off), keeping the best
+   * weights: on val_loss, or on val_acc with --per-class (the slice recipe's, default 3).
+   */
   readonly patience: number | undefined;
   readonly profile: LessonProfile;
   readonly seed: number;
@@ -61,14 +72,26 @@ export interface TrainArgs {
   readonly overwrite: boolean;
   /** Continue from the checkpoint an interrupted run of the same command left. */
   readonly resume: boolean;
+  /** Where to append the result line (default results/results.jsonl). */
+  readonly results: string | undefined;
+  /** Train on this many images per class of the training split (seeded with --seed); undefined: all of it. */
+  readonly perClass: number | undefined;
+  /** A saved model folder whose convolutional base is copied, frozen, under a new head (needs perClass). */
+  readonly transferFrom: string | undefined;
+  /** After the head, fine-tune every layer at a tenth of the learning rate; kept only if validation accuracy rises. */
+  readonly fineTune: boolean;
 }
 
 export const HELP = `Train a lesson model on MNIST or Fashion-MNIST, evaluate it on the test split, save it, log the result.
 
 Usage: npm run train -- --model <name> [options]
+       npm run train -- --transfer-from <model dir> --dataset <name> --per-class <n> [--fine-tune] [options]
 
-Required:
+Required (one of):
   --model <name>       one of ${MODEL_NAMES.join(", ")}
+  --transfer-from <dir>  a saved model folder (e.g. results/models/cnn-full): its convolutional
+                       base, weights copied and frozen, under a new head (dense 128, dense 10), as
+                       in lesson 8; needs --per-class and --dataset, takes no --model
 
 Options (the defaults of --epochs, --batch-size, --lr, --optimizer, --lr-decay and --seed are
 the model's training recipe for the profile, src/train/recipes.ts, which lesson 5 uses too):
@@ -88,7 +111,19 @@ the model's training recipe for the profile, src/train/recipes.ts, which lesson 
                        or <dataset>-<name>-<profile> for a data set other than mnist)
   --overwrite          replace a model already saved there (without it, train refuses to start)
   --resume             continue an interrupted run of this command from its checkpoint
+                       (runs on the whole training split; --per-class runs keep none)
+  --results <file>     where to append the result line (default results/results.jsonl)
   --help               show this text
+
+Few labels (lesson 8's transfer-learning experiment; src/train/slice-recipe.ts):
+  --per-class <n>      train on n images of each class of the training split, drawn with --seed;
+                       needs --dataset. Its defaults replace the recipe's: up to 20 epochs (n ≤ 10)
+                       or 6, batch n between 10 and 100, Adam lr 0.001 constant, early stopping on
+                       validation accuracy with --patience 3 keeping the best epoch; validation is
+                       20 images per class in the fast profile, the whole split in the full
+  --fine-tune          with --transfer-from: after training the head, train every layer at a tenth
+                       of --lr (same epochs and patience); kept only if it raises the validation
+                       accuracy, else the head's weights are saved
 
 Model options (lesson 6's ladder; the model's defaults when left out):
   --hidden <n,n,…>     mlp: widths of the hidden layers (depth = how many)
@@ -127,6 +162,10 @@ const OPTIONS = {
   "dense-units": { type: "string" },
   overwrite: { type: "boolean" },
   resume: { type: "boolean" },
+  results: { type: "string" },
+  "per-class": { type: "string" },
+  "transfer-from": { type: "string" },
+  "fine-tune": { type: "boolean" },
 } as const;
 
 /** Which model flags each model takes (the builder option each sets is in {@link modelOptionsFromFlags}). */
@@ -143,11 +182,13 @@ function listFlag(flag: string, value: string): number[] {
 }
 
 /** The builder options the model flags ask for; a flag the model does not take throws, naming the ones it does. */
-function modelOptionsFromFlags(model: ModelName, values: ReturnType<typeof parseFlags<typeof OPTIONS>>): ModelOptionsByName[ModelName] {
+function modelOptionsFromFlags(model: ModelName | "transfer", values: ReturnType<typeof parseFlags<typeof OPTIONS>>): ModelOptionsByName[ModelName] {
   const modelFlags = new Set(Object.values(MODEL_FLAGS).flat());
+  const takesFlags = model === "transfer" ? [] : MODEL_FLAGS[model];
   for (const [flag, value] of Object.entries(values)) {
-    if (value === undefined || !modelFlags.has(flag) || MODEL_FLAGS[model].includes(flag)) continue;
-    const takes = MODEL_FLAGS[model].length === 0 ? "no model flags" : MODEL_FLAGS[model].map((f) => `--${f}`).join(", ");
+    if (value === undefined || !modelFlags.has(flag) || takesFlags.includes(flag)) continue;
+    if (model === "transfer") throw new Error(`--${flag} does not apply to --transfer-from (the saved model's base is copied as it is)`);
+    const takes = takesFlags.length === 0 ? "no model flags" : takesFlags.map((f) => `--${f}`).join(", ");
     throw new Error(`--${flag} does not apply to ${model} (it takes ${takes})`);
   }
   const options: Record<string, unknown> = {};
@@ -172,13 +213,39 @@ function modelOptionsFromFlags(model: ModelName, values: ReturnType<typeof parse
 export function parseTrainArgs(argv: readonly string[]): TrainArgs | "help" {
   const values = parseFlags(argv, OPTIONS);
   if (values.help) return "help";
-  if (values.model === undefined) throw new Error(`--model is required: one of ${MODEL_NAMES.join(", ")}`);
-  const model = parseModelName(values.model);
+  const transferFrom = values["transfer-from"];
+  if (transferFrom !== undefined) {
+    if (values.model !== undefined) throw new Error("--model does not apply to --transfer-from: the saved model's base and a new head are the model");
+    if (transferFrom.trim() === "") throw new Error("--transfer-from must name a saved model folder, got an empty path");
+    if (values["per-class"] === undefined) {
+      throw new Error("--transfer-from trains on a labelled slice: give --per-class <n> (lesson 8's full profile uses 10, 100 and 1000)");
+    }
+  } else if (values.model === undefined) {
+    throw new Error(`--model is required: one of ${MODEL_NAMES.join(", ")} (or --transfer-from <model dir>)`);
+  }
+  if (values["fine-tune"] && transferFrom === undefined) throw new Error("--fine-tune needs --transfer-from: it fine-tunes a transferred base");
+  if (values["per-class"] !== undefined && values.dataset === undefined) {
+    throw new Error("--per-class slices a data set's training split: name it with --dataset (mnist or fashion-mnist)");
+  }
+  if (values.resume && values["per-class"] !== undefined) {
+    throw new Error("--resume does not apply to --per-class: a slice's run takes minutes and keeps no checkpoint");
+  }
+  const model = transferFrom !== undefined ? "transfer" : parseModelName(values.model!);
   const { profile, backend } = runSettings(values);
   if (values.name !== undefined && !/^[\w.-]+$/.test(values.name)) throw new Error(`--name must be letters, digits, ".", "_" or "-", got "${values.name}"`);
   const modelOptions = modelOptionsFromFlags(model, values);
-  // Flags given explicitly win; the rest comes from the recipe lesson 5 trains with.
-  const recipe = trainingRecipe(model, profile);
+  const perClass = values["per-class"] === undefined ? undefined : integerFlag("per-class", values["per-class"], 1);
+  const seed =
+    values.seed !== undefined
+      ? integerFlag("seed", values.seed, 0)
+      : perClass !== undefined
+        ? sliceRecipe(perClass, profile).seed
+        : trainingRecipe(model as ModelName, profile).seed;
+  // Flags given explicitly win; the rest comes from the recipe lesson 5 trains with, or for a
+  // slice from the one lesson 8 trains with.
+  const slice = perClass === undefined ? undefined : sliceRecipe(perClass, profile, seed);
+  const recipe = slice === undefined ? trainingRecipe(model as ModelName, profile) : { ...slice, lrDecay: 1, optimizer: "adam" as const };
+  const patience = values.patience === undefined ? slice?.patience : integerFlag("patience", values.patience, 1);
   return {
     model,
     dataset: values.dataset === undefined ? "mnist" : (idxDataset(values.dataset).name as DatasetName),
@@ -187,9 +254,9 @@ export function parseTrainArgs(argv: readonly string[]): TrainArgs | "help" {
     lr: values.lr === undefined ? recipe.lr : positiveFlag("lr", values.lr),
     optimizer: values.optimizer === undefined ? recipe.optimizer : parseOptimizerName(values.optimizer),
     lrDecay: values["lr-decay"] === undefined ? recipe.lrDecay : positiveFlag("lr-decay", values["lr-decay"], 1),
-    patience: values.patience === undefined ? undefined : integerFlag("patience", values.patience, 1),
+    patience,
     profile,
-    seed: values.seed === undefined ? recipe.seed : integerFlag("seed", values.seed, 0),
+    seed,
     backend,
     out: values.out,
     name: values.name,
@@ -197,7 +264,22 @@ export function parseTrainArgs(argv: readonly string[]): TrainArgs | "help" {
     augment: values.augment ?? false,
     overwrite: values.overwrite ?? false,
     resume: values.resume ?? false,
+    results: values.results,
+    perClass,
+    transferFrom,
+    fineTune: values["fine-tune"] ?? false,
   };
+}
+
+/**
+ * The result's model name: --name, else the model's, with the slice and the base when there
+ * are any, e.g. `cnn-100-per-class`, `transfer-cnn-full-100-per-class-fine-tuned`.
+ */
+export function runName(args: TrainArgs): string {
+  if (args.name !== undefined) return args.name;
+  const base = args.transferFrom === undefined ? args.model : `transfer-${path.basename(path.resolve(args.transferFrom))}`;
+  const slice = args.perClass === undefined ? "" : `-${args.perClass}-per-class`;
+  return `${base}${slice}${args.fineTune ? "-fine-tuned" : ""}`;
 }
 
 /**
@@ -205,8 +287,11 @@ export function parseTrainArgs(argv: readonly string[]): TrainArgs | "help" {
  * model unless `--overwrite` (a quick check must not silently replace an hour of training).
  */
 export function checkedOutputFolder(args: TrainArgs, root: string): string {
-  const folder = `${args.dataset === "mnist" ? "" : `${args.dataset}-`}${args.name ?? args.model}-${args.profile}`;
+  const folder = `${args.dataset === "mnist" ? "" : `${args.dataset}-`}${runName(args)}-${args.profile}`;
   const out = path.resolve(root, args.out ?? path.join("results", "models", folder));
+  if (args.transferFrom !== undefined && out === path.resolve(root, args.transferFrom)) {
+    throw new Error(`--out ${shownPath(root, out)} is the --transfer-from folder: the base must not be replaced by its own transfer`);
+  }
   const state = modelFolderState(out);
   if (state === "model" && !args.overwrite) {
     throw new Error(
@@ -251,6 +336,100 @@ export function checkedCheckpoint(args: TrainArgs, out: string, root: string): {
   return { dir, epochs: info.epochs };
 }
 
+/** The --transfer-from folder, checked, and the metadata its model was saved with. */
+export interface TransferBase {
+  readonly dir: string;
+  readonly metadata: Readonly<Record<string, unknown>>;
+}
+
+/**
+ * The --transfer-from folder, checked before any work: it must hold a readable model.json, and a
+ * base trained on the data set we transfer to would have seen the slice's images already.
+ */
+export async function checkedTransferFolder(args: TrainArgs, root: string): Promise<TransferBase | undefined> {
+  if (args.transferFrom === undefined) return undefined;
+  const dir = path.resolve(root, args.transferFrom);
+  const shown = `--transfer-from ${shownPath(root, dir)}`;
+  let state: ReturnType<typeof modelFolderState>;
+  try {
+    state = modelFolderState(dir);
+  } catch (err) {
+    throw new Error(`${shown}: ${(err as Error).message}`);
+  }
+  if (state === "absent") throw new Error(`${shown}: no such folder (a saved model folder, e.g. results/models/cnn-full)`);
+  if (state === "folder") throw new Error(`${shown} holds no model.json: not a saved model folder`);
+  let metadata: Record<string, unknown>;
+  try {
+    metadata = await loadModelMetadata(dir);
+  } catch (err) {
+    throw new Error(`${shown}: ${(err as Error).message}`);
+  }
+  if (metadata.dataset === args.dataset) {
+    throw new Error(`${shown} was trained on ${args.dataset}'s training images: transfer it to another data set (--dataset)`);
+  }
+  return { dir, metadata };
+}
+
+/** The transferred model: `dir`'s base under a new head, frozen; a base that cannot serve is named. */
+async function loadTransferModel(dir: string, root: string, seed: number): Promise<tf.Sequential> {
+  const shown = `--transfer-from ${shownPath(root, dir)}`;
+  let base: tf.LayersModel;
+  try {
+    base = await loadModel(dir);
+  } catch (err) {
+    throw new Error(`${shown}: ${(err as Error).message}`);
+  }
+  try {
+    return transferModel(base, { seed });
+  } catch (err) {
+    throw new Error(`${shown}: ${(err as Error).message.replace(/^transferModel: /, "")}`);
+  } finally {
+    base.dispose();
+  }
+}
+
+/** The labelled slice of --per-class; a class with fewer images than asked for is named before any training. */
+function checkedSlice(data: DatasetSplits, recipe: SliceRecipe, args: TrainArgs, title: string) {
+  const counts = new Array<number>(data.classNames.length).fill(0);
+  for (const y of data.train.labels) counts[y]! += 1;
+  const short = counts.findIndex((n) => n < recipe.perClass);
+  if (short >= 0) {
+    throw new Error(
+      `--per-class ${recipe.perClass}: the ${args.profile}-profile ${title} training split has ${counts[short]} images of class ` +
+        `${short} (${data.classNames[short]}); at most ${Math.min(...counts)} per class`,
+    );
+  }
+  return labelledSlice(data, recipe);
+}
+
+/** Best validation accuracy of a run (its restored epoch's). */
+function bestValAcc(history: History): number {
+  return history.valAcc[history.bestEpoch ?? history.valAcc.length - 1]!;
+}
+
+/**
+ * Lesson 8's fine-tuning: every layer trainable, trained again with `options`; kept only if its
+ * best validation accuracy beats the head's, else the model goes back to the head's weights and
+ * frozen base.
+ */
+async function fineTune(model: tf.LayersModel, data: FitData, options: FitOptions, head: History): Promise<{ tuned: History; kept: boolean }> {
+  const trainable = model.layers.map((l) => l.trainable);
+  const headWeights = model.getWeights().map((w) => w.clone());
+  try {
+    for (const layer of model.layers) layer.trainable = true;
+    const tuned = await fit(model, data, options);
+    const kept = bestValAcc(tuned) > bestValAcc(head);
+    if (!kept) {
+      // Frozen again first: getWeights lists the trainable weights first, so the order must match.
+      model.layers.forEach((l, i) => (l.trainable = trainable[i]!));
+      model.setWeights(headWeights);
+    }
+    return { tuned, kept };
+  } finally {
+    tf.dispose(headWeights);
+  }
+}
+
 /** The command as a person would type it again (for results.jsonl). */
 export function commandLine(argv: readonly string[]): string {
   return npmCommandLine("train", argv);
@@ -263,35 +442,89 @@ async function main(argv: readonly string[]): Promise<void> {
     return;
   }
   const root = projectRoot();
-  // Output paths first: a bad one must not cost the training.
+  // Output paths and the base first: a bad one must not cost the training.
   const out = checkedOutputFolder(args, root);
   const checkpoint = checkedCheckpoint(args, out, root);
-  const resultsFile = checkedResultsFile(root);
+  const resultsFile = checkedResultsFile(root, args.results);
+  const base = await checkedTransferFolder(args, root);
   const backend = await selectBackend(args.backend);
   console.log(backendReport(backend));
 
+  const model =
+    base !== undefined
+      ? await loadTransferModel(base.dir, root, args.seed)
+      : buildModel(args.model as ModelName, { ...args.modelOptions, seed: args.seed });
   const dataset = idxDataset(args.dataset);
-  const data = await loadIdxDataset(dataset, { profile: args.profile });
-  const model = buildModel(args.model, { ...args.modelOptions, seed: args.seed });
-  const name = args.name ?? args.model;
+  let data: DatasetSplits | undefined;
+  let slice: ReturnType<typeof labelledSlice> | undefined;
+  const name = runName(args);
   try {
+    data = await loadIdxDataset(dataset, { profile: args.profile });
+    const recipe: SliceRecipe | undefined =
+      args.perClass === undefined
+        ? undefined
+        : {
+            ...sliceRecipe(args.perClass, args.profile, args.seed),
+            epochs: args.epochs,
+            batchSize: args.batchSize,
+            lr: args.lr,
+            fineTuneLr: args.lr * FINE_TUNE_LR_FACTOR,
+            patience: args.patience!,
+          };
+    slice = recipe === undefined ? undefined : checkedSlice(data, recipe, args, dataset.title);
+    const train = slice ?? { train: data.train, validation: data.validation };
     console.log(splitSizesLine(args.profile, data, dataset.title));
-    console.log(`\nModel ${name} (${args.model} ${JSON.stringify(args.modelOptions)}):\n${summaryText(modelSummary(model))}\n`);
+    if (recipe !== undefined) {
+      const validation = recipe.validationPerClass === undefined ? "the whole validation split" : `${recipe.validationPerClass} per class`;
+      console.log(`Training on ${args.perClass} images per class (${train.train.size.toLocaleString("en-US")}), seed ${args.seed}; validation: ${validation}`);
+    }
+    const described = base !== undefined ? `${shownPath(root, base.dir)}'s base, frozen, and a new head` : `${args.model} ${JSON.stringify(args.modelOptions)}`;
+    console.log(`\nModel ${name} (${described}):\n${summaryText(modelSummary(model))}\n`);
 
+    // Long runs (the whole training split) save their state after every epoch; a slice's run takes minutes.
     const resumeFrom = args.resume ? await loadCheckpoint(checkpoint.dir) : undefined;
     if (resumeFrom) console.log(`Resuming after epoch ${resumeFrom.logs.length} of ${args.epochs}, from ${shownPath(root, checkpoint.dir)}\n`);
     // Training time of the epochs before the interruption (validation included, like fit's own times).
     const secondsBefore = (resumeFrom?.logs ?? []).reduce((sum, log) => sum + log.seconds, 0);
     const settings = checkpointSettings(args);
-    const started = performance.now();
-    const history = await fit(model, { train: data.train, validation: data.validation }, {
+    // The recipe's options (optimizer, decay, augmentation); a slice's own epochs, batch, early stopping and phase lr.
+    const fitOptions = (phase: "train" | "fine-tune"): FitOptions => ({
       ...recipeFitOptions({ ...args, augment: args.augment ? {} : undefined }, args.seed),
-      ...(args.patience !== undefined
-        ? { earlyStopping: { patience: args.patience, monitor: "val_loss", restoreBestWeights: true } as const }
-        : {}),
-      onState: (state) => saveCheckpoint(checkpoint.dir, state, settings),
-      ...(resumeFrom ? { resumeFrom } : {}),
+      ...(recipe !== undefined
+        ? sliceFitOptions(recipe, phase)
+        : args.patience !== undefined
+          ? { earlyStopping: { patience: args.patience, monitor: "val_loss", restoreBestWeights: true } as const }
+          : {}),
     });
+    const started = performance.now();
+    const first = await fit(model, train, {
+      ...fitOptions("train"),
+      ...(recipe === undefined ? { onState: (state: TrainingState) => saveCheckpoint(checkpoint.dir, state, settings), ...(resumeFrom ? { resumeFrom } : {}) } : {}),
+    });
+    let history = first;
+    let transfer: TransferFields | undefined;
+    if (base !== undefined) {
+      const { metadata } = base;
+      transfer = {
+        from: shownPath(root, base.dir),
+        ...(typeof metadata.model === "string" ? { baseModel: metadata.model } : {}),
+        ...(typeof metadata.date === "string" ? { baseDate: metadata.date } : {}),
+        headEpochs: first.loss.length,
+        headValidationAccuracy: bestValAcc(first),
+        fineTuned: false,
+      };
+      if (args.fineTune) {
+        const fineTuneLr = args.lr * FINE_TUNE_LR_FACTOR;
+        console.log(`\nFine-tuning every layer at lr ${fineTuneLr}:`);
+        const { tuned, kept } = await fineTune(model, train, fitOptions("fine-tune"), first);
+        if (kept) history = tuned;
+        console.log(
+          `Fine-tuning ${kept ? "kept" : "not kept (the head's weights are saved)"}: validation accuracy ` +
+            `${(100 * bestValAcc(tuned)).toFixed(2)} % against the head's ${(100 * bestValAcc(first)).toFixed(2)} %`,
+        );
+        transfer = { ...transfer, fineTuned: kept, fineTuneEpochs: tuned.loss.length, fineTuneValidationAccuracy: bestValAcc(tuned), fineTuneLr };
+      }
+    }
     const seconds = secondsBefore + (performance.now() - started) / 1000;
 
     const evalStarted = performance.now();
@@ -307,7 +540,7 @@ async function main(argv: readonly string[]): Promise<void> {
       dataset: args.dataset,
       profile: args.profile,
       backend: backend.name,
-      epochs: history.loss.length,
+      epochs: first.loss.length + (transfer?.fineTuneEpochs ?? 0),
       seconds: Math.round(seconds * 10) / 10,
       testAccuracy: test.accuracy,
       date: new Date().toISOString(),
@@ -316,9 +549,11 @@ async function main(argv: readonly string[]): Promise<void> {
       testSize: test.size,
       epochsRequested: args.epochs,
       stoppedEarly: history.stoppedEarly,
-      validationAccuracy: history.valAcc.at(-1),
+      validationAccuracy: args.patience !== undefined ? bestValAcc(history) : history.valAcc.at(-1),
       params: model.countParams(),
-      trainSize: data.train.size,
+      trainSize: train.train.size,
+      ...(recipe !== undefined ? { perClass: recipe.perClass, validationSize: train.validation.size, earlyStopping: { monitor: "val_acc", patience: recipe.patience } } : {}),
+      ...(transfer !== undefined ? { transfer } : {}),
       batchSize: args.batchSize,
       lr: args.lr,
       lrDecay: args.lrDecay,
@@ -335,14 +570,15 @@ async function main(argv: readonly string[]): Promise<void> {
     // The model's metadata records how it was trained; its predictions belong to the log only.
     const { testPredictions: _predictions, ...metadata } = result;
     const saved = await saveModel(model, out, { metadata });
-    console.log(`Model saved to ${path.relative(root, saved.dir) || "."} (${(saved.weightBytes / 1e6).toFixed(1)} MB of weights)`);
+    console.log(`Model saved to ${shownPath(root, saved.dir)} (${(saved.weightBytes / 1e6).toFixed(1)} MB of weights)`);
 
     appendResult(result, resultsFile);
-    console.log(`Result appended to ${path.relative(root, resultsFile)}`);
+    console.log(`Result appended to ${shownPath(root, resultsFile)}`);
     await removeCheckpoint(checkpoint.dir); // last: until the result is logged, an interruption can resume
   } finally {
     model.dispose();
-    data.dispose();
+    slice?.dispose();
+    data?.dispose();
   }
 }
 

@@ -33,7 +33,29 @@ export interface ResultLine extends ResultFields {
    * runs needs ({@link resultPredictions}). Written by `npm run train`; older lines lack it.
    */
   readonly testPredictions?: string;
+  /** `npm run train -- --per-class n`: trained on n labelled images per class of the training split. */
+  readonly perClass?: number;
+  /** `npm run train -- --transfer-from <dir>`: the base and what each phase did. */
+  readonly transfer?: TransferFields;
   readonly [field: string]: unknown;
+}
+
+/** How a transferred model was trained (lesson 8): a saved model's frozen base, a new head, maybe fine-tuned. */
+export interface TransferFields {
+  /** The saved model folder whose convolutional base was copied (relative to the project). */
+  readonly from: string;
+  /** That model's name and training date, from its metadata (a folder can be trained again later). */
+  readonly baseModel?: string;
+  readonly baseDate?: string;
+  /** Epochs of the head's training on the frozen base, and its best validation accuracy. */
+  readonly headEpochs: number;
+  readonly headValidationAccuracy: number;
+  /** Whether the logged model is the fine-tuned one: fine-tuning was asked for and raised validation accuracy. */
+  readonly fineTuned: boolean;
+  /** With --fine-tune: its epochs, best validation accuracy and learning rate, whether kept or not. */
+  readonly fineTuneEpochs?: number;
+  readonly fineTuneValidationAccuracy?: number;
+  readonly fineTuneLr?: number;
 }
 
 const REQUIRED: readonly (keyof ResultFields)[] = ["model", "profile", "backend", "epochs", "seconds", "testAccuracy", "date", "command"];

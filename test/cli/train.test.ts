@@ -5,9 +5,22 @@ import { once } from "node:events";
 import * as path from "node:path";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import * as os from "node:os";
-import { checkedCheckpoint, checkedOutputFolder, checkpointSettings, commandLine, HELP, parseTrainArgs, type TrainArgs } from "../../scripts/cli/train";
+import * as tf from "@tensorflow/tfjs";
+import {
+  checkedCheckpoint,
+  checkedOutputFolder,
+  checkedTransferFolder,
+  checkpointSettings,
+  commandLine,
+  HELP,
+  parseTrainArgs,
+  runName,
+  type TrainArgs,
+} from "../../scripts/cli/train";
 import { projectRoot } from "../../src/data/paths";
-import { modelFolderState } from "../../src/io/model-files";
+import { modelFolderState, saveModel } from "../../src/io/model-files";
+import { cnn } from "../../src/models/cnn";
+import { readResultLines } from "../../src/results/log";
 import { checkpointDir, saveCheckpoint } from "../../src/train/checkpoint";
 import type { TrainingState } from "../../src/train/training-state";
 
@@ -30,6 +43,10 @@ test("parseTrainArgs: required flags, defaults and overrides", () => {
     name: undefined,
     modelOptions: {},
     augment: false,
+    results: undefined,
+    perClass: undefined,
+    transferFrom: undefined,
+    fineTune: false,
   });
   const args = parseTrainArgs([
     "--model=deep-cnn", "--epochs=2", "--batch-size", "64", "--lr", "0.01", "--optimizer", "sgd",
@@ -39,6 +56,7 @@ test("parseTrainArgs: required flags, defaults and overrides", () => {
   assert.deepEqual(args, {
     model: "deep-cnn", dataset: "fashion-mnist", epochs: 2, batchSize: 64, lr: 0.01, optimizer: "sgd", lrDecay: 0.9, patience: 2,
     profile: "full", seed: 7, backend: "cpu", out: "x/y", overwrite: true, resume: true, name: undefined, modelOptions: {}, augment: false,
+    results: undefined, perClass: undefined, transferFrom: undefined, fineTune: false,
   });
   assert.equal(parseTrainArgs(["--help"]), "help");
   assert.match(HELP, /--model <name>\s+one of softmax, mlp, cnn, deep-cnn/);
@@ -269,5 +287,163 @@ test("train killed after its first epoch, then run with --resume, logs the same 
     assert.match(again.stderr, /--resume: there is no checkpoint at .*stopped\.checkpoint to resume from/);
   } finally {
     rmSync(root, { recursive: true, force: true });
+  }
+});
+
+const trainScript = path.join(__dirname, "..", "..", "scripts", "cli", "train.js");
+const parsed = (argv: string[]) => parseTrainArgs(argv) as TrainArgs;
+
+test("parseTrainArgs: --resume is refused for a --per-class run, which keeps no checkpoint", () => {
+  assert.throws(
+    () => parseTrainArgs(["--model", "cnn", "--dataset", "fashion-mnist", "--per-class", "10", "--resume"]),
+    /--resume does not apply to --per-class/,
+  );
+});
+
+test("parseTrainArgs: --per-class takes lesson 8's slice recipe as its defaults; flags still win", () => {
+  const args = parsed(["--model", "cnn", "--dataset", "fashion-mnist", "--per-class", "100", "--profile", "full"]);
+  assert.deepEqual(
+    { epochs: args.epochs, batchSize: args.batchSize, lr: args.lr, lrDecay: args.lrDecay, optimizer: args.optimizer, patience: args.patience, seed: args.seed, perClass: args.perClass },
+    { epochs: 6, batchSize: 100, lr: 0.001, lrDecay: 1, optimizer: "adam", patience: 3, seed: 1, perClass: 100 },
+  );
+  const small = parsed(["--model", "softmax", "--dataset", "mnist", "--per-class", "10", "--epochs", "4", "--patience", "2", "--seed", "3"]);
+  assert.deepEqual([small.epochs, small.batchSize, small.patience, small.seed], [4, 10, 2, 3]);
+  const transfer = parsed(["--transfer-from", "results/models/cnn-full", "--dataset", "fashion-mnist", "--per-class", "10", "--fine-tune"]);
+  assert.deepEqual(
+    { model: transfer.model, transferFrom: transfer.transferFrom, fineTune: transfer.fineTune, epochs: transfer.epochs, modelOptions: transfer.modelOptions },
+    { model: "transfer", transferFrom: "results/models/cnn-full", fineTune: true, epochs: 20, modelOptions: {} },
+  );
+  assert.match(HELP, /--transfer-from <dir>/);
+  assert.match(HELP, /--per-class <n>/);
+  assert.match(HELP, /--fine-tune/);
+});
+
+test("parseTrainArgs: the transfer flags are checked together, before any work", () => {
+  const fashion = ["--dataset", "fashion-mnist"];
+  assert.throws(() => parseTrainArgs(["--transfer-from", "m", ...fashion]), /--transfer-from trains on a labelled slice: give --per-class <n>/);
+  assert.throws(() => parseTrainArgs(["--transfer-from", "m", "--model", "cnn", "--per-class", "10", ...fashion]), /--model does not apply to --transfer-from/);
+  assert.throws(() => parseTrainArgs(["--transfer-from", " ", "--per-class", "10", ...fashion]), /--transfer-from must name a saved model folder/);
+  assert.throws(() => parseTrainArgs(["--model", "cnn", "--fine-tune", "--per-class", "10", ...fashion]), /--fine-tune needs --transfer-from/);
+  assert.throws(() => parseTrainArgs(["--model", "cnn", "--per-class", "10"]), /--per-class slices a data set's training split: name it with --dataset/);
+  assert.throws(() => parseTrainArgs(["--model", "cnn", "--per-class", "0", ...fashion]), /--per-class must be an integer ≥ 1, got "0"/);
+  assert.throws(() => parseTrainArgs(["--model", "cnn", "--per-class", "ten", ...fashion]), /--per-class must be an integer ≥ 1, got "ten"/);
+  assert.throws(() => parseTrainArgs(["--transfer-from", "m", "--per-class", "10", "--filters", "8", ...fashion]), /--filters does not apply to --transfer-from/);
+  assert.throws(() => parseTrainArgs(["--per-class", "10", ...fashion]), /--model is required: .* \(or --transfer-from <model dir>\)/);
+});
+
+test("runName and the default folder: the slice, the base and fine-tuning are in the name", () => {
+  const root = mkdtempSync(path.join(os.tmpdir(), "tsdl-train-names-"));
+  try {
+    const fashion = ["--dataset", "fashion-mnist", "--profile", "full"];
+    assert.equal(runName(parsed(["--model", "cnn", ...fashion])), "cnn");
+    assert.equal(runName(parsed(["--model", "cnn", "--per-class", "100", ...fashion])), "cnn-100-per-class");
+    const tuned = parsed(["--transfer-from", "results/models/cnn-full/", "--per-class", "100", "--fine-tune", ...fashion]);
+    assert.equal(runName(tuned), "transfer-cnn-full-100-per-class-fine-tuned");
+    assert.equal(checkedOutputFolder(tuned, root), path.join(root, "results", "models", "fashion-mnist-transfer-cnn-full-100-per-class-fine-tuned-full"));
+    assert.equal(runName(parsed(["--transfer-from", "b", "--per-class", "10", "--name", "mine", ...fashion])), "mine");
+    const onBase = parsed(["--transfer-from", "results/models/cnn-full", "--per-class", "10", "--out", "results/models/cnn-full", "--overwrite", ...fashion]);
+    assert.throws(() => checkedOutputFolder(onBase, root), /--out results\/models\/cnn-full is the --transfer-from folder/);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});
+
+test("checkedTransferFolder: a missing folder, a folder without a model, a corrupt model.json and a base trained on the same data are named", async () => {
+  const root = mkdtempSync(path.join(os.tmpdir(), "tsdl-train-base-"));
+  try {
+    const args = (dir: string, dataset = "fashion-mnist") => parsed(["--transfer-from", dir, "--dataset", dataset, "--per-class", "10"]);
+    await assert.rejects(checkedTransferFolder(args("nowhere"), root), /--transfer-from nowhere: no such folder/);
+    mkdirSync(path.join(root, "empty"));
+    await assert.rejects(checkedTransferFolder(args("empty"), root), /--transfer-from empty holds no model.json: not a saved model folder/);
+    writeFileSync(path.join(root, "a-file"), "x");
+    await assert.rejects(checkedTransferFolder(args("a-file"), root), /--transfer-from a-file: .*a-file is a file, not a model folder/);
+    mkdirSync(path.join(root, "corrupt"));
+    writeFileSync(path.join(root, "corrupt", "model.json"), "{ not json");
+    await assert.rejects(checkedTransferFolder(args("corrupt"), root), /--transfer-from corrupt: .*model.json is not valid JSON/);
+    mkdirSync(path.join(root, "fashion-base"));
+    writeFileSync(path.join(root, "fashion-base", "model.json"), JSON.stringify({ modelTopology: {}, weightsManifest: [], userDefinedMetadata: { dataset: "fashion-mnist", model: "cnn" } }));
+    await assert.rejects(checkedTransferFolder(args("fashion-base"), root), /--transfer-from fashion-base was trained on fashion-mnist's training images: transfer it to another data set/);
+    const ok = await checkedTransferFolder(args("fashion-base", "mnist"), root);
+    assert.deepEqual(ok, { dir: path.join(root, "fashion-base"), metadata: { dataset: "fashion-mnist", model: "cnn" } });
+    assert.equal(await checkedTransferFolder(parsed(["--model", "cnn"]), root), undefined);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});
+
+/** Runs train.js on the cpu backend; returns its status and output. */
+function train(argv: string[]) {
+  return spawnSync(process.execPath, [trainScript, "--backend", "cpu", ...argv], { encoding: "utf8", timeout: 300_000 });
+}
+
+test("train: a base that is not a 28×28×1 convolutional network, or a slice larger than a class, stops before any training", async () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), "tsdl-train-transfer-"));
+  try {
+    await tf.setBackend("cpu");
+    const colour = tf.sequential({ name: "colour", layers: [
+      tf.layers.conv2d({ inputShape: [32, 32, 3], filters: 2, kernelSize: 3 }), tf.layers.flatten(), tf.layers.dense({ units: 10, activation: "softmax" }),
+    ] });
+    await saveModel(colour, path.join(dir, "colour"));
+    colour.dispose();
+    const dense = tf.sequential({ name: "dense_only", layers: [tf.layers.flatten({ inputShape: [28, 28, 1] }), tf.layers.dense({ units: 10, activation: "softmax" })] });
+    await saveModel(dense, path.join(dir, "dense"));
+    dense.dispose();
+    const common = ["--dataset", "fashion-mnist", "--per-class", "10", "--results", path.join(dir, "results.jsonl")];
+    for (const [base, message] of [
+      ["colour", /--transfer-from .*colour: the base model "colour" takes \[32,32,3\] inputs, not 28×28×1 images/],
+      ["dense", /--transfer-from .*dense: the base model "dense_only" has no convolution before its Flatten/],
+    ] as const) {
+      const r = train(["--transfer-from", path.join(dir, base), "--out", path.join(dir, `out-${base}`), ...common]);
+      assert.equal(r.status, 1, r.stderr);
+      assert.match(r.stderr, message);
+      assert.doesNotMatch(r.stdout, /Fashion-MNIST \(fast\)|Epoch/, "no data loaded, no training");
+    }
+    const r = train(["--model", "softmax", "--dataset", "fashion-mnist", "--per-class", "600", "--out", path.join(dir, "out-big"), "--results", path.join(dir, "results.jsonl")]);
+    assert.equal(r.status, 1, r.stderr);
+    assert.match(r.stderr, /--per-class 600: the fast-profile Fashion-MNIST training split has \d+ images of class \d \([^)]+\); at most 565 per class/);
+    assert.doesNotMatch(r.stdout, /Epoch/);
+    assert.deepEqual(readResultLines(path.join(dir, "results.jsonl")), [], "nothing logged");
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("train --transfer-from --per-class --fine-tune: trains head and fine-tuning, logs the transfer settings with the chosen model's numbers", async () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), "tsdl-train-transfer-"));
+  try {
+    await tf.setBackend("cpu");
+    // A narrow CNN stands in for the MNIST model: the run is about the plumbing, not the accuracy.
+    const base = cnn({ seed: 2, filters: [4, 8], denseUnits: 16 });
+    await saveModel(base, path.join(dir, "tiny-mnist"), { metadata: { model: "tiny", dataset: "mnist", date: "2026-12-01T00:00:00.000Z" } });
+    base.dispose();
+    const results = path.join(dir, "results.jsonl");
+    const out = path.join(dir, "out");
+    const argv = ["--transfer-from", path.join(dir, "tiny-mnist"), "--dataset", "fashion-mnist", "--per-class", "10", "--fine-tune", "--epochs", "2", "--out", out, "--results", results];
+    const r = train(argv);
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /Training on 10 images per class \(100\), seed 1; validation: 20 per class/);
+    assert.match(r.stdout, /Fine-tuning (kept|not kept \(the head's weights are saved\)): validation accuracy/);
+    const [line, ...more] = readResultLines(results);
+    assert.equal(more.length, 0);
+    const t = line!.transfer!;
+    assert.equal(line!.model, "transfer-tiny-mnist-10-per-class-fine-tuned");
+    assert.equal(line!.dataset, "fashion-mnist");
+    assert.deepEqual([line!.perClass, line!.trainSize, line!.validationSize, line!.batchSize, line!.lr], [10, 100, 200, 10, 0.001]);
+    assert.deepEqual(line!.earlyStopping, { monitor: "val_acc", patience: 3 });
+    assert.equal(t.from, path.join(dir, "tiny-mnist"));
+    assert.deepEqual([t.baseModel, t.baseDate, t.fineTuneLr], ["tiny", "2026-12-01T00:00:00.000Z", 0.0001]);
+    assert.ok(t.headEpochs >= 1 && t.headEpochs <= 2 && t.fineTuneEpochs! >= 1 && t.fineTuneEpochs! <= 2);
+    assert.equal(line!.epochs, t.headEpochs + t.fineTuneEpochs!);
+    // The logged model is the one validation chose.
+    assert.equal(t.fineTuned, t.fineTuneValidationAccuracy! > t.headValidationAccuracy);
+    assert.equal(line!.validationAccuracy, t.fineTuned ? t.fineTuneValidationAccuracy : t.headValidationAccuracy);
+    assert.equal(line!.testPredictions!.length, 2000);
+    assert.equal(line!.command, commandLine(["--backend", "cpu", ...argv]));
+    const saved = JSON.parse(readFileSync(path.join(out, "model.json"), "utf8"));
+    assert.deepEqual(saved.userDefinedMetadata.transfer, t);
+    const layers = saved.modelTopology.config.layers as { config: { name: string; trainable: boolean } }[];
+    assert.equal(layers.find((l) => l.config.name === "conv1")!.config.trainable, t.fineTuned, "a base kept frozen is saved frozen");
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
 });

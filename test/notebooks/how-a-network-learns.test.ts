@@ -4,34 +4,17 @@
 // library, so that the lesson never drifts from the code it says it explains.
 import { test, before } from "node:test";
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
-import ts from "typescript";
 import * as tf from "@tensorflow/tfjs";
 import { forEachBatch } from "../../src/data/batches";
 import { crossEntropy as libraryCrossEntropy } from "../../src/eval/loss";
 import { softmaxRegression } from "../../src/models/softmax-regression";
 import { fit } from "../../src/train/fit";
 import { squaresDataset } from "../train/synthetic";
+import { runCells, taggedCell } from "./notebooks";
 
-const NOTEBOOK = join(__dirname, "..", "..", "..", "notebooks", "04-how-a-network-learns.ipynb");
+const NOTEBOOK = "04-how-a-network-learns.ipynb";
 const MODEL_TAG = "softmax-from-scratch";
 const LOOP_TAG = "softmax-training-loop";
-
-interface NotebookCell {
-  cell_type: string;
-  metadata?: { tags?: string[] };
-  source: string | string[];
-}
-
-/** The source of the one cell carrying `tag`. */
-function taggedSource(tag: string): string {
-  const nb = JSON.parse(readFileSync(NOTEBOOK, "utf8")) as { cells: NotebookCell[] };
-  const cells = nb.cells.filter((c) => c.cell_type === "code" && (c.metadata?.tags ?? []).includes(tag));
-  assert.equal(cells.length, 1, `expected exactly one code cell tagged "${tag}" in ${NOTEBOOK}, found ${cells.length}`);
-  const source = cells[0]!.source;
-  return Array.isArray(source) ? source.join("") : source;
-}
 
 interface Model {
   W: tf.Variable;
@@ -53,15 +36,9 @@ interface LessonCode {
  * `tsdl` (only the helpers the cells call) and `data` (the training set the loop reads).
  */
 function lessonCode(data: unknown): LessonCode {
-  const source = [MODEL_TAG, LOOP_TAG].map(taggedSource).join("\n");
-  const out = ts.transpileModule(source, {
-    compilerOptions: { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.CommonJS },
-    reportDiagnostics: true,
-  });
-  assert.deepEqual(out.diagnostics ?? [], [], "the cells should transpile without errors");
+  const source = [MODEL_TAG, LOOP_TAG].map((tag) => taggedCell(NOTEBOOK, tag)).join("\n");
   const names = ["softmax", "crossEntropy", "newSoftmaxModel", "train", "batchSize"];
-  const make = new Function("tf", "tsdl", "data", `${out.outputText}\nreturn { ${names.join(", ")} };`);
-  return make(tf, { forEachBatch }, data) as LessonCode;
+  return runCells(source, { tf, tsdl: { forEachBatch }, data }, names) as unknown as LessonCode;
 }
 
 function maxAbsDiff(a: tf.Tensor, b: tf.Tensor): number {

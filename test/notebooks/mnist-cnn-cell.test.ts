@@ -4,9 +4,8 @@
 // the same starting weights for the same seed.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import ts from "typescript";
 import * as tsdl from "../../src/index";
-import { taggedCell } from "./notebooks";
+import { assertSameWeights, runCells, taggedCell } from "./notebooks";
 
 const tf = tsdl.tf;
 
@@ -15,12 +14,7 @@ function cellCnnModel(): (seed: number) => tsdl.tf.Sequential {
   const source = taggedCell("05-mnist-cnn.ipynb", "model-cnn");
   assert.match(source, /tf\.sequential\(/, "the cell builds the model with tf.sequential");
   assert.match(source, /tf\.layers\.conv2d\(/, "and tf.layers");
-  const { outputText, diagnostics } = ts.transpileModule(source, {
-    compilerOptions: { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.CommonJS },
-    reportDiagnostics: true,
-  });
-  assert.deepEqual(diagnostics ?? [], [], "the cell compiles");
-  return new Function("tf", "tsdl", `${outputText}\nreturn cnnModel;`)(tf, tsdl) as (seed: number) => tsdl.tf.Sequential;
+  return runCells(source, { tf, tsdl }, ["cnnModel"]).cnnModel as (seed: number) => tsdl.tf.Sequential;
 }
 
 function layerTable(model: tsdl.tf.LayersModel) {
@@ -42,13 +36,7 @@ test("the lesson's CNN cell builds the same network as tsdl.cnn, with the same s
     assert.deepEqual(layerTable(fromCell), layerTable(fromLibrary));
     assert.equal(fromCell.countParams(), 356_234);
     assert.deepEqual(fromCell.outputs[0]!.shape, [null, 10]);
-    const a = fromCell.getWeights();
-    const b = fromLibrary.getWeights();
-    assert.equal(a.length, b.length);
-    a.forEach((w, i) => {
-      assert.deepEqual(w.shape, b[i]!.shape);
-      assert.deepEqual(Array.from(w.dataSync()), Array.from(b[i]!.dataSync()), `weights ${i} (${fromCell.weights[i]!.name})`);
-    });
+    assertSameWeights(fromCell, fromLibrary);
   } finally {
     fromCell.dispose();
     fromLibrary.dispose();

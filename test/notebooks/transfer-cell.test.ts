@@ -4,9 +4,8 @@
 // layers, shapes, what is frozen, the copied base weights and the seeded head.
 import { before, test } from "node:test";
 import assert from "node:assert/strict";
-import ts from "typescript";
 import * as tsdl from "../../src/index";
-import { taggedCell } from "./notebooks";
+import { assertSameWeights, runCells, taggedCell } from "./notebooks";
 
 const tf = tsdl.tf;
 
@@ -21,12 +20,7 @@ function cellTransferModel(): CellTransferModel {
   const source = taggedCell("08-beyond-mnist.ipynb", "model-transfer");
   assert.match(source, /tf\.layers\.conv2d\(/, "the cell builds the base with tf.layers");
   assert.match(source, /trainable: false/, "and freezes it");
-  const { outputText, diagnostics } = ts.transpileModule(source, {
-    compilerOptions: { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.CommonJS },
-    reportDiagnostics: true,
-  });
-  assert.deepEqual(diagnostics ?? [], [], "the cell compiles");
-  return new Function("tf", "tsdl", `${outputText}\nreturn transferModel;`)(tf, tsdl) as CellTransferModel;
+  return runCells(source, { tf, tsdl }, ["transferModel"]).transferModel as CellTransferModel;
 }
 
 // `frozen`: a layer whose weights do not train (a pooling layer's flag changes nothing).
@@ -43,13 +37,7 @@ test("the lesson's transfer cell builds the same model as tsdl.transferModel, wi
     assert.deepEqual(layerTable(fromCell), layerTable(fromLibrary));
     assert.equal(fromCell.countParams(), 356_234);
     assert.deepEqual(fromCell.trainableWeights.map((w) => w.shape), fromLibrary.trainableWeights.map((w) => w.shape));
-    const a = fromCell.getWeights();
-    const b = fromLibrary.getWeights();
-    assert.equal(a.length, b.length);
-    a.forEach((w, i) => {
-      assert.deepEqual(w.shape, b[i]!.shape);
-      assert.deepEqual(Array.from(w.dataSync()), Array.from(b[i]!.dataSync()), `weights ${i} (${fromCell.weights[i]!.name})`);
-    });
+    assertSameWeights(fromCell, fromLibrary);
   } finally {
     fromCell.dispose();
     fromLibrary.dispose();

@@ -295,10 +295,20 @@ export async function fit(model: tf.LayersModel, data: FitData, options: FitOpti
   try {
     if (options.resumeFrom) best.adopt(await restoreTrainingState(run, options.resumeFrom));
     if (choice.count > 1) {
-      workers = await TrainingWorkers.start(model, variables, choice.count, tf.getBackend() as BackendName);
-      progress.note(
-        `Data parallel: ${workers.count} workers (${workers.summary}), ${Math.ceil(options.batchSize / workers.count)} images each per batch of ${options.batchSize}`,
-      );
+      try {
+        workers = await TrainingWorkers.start(model, variables, choice.count, tf.getBackend() as BackendName);
+      } catch (err) {
+        // Asked for: a promise, so its failure is an error. Under auto, workers are only a
+        // speed-up: a model they can't rebuild (a layer class registered in this thread only)
+        // trains here, and the line above the table says why.
+        if (workerRequest(options) !== "auto") throw err;
+        progress.note(`One worker: the training workers could not start (${err instanceof Error ? err.message : String(err)})`);
+      }
+      if (workers) {
+        progress.note(
+          `Data parallel: ${workers.count} workers (${workers.summary}), ${Math.ceil(options.batchSize / workers.count)} images each per batch of ${options.batchSize}`,
+        );
+      }
     } else if (choice.reason) {
       progress.note(`One worker: ${choice.reason}`);
     }

@@ -51,8 +51,8 @@ function convCases(count: number, seed: number): ConvCase[] {
       pad,
     });
   }
-  // Each dW form on purpose: matmul with plane copies (stride 1 'same'), matmul with the
-  // element-wise im2col (few input channels, stride 2), and the swapped-axes convolution.
+  // Each dW form on purpose: matmul over plane copies (stride 1 'same'), the transposed matmul
+  // over the element-wise im2col (KH·KW·Ci < Co, strides 1 and 2), and the swapped-axes convolution.
   cases.push({ batch: 3, h: 9, w: 8, ci: 5, co: 4, kh: 3, kw: 3, sh: 1, sw: 1, pad: "same" });
   cases.push({ batch: 2, h: 9, w: 10, ci: 1, co: 12, kh: 3, kw: 3, sh: 2, sw: 2, pad: "valid" });
   cases.push({ batch: 2, h: 9, w: 8, ci: 2, co: 20, kh: 3, kw: 3, sh: 2, sw: 2, pad: "same" });
@@ -75,9 +75,9 @@ function describeCase(c: ConvCase): string {
 
 describe("Conv2D gradients on wasm match cpu", () => {
   const cases = convCases(16, 20240611);
-  test("the sample exercises both dW forms", () => {
+  test("the sample exercises every dW form", () => {
     const used = new Set(cases.map(strategyOf));
-    assert.deepEqual([...used].sort(), ["conv", "matmul"]);
+    assert.deepEqual([...used].sort(), ["conv", "matmul", "matmulT"]);
   });
   for (const c of cases) {
     test(describeCase(c), async () => {
@@ -181,32 +181,37 @@ describe("dense / matmul gradients on wasm match cpu", () => {
     [false, true],
     [true, true],
   ] as const) {
-    test(`matMul transposeA=${ta} transposeB=${tb}, plain and batched`, async () => {
-      const next = rng(ta ? 11 : 13);
-      const [m, k, n] = [7, 33, 5];
-      const av = randomValues(2 * m * k, next);
-      const bv = randomValues(2 * k * n, next);
-      const rv = randomValues(2 * m * n, next);
-      const compute = () => {
-        const shapeA = ta ? [k, m] : [m, k];
-        const shapeB = tb ? [n, k] : [k, n];
-        const a2 = tf.tensor(av.subarray(0, m * k), shapeA);
-        const b2 = tf.tensor(bv.subarray(0, k * n), shapeB);
-        const a3 = tf.tensor(av, [2, ...shapeA]);
-        const b3 = tf.tensor(bv, [2, ...shapeB]);
-        const f2 = (a: tf.Tensor, b: tf.Tensor) => tf.matMul(a, b, ta, tb).mul(tf.tensor(rv.subarray(0, m * n), [m, n])).sum();
-        const f3 = (a: tf.Tensor, b: tf.Tensor) => tf.matMul(a, b, ta, tb).mul(tf.tensor(rv, [2, m, n])).sum();
-        const fused = (a: tf.Tensor, b: tf.Tensor) =>
-          tf.fused
-            .matMul({ a: a as tf.Tensor2D, b: b as tf.Tensor2D, transposeA: ta, transposeB: tb, bias: tf.ones([n]), activation: "relu" })
-            .mul(tf.tensor(rv.subarray(0, m * n), [m, n]))
-            .sum();
-        return [...tf.grads(f2)([a2, b2]), ...tf.grads(f3)([a3, b3]), ...tf.grads(fused)([a2, b2]), tf.matMul(a3, b3, ta, tb)];
-      };
-      const cpu = await runOn("cpu", compute);
-      const wasm = await runOn("wasm", compute);
-      cpu.forEach((c, i) => assert.ok(relError(wasm[i]!, c) < TOL, `output ${i}: relative error ${relError(wasm[i]!, c)}`));
-    });
+    // [3, 8, 40] with transposeB alone: A·Bᵀ computed as (B·Aᵀ)ᵀ (a small batch through a wide dense layer).
+    for (const [m, k, n] of [
+      [7, 33, 5],
+      [3, 8, 40],
+    ] as const) {
+      test(`matMul transposeA=${ta} transposeB=${tb}, plain and batched, [${m},${k}]·[${k},${n}]`, async () => {
+        const next = rng(ta ? 11 : 13);
+        const av = randomValues(2 * m * k, next);
+        const bv = randomValues(2 * k * n, next);
+        const rv = randomValues(2 * m * n, next);
+        const compute = () => {
+          const shapeA = ta ? [k, m] : [m, k];
+          const shapeB = tb ? [n, k] : [k, n];
+          const a2 = tf.tensor(av.subarray(0, m * k), shapeA);
+          const b2 = tf.tensor(bv.subarray(0, k * n), shapeB);
+          const a3 = tf.tensor(av, [2, ...shapeA]);
+          const b3 = tf.tensor(bv, [2, ...shapeB]);
+          const f2 = (a: tf.Tensor, b: tf.Tensor) => tf.matMul(a, b, ta, tb).mul(tf.tensor(rv.subarray(0, m * n), [m, n])).sum();
+          const f3 = (a: tf.Tensor, b: tf.Tensor) => tf.matMul(a, b, ta, tb).mul(tf.tensor(rv, [2, m, n])).sum();
+          const fused = (a: tf.Tensor, b: tf.Tensor) =>
+            tf.fused
+              .matMul({ a: a as tf.Tensor2D, b: b as tf.Tensor2D, transposeA: ta, transposeB: tb, bias: tf.ones([n]), activation: "relu" })
+              .mul(tf.tensor(rv.subarray(0, m * n), [m, n]))
+              .sum();
+          return [...tf.grads(f2)([a2, b2]), ...tf.grads(f3)([a3, b3]), ...tf.grads(fused)([a2, b2]), tf.matMul(a3, b3, ta, tb)];
+        };
+        const cpu = await runOn("cpu", compute);
+        const wasm = await runOn("wasm", compute);
+        cpu.forEach((c, i) => assert.ok(relError(wasm[i]!, c) < TOL, `output ${i}: relative error ${relError(wasm[i]!, c)}`));
+      });
+    }
   }
 });
 

@@ -85,6 +85,40 @@ test("a worker's failure is an error naming it, not a hang", async () => {
   model.dispose();
 });
 
+/** A layer class registered in this thread only: training workers cannot rebuild a model with it. */
+class HalveForTest extends tf.layers.Layer {
+  static className = "HalveForTest";
+  override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
+    return tf.tidy(() => tf.mul(Array.isArray(inputs) ? inputs[0]! : inputs, 0.5));
+  }
+}
+tf.serialization.registerClass(HalveForTest);
+
+test("under auto, a model the workers can't rebuild trains on one worker; asked for workers, it is an error", async () => {
+  const data = squaresDataset(5_000, 2); // enough work for auto to choose workers
+  const build = () => {
+    const m = tf.sequential();
+    m.add(tf.layers.conv2d({ inputShape: [28, 28, 1], filters: 4, kernelSize: 3, activation: "relu" }));
+    m.add(new HalveForTest({}));
+    m.add(tf.layers.flatten());
+    m.add(tf.layers.dense({ units: 10, activation: "softmax" }));
+    return m;
+  };
+  const options: FitOptions = { epochs: 1, batchSize: 100, lr: 1e-3, seed: 1, progress: false };
+  const start = tf.memory().numTensors;
+  const fallback = build();
+  // Auto asks for more than one worker here (on a machine with more than one core), so one worker means the fallback ran.
+  const asked = chooseTrainWorkers("auto", { model: fallback, backend: tf.getBackend(), batchSize: 100, samples: data.size });
+  const history = await fit(fallback, { train: data }, { ...options, workers: "auto" });
+  assert.equal(history.workers, 1, `auto chose ${asked.count}`);
+  assert.ok(Number.isFinite(history.epochs[0]!.loss));
+  const strict = build();
+  await assert.rejects(fit(strict, { train: data }, { ...options, workers: 2 }), /training worker [12] of 2 failed: .*HalveForTest/);
+  [fallback, strict].forEach((m) => m.dispose());
+  assert.equal(tf.memory().numTensors, start);
+  data.dispose();
+});
+
 test("bad worker counts are rejected before any work, naming the source", async () => {
   const model = small();
   await assert.rejects(fit(model, { train }, { ...OPTIONS, workers: 0 }), /Bad training worker count 0 \(from fit's workers option\)/);

@@ -3,14 +3,15 @@
  *
  *   dW[i, j, ci, co] = Σ_b Σ_y Σ_x  xpad[b, y·s + i, x·s + j, ci] · dy[b, y, x, co]
  *
- * XNNPACK does the multiply-adds, as a matmul over an im2col matrix (filter-grad-matmul.ts)
- * or as a forward convolution with batch and channels swapped (filter-grad-conv.ts). Both are
- * exact; they differ in the data they move, so {@link filterGradStrategy} picks per shape.
+ * XNNPACK does the multiply-adds, as a matmul over an im2col matrix in one of two orientations
+ * (filter-grad-matmul.ts) or as a forward convolution with batch and channels swapped
+ * (filter-grad-conv.ts). All are exact; they differ in the data they move, so
+ * {@link filterGradStrategy} picks per shape.
  */
 import * as tf from "@tensorflow/tfjs";
 import { assertDyShape, assertSupported, ConvGradAttrs, forwardConvInfo } from "./conv-geometry";
 import { filterGradViaConv } from "./filter-grad-conv";
-import { filterGradViaMatmul } from "./filter-grad-matmul";
+import { filterGradViaMatmul, filterGradViaMatmulT } from "./filter-grad-matmul";
 import { asWasmBackend } from "./internals";
 import { withScope } from "./kernel-scope";
 
@@ -21,22 +22,33 @@ export interface Conv2DBackpropFilterAttrs extends ConvGradAttrs {
 
 const NAME = "Conv2DBackpropFilter";
 
+/** How dW is computed: see filter-grad-matmul.ts ("matmul", "matmulT") and filter-grad-conv.ts. */
+export type FilterGradStrategy = "matmul" | "matmulT" | "conv";
+
 /**
- * The matmul form builds a [KH·KW·Ci, B·OH·OW] matrix; worth it when that is cheap — stride 1
- * with output size = input size (whole-plane copies) — or no bigger than dy (few input
- * channels, e.g. a first layer). Otherwise the convolution form, which copies only x and dy.
- * Measured on the reference CNN's three layers (batch 100, 1 thread): ~100 ms with the
- * convolution form alone, ~85 ms with this choice.
+ * XNNPACK packs the matmul's second operand on every call, at a few ns per element, so:
+ * - "matmulT" when the im2col matrix is the smaller operand (KH·KW·Ci < Co, e.g. a first
+ *   layer): it packs cols, not dy. The reference CNN's first layer, batch 50, one thread:
+ *   6.6 → 2.9 ms (scripts/cli/bench.ts' network; measured 2026-12-02).
+ * - "matmul" for stride 1 with output size = input size, where colsT is whole-plane copies.
+ * - "conv" otherwise: a forward convolution that copies only x and dy.
+ * Measured on the reference CNN's three layers (batch 100, 1 thread), before "matmulT":
+ * ~100 ms with the convolution form alone, ~85 ms with "matmul" where it applies.
  */
-export function filterGradStrategy(info: tf.backend_util.Conv2DInfo): "matmul" | "conv" {
+export function filterGradStrategy(info: tf.backend_util.Conv2DInfo): FilterGradStrategy {
+  if (info.filterHeight * info.filterWidth * info.inChannels < info.outChannels) return "matmulT";
   const samePlanes =
     info.strideHeight === 1 &&
     info.strideWidth === 1 &&
     info.outHeight === info.inHeight &&
     info.outWidth === info.inWidth;
-  const smallColumns = info.filterHeight * info.filterWidth * info.inChannels <= info.outChannels;
-  return samePlanes || smallColumns ? "matmul" : "conv";
+  return samePlanes ? "matmul" : "conv";
 }
+
+const COMPUTE = { matmul: filterGradViaMatmul, matmulT: filterGradViaMatmulT, conv: filterGradViaConv } satisfies Record<
+  FilterGradStrategy,
+  unknown
+>;
 
 /** Kernel function: inputs {x, dy}, attrs {@link Conv2DBackpropFilterAttrs}. */
 export function conv2DBackpropFilter(args: {
@@ -51,6 +63,6 @@ export function conv2DBackpropFilter(args: {
   assertSupported(NAME, attrs, { x, dy });
   const info = forwardConvInfo(x.shape, attrs.filterShape, attrs);
   assertDyShape(NAME, dy, info);
-  const compute = filterGradStrategy(info) === "matmul" ? filterGradViaMatmul : filterGradViaConv;
+  const compute = COMPUTE[filterGradStrategy(info)];
   return withScope(backend, (scope) => compute(scope, x, dy, info));
 }

@@ -1,11 +1,13 @@
 /**
- * im2col, transposed, written in JavaScript straight onto the wasm heap:
+ * im2col, written in JavaScript straight onto the wasm heap, in the two layouts the filter
+ * gradient's matmuls take (filter-grad-matmul.ts):
  *
- *   colsT[(i, j, ci), (b, y, x)] = xpad[b, y·s + i, x·s + j, ci]      shape [KH·KW·Ci, B·OH·OW]
+ *   cols [(b, y, x), (i, j, ci)] = xpad[b, y·sh + i, x·sw + j, ci]    shape [B·OH·OW, KH·KW·Ci]
+ *   colsT[(i, j, ci), (b, y, x)] = the same, transposed                shape [KH·KW·Ci, B·OH·OW]
  *
- * so that dW = colsT · dy (dy seen as [B·OH·OW, Co]) is one plain matmul, which XNNPACK runs
- * at full speed. The source is x with channels first, xT = [Ci, B, H, W], so every row of
- * colsT is a run of shifted copies of 2-D planes.
+ * cols is built from NHWC x (a tap's Ci channels are contiguous in both), any stride and
+ * padding. colsT is built only for stride 1 with output size = input size, from x with
+ * channels first, xT = [Ci, B, H, W], where every row of colsT is a run of shifted 2-D planes.
  */
 import * as tf from "@tensorflow/tfjs";
 import { f32View, WasmBackend } from "./internals";
@@ -22,20 +24,53 @@ export interface Im2colGeometry {
   outWidth: number;
 }
 
+/** Fills a new [B·OH·OW, KH·KW·Ci] float32 tensor from NHWC `x`; the caller owns it. */
+export function im2colRows(backend: WasmBackend, x: tf.TensorInfo, g: Im2colGeometry): tf.TensorInfo {
+  const [b, h, w, ci] = x.shape as [number, number, number, number];
+  const { kh, kw, sh, sw, top, left, outHeight: oh, outWidth: ow } = g;
+  const out = backend.makeOutput([b * oh * ow, kh * kw * ci], "float32");
+  // Views after makeOutput: allocating may grow the heap, which detaches older views.
+  const dst = f32View(backend, out);
+  const src = f32View(backend, x);
+  let p = 0;
+  for (let s = 0; s < b; s++) {
+    for (let y = 0; y < oh; y++) {
+      for (let xo = 0; xo < ow; xo++) {
+        for (let i = 0; i < kh; i++) {
+          const r = y * sh + i - top;
+          if (r < 0 || r >= h) {
+            dst.fill(0, p, p + kw * ci);
+            p += kw * ci;
+            continue;
+          }
+          for (let j = 0; j < kw; j++) {
+            const c = xo * sw + j - left;
+            if (c < 0 || c >= w) {
+              dst.fill(0, p, p + ci);
+            } else {
+              const from = ((s * h + r) * w + c) * ci;
+              for (let k = 0; k < ci; k++) dst[p + k] = src[from + k]!;
+            }
+            p += ci;
+          }
+        }
+      }
+    }
+  }
+  return out;
+}
+
 /**
- * Fills a new [KH·KW·Ci, B·OH·OW] float32 tensor from `xT` ([Ci, B, H, W]); the caller owns it.
+ * Fills a new [KH·KW·Ci, B·OH·OW] float32 tensor from `xT` ([Ci, B, H, W]) for a stride-1
+ * convolution whose output has the input's size; the caller owns it.
  */
 export function im2colTransposed(backend: WasmBackend, xT: tf.TensorInfo, g: Im2colGeometry): tf.TensorInfo {
   const [ci, b, h, w] = xT.shape as [number, number, number, number];
-  const n = b * g.outHeight * g.outWidth;
-  const out = backend.makeOutput([g.kh * g.kw * ci, n], "float32");
-  const dst = f32View(backend, out);
-  const src = f32View(backend, xT);
-  if (g.sh === 1 && g.sw === 1 && g.outHeight === h && g.outWidth === w) {
-    planeShifts(dst, src, ci, b, h, w, g);
-  } else {
-    general(dst, src, ci, b, h, w, g);
+  if (g.sh !== 1 || g.sw !== 1 || g.outHeight !== h || g.outWidth !== w) {
+    throw new Error("im2colTransposed: only stride 1 with output size = input size");
   }
+  const out = backend.makeOutput([g.kh * g.kw * ci, b * h * w], "float32");
+  planeShifts(f32View(backend, out), f32View(backend, xT), ci, b, h, w, g);
   return out;
 }
 
@@ -93,42 +128,4 @@ function planeShifts(
 
 function clamp(v: number, lo: number, hi: number): number {
   return Math.min(hi, Math.max(lo, v));
-}
-
-/** Any stride and padding: element by element. */
-function general(
-  dst: Float32Array,
-  src: Float32Array,
-  ci: number,
-  b: number,
-  h: number,
-  w: number,
-  g: Im2colGeometry,
-): void {
-  const { outHeight: oh, outWidth: ow, sh, sw } = g;
-  let p = 0;
-  for (let i = 0; i < g.kh; i++) {
-    for (let j = 0; j < g.kw; j++) {
-      // Output columns whose input column x·sw + j - left lies inside [0, w).
-      const xLo = Math.min(ow, Math.max(0, Math.ceil((g.left - j) / sw)));
-      const xHi = Math.max(xLo, Math.min(ow, Math.floor((w - 1 - j + g.left) / sw) + 1));
-      for (let c = 0; c < ci; c++) {
-        for (let s = 0; s < b; s++) {
-          for (let y = 0; y < oh; y++) {
-            const r = y * sh + i - g.top;
-            if (r < 0 || r >= h) {
-              dst.fill(0, p, p + ow);
-              p += ow;
-              continue;
-            }
-            const base = ((c * b + s) * h + r) * w + j - g.left;
-            let x = 0;
-            for (; x < xLo; x++) dst[p++] = 0;
-            for (; x < xHi; x++) dst[p++] = src[base + x * sw]!;
-            for (; x < ow; x++) dst[p++] = 0;
-          }
-        }
-      }
-    }
-  }
 }

@@ -8,9 +8,13 @@ import * as path from "node:path";
 import { Worker } from "node:worker_threads";
 import type { BackendName } from "../../backend/select";
 import { SeededDropout } from "../../models/seeded-dropout";
+import { copyInto, flatLayout, sharedFloats } from "./flat";
 import type { FromWorker, StepMessage, StepResult } from "./protocol";
 
-/** The summed result of one step: gradients of the batch's mean loss, its loss sum and correct count. */
+/**
+ * The summed result of one step: gradients of the batch's mean loss (views of one buffer, valid
+ * until the next step), its loss sum and correct count.
+ */
 export interface ParallelStep {
   readonly grads: Float32Array[];
   readonly lossSum: number;
@@ -79,13 +83,23 @@ class WorkerHandle {
 
 /** Training workers for one `fit` call; {@link close} them in a `finally`. */
 export class TrainingWorkers {
+  /** Each trainable weight's offset in the flat (shared) arrays. */
+  private readonly offsets: number[];
+  /** The gradients summed over the workers, in the same layout. */
+  private readonly sum: Float32Array;
+
   private constructor(
     private readonly model: tf.LayersModel,
     private readonly variables: readonly tf.Variable[],
     private readonly handles: readonly WorkerHandle[],
+    private readonly sharedWeights: Float32Array,
+    private readonly sharedGrads: readonly Float32Array[],
     /** What the workers run on, e.g. "tfjs 4.22.0 · wasm 4.22.0 (XNNPACK, SIMD, 1 thread)". */
     readonly summary: string,
-  ) {}
+  ) {
+    this.offsets = flatLayout(variables.map((v) => v.size)).offsets;
+    this.sum = new Float32Array(sharedWeights.length);
+  }
 
   get count(): number {
     return this.handles.length;
@@ -98,9 +112,14 @@ export class TrainingWorkers {
     try {
       const topology = model.toJSON(undefined, false) as object;
       const weights = model.weights.map((w) => (w.read().dataSync() as Float32Array).slice());
-      const replies = await Promise.all(handles.map((h) => h.request({ type: "init", backend, topology, weights })));
+      const { total } = flatLayout(variables.map((v) => v.size));
+      const sharedWeights = sharedFloats(total);
+      const sharedGrads = handles.map(() => sharedFloats(total));
+      const replies = await Promise.all(
+        handles.map((h, i) => h.request({ type: "init", backend, topology, weights, sharedWeights, sharedGrads: sharedGrads[i] })),
+      );
       const summary = replies[0]!.type === "ready" ? replies[0]!.summary : "?";
-      return new TrainingWorkers(model, variables, handles, summary);
+      return new TrainingWorkers(model, variables, handles, sharedWeights, sharedGrads, summary);
     } catch (err) {
       await Promise.all(handles.map((h) => h.terminate()));
       throw err;
@@ -108,13 +127,13 @@ export class TrainingWorkers {
   }
 
   /**
-   * Sends the current weights and each worker's rows of the batch (`x` of shape `xShape`, one-hot
-   * `y` with `classes` columns), and returns the gradients summed in worker order.
+   * Shares the current weights, sends each worker its rows of the batch (`x` of shape `xShape`,
+   * one-hot `y` with `classes` columns), and returns the gradients summed in worker order.
    */
   async step(x: Float32Array, xShape: readonly number[], y: Float32Array, classes: number): Promise<ParallelStep> {
     const total = xShape[0]!;
     const pixels = x.length / total;
-    const weights = this.variables.map((v) => (v.dataSync() as Float32Array).slice());
+    this.variables.forEach((v, i) => copyInto(v, this.sharedWeights, this.offsets[i]!));
     const parts = splitRows(total, this.handles.length).filter((p) => p.size > 0);
     const dropouts = dropoutLayers(this.model);
     const dropoutCalls = dropouts.map((d) => d.trainingCalls);
@@ -122,7 +141,6 @@ export class TrainingWorkers {
       parts.map((p, i) => {
         const message: StepMessage = {
           type: "step",
-          weights,
           x: x.slice(p.start * pixels, (p.start + p.size) * pixels),
           xShape: [p.size, ...xShape.slice(1)],
           y: y.slice(p.start * classes, (p.start + p.size) * classes),
@@ -138,15 +156,13 @@ export class TrainingWorkers {
     // thread would have left them after every step (for a later fit, a checkpoint).
     for (const d of dropouts) d.trainingCalls++;
     const results = replies as StepResult[];
-    const grads = results[0]!.grads.map((g) => g.slice());
-    for (const r of results.slice(1)) {
-      r.grads.forEach((g, j) => {
-        const sum = grads[j]!;
-        for (let k = 0; k < sum.length; k++) sum[k] = sum[k]! + g[k]!;
-      });
+    const sum = this.sum;
+    sum.set(this.sharedGrads[0]!);
+    for (const grads of this.sharedGrads.slice(1, results.length)) {
+      for (let k = 0; k < sum.length; k++) sum[k] = sum[k]! + grads[k]!;
     }
     return {
-      grads,
+      grads: this.variables.map((v, i) => sum.subarray(this.offsets[i]!, this.offsets[i]! + v.size)),
       lossSum: results.reduce((s, r) => s + r.lossSum, 0),
       correct: results.reduce((s, r) => s + r.correct, 0),
     };

@@ -8,6 +8,7 @@ import { parentPort } from "node:worker_threads";
 import { selectBackend } from "../../backend/select";
 import { correctCount, crossEntropy } from "../../eval/loss";
 import { SeededDropout } from "../../models/seeded-dropout";
+import { copyInto, flatLayout, tensorFrom } from "./flat";
 import type { FromWorker, InitMessage, StepMessage, ToWorker } from "./protocol";
 
 const port = parentPort;
@@ -16,12 +17,16 @@ if (port === null) throw new Error("src/train/parallel/worker.js is a worker thr
 let model: tf.LayersModel | undefined;
 let variables: tf.Variable[] = [];
 let dropouts: SeededDropout[] = [];
+let shared: { weights: Float32Array; grads: Float32Array; offsets: number[] } | undefined;
 
-function send(message: FromWorker, transfer: ArrayBuffer[] = []): void {
-  port!.postMessage(message, transfer);
+function send(message: FromWorker): void {
+  port!.postMessage(message);
 }
 
 async function init(message: InitMessage): Promise<void> {
+  // tfjs's warnings (e.g. the cpu backend's "install tfjs-node" banner) were the main thread's
+  // to print; each worker repeating them is noise.
+  tf.env().set("PROD", true);
   // One thread each: the workers are the parallelism, and XNNPACK's threads would compete with them.
   const info = await selectBackend(message.backend, { wasmThreads: 1 });
   model = await tf.models.modelFromJSON({ modelTopology: message.topology as tf.io.ModelJSON["modelTopology"] });
@@ -31,14 +36,20 @@ async function init(message: InitMessage): Promise<void> {
   }
   model.setWeights(weights.map((w, i) => tf.tensor(message.weights[i]!, w.shape as number[])));
   variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
+  const { offsets, total } = flatLayout(variables.map((v) => v.size));
+  if (total !== message.sharedWeights.length || total !== message.sharedGrads.length) {
+    throw new Error(`the rebuilt model has ${total} trainable values, the shared memory ${message.sharedWeights.length}`);
+  }
+  shared = { weights: message.sharedWeights, grads: message.sharedGrads, offsets };
   dropouts = model.layers.filter((l): l is SeededDropout => l instanceof SeededDropout);
   send({ type: "ready", summary: info.summary });
 }
 
 function step(message: StepMessage): void {
   const m = model!;
+  const { weights, grads: sharedGrads, offsets } = shared!;
   variables.forEach((v, i) => {
-    const value = tf.tensor(message.weights[i]!, v.shape);
+    const value = tensorFrom(weights, offsets[i]!, v.shape);
     v.assign(value);
     value.dispose();
   });
@@ -57,11 +68,11 @@ function step(message: StepMessage): void {
     lossSum = sum;
     return tf.div(sum, message.total) as tf.Scalar;
   }, variables);
-  const out = variables.map((v) => (grads[v.name]!.dataSync() as Float32Array).slice());
+  variables.forEach((v, i) => copyInto(grads[v.name]!, sharedGrads, offsets[i]!));
   const sum = lossSum!.dataSync()[0]!;
   const right = correct!.dataSync()[0]!;
   tf.dispose([x, y, value, correct!, lossSum!, ...Object.values(grads)]);
-  send({ type: "result", grads: out, lossSum: sum, correct: right }, out.map((g) => g.buffer as ArrayBuffer));
+  send({ type: "result", lossSum: sum, correct: right });
 }
 
 // Messages are handled one at a time, in order: init is awaited before the next one starts.

@@ -12,9 +12,12 @@
  *
  *   node build/scripts/cli/bench.js [--train 2000] [--infer 10000] [--cpu-train 100] [--cpu-infer 500]
  *     [--backends tensorflow,wasm,cpu] [--wasm-threads <cores>,1] [--networks cnn,mlp] [--repeats 3]
- *     [--no-torch] [--out bench/results.json]
+ *     [--no-torch] [--rounds 1] [--out bench/results.json]
  * Each rate is the best of `--repeats` timed passes (cpu: one), which filters out moments when
- * other processes took the cores; every pass is recorded in the JSON.
+ * other processes took the cores; every pass is recorded in the JSON. With `--rounds n`, every
+ * configuration runs n times, interleaved (round 1 runs them all, then round 2, …): each rate
+ * is then the median over rounds and each ratio to PyTorch the median of the rounds' ratios, so
+ * that a host whose speed drifts over minutes favours no configuration.
  */
 import * as tf from "@tensorflow/tfjs";
 import { execFileSync, spawn, spawnSync } from "node:child_process";
@@ -46,8 +49,10 @@ interface Measurement {
   inferSamples: number;
   trainSamplesPerSec: number;
   inferSamplesPerSec: number;
-  /** Every timed pass (samples/s); the fields above are the best of them. */
+  /** Every timed pass (samples/s); the fields above are the best of them (with rounds: their median over rounds). */
   runs: { train: number[]; infer: number[] };
+  /** With `--rounds` > 1: each round's best pass. */
+  rounds?: { train: number[]; infer: number[] };
   /** This ÷ PyTorch using all cores, same network and run. */
   ratioToTorch?: { train: number; infer: number } | null;
   /** This ÷ PyTorch with the same number of threads. */
@@ -287,6 +292,7 @@ async function main(): Promise<void> {
       "cpu-infer": { type: "string", default: "500" },
       "infer-batch": { type: "string", default: "1000" },
       repeats: { type: "string", default: "3" },
+      rounds: { type: "string", default: "1" },
       backends: { type: "string", default: "tensorflow,wasm,cpu" },
       "wasm-threads": { type: "string", default: `${os.cpus().length},1` },
       networks: { type: "string", default: NETWORKS.join(",") },
@@ -308,6 +314,7 @@ async function main(): Promise<void> {
   const cpuInfer = count("cpu-infer", values["cpu-infer"]);
   const inferBatch = count("infer-batch", values["infer-batch"]);
   const repeats = count("repeats", values.repeats);
+  const rounds = count("rounds", values.rounds);
   const networks = values.networks.split(",").map((n) => {
     if (!(NETWORKS as readonly string[]).includes(n)) throw new Error(`Unknown network "${n}": expected ${NETWORKS.join(", ")}`);
     return n as Network;
@@ -319,7 +326,9 @@ async function main(): Promise<void> {
   const threadCounts = [...new Set(values["wasm-threads"].split(",").map((t) => parseWasmThreads(t)))];
 
   const loadBefore = loadAverage();
-  console.log(`bench: ${train} train / ${infer} inference samples (cpu: ${cpuTrain} / ${cpuInfer}), batch ${BATCH}; load average ${loadBefore.join(" ")}`);
+  console.log(
+    `bench: ${train} train / ${infer} inference samples (cpu: ${cpuTrain} / ${cpuInfer}), batch ${BATCH}, ${rounds} round(s); load average ${loadBefore.join(" ")}`,
+  );
   const busy = loadBefore[0]! > BUSY_LOAD;
   if (busy && !values["allow-busy"]) {
     throw new Error(
@@ -327,7 +336,6 @@ async function main(): Promise<void> {
         `Rerun on an idle machine, or pass --allow-busy to measure anyway (the file is then marked "busy": true).`,
     );
   }
-  const results: Measurement[] = [];
   const skipped: { backend: string; reason: string }[] = [];
 
   const jobs: ChildJob[] = [];
@@ -343,49 +351,46 @@ async function main(): Promise<void> {
       jobs.push({ backend, wasmThreads: 1, networks, train, infer, inferBatch, repeats });
     }
   }
-  for (const job of jobs) {
-    const label = job.library
-      ? `wasm, library default (tsdl.fit, its workers; ${job.wasmThreads} thread(s) for inference)`
-      : job.backend === "wasm"
-        ? `wasm, ${job.wasmThreads} thread(s), model.fit`
-        : job.backend;
-    console.log(`- ${label}`);
-    const { results: r, error } = await runChild(job);
-    results.push(...r);
-    if (error) {
-      skipped.push({ backend: label, reason: error });
-      console.log(`  skipped: ${error}`);
-    }
-  }
-
-  let torchInfo: string | null = null;
   const py = values["no-torch"] ? undefined : findTorchPython();
-  if (py !== undefined) {
-    // All cores (the reference for ratioToTorch), and one thread: on a shared machine
-    // PyTorch's multi-threaded numbers collapse first, so the 1-thread pair stays comparable.
-    for (const threads of [...new Set([os.cpus().length, 1])]) {
-      console.log(`- PyTorch (${py}), ${threads} thread(s)`);
-      for (const network of networks) {
-        const m = runTorch(py, network, threads, { train, infer, inferBatch, repeats });
-        torchInfo = m.summary.replace(/ \(\d+ threads?\)$/, "");
-        results.push(m);
-        console.log(`  ${network} on pytorch: ${fmt(m.trainSamplesPerSec)} train / ${fmt(m.inferSamplesPerSec)} infer samples/s`);
-      }
-    }
-  } else {
+  if (py === undefined) {
     skipped.push({ backend: "pytorch", reason: values["no-torch"] ? "--no-torch" : "no python3 that imports torch (apt-get install python3-torch)" });
   }
-
-  const ratio = (m: Measurement, t: Measurement | undefined) =>
-    t && m.backend !== "pytorch"
-      ? { train: m.trainSamplesPerSec / t.trainSamplesPerSec, infer: m.inferSamplesPerSec / t.inferSamplesPerSec }
-      : null;
-  const torchRun = (network: Network, threads: number | null) =>
-    results.find((t) => t.backend === "pytorch" && t.network === network && t.threads === threads);
-  for (const m of results) {
-    m.ratioToTorch = ratio(m, torchRun(m.network, os.cpus().length));
-    m.ratioToTorchSameThreads = m.threads === null ? null : ratio(m, torchRun(m.network, m.threads));
+  let torchInfo: string | null = null;
+  const perRound: Measurement[][] = [];
+  for (let round = 1; round <= rounds; round++) {
+    if (rounds > 1) console.log(`round ${round} of ${rounds}`);
+    const measured: Measurement[] = [];
+    for (const job of jobs) {
+      const label = job.library
+        ? `wasm, library default (tsdl.fit, its workers; ${job.wasmThreads} thread(s) for inference)`
+        : job.backend === "wasm"
+          ? `wasm, ${job.wasmThreads} thread(s), model.fit`
+          : job.backend;
+      console.log(`- ${label}`);
+      const { results: r, error } = await runChild(job);
+      measured.push(...r);
+      if (error && round === 1) {
+        skipped.push({ backend: label, reason: error });
+        console.log(`  skipped: ${error}`);
+      }
+    }
+    if (py !== undefined) {
+      // All cores (the reference for ratioToTorch), and one thread: on a shared machine
+      // PyTorch's multi-threaded numbers collapse first, so the 1-thread pair stays comparable.
+      for (const threads of [...new Set([os.cpus().length, 1])]) {
+        console.log(`- PyTorch (${py}), ${threads} thread(s)`);
+        for (const network of networks) {
+          const m = runTorch(py, network, threads, { train, infer, inferBatch, repeats });
+          torchInfo = m.summary.replace(/ \(\d+ threads?\)$/, "");
+          measured.push(m);
+          console.log(`  ${network} on pytorch: ${fmt(m.trainSamplesPerSec)} train / ${fmt(m.inferSamplesPerSec)} infer samples/s`);
+        }
+      }
+    }
+    addRatios(measured);
+    perRound.push(measured);
   }
+  const results = rounds === 1 ? perRound[0]! : medianOverRounds(perRound);
 
   const loadAfter = loadAverage();
   printTable(results);
@@ -414,7 +419,11 @@ async function main(): Promise<void> {
       cpuTrain,
       cpuInfer,
       repeats,
-      reported: "best of the repeated passes (cpu: one pass)",
+      rounds,
+      reported:
+        rounds === 1
+          ? "best of the repeated passes (cpu: one pass)"
+          : "median over rounds of each round's best pass (cpu: one pass); ratios: median of the rounds' ratios",
       data: "synthetic, MNIST-shaped",
       optimizer: "adam",
     },
@@ -424,6 +433,48 @@ async function main(): Promise<void> {
   fs.mkdirSync(path.dirname(values.out), { recursive: true });
   fs.writeFileSync(values.out, JSON.stringify(file, null, 2) + "\n");
   console.log(`load average ${loadBefore.join(" ")} → ${loadAfter.join(" ")}; wrote ${path.relative(process.cwd(), values.out)}`);
+}
+
+/** Sets each measurement's ratios to PyTorch's run of the same network in the same list (one round). */
+function addRatios(results: Measurement[]): void {
+  const ratio = (m: Measurement, t: Measurement | undefined) =>
+    t && m.backend !== "pytorch"
+      ? { train: m.trainSamplesPerSec / t.trainSamplesPerSec, infer: m.inferSamplesPerSec / t.inferSamplesPerSec }
+      : null;
+  const torchRun = (network: Network, threads: number | null) =>
+    results.find((t) => t.backend === "pytorch" && t.network === network && t.threads === threads);
+  for (const m of results) {
+    m.ratioToTorch = ratio(m, torchRun(m.network, os.cpus().length));
+    m.ratioToTorchSameThreads = m.threads === null ? null : ratio(m, torchRun(m.network, m.threads));
+  }
+}
+
+function median(values: readonly number[]): number {
+  const v = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(v.length / 2);
+  return v.length % 2 === 1 ? v[mid]! : (v[mid - 1]! + v[mid]!) / 2;
+}
+
+/** One measurement per configuration: rates and ratios are medians over the rounds, every pass kept. */
+function medianOverRounds(perRound: readonly Measurement[][]): Measurement[] {
+  const key = (m: Measurement) => `${m.network} ${m.backend} ${m.threads} ${m.trainedWith ?? ""}`;
+  return perRound[0]!.map((first) => {
+    const same = perRound.map((round) => round.find((m) => key(m) === key(first))).filter((m): m is Measurement => m !== undefined);
+    const medianRatio = (pick: (m: Measurement) => { train: number; infer: number } | null | undefined) => {
+      const ratios = same.map(pick).filter((r): r is { train: number; infer: number } => r != null);
+      return ratios.length === 0 ? null : { train: median(ratios.map((r) => r.train)), infer: median(ratios.map((r) => r.infer)) };
+    };
+    return {
+      ...first,
+      trainSamplesPerSec: median(same.map((m) => m.trainSamplesPerSec)),
+      inferSamplesPerSec: median(same.map((m) => m.inferSamplesPerSec)),
+      runs: { train: same.flatMap((m) => m.runs.train), infer: same.flatMap((m) => m.runs.infer) },
+      rounds: { train: same.map((m) => round(m.trainSamplesPerSec)), infer: same.map((m) => round(m.inferSamplesPerSec)) },
+      ratioToTorch: medianRatio((m) => m.ratioToTorch),
+      ratioToTorchSameThreads: medianRatio((m) => m.ratioToTorchSameThreads),
+      ...(first.startSeconds !== undefined ? { startSeconds: median(same.map((m) => m.startSeconds!)) } : {}),
+    };
+  });
 }
 
 function ratioText(r: { train: number; infer: number } | null | undefined): string {

@@ -1,9 +1,8 @@
 /**
  * The weights and gradients of a step travel through shared memory: one flat Float32Array over a
  * SharedArrayBuffer per direction, each tensor at a fixed offset. Nothing is allocated per step
- * — fresh megabyte-sized arrays cost more here than the copies themselves (first-touch page
- * faults: reading the reference CNN's 356,234 weights into new arrays took ~3 ms a step,
- * measured 2026-12-02) — and no weight is sent as a message.
+ * (reading the reference CNN's 356,234 weights into new arrays took ~3 ms a step, measured
+ * 2026-12-02), and no weight is sent as a message.
  */
 import * as tf from "@tensorflow/tfjs";
 import { asWasmBackend, f32View } from "../../backend/wasm/internals";

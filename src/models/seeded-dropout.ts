@@ -88,6 +88,13 @@ export function seededDropout(options: SeededDropoutOptions): SeededDropout {
   return new SeededDropout(checkOptions(options, ["rate", "seed", "name"], "seededDropout"));
 }
 
+/** A model's `SeededDropout` layers, in order, nested models included. */
+export function seededDropouts(model: tf.LayersModel): SeededDropout[] {
+  return model.layers.flatMap((layer) =>
+    layer instanceof SeededDropout ? [layer] : layer instanceof tf.LayersModel ? seededDropouts(layer) : [],
+  );
+}
+
 /**
  * The `k`-th dropout layer (1-based) of a model built with `modelSeed`: its masks get their own
  * seed derived from the model's ({@link layerSeed} of 100 + k, apart from the initializers'

@@ -280,7 +280,8 @@ export async function fit(model: tf.LayersModel, data: FitData, options: FitOpti
   const optimizerName = options.optimizer ?? "adam";
   const optimizer = createOptimizer(optimizerName, options.lr);
   const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
-  const choice = chooseTrainWorkers(workerRequest(options), {
+  const request = workerRequest(options);
+  const choice = chooseTrainWorkers(request, {
     model,
     backend: tf.getBackend(),
     batchSize: options.batchSize,
@@ -301,7 +302,7 @@ export async function fit(model: tf.LayersModel, data: FitData, options: FitOpti
         // Asked for: a promise, so its failure is an error. Under auto, workers are only a
         // speed-up: a model they can't rebuild (a layer class registered in this thread only)
         // trains here, and the line above the table says why.
-        if (workerRequest(options) !== "auto") throw err;
+        if (request !== "auto") throw err;
         progress.note(`One worker: the training workers could not start (${err instanceof Error ? err.message : String(err)})`);
       }
       if (workers) {

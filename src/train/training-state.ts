@@ -11,7 +11,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import type { SeededRandom } from "../data/batches";
-import { SeededDropout } from "../models/seeded-dropout";
+import { seededDropouts } from "../models/seeded-dropout";
 import type { EarlyStopping, EarlyStoppingState } from "./early-stopping";
 import type { EpochLog } from "./history";
 import { optimizerState, setOptimizerState, type OptimizerName } from "./optimizer";
@@ -45,13 +45,6 @@ export interface RunParts {
   /** Number of variables the optimizer trains. */
   readonly variables: number;
   readonly stopper: EarlyStopping | undefined;
-}
-
-/** The model's `SeededDropout` layers, in order (nested models included). */
-function seededDropouts(model: tf.LayersModel): SeededDropout[] {
-  return model.layers.flatMap((layer) =>
-    layer instanceof SeededDropout ? [layer] : layer instanceof tf.LayersModel ? seededDropouts(layer) : [],
-  );
 }
 
 /** The state after `logs.length` epochs (the caller's tensors are read, not kept). */

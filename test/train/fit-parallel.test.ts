@@ -94,7 +94,7 @@ class HalveForTest extends tf.layers.Layer {
 }
 tf.serialization.registerClass(HalveForTest);
 
-test("under auto, a model the workers can't rebuild trains on one worker; asked for workers, it is an error", async () => {
+test("under auto, a model the workers can't rebuild trains on one worker; asked for workers, it is an error", async (t) => {
   const data = squaresDataset(5_000, 2); // enough work for auto to choose workers
   const build = () => {
     const m = tf.sequential();
@@ -107,11 +107,16 @@ test("under auto, a model the workers can't rebuild trains on one worker; asked 
   const options: FitOptions = { epochs: 1, batchSize: 100, lr: 1e-3, seed: 1, progress: false };
   const start = tf.memory().numTensors;
   const fallback = build();
-  // Auto asks for more than one worker here (on a machine with more than one core), so one worker means the fallback ran.
+  // Auto asks for more than one worker here, so one worker means the fallback ran; where auto
+  // picks one anyway (one core, TSDL_WASM_THREADS=1) there is nothing to fall back from.
   const asked = chooseTrainWorkers("auto", { model: fallback, backend: tf.getBackend(), batchSize: 100, samples: data.size });
-  const history = await fit(fallback, { train: data }, { ...options, workers: "auto" });
-  assert.equal(history.workers, 1, `auto chose ${asked.count}`);
-  assert.ok(Number.isFinite(history.epochs[0]!.loss));
+  if (asked.count > 1) {
+    const history = await fit(fallback, { train: data }, { ...options, workers: "auto" });
+    assert.equal(history.workers, 1);
+    assert.ok(Number.isFinite(history.epochs[0]!.loss));
+  } else {
+    t.diagnostic("auto picks one worker on this machine: the fallback half did not run");
+  }
   const strict = build();
   await assert.rejects(fit(strict, { train: data }, { ...options, workers: 2 }), /training worker [12] of 2 failed: .*HalveForTest/);
   [fallback, strict].forEach((m) => m.dispose());

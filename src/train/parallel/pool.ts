@@ -7,7 +7,7 @@ import * as tf from "@tensorflow/tfjs";
 import * as path from "node:path";
 import { Worker } from "node:worker_threads";
 import type { BackendName } from "../../backend/select";
-import { SeededDropout } from "../../models/seeded-dropout";
+import { SeededDropout, seededDropouts } from "../../models/seeded-dropout";
 import { copyInto, flatLayout, sharedFloats } from "./flat";
 import type { FromWorker, StepMessage, StepResult } from "./protocol";
 
@@ -87,9 +87,11 @@ export class TrainingWorkers {
   private readonly offsets: number[];
   /** The gradients summed over the workers, in the same layout. */
   private readonly sum: Float32Array;
+  /** The model's seeded dropout layers, whose streams the workers follow. */
+  private readonly dropouts: SeededDropout[];
 
   private constructor(
-    private readonly model: tf.LayersModel,
+    model: tf.LayersModel,
     private readonly variables: readonly tf.Variable[],
     private readonly handles: readonly WorkerHandle[],
     private readonly sharedWeights: Float32Array,
@@ -99,6 +101,7 @@ export class TrainingWorkers {
   ) {
     this.offsets = flatLayout(variables.map((v) => v.size)).offsets;
     this.sum = new Float32Array(sharedWeights.length);
+    this.dropouts = seededDropouts(model);
   }
 
   get count(): number {
@@ -135,8 +138,7 @@ export class TrainingWorkers {
     const pixels = x.length / total;
     this.variables.forEach((v, i) => copyInto(v, this.sharedWeights, this.offsets[i]!));
     const parts = splitRows(total, this.handles.length).filter((p) => p.size > 0);
-    const dropouts = dropoutLayers(this.model);
-    const dropoutCalls = dropouts.map((d) => d.trainingCalls);
+    const dropoutCalls = this.dropouts.map((d) => d.trainingCalls);
     const replies = await Promise.all(
       parts.map((p, i) => {
         const message: StepMessage = {
@@ -154,7 +156,7 @@ export class TrainingWorkers {
     );
     // One training call per dropout layer, as on one thread: the model's streams stay where one
     // thread would have left them after every step (for a later fit, a checkpoint).
-    for (const d of dropouts) d.trainingCalls++;
+    for (const d of this.dropouts) d.trainingCalls++;
     const results = replies as StepResult[];
     const sum = this.sum;
     sum.set(this.sharedGrads[0]!);
@@ -172,8 +174,4 @@ export class TrainingWorkers {
   async close(): Promise<void> {
     await Promise.all(this.handles.map((h) => h.terminate()));
   }
-}
-
-function dropoutLayers(model: tf.LayersModel): SeededDropout[] {
-  return model.layers.filter((l): l is SeededDropout => l instanceof SeededDropout);
 }

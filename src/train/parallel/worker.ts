@@ -7,7 +7,7 @@ import * as tf from "@tensorflow/tfjs";
 import { parentPort } from "node:worker_threads";
 import { selectBackend } from "../../backend/select";
 import { correctCount, crossEntropy } from "../../eval/loss";
-import { SeededDropout } from "../../models/seeded-dropout";
+import { SeededDropout, seededDropouts } from "../../models/seeded-dropout";
 import { copyInto, flatLayout, tensorFrom } from "./flat";
 import type { FromWorker, InitMessage, StepMessage, ToWorker } from "./protocol";
 
@@ -34,14 +34,14 @@ async function init(message: InitMessage): Promise<void> {
   if (weights.length !== message.weights.length) {
     throw new Error(`the rebuilt model has ${weights.length} weights, the original ${message.weights.length}`);
   }
-  model.setWeights(weights.map((w, i) => tf.tensor(message.weights[i]!, w.shape as number[])));
+  tf.tidy(() => model!.setWeights(weights.map((w, i) => tf.tensor(message.weights[i]!, w.shape as number[]))));
   variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
   const { offsets, total } = flatLayout(variables.map((v) => v.size));
   if (total !== message.sharedWeights.length || total !== message.sharedGrads.length) {
     throw new Error(`the rebuilt model has ${total} trainable values, the shared memory ${message.sharedWeights.length}`);
   }
   shared = { weights: message.sharedWeights, grads: message.sharedGrads, offsets };
-  dropouts = model.layers.filter((l): l is SeededDropout => l instanceof SeededDropout);
+  dropouts = seededDropouts(model);
   send({ type: "ready", summary: info.summary });
 }
 

@@ -1,41 +1,45 @@
-// Runs every compiled unit test (build/test/**/*.test.js) with node's test runner.
+// Runs the compiled tests (build/test/**/*.test.js) with node's test runner, by tier:
+//   node scripts/test.mjs unit         in-process tests, seconds each (CI: on every Node line)
+//   node scripts/test.mjs integration  tests that start the project's programs as processes — the
+//                                      kernel, the notebook runner, the site export, the command
+//                                      line killed and resumed — seconds to minutes each (CI: once)
+//   node scripts/test.mjs [all]        both (`npm test`)
+// The rule is the file name: an integration test lives in a file named *.integration.test.ts.
+// Extra arguments go to node's test runner (e.g. --test-name-pattern=resume).
 // Why not `node --test build/test/`: Node 20 expands a folder, Node 22+ takes only files or
 // globs, and Node 20 has no globs — listing the files works on every version we support.
 import { existsSync, readdirSync } from "node:fs";
-import { join, relative, sep } from "node:path";
+import { join, relative } from "node:path";
 import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 
 const root = join(fileURLToPath(new URL(".", import.meta.url)), "..");
-// --skip-folders a,b leaves out test/a/ and test/b/ (CI's extra Node versions skip the kernel and
-// runner tests: those run the project's kernel, which the kernelspec pins to the Node that built it).
+const TIERS = {
+  unit: (f) => !f.endsWith(".integration.test.js"),
+  integration: (f) => f.endsWith(".integration.test.js"),
+  all: () => true,
+};
 const args = process.argv.slice(2);
-const skipAt = args.indexOf("--skip-folders");
-const skip = skipAt < 0 ? [] : args.splice(skipAt, 2)[1]?.split(",").filter(Boolean) ?? [];
-if (skipAt >= 0 && skip.length === 0) {
-  console.error("--skip-folders needs a comma-separated list of folders under test/, e.g. kernel,runner");
+const tier = args[0] && !args[0].startsWith("-") ? args.shift() : "all";
+if (!Object.hasOwn(TIERS, tier)) {
+  console.error(`unknown test tier "${tier}": use one of ${Object.keys(TIERS).join(", ")}`);
   process.exit(2);
 }
-for (const folder of skip) {
-  if (!existsSync(join(root, "test", folder))) {
-    console.error(`--skip-folders: there is no test/${folder}/`);
-    process.exit(2);
-  }
-}
 const dir = join(root, "build", "test");
-const files = readdirSync(dir, { recursive: true })
+const files = (existsSync(dir) ? readdirSync(dir, { recursive: true }) : [])
   .filter((f) => f.endsWith(".test.js"))
   // Only tests whose source still exists: a test moved or deleted in test/ leaves its old
   // compiled copy in build/, which would otherwise run against stale compiled code.
   .filter((f) => existsSync(join(root, "test", f.replace(/\.js$/, ".ts"))))
-  .filter((f) => !skip.some((folder) => f.startsWith(folder + sep)))
+  .filter(TIERS[tier])
   .map((f) => relative(root, join(dir, f)))
   .sort();
 if (files.length === 0) {
-  console.error(`no compiled tests under ${dir}: run "npm run build" first`);
+  console.error(`no compiled ${tier} tests under ${dir}: run "npm run build" first`);
   process.exit(1);
 }
-const r = spawnSync(process.execPath, ["--test", "--test-reporter=spec", ...files, ...args], {
+console.log(`${tier} tests: ${files.length} files on Node ${process.version}`);
+const r = spawnSync(process.execPath, ["--test", "--test-reporter=spec", ...args, ...files], {
   cwd: root,
   stdio: "inherit",
 });

@@ -1,5 +1,6 @@
-// Finds the Python that has Jupyter's tools and builds the environment Jupyter needs to find
-// this project's tslab kernelspec. Shared by `npm run lessons`, `npm start` and the tests.
+// Finds the Python that has Jupyter's tools — the project's .venv/ that scripts/setup.sh makes
+// from scripts/jupyter/requirements.txt — and builds the environment Jupyter needs to find this
+// project's tslab kernelspec. Shared by `npm run lessons`, `npm start`, the export and the tests.
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { delimiter, dirname, join } from "node:path";
@@ -7,18 +8,17 @@ import { fileURLToPath } from "node:url";
 
 export const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 
-/** Debian's packages; on other systems `pip install notebook nbclient nbconvert` does it. */
+/** The project's pinned Jupyter: setup.sh installs it into .venv/. */
+export const VENV_PYTHON = join(root, ".venv", "bin", "python");
 export const INSTALL_HINT =
-  "sudo apt-get update && sudo apt-get install -y jupyter-notebook jupyter-nbconvert python3-nbconvert python3-nbclient jupyter-client\n" +
-  "  (or, with pip: python3 -m pip install notebook nbclient nbconvert)\n" +
-  "  or simply: bash scripts/setup.sh";
+  "bash scripts/setup.sh   (makes .venv/ with scripts/jupyter/requirements.txt)";
 
 /**
- * The first Python (from $PYTHON, python3, /usr/bin/python3, python) that can import the given
- * modules, or null. A pyenv or venv python3 earlier on PATH often lacks Debian's Jupyter.
+ * The first Python that can import the given modules, or null: the project's .venv/ (pinned
+ * versions), else $PYTHON, python3, /usr/bin/python3, python (whatever Jupyter they have).
  */
 export function findPython(modules = ["nbclient", "nbconvert", "nbformat"]) {
-  const candidates = [process.env.PYTHON, "python3", "/usr/bin/python3", "python"].filter(Boolean);
+  const candidates = [VENV_PYTHON, process.env.PYTHON, "python3", "/usr/bin/python3", "python"].filter(Boolean);
   for (const py of candidates) {
     const r = spawnSync(py, ["-c", `import ${modules.join(", ")}`], { stdio: "ignore" });
     if (r.status === 0) return py;

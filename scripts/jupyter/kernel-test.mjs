@@ -1,6 +1,7 @@
 // `npm run test:kernel`: the project's tslab kernel against Jupyter's messaging protocol
 // (test/kernel/test_tslab_kernel.py: Jupyter's conformance suite jupyter_kernel_test, which is
-// Python, and the kernel's own promises). Also run by `npm test` (test/kernel/kernel.test.ts).
+// Python, and the kernel's own promises). Also run by `npm test` and `npm run test:integration`
+// (test/kernel/kernel.integration.test.ts).
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { findPython, jupyterEnv, root } from "./jupyter-env.mjs";

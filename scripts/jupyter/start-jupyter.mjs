@@ -1,5 +1,5 @@
-// `npm start`: Jupyter Notebook on notebooks/ with the project's TypeScript (tslab) kernel.
-// Extra arguments go to Jupyter (e.g. `npm start -- --port 8899 --no-browser`).
+// `npm start`: JupyterLab (from .venv/, see scripts/setup.sh; else Jupyter Notebook) on notebooks/ with
+// the project's TypeScript (tslab) kernel. Extra arguments go to Jupyter (e.g. `npm start -- --port 8899 --no-browser`).
 import { spawn } from "node:child_process";
 import { join } from "node:path";
 import { findPython, jupyterEnv, root, INSTALL_HINT } from "./jupyter-env.mjs";

@@ -1,11 +1,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { spawn, spawnSync } from "node:child_process";
-import { once } from "node:events";
 import * as path from "node:path";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import * as os from "node:os";
-import * as tf from "@tensorflow/tfjs";
 import {
   checkedCheckpoint,
   checkedOutputFolder,
@@ -17,10 +14,6 @@ import {
   runName,
   type TrainArgs,
 } from "../../scripts/cli/train";
-import { projectRoot } from "../../src/data/paths";
-import { modelFolderState, saveModel } from "../../src/io/model-files";
-import { cnn } from "../../src/models/cnn";
-import { readResultLines } from "../../src/results/log";
 import { checkpointDir, saveCheckpoint } from "../../src/train/checkpoint";
 import type { TrainingState } from "../../src/train/training-state";
 
@@ -132,25 +125,6 @@ test("TSDL_BACKEND is honoured by parseTrainArgs when --backend is absent", () =
   }
 });
 
-test("train, ensemble and combine reject a bad TSDL_BACKEND before any work, naming it", () => {
-  const cli = path.join(__dirname, "..", "..", "scripts", "cli");
-  const runs: [string, string[]][] = [
-    ["train.js", ["--model", "softmax", "--epochs", "1"]],
-    ["ensemble.js", ["--model", "softmax", "--members", "2"]],
-    ["combine.js", ["--models", "a,b"]],
-  ];
-  for (const [script, argv] of runs) {
-    const r = spawnSync(process.execPath, [path.join(cli, script), ...argv], {
-      env: { ...process.env, TSDL_BACKEND: "gpu" },
-      encoding: "utf8",
-      timeout: 60_000,
-    });
-    assert.equal(r.status, 1, `${script}: ${r.stderr}`);
-    assert.match(r.stderr, /Unknown backend "gpu" \(from TSDL_BACKEND or the argument\)/, script);
-    assert.doesNotMatch(r.stdout, /Backend:|MNIST/, `${script} started no work`);
-  }
-});
-
 test("train checks its model folder before any work: no silent replacement, no file in the way", () => {
   const root = mkdtempSync(path.join(os.tmpdir(), "tsdl-train-out-"));
   try {
@@ -169,33 +143,6 @@ test("train checks its model folder before any work: no silent replacement, no f
     rmSync(root, { recursive: true, force: true });
   }
 });
-
-test("train with --out at a file or an existing model exits before loading data or a backend", () => {
-  const dir = mkdtempSync(path.join(os.tmpdir(), "tsdl-train-out-"));
-  try {
-    const file = path.join(dir, "a-file");
-    writeFileSync(file, "x");
-    mkdirSync(path.join(dir, "model"));
-    writeFileSync(path.join(dir, "model", "model.json"), "{}");
-    const train = path.join(__dirname, "..", "..", "scripts", "cli", "train.js");
-    for (const [out, message] of [[file, /is a file, not a model folder/], [path.join(dir, "model"), /already holds a saved model; pass --overwrite/]] as const) {
-      const r = spawnSync(process.execPath, [train, "--model", "softmax", "--epochs", "1", "--out", out], { encoding: "utf8", timeout: 60_000 });
-      assert.equal(r.status, 1, r.stderr);
-      assert.match(r.stderr, message);
-      assert.doesNotMatch(r.stdout, /Backend:|MNIST/, "no work started");
-    }
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-});
-
-/** A project root of its own (results log, models) that reads the real data/ folder. */
-function scratchRoot(): string {
-  const root = mkdtempSync(path.join(os.tmpdir(), "tsdl-train-resume-"));
-  writeFileSync(path.join(root, "package.json"), "{}\n");
-  symlinkSync(path.join(projectRoot(), "data"), path.join(root, "data"));
-  return root;
-}
 
 /** One finished epoch's state, enough for a checkpoint's settings check. */
 const ONE_EPOCH: TrainingState = {
@@ -234,63 +181,6 @@ test("checkedCheckpoint: a checkpoint is resumed only on request and only with t
   }
 });
 
-test("train killed after its first epoch, then run with --resume, logs the same model and numbers as a run never stopped", async () => {
-  const root = scratchRoot();
-  const train = path.join(__dirname, "..", "..", "scripts", "cli", "train.js");
-  // Augmented: the random stream must pick up where it stopped. One wasm thread: a shared machine.
-  const command = (out: string, ...extra: string[]) => [train, "--model", "softmax", "--epochs", "2", "--augment", "--profile", "fast", "--out", out, ...extra];
-  const env = { ...process.env, TSDL_PROJECT_ROOT: root, TSDL_WASM_THREADS: "1" };
-  const run = (argv: string[]) => spawnSync(process.execPath, argv, { env, encoding: "utf8", timeout: 120_000 });
-  const results = path.join(root, "results", "results.jsonl");
-  const lines = () => (existsSync(results) ? readFileSync(results, "utf8").trim().split("\n").map((l) => JSON.parse(l) as Record<string, unknown>) : []);
-  try {
-    const whole = run(command(path.join(root, "whole")));
-    assert.equal(whole.status, 0, whole.stderr);
-    assert.ok(!existsSync(checkpointDir(path.join(root, "whole"))), "a finished run leaves no checkpoint");
-
-    const out = path.join(root, "stopped");
-    const checkpoint = checkpointDir(out);
-    const child = spawn(process.execPath, command(out), { env, stdio: "ignore" });
-    const exited = once(child, "exit");
-    while (!existsSync(path.join(checkpoint, "state.json")) && child.exitCode === null) await new Promise((r) => setTimeout(r, 20));
-    child.kill("SIGKILL");
-    const [, signal] = await exited;
-    assert.equal(signal, "SIGKILL", "killed while training, not finished");
-    assert.equal(modelFolderState(out), "absent", "no model saved");
-    assert.equal(lines().length, 1, "no result line appended");
-
-    const refused = run(command(out));
-    assert.equal(refused.status, 1);
-    assert.match(refused.stderr, /stopped\.checkpoint holds the checkpoint of an interrupted run \(1 epoch done\); pass --resume to continue it, or remove that folder to start over/);
-    const other = run(command(out, "--resume", "--seed", "5"));
-    assert.equal(other.status, 1);
-    assert.match(other.stderr, /comes from a run with other settings \(seed 1 there, 5 here\)/);
-    for (const r of [refused, other]) assert.doesNotMatch(r.stdout, /Backend:|MNIST/, "refused before any work");
-
-    const resumed = run(command(out, "--resume"));
-    assert.equal(resumed.status, 0, resumed.stderr);
-    assert.match(resumed.stdout, /Resuming after epoch 1 of 2, from .*stopped\.checkpoint/);
-    assert.ok(!existsSync(checkpoint), "the checkpoint is removed once the result is logged");
-    const [first, second] = lines() as [Record<string, unknown>, Record<string, unknown>];
-    assert.equal(lines().length, 2);
-    assert.equal(second.resumedFromEpoch, 1);
-    assert.equal(first.resumedFromEpoch, undefined);
-    for (const field of ["epochs", "testAccuracy", "testLoss", "validationAccuracy", "testPredictions", "backend"]) {
-      assert.deepEqual(second[field], first[field], field);
-    }
-    assert.ok(
-      readFileSync(path.join(out, "weights.bin")).equals(readFileSync(path.join(root, "whole", "weights.bin"))),
-      "the same weights, bit for bit",
-    );
-    const again = run(command(out, "--resume", "--overwrite"));
-    assert.equal(again.status, 1);
-    assert.match(again.stderr, /--resume: there is no checkpoint at .*stopped\.checkpoint to resume from/);
-  } finally {
-    rmSync(root, { recursive: true, force: true });
-  }
-});
-
-const trainScript = path.join(__dirname, "..", "..", "scripts", "cli", "train.js");
 const parsed = (argv: string[]) => parseTrainArgs(argv) as TrainArgs;
 
 test("parseTrainArgs: --resume is refused for a --per-class run, which keeps no checkpoint", () => {
@@ -371,79 +261,3 @@ test("checkedTransferFolder: a missing folder, a folder without a model, a corru
   }
 });
 
-/** Runs train.js on the cpu backend; returns its status and output. */
-function train(argv: string[]) {
-  return spawnSync(process.execPath, [trainScript, "--backend", "cpu", ...argv], { encoding: "utf8", timeout: 300_000 });
-}
-
-test("train: a base that is not a 28×28×1 convolutional network, or a slice larger than a class, stops before any training", async () => {
-  const dir = mkdtempSync(path.join(os.tmpdir(), "tsdl-train-transfer-"));
-  try {
-    await tf.setBackend("cpu");
-    const colour = tf.sequential({ name: "colour", layers: [
-      tf.layers.conv2d({ inputShape: [32, 32, 3], filters: 2, kernelSize: 3 }), tf.layers.flatten(), tf.layers.dense({ units: 10, activation: "softmax" }),
-    ] });
-    await saveModel(colour, path.join(dir, "colour"));
-    colour.dispose();
-    const dense = tf.sequential({ name: "dense_only", layers: [tf.layers.flatten({ inputShape: [28, 28, 1] }), tf.layers.dense({ units: 10, activation: "softmax" })] });
-    await saveModel(dense, path.join(dir, "dense"));
-    dense.dispose();
-    const common = ["--dataset", "fashion-mnist", "--per-class", "10", "--results", path.join(dir, "results.jsonl")];
-    for (const [base, message] of [
-      ["colour", /--transfer-from .*colour: the base model "colour" takes \[32,32,3\] inputs, not 28×28×1 images/],
-      ["dense", /--transfer-from .*dense: the base model "dense_only" has no convolution before its Flatten/],
-    ] as const) {
-      const r = train(["--transfer-from", path.join(dir, base), "--out", path.join(dir, `out-${base}`), ...common]);
-      assert.equal(r.status, 1, r.stderr);
-      assert.match(r.stderr, message);
-      assert.doesNotMatch(r.stdout, /Fashion-MNIST \(fast\)|Epoch/, "no data loaded, no training");
-    }
-    const r = train(["--model", "softmax", "--dataset", "fashion-mnist", "--per-class", "600", "--out", path.join(dir, "out-big"), "--results", path.join(dir, "results.jsonl")]);
-    assert.equal(r.status, 1, r.stderr);
-    assert.match(r.stderr, /--per-class 600: the fast-profile Fashion-MNIST training split has \d+ images of class \d \([^)]+\); at most 565 per class/);
-    assert.doesNotMatch(r.stdout, /Epoch/);
-    assert.deepEqual(readResultLines(path.join(dir, "results.jsonl")), [], "nothing logged");
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-});
-
-test("train --transfer-from --per-class --fine-tune: trains head and fine-tuning, logs the transfer settings with the chosen model's numbers", async () => {
-  const dir = mkdtempSync(path.join(os.tmpdir(), "tsdl-train-transfer-"));
-  try {
-    await tf.setBackend("cpu");
-    // A narrow CNN stands in for the MNIST model: the run is about the plumbing, not the accuracy.
-    const base = cnn({ seed: 2, filters: [4, 8], denseUnits: 16 });
-    await saveModel(base, path.join(dir, "tiny-mnist"), { metadata: { model: "tiny", dataset: "mnist", date: "2026-12-01T00:00:00.000Z" } });
-    base.dispose();
-    const results = path.join(dir, "results.jsonl");
-    const out = path.join(dir, "out");
-    const argv = ["--transfer-from", path.join(dir, "tiny-mnist"), "--dataset", "fashion-mnist", "--per-class", "10", "--fine-tune", "--epochs", "2", "--out", out, "--results", results];
-    const r = train(argv);
-    assert.equal(r.status, 0, r.stderr);
-    assert.match(r.stdout, /Training on 10 images per class \(100\), seed 1; validation: 20 per class/);
-    assert.match(r.stdout, /Fine-tuning (kept|not kept \(the head's weights are saved\)): validation accuracy/);
-    const [line, ...more] = readResultLines(results);
-    assert.equal(more.length, 0);
-    const t = line!.transfer!;
-    assert.equal(line!.model, "transfer-tiny-mnist-10-per-class-fine-tuned");
-    assert.equal(line!.dataset, "fashion-mnist");
-    assert.deepEqual([line!.perClass, line!.trainSize, line!.validationSize, line!.batchSize, line!.lr], [10, 100, 200, 10, 0.001]);
-    assert.deepEqual(line!.earlyStopping, { monitor: "val_acc", patience: 3 });
-    assert.equal(t.from, path.join(dir, "tiny-mnist"));
-    assert.deepEqual([t.baseModel, t.baseDate, t.fineTuneLr], ["tiny", "2026-12-01T00:00:00.000Z", 0.0001]);
-    assert.ok(t.headEpochs >= 1 && t.headEpochs <= 2 && t.fineTuneEpochs! >= 1 && t.fineTuneEpochs! <= 2);
-    assert.equal(line!.epochs, t.headEpochs + t.fineTuneEpochs!);
-    // The logged model is the one validation chose.
-    assert.equal(t.fineTuned, t.fineTuneValidationAccuracy! > t.headValidationAccuracy);
-    assert.equal(line!.validationAccuracy, t.fineTuned ? t.fineTuneValidationAccuracy : t.headValidationAccuracy);
-    assert.equal(line!.testPredictions!.length, 2000);
-    assert.equal(line!.command, commandLine(["--backend", "cpu", ...argv]));
-    const saved = JSON.parse(readFileSync(path.join(out, "model.json"), "utf8"));
-    assert.deepEqual(saved.userDefinedMetadata.transfer, t);
-    const layers = saved.modelTopology.config.layers as { config: { name: string; trainable: boolean } }[];
-    assert.equal(layers.find((l) => l.config.name === "conv1")!.config.trainable, t.fineTuned, "a base kept frozen is saved frozen");
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-});

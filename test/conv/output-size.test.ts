@@ -1,9 +1,9 @@
-import { test } from "node:test";
+import { before, test } from "node:test";
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
 import { convOutputSize, measureOutputSize, outputSizeTable } from "../../src/conv/output-size";
 
-test("setup: cpu backend", async () => {
+before(async () => {
   assert.equal(await tf.setBackend("cpu"), true);
 });
 

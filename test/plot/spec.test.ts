@@ -1,4 +1,4 @@
-import { test } from "node:test";
+import { before, test } from "node:test";
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
 import { imageGrid, MAX_GRID_IMAGES } from "../../src/plot/image-grid";
@@ -7,7 +7,7 @@ import { barChart, linePlot } from "../../src/plot/charts";
 import { colorStops, describePlot, HeatmapTrace, roundForPlot } from "../../src/plot/spec";
 import { swapaxes } from "../../src/tensor/swapaxes";
 
-test("setup: cpu backend", async () => {
+before(async () => {
   assert.equal(await tf.setBackend("cpu"), true);
 });
 

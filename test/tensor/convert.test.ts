@@ -1,4 +1,4 @@
-import { test } from "node:test";
+import { before, test } from "node:test";
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
 import { toFilter4D, toMatrix, toTensor4D } from "../../src/tensor/convert";
@@ -9,7 +9,7 @@ const IMAGE = [
   [7, 8, 9],
 ];
 
-test("setup: cpu backend for exact numbers", async () => {
+before(async () => {
   assert.equal(await tf.setBackend("cpu"), true);
 });
 

@@ -1,10 +1,10 @@
-import { test } from "node:test";
+import { before, test } from "node:test";
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
 import { formatMatrix } from "../../src/tensor/format";
 import { toTensor4D } from "../../src/tensor/convert";
 
-test("setup: cpu backend", async () => {
+before(async () => {
   assert.equal(await tf.setBackend("cpu"), true);
 });
 

@@ -1,4 +1,4 @@
-import { test } from "node:test";
+import { before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
 import { swapaxes } from "../../src/tensor/swapaxes";
@@ -21,71 +21,73 @@ function checkSwap(input: tf.Tensor, out: tf.Tensor, a: number, b: number): void
 }
 
 for (const backend of ["cpu", "wasm"] as const) {
-  test(`[${backend}] setup`, async () => {
-    if (backend === "wasm") {
-      const wasm = await import("@tensorflow/tfjs-backend-wasm");
-      const path = await import("node:path");
-      wasm.setWasmPaths(path.join(path.dirname(require.resolve("@tensorflow/tfjs-backend-wasm/package.json")), "dist") + path.sep);
-    }
-    assert.equal(await tf.setBackend(backend), true);
-  });
+  describe(`[${backend}]`, () => {
+    before(async () => {
+      if (backend === "wasm") {
+        const wasm = await import("@tensorflow/tfjs-backend-wasm");
+        const path = await import("node:path");
+        wasm.setWasmPaths(path.join(path.dirname(require.resolve("@tensorflow/tfjs-backend-wasm/package.json")), "dist") + path.sep);
+      }
+      assert.equal(await tf.setBackend(backend), true);
+    });
 
-  test(`[${backend}] swapaxes: (1,3) → (3,1) with the values moving along`, () => {
-    const before = tf.memory().numTensors;
-    const row = tf.tensor2d([[1, 2, 3]]);
-    const col = swapaxes(row, 0, 1);
-    assert.deepEqual(col.shape, [3, 1]);
-    assert.deepEqual(col.arraySync(), [[1], [2], [3]]);
-    tf.dispose([row, col]);
-    assert.equal(tf.memory().numTensors, before);
-  });
+    test(`swapaxes: (1,3) → (3,1) with the values moving along`, () => {
+      const before = tf.memory().numTensors;
+      const row = tf.tensor2d([[1, 2, 3]]);
+      const col = swapaxes(row, 0, 1);
+      assert.deepEqual(col.shape, [3, 1]);
+      assert.deepEqual(col.arraySync(), [[1], [2], [3]]);
+      tf.dispose([row, col]);
+      assert.equal(tf.memory().numTensors, before);
+    });
 
-  test(`[${backend}] swapaxes: (1,4,2) → (4,1,2), (2,4,1), (1,2,4); values match the index rule`, () => {
-    const before = tf.memory().numTensors;
-    const t = tf.tidy(() => tf.range(0, 8).reshape([1, 4, 2]));
-    const cases: [number, number, number[]][] = [
-      [0, 1, [4, 1, 2]],
-      [0, 2, [2, 4, 1]],
-      [1, 2, [1, 2, 4]],
-    ];
-    for (const [a, b, shape] of cases) {
-      const s = swapaxes(t, a, b);
-      assert.deepEqual(s.shape, shape);
-      checkSwap(t, s, a, b);
-      s.dispose();
-    }
-    // 1↔2 is a transpose of the 4×2 matrix inside: [[0,1],[2,3],[4,5],[6,7]] → [[0,2,4,6],[1,3,5,7]]
-    const s12 = swapaxes(t, 1, 2);
-    assert.deepEqual(s12.arraySync(), [[[0, 2, 4, 6], [1, 3, 5, 7]]]);
-    tf.dispose([t, s12]);
-    assert.equal(tf.memory().numTensors, before);
-  });
+    test(`swapaxes: (1,4,2) → (4,1,2), (2,4,1), (1,2,4); values match the index rule`, () => {
+      const before = tf.memory().numTensors;
+      const t = tf.tidy(() => tf.range(0, 8).reshape([1, 4, 2]));
+      const cases: [number, number, number[]][] = [
+        [0, 1, [4, 1, 2]],
+        [0, 2, [2, 4, 1]],
+        [1, 2, [1, 2, 4]],
+      ];
+      for (const [a, b, shape] of cases) {
+        const s = swapaxes(t, a, b);
+        assert.deepEqual(s.shape, shape);
+        checkSwap(t, s, a, b);
+        s.dispose();
+      }
+      // 1↔2 is a transpose of the 4×2 matrix inside: [[0,1],[2,3],[4,5],[6,7]] → [[0,2,4,6],[1,3,5,7]]
+      const s12 = swapaxes(t, 1, 2);
+      assert.deepEqual(s12.arraySync(), [[[0, 2, 4, 6], [1, 3, 5, 7]]]);
+      tf.dispose([t, s12]);
+      assert.equal(tf.memory().numTensors, before);
+    });
 
-  test(`[${backend}] swapaxes: negative axes count from the end; N×H×W×C → C×H×W×N`, () => {
-    const before = tf.memory().numTensors;
-    const maps = tf.randomUniform([1, 3, 4, 5], 0, 1, "float32", 7);
-    const viaNegative = swapaxes(maps, 0, -1);
-    const viaPositive = swapaxes(maps, 0, 3);
-    assert.deepEqual(viaNegative.shape, [5, 3, 4, 1]);
-    assert.deepEqual(viaNegative.arraySync(), viaPositive.arraySync());
-    checkSwap(maps, viaNegative, 0, -1);
-    const back = swapaxes(viaNegative, -4, -1);
-    assert.deepEqual(back.arraySync(), maps.arraySync());
-    tf.dispose([maps, viaNegative, viaPositive, back]);
-    assert.equal(tf.memory().numTensors, before);
-  });
+    test(`swapaxes: negative axes count from the end; N×H×W×C → C×H×W×N`, () => {
+      const before = tf.memory().numTensors;
+      const maps = tf.randomUniform([1, 3, 4, 5], 0, 1, "float32", 7);
+      const viaNegative = swapaxes(maps, 0, -1);
+      const viaPositive = swapaxes(maps, 0, 3);
+      assert.deepEqual(viaNegative.shape, [5, 3, 4, 1]);
+      assert.deepEqual(viaNegative.arraySync(), viaPositive.arraySync());
+      checkSwap(maps, viaNegative, 0, -1);
+      const back = swapaxes(viaNegative, -4, -1);
+      assert.deepEqual(back.arraySync(), maps.arraySync());
+      tf.dispose([maps, viaNegative, viaPositive, back]);
+      assert.equal(tf.memory().numTensors, before);
+    });
 
-  test(`[${backend}] swapaxes: a == b gives a copy, not the same tensor`, () => {
-    const before = tf.memory().numTensors;
-    const t = tf.tensor2d([[1, 2]]);
-    const same = swapaxes(t, 1, -1);
-    assert.notEqual(same, t);
-    assert.deepEqual(same.arraySync(), t.arraySync());
-    same.dispose();
-    assert.equal(t.isDisposed, false, "disposing the copy leaves the input alive");
-    assert.deepEqual(t.arraySync(), [[1, 2]]);
-    t.dispose();
-    assert.equal(tf.memory().numTensors, before);
+    test(`swapaxes: a == b gives a copy, not the same tensor`, () => {
+      const before = tf.memory().numTensors;
+      const t = tf.tensor2d([[1, 2]]);
+      const same = swapaxes(t, 1, -1);
+      assert.notEqual(same, t);
+      assert.deepEqual(same.arraySync(), t.arraySync());
+      same.dispose();
+      assert.equal(t.isDisposed, false, "disposing the copy leaves the input alive");
+      assert.deepEqual(t.arraySync(), [[1, 2]]);
+      t.dispose();
+      assert.equal(tf.memory().numTensors, before);
+    });
   });
 }
 

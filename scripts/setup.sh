@@ -3,8 +3,8 @@
 #   - Jupyter (JupyterLab, Notebook 7, nbclient, nbconvert: scripts/jupyter/requirements.txt) into
 #     the project's own Python environment .venv/, from the wheels on this machine first (pip's
 #     file:// indexes and find-links, no network), else from pip's usual index; Jupyter's kernel
-#     conformance suite (jupyter_kernel_test, for the kernel's tests) the same way, or from Debian's
-#     python3-jupyter-kernel-test where pip has no copy;
+#     conformance suite (jupyter_kernel_test, for the kernel's tests) the same way, or Debian's
+#     python3-jupyter-kernel-test (for Debian's Python) where pip has no copy;
 #   - from Debian's packages, when run as root with apt-get (otherwise it prints the command):
 #     Chromium for the browser checks (optional for lessons), python3-venv if venv can't start;
 #   - the npm packages (npm ci), which also patches tslab (patches/, see test/kernel/) and builds the
@@ -47,7 +47,8 @@ pip_install() {
 }
 
 # jupyter_kernel_test: Debian's copy only where this machine's wheels have none and apt-get is
-# here (asking a pip index that can't be reached costs a minute of retries).
+# here (asking a pip index that can't be reached costs a minute of retries). Debian's 0.4.5 runs
+# on Debian's Python with its jupyter_client 7 (scripts/jupyter/kernel-test.mjs picks it).
 kernel_test_from_debian=false
 if ! "$venv/bin/python" -c 'import jupyter_kernel_test' >/dev/null 2>&1 && command -v apt-get >/dev/null &&
   ! "$python" -m pip download -q --no-deps "${offline[@]}" -d "$(mktemp -d)" jupyter_kernel_test >/dev/null 2>&1; then
@@ -74,16 +75,9 @@ if [ ! -x "$venv/bin/python" ]; then
 fi
 echo "setup: Jupyter into $venv/ (scripts/jupyter/requirements.txt)"
 pip_install -r scripts/jupyter/requirements.txt
-if ! "$venv/bin/python" -c 'import jupyter_kernel_test' >/dev/null 2>&1; then
-  if $kernel_test_from_debian && [ -d /usr/lib/python3/dist-packages/jupyter_kernel_test ]; then
-    # One pure-Python package: linked alone, so none of Debian's other Jupyter packages leak in.
-    site=$("$venv/bin/python" -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')
-    ln -sfn /usr/lib/python3/dist-packages/jupyter_kernel_test "$site/jupyter_kernel_test"
-    echo "setup: jupyter_kernel_test from Debian's python3-jupyter-kernel-test (pip has no copy here)"
-  else
-    pip_install jupyter_kernel_test ||
-      echo "setup: jupyter_kernel_test is missing (only npm run test:kernel needs it): pip install jupyter_kernel_test into $venv/" >&2
-  fi
+if ! $kernel_test_from_debian && ! "$venv/bin/python" -c 'import jupyter_kernel_test' >/dev/null 2>&1; then
+  pip_install jupyter_kernel_test ||
+    echo "setup: jupyter_kernel_test is missing (only npm run test:kernel needs it): pip install jupyter_kernel_test into $venv/" >&2
 fi
 
 # tfjs-node is optional: where libtensorflow can't be downloaded its install fails and npm

@@ -16,11 +16,12 @@ export const INSTALL_HINT =
 /**
  * The first Python that can import the given modules, or null: the project's .venv/ (pinned
  * versions), else $PYTHON, python3, /usr/bin/python3, python (whatever Jupyter they have).
+ * `check`, if given, is more Python that must run without error there.
  */
-export function findPython(modules = ["nbclient", "nbconvert", "nbformat"]) {
+export function findPython(modules = ["nbclient", "nbconvert", "nbformat"], check = "") {
   const candidates = [VENV_PYTHON, process.env.PYTHON, "python3", "/usr/bin/python3", "python"].filter(Boolean);
   for (const py of candidates) {
-    const r = spawnSync(py, ["-c", `import ${modules.join(", ")}`], { stdio: "ignore" });
+    const r = spawnSync(py, ["-c", `import ${modules.join(", ")}\n${check}`], { stdio: "ignore" });
     if (r.status === 0) return py;
   }
   return null;

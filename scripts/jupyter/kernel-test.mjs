@@ -6,7 +6,14 @@ import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { findPython, jupyterEnv, root } from "./jupyter-env.mjs";
 
-const python = findPython(["jupyter_kernel_test", "jupyter_client"]);
+// Debian's jupyter_kernel_test 0.4.5 (what these machines have; pip's indexes here have none) fails
+// every test against jupyter_client 8 (run_sync on a blocking get_msg): it runs on the Python it
+// came with, whose jupyter_client 7 it was written for. A pip-installed suite in .venv/ is used first.
+const SUITE_FITS_CLIENT =
+  "import jupyter_client, importlib.metadata as m\n" +
+  "v = tuple(int(x) for x in m.version('jupyter_kernel_test').split('.')[:2])\n" +
+  "assert v >= (0, 5) or int(jupyter_client.__version__.split('.')[0]) < 8";
+const python = findPython(["jupyter_kernel_test", "jupyter_client"], SUITE_FITS_CLIENT);
 if (!python) {
   console.error(
     "kernel tests: Jupyter's conformance suite (jupyter_kernel_test) was not found in any Python here. Install it with:\n" +

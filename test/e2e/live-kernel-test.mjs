@@ -1,17 +1,19 @@
-// `npm run test:live`: a lesson run by a reader. Starts Jupyter Notebook (classic, 6.x) with the
-// project's tslab kernel on a free loopback port, opens the lesson in headless Chromium, runs it
-// with Cell → Run All, waits until every cell has run and the kernel is idle, and checks that no
-// cell failed, the expected numbers are in the outputs and every plot has drawn. Then opens the
-// executed, signed copy from `npm run lessons` (out/executed/) without running it: Jupyter must
-// trust it, so its plot scripts run and the plots show. Last, a small notebook with a failing
-// cell: Jupyter must show the kernel's traceback (cell and line) as an error block, and Run All
-// must stop there (the kernel aborts the queued cells). Jupyter is shut down at the end, always.
+// `npm run test:live`: lessons run by a reader, in the Jupyter front ends a learner opens
+// (JupyterLab 4 and Notebook 7 from the project's .venv/, see scripts/jupyter/requirements.txt),
+// each started with the project's tslab kernel on a free loopback port and driven in headless
+// Chromium through its menus, as a person would:
+//   JupyterLab: Run → Run All Cells on the lesson; every cell runs, no cell fails, the expected
+//     numbers are in the outputs and every plot draws. A small notebook with a failing cell: the
+//     kernel's traceback (cell and line) shows as an error block and Run All stops there (the cell
+//     after it never runs). Tab after `tsdl.` opens the completer with the library's names.
+//   Notebook 7: Run All Cells on the lesson, the same checks.
+// Jupyter is shut down at the end, always. Screenshots go to out/screenshots/.
 //
-//   node test/e2e/live-kernel-test.mjs [NOTEBOOK] [--timeout SECONDS] [--out DIR] [--no-executed]
+//   node test/e2e/live-kernel-test.mjs [NOTEBOOK] [--timeout SECONDS] [--out DIR]
 //
 // NOTEBOOK defaults to notebooks/01-convolution-basics.ipynb. The lesson is run from a copy in
-// build/live-test/ (same depth under the project as notebooks/, so relative paths still hold) and
-// autosave is switched off: the committed notebook never gets outputs. Needs `npm run build`.
+// build/live-test/ (same depth under the project as notebooks/, so relative paths still hold):
+// the committed notebook never gets outputs. Needs `npm run build` and `bash scripts/setup.sh`.
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -43,11 +45,10 @@ const KERNEL_TIMEOUT_MS = 120_000;
 const PLOT_TIMEOUT_MS = 30_000;
 
 function parseArgs(argv) {
-  const opts = { notebook: join(root, "notebooks", "01-convolution-basics.ipynb"), timeout: 900, executed: true, out: join(root, "out") };
+  const opts = { notebook: join(root, "notebooks", "01-convolution-basics.ipynb"), timeout: 900, out: join(root, "out") };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
-    if (a === "--no-executed") opts.executed = false;
-    else if (a === "--out") opts.out = resolve(argv[++i] ?? usage("--out needs a folder"));
+    if (a === "--out") opts.out = resolve(argv[++i] ?? usage("--out needs a folder"));
     else if (a.startsWith("--out=")) opts.out = resolve(a.slice("--out=".length));
     else if (a === "--timeout" || a.startsWith("--timeout=")) {
       const v = Number(a.includes("=") ? a.split("=")[1] : argv[++i]);
@@ -60,7 +61,7 @@ function parseArgs(argv) {
 }
 
 function usage(message) {
-  console.error(`live-test: ${message}\nusage: node test/e2e/live-kernel-test.mjs [NOTEBOOK.ipynb] [--timeout SECONDS] [--out DIR (default out/)] [--no-executed]`);
+  console.error(`live-test: ${message}\nusage: node test/e2e/live-kernel-test.mjs [NOTEBOOK.ipynb] [--timeout SECONDS] [--out DIR (default out/; screenshots in DIR/screenshots/)]`);
   process.exit(2);
 }
 
@@ -83,19 +84,21 @@ function freePort() {
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-/** Jupyter Notebook on 127.0.0.1:port with a random token; stop() always ends it and its kernels. */
-async function startJupyter(python, log) {
+/** JupyterLab or Notebook 7 (app) on 127.0.0.1:port with a random token; stop() always ends it and its kernels. */
+async function startJupyter(python, app, log) {
   const port = await freePort();
   const token = randomBytes(24).toString("hex");
   const runtime = mkdtempSync(join(tmpdir(), "tsdl-jupyter-runtime-"));
   const config = mkdtempSync(join(tmpdir(), "tsdl-jupyter-config-"));
   // A private runtime dir (connection files) and config dir (no user settings such as a password);
-  // the data dir stays the default one: it holds the secret that signed out/executed/*.ipynb.
+  // the data dir stays the default one: it holds the secret that signs notebooks.
   const env = jupyterEnv({ JUPYTER_RUNTIME_DIR: runtime, JUPYTER_CONFIG_DIR: config });
   const args = [
-    "-m", "notebook", "--no-browser", "--ip=127.0.0.1", `--port=${port}`, "--port-retries=0",
-    `--NotebookApp.token=${token}`, `--notebook-dir=${root}`, "--NotebookApp.open_browser=False",
-    // CI runs as root, and Notebook refuses root unless told (it only serves loopback here).
+    "-m", app, "--no-browser", "--ip=127.0.0.1", `--port=${port}`, "--port-retries=0",
+    `--ServerApp.token=${token}`, `--ServerApp.root_dir=${root}`,
+    // No news or update checks: the test runs offline and must not wait on them.
+    "--LabApp.news_url=None", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+    // CI runs as root, and Jupyter refuses root unless told (it only serves loopback here).
     ...(process.getuid?.() === 0 ? ["--allow-root"] : []),
   ];
   // Its own process group, so a last-resort kill reaches the kernels it started too.
@@ -110,9 +113,10 @@ async function startJupyter(python, log) {
   let exited = null;
   const exit = new Promise((r) => child.once("exit", (code, signal) => r((exited = { code, signal }))));
   const base = `http://127.0.0.1:${port}/`;
+  const api = (path, init = {}) => fetch(`${base}${path}`, { ...init, headers: { Authorization: `token ${token}` } });
   const stop = async () => {
     if (exited === null) {
-      await fetch(`${base}api/shutdown`, { method: "POST", headers: { Authorization: `token ${token}` } }).catch(() => {});
+      await api("api/shutdown", { method: "POST" }).catch(() => {});
       await Promise.race([exit, sleep(10_000)]);
     }
     if (exited === null) {
@@ -127,93 +131,68 @@ async function startJupyter(python, log) {
   for (;;) {
     if (exited !== null) {
       await stop();
-      throw new Error(`Jupyter exited at start (${exited.code ?? exited.signal}):\n${output.trim()}`);
+      throw new Error(`Jupyter (${app}) exited at start (${exited.code ?? exited.signal}):\n${output.trim()}`);
     }
-    const res = await fetch(`${base}api/status`, { headers: { Authorization: `token ${token}` } }).catch(() => null);
+    const res = await api("api/status").catch(() => null);
     if (res?.ok) break;
     if (Date.now() - started > START_TIMEOUT_MS) {
       await stop();
-      throw new Error(`Jupyter did not answer on ${base} within ${START_TIMEOUT_MS / 1000} s:\n${output.trim()}`);
+      throw new Error(`Jupyter (${app}) did not answer on ${base} within ${START_TIMEOUT_MS / 1000} s:\n${output.trim()}`);
     }
     await sleep(300);
   }
-  return { base, token, stop, output: () => output };
-}
-
-// ---- In the notebook page (classic Notebook 6 UI) ----
-
-function notebookLoaded() {
-  return Boolean(window.Jupyter?.notebook?._fully_loaded);
-}
-
-function kernelIdle() {
-  const icon = document.getElementById("kernel_indicator_icon");
-  return Boolean(window.Jupyter?.notebook?.kernel?.is_connected?.()) && icon?.classList.contains("kernel_idle_icon");
-}
-
-function runState() {
-  const cells = Jupyter.notebook.get_cells().filter((c) => c.cell_type === "code" && c.get_text().trim() !== "");
-  const outputs = cells.flatMap((c) => c.output_area.outputs);
-  const errors = outputs
-    .filter((o) => o.output_type === "error" || (o.output_type === "stream" && o.name === "stderr"))
-    .map((o) => (o.output_type === "error" ? (o.traceback?.join("\n") || `${o.ename}: ${o.evalue}`) : o.text).trim());
-  const icon = document.getElementById("kernel_indicator_icon");
-  return {
-    total: cells.length,
-    done: cells.filter((c) => typeof c.input_prompt_number === "number").length,
-    running: cells.filter((c) => c.input_prompt_number === "*").length,
-    idle: Boolean(icon?.classList.contains("kernel_idle_icon")),
-    errors,
+  /** The execution state ("idle", "busy", "starting") of the kernel of the notebook at path. */
+  const kernelState = async (path) => {
+    const sessions = await (await api("api/sessions")).json();
+    return sessions.find((x) => x.path === path || x.notebook?.path === path)?.kernel?.execution_state ?? null;
   };
+  return { app, base, token, stop, kernelState, output: () => output };
+}
+
+// ---- In the page (JupyterLab 4 and Notebook 7 share JupyterLab's notebook widgets) ----
+
+/** Per code cell: its prompt ("" not run, "*" queued or running, a number), stream text, error blocks. */
+function cellStates() {
+  return [...document.querySelectorAll(".jp-Notebook .jp-CodeCell")].map((cell) => {
+    const prompt = (cell.querySelector(".jp-InputArea-prompt")?.textContent ?? "").replace(/[\[\]:\s]/g, "");
+    const outputs = [...cell.querySelectorAll(".jp-OutputArea-output")];
+    return {
+      prompt,
+      source: cell.querySelector(".jp-InputArea-editor")?.textContent ?? "",
+      text: outputs.filter((o) => o.dataset.mimeType === "application/vnd.jupyter.stdout").map((o) => o.textContent).join(""),
+      // Error outputs (the kernel's traceback) render as stderr, like a stream to stderr.
+      errors: outputs.filter((o) => o.dataset.mimeType === "application/vnd.jupyter.stderr").map((o) => o.textContent),
+    };
+  });
 }
 
 function pageOutputs() {
-  const plots = [...document.querySelectorAll(".output_area .tsdl-plot")];
+  const plots = [...document.querySelectorAll(".jp-OutputArea .tsdl-plot")];
   return {
-    text: [...document.querySelectorAll(".output_subarea")].map((el) => el.textContent).join("\n"),
+    text: [...document.querySelectorAll(".jp-OutputArea-output")].map((el) => el.textContent).join("\n"),
     plots: plots.length,
     drawn: plots.filter((p) => p.querySelector(".main-svg") !== null).length,
-    trusted: Jupyter.notebook.trusted,
   };
 }
 
-/** Per code cell: its prompt number (or null), stream text and error blocks' text. */
-function cellStates() {
-  return Jupyter.notebook.get_cells().filter((c) => c.cell_type === "code").map((c) => ({
-    prompt: c.input_prompt_number ?? null,
-    text: [...c.output_area.element[0].querySelectorAll(".output_stream")].map((el) => el.textContent).join(""),
-    errors: [...c.output_area.element[0].querySelectorAll(".output_error")].map((el) => el.textContent),
-  }));
-}
-
 function allPlotsDrawn() {
-  const plots = [...document.querySelectorAll(".output_area .tsdl-plot")];
+  const plots = [...document.querySelectorAll(".jp-OutputArea .tsdl-plot")];
   return plots.length > 0 && plots.every((p) => p.querySelector(".main-svg") !== null);
-}
-
-/** Notebook 6 scrolls the cells inside #site; let the page grow so a full-page screenshot has them all. */
-function unclipNotebook() {
-  for (const el of [document.documentElement, document.body, document.getElementById("site")]) {
-    if (el) Object.assign(el.style, { height: "auto", overflow: "visible" });
-  }
 }
 
 // ----
 
-/** Notebook 6's main.js always tries to load ipywidgets' extension ("hardcoded widgets hack"). */
-const WIDGETS_PROBE = "/nbextensions/widgets/notebook/js/extension.js";
-
-/**
- * Console errors of Jupyter's own page, not of the lesson:
- * - the MathJax 2 that Notebook 6 loads probes for web fonts with a url(about:blank) @font-face,
- *   which Chromium blocks and logs;
- * - without ipywidgets (we don't need it), Notebook 6's probe for its extension gets a 404 HTML
- *   page, which Chromium logs twice: the 404, and the refusal to run text/html as a script.
- */
+/** Console errors of Jupyter's own page, not of the lesson. */
 function isJupyterNoise(msg) {
-  const url = msg.location().url ?? "";
   const text = msg.text();
-  return url === "about:blank" || text.includes("Access to font at 'about:blank'") || url.includes(WIDGETS_PROBE) || text.includes(WIDGETS_PROBE);
+  // JupyterLab asks the server for optional things it may lack (a 404 it handles itself).
+  return /Failed to load resource: the server responded with a status of 404/.test(text);
+}
+
+/** The notebook's URL in each front end. */
+function notebookUrl(jupyter, path) {
+  const where = jupyter.app === "jupyterlab" ? "lab/tree" : "notebooks";
+  return `${jupyter.base}${where}/${encodeURI(path)}?token=${jupyter.token}`;
 }
 
 async function openNotebook(context, jupyter, file, problems, label) {
@@ -223,14 +202,34 @@ async function openNotebook(context, jupyter, file, problems, label) {
   });
   page.on("pageerror", (err) => problems.push(`${label}: uncaught exception: ${err.message}`));
   const path = relative(root, file).split("\\").join("/");
-  await page.goto(`${jupyter.base}notebooks/${encodeURI(path)}?token=${jupyter.token}`, { waitUntil: "load", timeout: START_TIMEOUT_MS });
-  await page.waitForFunction(notebookLoaded, null, { timeout: START_TIMEOUT_MS });
-  // Never write the notebook: no autosave while the test runs cells in it.
-  await page.evaluate(() => Jupyter.notebook.set_autosave_interval(0));
-  await page.waitForFunction(kernelIdle, null, { timeout: KERNEL_TIMEOUT_MS }).catch(() => {
-    throw new Error(`${label}: the kernel did not become ready within ${KERNEL_TIMEOUT_MS / 1000} s (is the "tslab" kernelspec in build/jupyter? run npm run build)`);
-  });
-  return page;
+  await page.goto(notebookUrl(jupyter, path), { waitUntil: "load", timeout: START_TIMEOUT_MS });
+  await page.waitForSelector(".jp-Notebook .jp-CodeCell", { timeout: START_TIMEOUT_MS });
+  const started = Date.now();
+  while ((await jupyter.kernelState(path)) !== "idle") {
+    if (Date.now() - started > KERNEL_TIMEOUT_MS) {
+      throw new Error(`${label}: the kernel did not become ready within ${KERNEL_TIMEOUT_MS / 1000} s (is the "tslab" kernelspec in build/jupyter? run npm run build)`);
+    }
+    await sleep(300);
+  }
+  return { page, path };
+}
+
+/** Run → Run All Cells, from the menu bar as a reader would. */
+async function runAll(page) {
+  await page.locator(".lm-MenuBar-itemLabel", { hasText: /^Run$/ }).click();
+  await page.locator(".lm-Menu-itemLabel", { hasText: /^Run All Cells$/ }).click();
+}
+
+/** Waits until no cell is queued or running and the kernel is idle; returns the cells then. */
+async function settle(page, jupyter, path, timeoutMs, done = () => false) {
+  const started = Date.now();
+  for (;;) {
+    const cells = await page.evaluate(cellStates);
+    const quiet = cells.every((c) => c.prompt !== "*") && (await jupyter.kernelState(path)) === "idle";
+    if ((quiet && cells.some((c) => c.prompt !== "")) || done(cells)) return { cells, seconds: (Date.now() - started) / 1000, timedOut: false };
+    if (Date.now() - started > timeoutMs) return { cells, seconds: timeoutMs / 1000, timedOut: true };
+    await sleep(500);
+  }
 }
 
 function checkExpected(label, name, out, problems) {
@@ -246,36 +245,62 @@ function writeNotebook(file, sources) {
   writeFileSync(file, JSON.stringify({ nbformat: 4, nbformat_minor: 5, metadata, cells }));
 }
 
-/** Runs FAILING with Run All; checks the error block and that the cells after it did not run. */
-async function checkFailingCell(context, jupyter, file, problems, label, timeoutMs) {
+/** Run All on the lesson: every cell runs, none fails, the numbers are there, the plots draw. */
+async function checkLesson(context, jupyter, copy, name, shots, problems, label, timeoutMs) {
+  const { page, path } = await openNotebook(context, jupyter, copy, problems, label);
+  await runAll(page);
+  const { cells, seconds, timedOut } = await settle(page, jupyter, path, timeoutMs, (cs) => cs.some((c) => c.errors.length));
+  const run = cells.filter((c) => /^\d+$/.test(c.prompt)).length;
+  const code = cells.filter((c) => c.source.trim() !== "").length;
+  if (timedOut) problems.push(`${label}: not finished after ${timeoutMs / 1000} s: ${run}/${code} cells run`);
+  for (const c of cells) for (const e of c.errors) problems.push(`${label}: a cell failed:\n      ${e.split("\n").slice(0, 12).join("\n      ")}`);
+  if (run < code) problems.push(`${label}: ${code - run} of ${code} code cells did not run`);
+  await page.waitForFunction(allPlotsDrawn, null, { timeout: PLOT_TIMEOUT_MS }).catch(() => {});
+  const out = await page.evaluate(pageOutputs);
+  if (out.drawn < out.plots) problems.push(`${label}: ${out.plots - out.drawn} of ${out.plots} plot(s) did not draw`);
+  checkExpected(label, name, out, problems);
+  await page.screenshot({ path: join(shots, `${jupyter.app}-${basename(name, ".ipynb")}.png`), fullPage: true });
+  await page.close();
+  return `Run All: ${run}/${code} cells run in ${seconds.toFixed(1)} s, ${out.drawn}/${out.plots} plots drawn`;
+}
+
+/** Runs FAILING with Run All; checks the error block and that the cell after it did not run. */
+async function checkFailingCell(context, jupyter, file, shots, problems, label, timeoutMs) {
   writeNotebook(file, FAILING.cells);
-  const page = await openNotebook(context, jupyter, file, problems, label);
-  await page.click("#celllink");
-  await page.click("#run_all_cells");
-  const started = Date.now();
-  let cells;
-  for (;;) {
-    cells = await page.evaluate(cellStates);
-    const settled = cells.every((c) => c.prompt !== "*") && (await page.evaluate(kernelIdle));
-    if (settled && cells[1].errors.length > 0) break;
-    if (Date.now() - started > timeoutMs) {
-      problems.push(`${label}: not settled after ${timeoutMs / 1000} s: ${JSON.stringify(cells)}`);
-      break;
-    }
-    await sleep(300);
-  }
+  const { page, path } = await openNotebook(context, jupyter, file, problems, label);
+  await runAll(page);
+  const { cells, timedOut } = await settle(page, jupyter, path, timeoutMs);
+  if (timedOut) problems.push(`${label}: not settled after ${timeoutMs / 1000} s: ${JSON.stringify(cells)}`);
   const [before, failing, after] = cells;
   if (!before.text.includes("before")) problems.push(`${label}: the first cell did not print "before"`);
   const block = failing.errors.join("\n");
   if (failing.errors.length !== 1) problems.push(`${label}: expected one error block in the failing cell, found ${failing.errors.length}`);
   for (const t of FAILING.error) if (!block.includes(t)) problems.push(`${label}: the error block lacks "${t}":\n${block}`);
-  if (after.text || after.errors.length || typeof after.prompt === "number") {
+  if (after.text || after.errors.length || /^\d+$/.test(after.prompt)) {
     problems.push(`${label}: the cell after the failing one ran (stop_on_error should abort it): ${JSON.stringify(after)}`);
   }
-  await page.evaluate(unclipNotebook);
-  await page.screenshot({ path: file.replace(/\.ipynb$/, ".png"), fullPage: true });
+  await page.screenshot({ path: join(shots, `${jupyter.app}-failing-cell.png`), fullPage: true });
   await page.close();
   return `error block with the traceback (${block.split("\n").filter((l) => l.trim()).length} lines), the cell after it not run`;
+}
+
+/** Tab after `tsdl.` in a cell: the completer opens and lists the library's names. */
+async function checkCompletion(context, jupyter, file, shots, problems, label, timeoutMs) {
+  writeNotebook(file, ['import * as tsdl from "tsdl";', "tsdl."]);
+  const { page, path } = await openNotebook(context, jupyter, file, problems, label);
+  await runAll(page); // the import runs; the second cell is a syntax error and may fail: not checked
+  await settle(page, jupyter, path, timeoutMs);
+  const editor = page.locator(".jp-Notebook .jp-CodeCell").nth(1).locator(".cm-content");
+  await editor.click();
+  await page.keyboard.press("End");
+  await page.keyboard.press("Tab");
+  const items = page.locator(".jp-Completer .jp-Completer-item");
+  await items.first().waitFor({ timeout: 30_000 }).catch(() => {});
+  const names = await items.evaluateAll((els) => els.map((e) => e.getAttribute("data-value") ?? e.textContent.trim()));
+  for (const n of ["selectBackend", "toTensor4D", "formatMatrix"]) if (!names.includes(n)) problems.push(`${label}: the completer lacks "${n}" (it offered ${names.length}: ${names.slice(0, 8).join(", ")}…)`);
+  await page.screenshot({ path: join(shots, `${jupyter.app}-completion.png`) });
+  await page.close();
+  return `Tab after "tsdl." offers ${names.length} names`;
 }
 
 async function main() {
@@ -283,21 +308,22 @@ async function main() {
   const name = basename(opts.notebook);
   if (!existsSync(opts.notebook)) usage(`${opts.notebook} not found`);
   if (!EXPECTED[name]) console.log(`live-test: no expected outputs listed for ${name}: checking only that it runs cleanly and its plots draw`);
-  const python = findPython(["notebook"]);
-  if (!python) throw new Error(`Jupyter Notebook was not found in any Python here. Install it with:\n  ${INSTALL_HINT}`);
+  const python = findPython(["jupyterlab", "notebook"]);
+  if (!python) throw new Error(`JupyterLab and Notebook 7 were not found in any Python here. Install them with:\n  ${INSTALL_HINT}`);
   const chromiumJs = join(root, "build", "scripts", "site", "chromium.js");
   if (!existsSync(chromiumJs)) throw new Error(`${chromiumJs} missing: run "npm run build" first`);
   const { launchChromium } = require(chromiumJs);
 
   const work = join(root, "build", "live-test");
+  const shots = join(opts.out, "screenshots");
   mkdirSync(work, { recursive: true });
+  mkdirSync(shots, { recursive: true });
   const copy = join(work, name);
   copyFileSync(opts.notebook, copy);
-  const executedSource = join(opts.out, "executed", name);
-  const executedCopy = join(work, `executed-${name}`);
   const failingCopy = join(work, "failing-cell.ipynb");
+  const completionCopy = join(work, "completion.ipynb");
 
-  const problems = []; // "label: text", label = the notebook the problem belongs to
+  const problems = []; // "label: text", label = the check the problem belongs to
   const results = []; // one line per check: { label, text }
   let current = "(start)";
   const verbose = process.env.LIVE_TEST_VERBOSE === "1";
@@ -306,9 +332,7 @@ async function main() {
   const cleanup = async () => {
     await browser?.close().catch(() => {});
     await jupyter?.stop();
-    rmSync(copy, { force: true });
-    rmSync(executedCopy, { force: true });
-    rmSync(failingCopy, { force: true });
+    for (const f of [copy, failingCopy, completionCopy]) rmSync(f, { force: true });
   };
   const onSignal = (sig) => {
     console.error(`live-test: ${sig}: shutting Jupyter down`);
@@ -316,82 +340,45 @@ async function main() {
   };
   process.once("SIGINT", onSignal);
   process.once("SIGTERM", onSignal);
-  try {
-    jupyter = await startJupyter(python, (s) => verbose && process.stderr.write(s));
-    console.log(`live-test: Jupyter Notebook on ${jupyter.base} (kernel from build/jupyter), running ${shown(opts.notebook)}`);
-    browser = await launchChromium({ viewport: { width: 1280, height: 900 } });
-    const origin = new URL(jupyter.base).origin;
-    await browser.context.route("**/*", (route) => {
-      const url = route.request().url();
-      if (url.startsWith(origin + "/")) return route.continue();
-      problems.push(`${current}: request off the local Jupyter (aborted): ${url}`);
-      return route.abort("blockedbyclient");
-    });
-
-    // 1. Run the lesson as a reader would: Cell → Run All.
-    const label = shown(opts.notebook);
+  const check = async (label, run) => {
     current = label;
-    const page = await openNotebook(browser.context, jupyter, copy, problems, label);
-    const started = Date.now();
-    await page.click("#celllink");
-    await page.click("#run_all_cells");
-    let state;
-    for (;;) {
-      state = await page.evaluate(runState);
-      if (state.errors.length) break;
-      if (state.running === 0 && state.done === state.total && state.idle) break;
-      if (Date.now() - started > opts.timeout * 1000) {
-        problems.push(`${label}: not finished after ${opts.timeout} s: ${state.done}/${state.total} cells run, ${state.running} waiting`);
-        break;
+    try {
+      results.push({ label, text: await run(label) });
+    } catch (err) {
+      problems.push(`${label}: ${err.message ?? err}`);
+      results.push({ label, text: "could not be checked" });
+    }
+  };
+  try {
+    browser = await launchChromium({ viewport: { width: 1280, height: 900 } });
+    for (const app of ["jupyterlab", "notebook"]) {
+      const title = app === "jupyterlab" ? "JupyterLab" : "Notebook 7";
+      jupyter = await startJupyter(python, app, (s) => verbose && process.stderr.write(s));
+      console.log(`live-test: ${title} on ${jupyter.base} (kernel from build/jupyter)`);
+      const origin = new URL(jupyter.base).origin;
+      await browser.context.unroute("**/*").catch(() => {});
+      await browser.context.route("**/*", (route) => {
+        const url = route.request().url();
+        if (url.startsWith(origin + "/")) return route.continue();
+        problems.push(`${current}: request off the local Jupyter (aborted): ${url}`);
+        return route.abort("blockedbyclient");
+      });
+      await check(`${title}: ${shown(opts.notebook)}`, (label) => checkLesson(browser.context, jupyter, copy, name, shots, problems, label, opts.timeout * 1000));
+      if (app === "jupyterlab") {
+        await check(`${title}: a failing cell`, (label) => checkFailingCell(browser.context, jupyter, failingCopy, shots, problems, label, KERNEL_TIMEOUT_MS));
+        await check(`${title}: completion`, (label) => checkCompletion(browser.context, jupyter, completionCopy, shots, problems, label, KERNEL_TIMEOUT_MS));
       }
-      await sleep(500);
+      await jupyter.stop();
+      jupyter = undefined;
+      copyFileSync(opts.notebook, copy); // JupyterLab may have autosaved outputs into the copy
     }
-    const seconds = ((Date.now() - started) / 1000).toFixed(1);
-    for (const e of state.errors) problems.push(`${label}: a cell failed:\n      ${e.split("\n").slice(0, 12).join("\n      ")}`);
-    if (!state.errors.length && state.done === state.total) {
-      await page.waitForFunction(allPlotsDrawn, null, { timeout: PLOT_TIMEOUT_MS }).catch(() => {});
-    }
-    const out = await page.evaluate(pageOutputs);
-    if (out.drawn < out.plots) problems.push(`${label}: ${out.plots - out.drawn} of ${out.plots} plot(s) did not draw`);
-    checkExpected(label, name, out, problems);
-    await page.evaluate(unclipNotebook);
-    await page.screenshot({ path: join(work, basename(name, ".ipynb") + ".png"), fullPage: true });
-    results.push({ label, text: `${state.done}/${state.total} cells run in ${seconds} s, ${out.drawn}/${out.plots} plots drawn` });
-    await page.close();
-
-    // 2. The executed, signed copy: trusted on open, so its plots draw without running anything.
-    if (!opts.executed) {
-      console.log("live-test: executed copy not checked (--no-executed)");
-    } else if (!existsSync(executedSource)) {
-      console.log(`live-test: executed copy not checked: ${shown(executedSource)} does not exist (run npm run lessons first)`);
-    } else {
-      copyFileSync(executedSource, executedCopy);
-      const xlabel = shown(executedSource);
-      current = xlabel;
-      const xpage = await openNotebook(browser.context, jupyter, executedCopy, problems, xlabel);
-      await xpage.waitForFunction(allPlotsDrawn, null, { timeout: PLOT_TIMEOUT_MS }).catch(() => {});
-      const xout = await xpage.evaluate(pageOutputs);
-      if (!xout.trusted) problems.push(`${xlabel}: Jupyter does not trust it (the runner's signature was not accepted), so its plots cannot draw`);
-      if (xout.drawn < xout.plots) problems.push(`${xlabel}: ${xout.plots - xout.drawn} of ${xout.plots} plot(s) did not draw on open`);
-      checkExpected(xlabel, name, xout, problems);
-      await xpage.evaluate(unclipNotebook);
-      await xpage.screenshot({ path: join(work, `executed-${basename(name, ".ipynb")}.png`), fullPage: true });
-      results.push({ label: xlabel, text: `opened without running: ${xout.trusted ? "trusted" : "NOT trusted"}, ${xout.drawn}/${xout.plots} plots drawn` });
-      await xpage.close();
-    }
-
-    // 3. A failing cell, as a reader would see it.
-    const flabel = "a failing cell";
-    current = flabel;
-    const ftext = await checkFailingCell(browser.context, jupyter, failingCopy, problems, flabel, KERNEL_TIMEOUT_MS);
-    results.push({ label: flabel, text: ftext });
   } finally {
     await cleanup();
   }
 
   const failing = (label) => problems.some((p) => p.startsWith(`${label}: `));
   for (const r of results) console.log(`  ${failing(r.label) ? "FAIL" : "  ok"}  ${r.label}: ${r.text}`);
-  console.log(`live-test: screenshots in ${shown(work)}/`);
+  console.log(`live-test: screenshots in ${shown(shots)}/`);
   if (problems.length) {
     console.log(`\nlive-test: ${problems.length} problem(s):`);
     for (const p of problems) console.log(`  - ${p}`);

@@ -75,3 +75,20 @@ test("an output folder whose parent cannot be written is named before any work",
   // /sys refuses new folders even to root: a real unwritable parent on every Linux machine.
   assert.throws(() => lockFolder("/sys/tsdl-no-such-folder/m"), /cannot make \/sys\/tsdl-no-such-folder \(the output folder's parent\): (EPERM|EACCES)/);
 });
+
+test("a full disk under the output folder is named before any work: the lock cannot be written", async (t) => {
+  const disk = path.join(tmp, "full-disk");
+  await fs.mkdir(disk);
+  if (spawnSync("mount", ["-t", "tmpfs", "-o", "size=64k", "tmpfs", disk]).status !== 0) {
+    t.skip("cannot mount a 64 kB tmpfs here (needs root)");
+    return;
+  }
+  try {
+    // Fill it: a write that does not fit leaves the disk full.
+    await fs.writeFile(path.join(disk, "filler"), Buffer.alloc(1 << 20)).catch(() => undefined);
+    assert.throws(() => lockFolder(path.join(disk, "m")), /cannot write .*full-disk\/m\.lock in the output folder's parent: ENOSPC/);
+    assert.ok(!existsSync(lockFile(path.join(disk, "m"))), "no empty lock left behind");
+  } finally {
+    spawnSync("umount", [disk]);
+  }
+});

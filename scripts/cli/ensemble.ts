@@ -10,6 +10,7 @@ import { projectRoot } from "../../src/data/paths";
 import { ensembleReport } from "../../src/ensemble/report";
 import { MODEL_NAMES, parseModelName, type ModelName } from "../../src/models/registry";
 import { appendResult } from "../../src/results/log";
+import { lockFolder } from "../../src/io/folder-lock";
 import { modelFolderState } from "../../src/io/model-files";
 import { pct, reportFields, reportLines } from "./ensemble-result";
 import type { LessonProfile } from "../../src/profile";
@@ -136,6 +137,8 @@ async function main(argv: readonly string[]): Promise<void> {
   const runDir = path.resolve(root, args.out ?? defaultRunDir(args));
   // Output paths first: a bad one must not cost the training.
   if (modelFolderState(runDir) === "model") throw new Error(`${shown(root, runDir)} holds a single saved model, not an ensemble's run folder`);
+  const lock = lockFolder(runDir); // one run per folder, as train; also proves the parent can be written
+  if (lock.tookOver) console.log(`Took over ${shown(root, lock.file)}: its run (process ${lock.tookOver.pid}) is gone`);
   const resultsFile = checkedResultsFile(root, args.results);
   const backend = await selectBackend(args.backend);
   console.log(backendReport(backend));

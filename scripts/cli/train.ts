@@ -12,14 +12,16 @@ import { loadIdxDataset, type DatasetSplits } from "../../src/data/idx-dataset";
 import { projectRoot } from "../../src/data/paths";
 import { canonicalJson } from "../../src/ensemble/member-recipe";
 import { evaluate } from "../../src/eval/evaluate";
-import { loadModel, loadModelMetadata, modelFolderState, saveModel } from "../../src/io/model-files";
+import { lockFolder } from "../../src/io/folder-lock";
+import { replaceableFolder } from "../../src/io/folders";
+import { loadModel, loadModelMetadata, MODEL_FOLDER, modelFolderState, saveModel } from "../../src/io/model-files";
 import { INITIALIZER_NAMES, parseInitializerName } from "../../src/models/common";
 import { buildModel, MODEL_NAMES, parseModelName, type ModelName, type ModelOptionsByName } from "../../src/models/registry";
 import { modelSummary, summaryText } from "../../src/models/summary";
 import { transferModel } from "../../src/models/transfer";
 import { appendResult, encodePredictions, type TransferFields } from "../../src/results/log";
 import type { LessonProfile } from "../../src/profile";
-import { checkpointDir, loadCheckpoint, readCheckpointInfo, removeCheckpoint, saveCheckpoint } from "../../src/train/checkpoint";
+import { CHECKPOINT_FOLDER, checkpointDir, loadCheckpoint, readCheckpointInfo, removeCheckpoint, saveCheckpoint } from "../../src/train/checkpoint";
 import { fit, type FitData, type FitOptions } from "../../src/train/fit";
 import type { TrainingState } from "../../src/train/training-state";
 import type { History } from "../../src/train/history";
@@ -109,7 +111,8 @@ the model's training recipe for the profile, src/train/recipes.ts, which lesson 
   --name <name>        the result's model name (default the model's), e.g. ladder-mlp-5x512
   --out <dir>          where to save the model (default results/models/<name>-<profile>,
                        or <dataset>-<name>-<profile> for a data set other than mnist)
-  --overwrite          replace a model already saved there (without it, train refuses to start)
+  --overwrite          replace a model already saved there (without it, train refuses to start);
+                       a folder that is not a saved model, or a symbolic link, is never replaced
   --resume             continue an interrupted run of this command from its checkpoint
                        (runs on the whole training split; --per-class runs keep none)
   --results <file>     where to append the result line (default results/results.jsonl)
@@ -283,17 +286,19 @@ export function runName(args: TrainArgs): string {
 }
 
 /**
- * The model folder a run will write, checked before any work: not a file, and not an earlier
- * model unless `--overwrite` (a quick check must not silently replace an hour of training).
+ * The model folder a run will write, checked before any work: a folder a save may replace
+ * (`replaceableFolder`: never the project root or a folder that is not a saved model), and not
+ * an earlier model unless `--overwrite` (a quick check must not silently replace an hour of training).
  */
 export function checkedOutputFolder(args: TrainArgs, root: string): string {
   const folder = `${args.dataset === "mnist" ? "" : `${args.dataset}-`}${runName(args)}-${args.profile}`;
-  const out = path.resolve(root, args.out ?? path.join("results", "models", folder));
+  const given = args.out ?? path.join("results", "models", folder);
+  const state = replaceableFolder(given, MODEL_FOLDER, root);
+  const out = path.resolve(root, given);
   if (args.transferFrom !== undefined && out === path.resolve(root, args.transferFrom)) {
     throw new Error(`--out ${shownPath(root, out)} is the --transfer-from folder: the base must not be replaced by its own transfer`);
   }
-  const state = modelFolderState(out);
-  if (state === "model" && !args.overwrite) {
+  if (state === "ours" && !args.overwrite) {
     throw new Error(
       `${shownPath(root, out)} already holds a saved model; pass --overwrite to replace it, or --out another folder`,
     );
@@ -314,6 +319,7 @@ export function checkpointSettings(args: TrainArgs): Record<string, unknown> {
  */
 export function checkedCheckpoint(args: TrainArgs, out: string, root: string): { readonly dir: string; readonly epochs: number | undefined } {
   const dir = checkpointDir(out);
+  replaceableFolder(dir, CHECKPOINT_FOLDER);
   const info = readCheckpointInfo(dir);
   if (!args.resume) {
     if (info === undefined) return { dir, epochs: undefined };
@@ -444,6 +450,8 @@ async function main(argv: readonly string[]): Promise<void> {
   const root = projectRoot();
   // Output paths and the base first: a bad one must not cost the training.
   const out = checkedOutputFolder(args, root);
+  const lock = lockFolder(out); // one run per folder; also proves the parent can be written
+  if (lock.tookOver) console.log(`Took over ${shownPath(root, lock.file)}: its run (process ${lock.tookOver.pid}) is gone`);
   const checkpoint = checkedCheckpoint(args, out, root);
   const resultsFile = checkedResultsFile(root, args.results);
   const base = await checkedTransferFolder(args, root);

@@ -3,9 +3,10 @@
  * can put that very model into the lesson's page — never a stale one.
  *
  * `saveDemoModel` writes `demo.json` next to `model.json` / `weights.bin` and shows a slot in
- * the notebook's output that names the manifest and the model's id (a SHA-256 of both model
- * files). The export finds the slot in the executed notebook, reads the manifest and checks
- * that the files on disk still hash to that id: a model replaced by a later run is refused.
+ * the notebook's output that names the manifest and the demo's id: a SHA-256 of both model files
+ * and of demo.json's facts (all but the id itself). The export finds the slot in the executed
+ * notebook, reads the manifest and checks that the files on disk still hash to that id: a model
+ * replaced by a later run is refused, and so is an edited demo.json (a test accuracy typed in).
  */
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
@@ -16,7 +17,7 @@ import type { DemoFacts, DemoModelJson, DemoPayload } from "./payload";
 /** File name of the manifest in a model folder. */
 export const DEMO_MANIFEST = "demo.json";
 /** Format tag of the manifest; bumped when its fields change. */
-export const DEMO_FORMAT = "tsdl-demo/1";
+export const DEMO_FORMAT = "tsdl-demo/2";
 /** CSS class of the slot the lesson's output leaves for the exported page. */
 export const DEMO_SLOT_CLASS = "tsdl-demo-slot";
 
@@ -25,11 +26,14 @@ export interface DemoManifest extends DemoFacts {
   readonly format: typeof DEMO_FORMAT;
 }
 
-/** The id of the model in `dir`: SHA-256 of model.json followed by weights.bin. */
-export function modelId(dir: string): string {
+/**
+ * The id of the demo in `dir`: SHA-256 of model.json, weights.bin and `facts` (the manifest
+ * without its id, as JSON in the manifest's own key order).
+ */
+export function demoId(dir: string, facts: Omit<DemoManifest, "id">): string {
   const hash = createHash("sha256");
   for (const name of [MODEL_JSON, WEIGHTS_BIN]) hash.update(readFileSync(path.join(dir, name)));
-  return hash.digest("hex");
+  return hash.update(JSON.stringify(facts)).digest("hex");
 }
 
 /** The slot's HTML: where the exported page puts the pad (attributes are hex and a relative path). */
@@ -70,16 +74,21 @@ export function readDemoManifest(file: string, expectedId: string): DemoManifest
   } catch (err) {
     fail(file, `not valid JSON (${(err as Error).message})`);
   }
-  if (m.format !== DEMO_FORMAT) fail(file, `format is ${JSON.stringify(m.format)}, expected "${DEMO_FORMAT}"`);
+  if (m.format !== DEMO_FORMAT) fail(file, `format is ${JSON.stringify(m.format)}, expected "${DEMO_FORMAT}": re-run the lesson that saves the model`);
   if (!Array.isArray(m.examples) || typeof m.test?.accuracy !== "number" || typeof m.savedAt !== "string") {
     fail(file, "missing examples, test or savedAt");
   }
   if (m.id !== expectedId) {
     fail(file, `describes model ${m.id.slice(0, 12)}…, but the page was made with model ${expectedId.slice(0, 12)}…: a later run replaced it; re-run the lessons`);
   }
-  const onDisk = modelId(path.dirname(file));
-  if (onDisk !== m.id) {
-    fail(file, `the model files beside it (${onDisk.slice(0, 12)}…) are not the model it describes (${m.id.slice(0, 12)}…): re-run the lessons`);
+  const { id, ...facts } = m;
+  const onDisk = demoId(path.dirname(file), facts);
+  if (onDisk !== id) {
+    fail(
+      file,
+      `it and the model files beside it hash to ${onDisk.slice(0, 12)}…, not to the id they were saved with (${id.slice(0, 12)}…): ` +
+        `demo.json or the model was changed since the lesson's run; re-run the lessons`,
+    );
   }
   return m;
 }

@@ -19,7 +19,7 @@ export interface DemoExample {
 
 /** The facts of a model shown with the pad (the manifest without its format tag). */
 export interface DemoFacts {
-  /** SHA-256 (hex) of model.json followed by weights.bin. */
+  /** SHA-256 (hex) of model.json, weights.bin and the other facts (see ../manifest's demoId). */
   readonly id: string;
   /** ISO time of the save. */
   readonly savedAt: string;

@@ -12,7 +12,7 @@ import { mostConfidentMistakes } from "../eval/mistakes";
 import { saveModel, type SavedModelFiles, type SaveModelOptions } from "../io/model-files";
 import { showHtml } from "../display/output";
 import { liveWidgetHtml } from "./live";
-import { DEMO_FORMAT, DEMO_MANIFEST, demoPayload, demoSlotHtml, modelId, type DemoManifest } from "./manifest";
+import { DEMO_FORMAT, DEMO_MANIFEST, demoId, demoPayload, demoSlotHtml, type DemoManifest } from "./manifest";
 import type { DemoExample } from "./payload";
 
 /** Options of {@link saveDemoModel}. */
@@ -45,8 +45,8 @@ function pickExamples(test: LabeledImages, evaluation: Evaluation, mistakes: num
 }
 
 /**
- * Saves `model` to `dir` like {@link saveModel} and writes `dir/demo.json`: the model's id,
- * metadata, test accuracy and a few test digits (one correct per class and the `mistakes` the
+ * Saves `model` to `dir` like {@link saveModel} and writes `dir/demo.json`: the demo's id (a
+ * hash of the model files and the manifest's other facts), metadata, test accuracy and a few test digits (one correct per class and the `mistakes` the
  * model was surest of, as in the lesson's gallery). Shows a slot in the cell's output where the
  * exported page puts a drawing pad running this model.
  */
@@ -73,15 +73,17 @@ export async function saveDemoModel(model: tf.LayersModel, dir: string, options:
     label: test.labels[p.index]!,
     pixels: Buffer.from(Uint8Array.from(pixels.subarray(k * 784, (k + 1) * 784))).toString("base64"),
   }));
-  const id = modelId(dir);
-  const manifest: DemoManifest = {
+  const facts: Omit<DemoManifest, "id"> = {
     format: DEMO_FORMAT,
-    id,
     savedAt: new Date().toISOString(),
     metadata: JSON.parse(JSON.stringify(options.metadata ?? {})),
     test: { accuracy: evaluation.accuracy, size: evaluation.size },
     examples,
   };
+  const id = demoId(dir, facts);
+  // The id goes second; the other fields keep the order demoId hashed them in (readDemoManifest does the same).
+  const { format, ...rest } = facts;
+  const manifest: DemoManifest = { format, id, ...rest };
   const file = path.join(dir, DEMO_MANIFEST);
   const tmp = `${file}.tmp-${process.pid}`;
   await fs.writeFile(tmp, JSON.stringify(manifest, null, 1));

@@ -4,12 +4,16 @@
  * backend. tfjs's own `file://` scheme lives in tfjs-node, which cannot be installed here.
  *
  * Files are written under a temporary name and renamed into place, so an interrupted save never
- * leaves a half-written model behind. Loading checks each file before tfjs sees it and says what
- * is wrong (missing file, invalid JSON, missing field, weights file of the wrong size).
+ * leaves a half-written model behind. model.json records the SHA-256 of weights.bin (`sha256`,
+ * beside tfjs's own fields). Loading checks each file before tfjs sees it and says what is wrong
+ * (missing file, invalid JSON, missing field, weights file of the wrong size or not matching its
+ * checksum; models saved before checksums were recorded load without that check).
  */
 import * as tf from "@tensorflow/tfjs";
+import { createHash } from "node:crypto";
 import { promises as fs } from "node:fs";
 import * as path from "node:path";
+import { writeFileNamed } from "./folders";
 
 /** Name of the topology + manifest file in a model directory. */
 export const MODEL_JSON = "model.json";
@@ -39,9 +43,17 @@ export function weightBytes(specs: readonly tf.io.WeightsManifestEntry[]): numbe
   return total;
 }
 
+/** The field of model.json that maps each weights file to its SHA-256 (hex); not one of tfjs's. */
+const CHECKSUMS = "sha256";
+
+/** SHA-256 of `data`, in hex. */
+export function sha256(data: Uint8Array): string {
+  return createHash("sha256").update(data).digest("hex");
+}
+
 async function writeAtomically(file: string, data: string | Uint8Array): Promise<void> {
   const tmp = `${file}.tmp-${process.pid}`;
-  await fs.writeFile(tmp, data);
+  await writeFileNamed(tmp, data);
   await fs.rename(tmp, file);
 }
 
@@ -105,12 +117,13 @@ export function fileHandler(dir: string): tf.io.IOHandler {
       }
       const weights = artifacts.weightData === undefined ? new ArrayBuffer(0) : tf.io.CompositeArrayBuffer.join(artifacts.weightData);
       const specs = artifacts.weightSpecs ?? [];
-      const modelJson: tf.io.ModelJSON = {
+      const modelJson: tf.io.ModelJSON & { [CHECKSUMS]: Record<string, string> } = {
         modelTopology: artifacts.modelTopology,
         format: artifacts.format ?? "layers-model",
         generatedBy: artifacts.generatedBy ?? `TensorFlow.js tfjs-layers v${tf.version.tfjs}`,
         convertedBy: artifacts.convertedBy ?? null,
         weightsManifest: [{ paths: [WEIGHTS_BIN], weights: specs }],
+        [CHECKSUMS]: { [WEIGHTS_BIN]: sha256(new Uint8Array(weights)) },
         ...(artifacts.trainingConfig ? { trainingConfig: artifacts.trainingConfig } : {}),
         ...(artifacts.userDefinedMetadata ? { userDefinedMetadata: artifacts.userDefinedMetadata } : {}),
       };
@@ -131,6 +144,7 @@ export function fileHandler(dir: string): tf.io.IOHandler {
 
     async load(): Promise<tf.io.ModelArtifacts> {
       const modelJson = await readModelJson(dir);
+      const checksums = (modelJson as { [CHECKSUMS]?: Record<string, unknown> })[CHECKSUMS] ?? {};
       return tf.io.getModelArtifactsForJSON(modelJson, async (manifest) => {
         const specs: tf.io.WeightsManifestEntry[] = [];
         const buffers: ArrayBuffer[] = [];
@@ -146,6 +160,12 @@ export function fileHandler(dir: string): tf.io.IOHandler {
               `Weights file(s) ${group.paths.join(", ")} in ${dir} hold ${got} bytes but ${MODEL_JSON} describes ${expected}: the files are corrupt or from different saves`,
             );
           }
+          group.paths.forEach((relative, i) => {
+            const recorded = checksums[relative];
+            if (recorded !== undefined && recorded !== sha256(groupBuffers[i]!)) {
+              throw new Error(`${weightsFile(dir, relative, jsonFile)} does not match its checksum in ${MODEL_JSON}: the model is damaged; save or train it again`);
+            }
+          });
           specs.push(...group.weights);
           // Copy into fresh ArrayBuffers: a Node Buffer may be a view into a larger shared pool.
           for (const b of groupBuffers) buffers.push(new Uint8Array(b).slice().buffer);

@@ -5,6 +5,7 @@ import * as tf from "@tensorflow/tfjs";
 import { existsSync, promises as fs, statSync } from "node:fs";
 import * as path from "node:path";
 import { fileHandler, MODEL_JSON, readModelJson, WEIGHTS_BIN } from "./file-handler";
+import { replaceableFolder, writeFileNamed, type FolderKind } from "./folders";
 // The lessons' models use this custom layer; importing it registers it, so loadModel can read it.
 import "../models/seeded-dropout";
 
@@ -21,9 +22,20 @@ export interface SavedModelFiles {
 export interface SaveModelOptions {
   /** Small JSON-serialisable facts stored in model.json (`userDefinedMetadata`), e.g. test accuracy. */
   readonly metadata?: Readonly<Record<string, unknown>>;
-  /** Small text files (name → text) written beside model.json in the same atomic save, e.g. an ensemble member's record. */
+  /** Small JSON files (name → text, names ending in .json) written beside model.json in the same atomic save, e.g. an ensemble member's record. */
   readonly files?: Readonly<Record<string, string>>;
 }
+
+/**
+ * A saved model's folder, as {@link replaceableFolder} recognises it: model.json, weights.bin
+ * and the small JSON records saved beside them (an ensemble member's member.json, the demo's
+ * demo.json) — plain files only.
+ */
+export const MODEL_FOLDER: FolderKind = {
+  what: "model",
+  marker: MODEL_JSON,
+  allows: (name) => name === WEIGHTS_BIN || name.endsWith(".json"),
+};
 
 /**
  * What is at `dir` now: nothing (`absent`), a saved model (`model`: it holds model.json) or a
@@ -87,11 +99,13 @@ async function recoverModelFolder(dir: string): Promise<void> {
 
 /**
  * Fills the folder `dir` as a whole: `fill` writes into a new temporary sibling folder, which
- * then takes `dir`'s place by renames (replacing what was there). Killed at any moment, this
+ * then takes `dir`'s place by renames (replacing what was there: only an empty folder or one of
+ * `kind`, see {@link replaceableFolder}; anything else is an error before any write). Killed at any moment, this
  * leaves either the old folder or the new one, and the next write (or {@link loadModel}) of
  * `dir` cleans up. Returns what `fill` returned.
  */
-export async function writeFolderAtomically<T>(dir: string, fill: (tmp: string) => Promise<T>): Promise<T> {
+export async function writeFolderAtomically<T>(dir: string, kind: FolderKind, fill: (tmp: string) => Promise<T>): Promise<T> {
+  replaceableFolder(dir, kind);
   const full = path.resolve(dir);
   await fs.mkdir(path.dirname(full), { recursive: true });
   await recoverModelFolder(full);
@@ -117,17 +131,19 @@ export async function writeFolderAtomically<T>(dir: string, fill: (tmp: string) 
 
 /**
  * Writes `model` to `dir` as `model.json` + `weights.bin` (creating `dir`, replacing an
- * existing model there). Read it back with {@link loadModel}.
+ * existing model there — never a folder that is not a saved model: {@link MODEL_FOLDER}). Read it
+ * back with {@link loadModel}.
  *
  * Atomic as a whole ({@link writeFolderAtomically}): killed at any moment, a save leaves either
  * the old model or the new one — never the old model.json with new weights.
  */
 export async function saveModel(model: tf.LayersModel, dir: string, options: SaveModelOptions = {}): Promise<SavedModelFiles> {
-  modelFolderState(dir); // a bad path fails here, named, not as EEXIST/ENOENT from deep inside
+  replaceableFolder(dir, MODEL_FOLDER); // a bad path fails here, named, before the model is serialised
   const files = Object.entries(options.files ?? {});
   for (const [name] of files) {
-    if (name !== path.basename(name) || name.startsWith(".") || name === MODEL_JSON || name === WEIGHTS_BIN) {
-      throw new Error(`saveModel: files: "${name}" must be a plain file name other than ${MODEL_JSON} and ${WEIGHTS_BIN}`);
+    // .json: what MODEL_FOLDER recognises, so the next save may replace the folder.
+    if (name !== path.basename(name) || name.startsWith(".") || name === MODEL_JSON || !name.endsWith(".json")) {
+      throw new Error(`saveModel: files: "${name}" must be a plain file name other than ${MODEL_JSON} and ${WEIGHTS_BIN}, ending in .json`);
     }
   }
   const target = (tmp: string): tf.io.IOHandler => {
@@ -136,9 +152,9 @@ export async function saveModel(model: tf.LayersModel, dir: string, options: Sav
     const metadata = JSON.parse(JSON.stringify(options.metadata));
     return { save: (artifacts) => handler.save!({ ...artifacts, userDefinedMetadata: { ...(artifacts.userDefinedMetadata ?? {}), ...metadata } }) };
   };
-  const result = await writeFolderAtomically(dir, async (tmp) => {
+  const result = await writeFolderAtomically(dir, MODEL_FOLDER, async (tmp) => {
     const saved = await model.save(target(tmp));
-    for (const [name, text] of files) await fs.writeFile(path.join(tmp, name), text);
+    for (const [name, text] of files) await writeFileNamed(path.join(tmp, name), text);
     return saved;
   });
   return {

@@ -7,10 +7,14 @@
  *     state.bin    the tensors (weights, optimizer slots), as tf.io.encodeWeights wrote them
  *
  * Written as a whole after every epoch (`writeFolderAtomically`): killed at any moment, it
- * leaves the previous epoch's checkpoint or this one, never a mix.
+ * leaves the previous epoch's checkpoint or this one, never a mix. state.json records state.bin's
+ * SHA-256, checked whenever the checkpoint is read (checkpoints written before that was recorded
+ * are checked by size only): a damaged state.bin is an error, never a run that trains on noise.
  */
 import { existsSync, promises as fs, readFileSync } from "node:fs";
 import * as path from "node:path";
+import { sha256 } from "../io/file-handler";
+import { writeFileNamed, type FolderKind } from "../io/folders";
 import { writeFolderAtomically } from "../io/model-files";
 import type { TrainingState } from "./training-state";
 
@@ -27,7 +31,12 @@ interface CheckpointFile {
   readonly state: Omit<TrainingState, "data">;
   /** Length of state.bin, checked on load. */
   readonly bytes: number;
+  /** SHA-256 of state.bin (hex), checked on load; absent in checkpoints written before it was recorded. */
+  readonly sha256?: string;
 }
+
+/** A checkpoint folder, as the rule for what a save may replace recognises it (see ../io/folders). */
+export const CHECKPOINT_FOLDER: FolderKind = { what: "checkpoint", marker: STATE_JSON, allows: (name) => name === STATE_BIN };
 
 /** What {@link readCheckpointInfo} tells without loading the tensors. */
 export interface CheckpointInfo {
@@ -44,14 +53,16 @@ export function checkpointDir(modelDir: string): string {
 /** Saves `state` and `settings` (plain JSON) to `dir`, replacing the checkpoint there as a whole. */
 export async function saveCheckpoint(dir: string, state: TrainingState, settings: Readonly<Record<string, unknown>>): Promise<void> {
   const { data, ...rest } = state;
-  const file: CheckpointFile = { format: FORMAT, settings, state: rest, bytes: data.byteLength };
-  await writeFolderAtomically(dir, async (tmp) => {
-    await fs.writeFile(path.join(tmp, STATE_BIN), new Uint8Array(data));
-    await fs.writeFile(path.join(tmp, STATE_JSON), `${JSON.stringify(file)}\n`);
+  const bytes = new Uint8Array(data);
+  const file: CheckpointFile = { format: FORMAT, settings, state: rest, bytes: data.byteLength, sha256: sha256(bytes) };
+  await writeFolderAtomically(dir, CHECKPOINT_FOLDER, async (tmp) => {
+    await writeFileNamed(path.join(tmp, STATE_BIN), bytes);
+    await writeFileNamed(path.join(tmp, STATE_JSON), `${JSON.stringify(file)}\n`);
   });
 }
 
-function readFile(dir: string): CheckpointFile | undefined {
+/** state.json of the checkpoint in `dir` and state.bin's bytes, checked against it; undefined when there is none. */
+function readFile(dir: string): { json: CheckpointFile; bin: Buffer } | undefined {
   if (!existsSync(dir)) return undefined;
   const file = path.join(dir, STATE_JSON);
   let json: CheckpointFile;
@@ -63,15 +74,29 @@ function readFile(dir: string): CheckpointFile | undefined {
   if (json?.format !== FORMAT || typeof json.settings !== "object" || !Array.isArray(json.state?.logs)) {
     throw new Error(`${file} is not a checkpoint of this version (format ${FORMAT}); remove it to start over`);
   }
-  return json;
+  const binFile = path.join(dir, STATE_BIN);
+  let bin: Buffer;
+  try {
+    bin = readFileSync(binFile);
+  } catch (err) {
+    throw new Error(`the checkpoint ${dir} cannot be read (${(err as Error).message}); remove it to start over`);
+  }
+  if (bin.byteLength !== json.bytes) {
+    throw new Error(`${binFile} holds ${bin.byteLength} bytes, its state.json says ${json.bytes}; remove the checkpoint to start over`);
+  }
+  if (json.sha256 !== undefined && sha256(bin) !== json.sha256) {
+    throw new Error(`${binFile} does not match its checksum: the checkpoint is damaged; remove ${dir} to start over`);
+  }
+  return { json, bin };
 }
 
 /**
- * The settings and epochs of the checkpoint in `dir` (small: read before any work starts), or
- * undefined when there is none. Throws, naming the folder, when it cannot be read.
+ * The settings and epochs of the checkpoint in `dir` (read, and state.bin checked, before any
+ * work starts), or undefined when there is none. Throws, naming the file, when it cannot be read
+ * or is damaged.
  */
 export function readCheckpointInfo(dir: string): CheckpointInfo | undefined {
-  const file = readFile(dir);
+  const file = readFile(dir)?.json;
   return file && { settings: file.settings, epochs: file.state.logs.length };
 }
 
@@ -79,12 +104,9 @@ export function readCheckpointInfo(dir: string): CheckpointInfo | undefined {
 export async function loadCheckpoint(dir: string): Promise<TrainingState> {
   const file = readFile(dir);
   if (file === undefined) throw new Error(`there is no checkpoint at ${dir}`);
-  const bytes = await fs.readFile(path.join(dir, STATE_BIN));
-  if (bytes.byteLength !== file.bytes) {
-    throw new Error(`${path.join(dir, STATE_BIN)} holds ${bytes.byteLength} bytes, its state.json says ${file.bytes}; remove the checkpoint to start over`);
-  }
-  const data = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
-  return { ...file.state, data };
+  const { json, bin } = file;
+  const data = bin.buffer.slice(bin.byteOffset, bin.byteOffset + bin.byteLength) as ArrayBuffer;
+  return { ...json.state, data };
 }
 
 /** Removes the checkpoint in `dir` (the run it belongs to has finished and logged its result). */

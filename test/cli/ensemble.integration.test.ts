@@ -8,6 +8,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { projectRoot } from "../../src/data/paths";
 import { MEMBER_JSON } from "../../src/ensemble/run-folder";
+import { lockFolder } from "../../src/io/folder-lock";
 import { modelFolderState } from "../../src/io/model-files";
 
 test("ensemble stopped (SIGTERM) while training its first member leaves no finished-looking model and no result line; the rerun completes", async () => {
@@ -53,6 +54,27 @@ test("ensemble stopped (SIGTERM) while training its first member leaves no finis
     assert.equal(lines.length, 1);
     assert.equal(JSON.parse(lines[0]!).membersLoaded, 0);
   } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});
+
+test("ensemble refuses a run folder another run holds, naming the lock and the pid, before any work", () => {
+  const root = mkdtempSync(path.join(os.tmpdir(), "tsdl-ensemble-lock-"));
+  writeFileSync(path.join(root, "package.json"), "{}\n");
+  const runDir = path.join(root, "run");
+  const lock = lockFolder(runDir); // this test's process plays the ensemble that is running
+  try {
+    const script = path.join(__dirname, "..", "..", "scripts", "cli", "ensemble.js");
+    const r = spawnSync(process.execPath, [script, "--model", "softmax", "--members", "2", "--profile", "fast", "--out", runDir], {
+      env: { ...process.env, TSDL_PROJECT_ROOT: root },
+      encoding: "utf8",
+      timeout: 120_000,
+    });
+    assert.equal(r.status, 1, r.stderr);
+    assert.match(r.stderr, new RegExp(`run\\.lock: another run writes to .*run \\(process ${process.pid}, since `));
+    assert.doesNotMatch(r.stdout, /Backend:|MNIST/, "refused before any work");
+  } finally {
+    lock.release();
     rmSync(root, { recursive: true, force: true });
   }
 });

@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import { spawn, spawnSync } from "node:child_process";
 import { once } from "node:events";
 import * as path from "node:path";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import * as os from "node:os";
 import * as tf from "@tensorflow/tfjs";
 import { commandLine } from "../../scripts/cli/train";
@@ -53,6 +53,85 @@ test("train with --out at a file or an existing model exits before loading data 
   }
 });
 
+/** Does the lock file `file` name process `pid` as its owner (yet)? */
+function lockedBy(file: string, pid: number): boolean {
+  try {
+    return JSON.parse(readFileSync(file, "utf8")).pid === pid;
+  } catch {
+    return false;
+  }
+}
+
+/** The compiled command (trainScript below is defined after these tests' position in the file). */
+const TRAIN_JS = path.join(__dirname, "..", "..", "scripts", "cli", "train.js");
+
+test("train refuses an --out that would replace the project root, a folder above it, a folder not its own or a symbolic link, --overwrite or not", () => {
+  // A fake project root, also the working directory: were a check to fail, only it could be lost.
+  const root = mkdtempSync(path.join(os.tmpdir(), "tsdl-train-root-"));
+  try {
+    writeFileSync(path.join(root, "package.json"), "{}\n");
+    writeFileSync(path.join(root, "sentinel.txt"), "keep me");
+    for (const dir of ["src", "data/mnist", "thesis/chapters", "results/models/old"]) mkdirSync(path.join(root, dir), { recursive: true });
+    writeFileSync(path.join(root, "src", "index.ts"), "// code");
+    writeFileSync(path.join(root, "data", "mnist", "train.gz"), "pixels");
+    writeFileSync(path.join(root, "thesis", "thesis.txt"), "years of work");
+    writeFileSync(path.join(root, "results", "models", "old", "model.json"), "{}");
+    symlinkSync(path.join(root, "thesis"), path.join(root, "link"));
+    const before = readdirSync(root).sort();
+    const env = { ...process.env, TSDL_PROJECT_ROOT: root };
+    for (const [out, message] of [
+      ["", /the model folder must be a path, got "" \(empty\)/],
+      [".", /^train: \. is the project root: a save replaces its folder as a whole, so it never writes there/m],
+      ["/", /^train: \/ holds the project root/m],
+      ["..", /^train: \.\. holds the project root/m],
+      ["src", /^train: src is not a model folder \(it holds index\.ts\)/m],
+      ["data", /^train: data is not a model folder \(it holds mnist\/\)/m],
+      ["thesis", /^train: thesis is not a model folder \(it holds (chapters\/, thesis\.txt|thesis\.txt, chapters\/)\)/m],
+      ["results/models", /^train: results\/models is not a model folder \(it holds old\/\)/m],
+      ["link", /^train: link is a symbolic link \(to .*thesis\)/m],
+    ] as const) {
+      const r = spawnSync(process.execPath, [TRAIN_JS, "--model", "softmax", "--epochs", "1", "--overwrite", "--out", out], { cwd: root, env, encoding: "utf8", timeout: 120_000 });
+      assert.equal(r.status, 1, `--out ${JSON.stringify(out)}: ${r.stderr}`);
+      assert.match(r.stderr, message, `--out ${JSON.stringify(out)}`);
+      assert.doesNotMatch(r.stdout, /Backend:|MNIST/, "refused before any work");
+    }
+    assert.deepEqual(readdirSync(root).sort(), before, "nothing created or removed in the project");
+    assert.equal(readFileSync(path.join(root, "sentinel.txt"), "utf8"), "keep me");
+    assert.equal(readFileSync(path.join(root, "thesis", "thesis.txt"), "utf8"), "years of work");
+    assert.ok(lstatSync(path.join(root, "link")).isSymbolicLink());
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});
+
+test("two train runs into one --out: the second refuses before any work, naming the lock and the pid; a killed run's lock is taken over", async () => {
+  const root = scratchRoot();
+  const out = path.join(root, "m");
+  const lock = `${out}.lock`;
+  const command = [TRAIN_JS, "--model", "softmax", "--epochs", "1", "--profile", "fast", "--out", out];
+  const env = { ...process.env, TSDL_PROJECT_ROOT: root, TSDL_WASM_THREADS: "1" };
+  try {
+    const first = spawn(process.execPath, command, { env, stdio: "ignore" });
+    const exited = once(first, "exit");
+    while (!lockedBy(lock, first.pid!) && first.exitCode === null) await new Promise((r) => setTimeout(r, 20));
+    first.kill("SIGSTOP"); // holds its lock, as a run busy training does
+    const second = spawnSync(process.execPath, command, { env, encoding: "utf8", timeout: 120_000 });
+    assert.equal(second.status, 1, second.stderr);
+    assert.match(second.stderr, new RegExp(`m\\.lock: another run writes to .*m \\(process ${first.pid}, since .*\\); wait for it to finish, or remove the lock file if no such run is going`));
+    assert.doesNotMatch(second.stdout, /Backend:|MNIST/, "refused before any work");
+    first.kill("SIGKILL");
+    await exited;
+    assert.ok(existsSync(lock), "a killed run leaves its lock behind");
+    const third = spawnSync(process.execPath, command, { env, encoding: "utf8", timeout: 120_000 });
+    assert.equal(third.status, 0, third.stderr);
+    assert.match(third.stdout, new RegExp(`Took over m\\.lock: its run \\(process ${first.pid}\\) is gone`));
+    assert.equal(modelFolderState(out), "model");
+    assert.ok(!existsSync(lock), "released when the run ends");
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});
+
 /** A project root of its own (results log, models) that reads the real data/ folder. */
 function scratchRoot(): string {
   const root = mkdtempSync(path.join(os.tmpdir(), "tsdl-train-resume-"));
@@ -94,8 +173,33 @@ test("train killed after its first epoch, then run with --resume, logs the same 
     assert.match(other.stderr, /comes from a run with other settings \(seed 1 there, 5 here\)/);
     for (const r of [refused, other]) assert.doesNotMatch(r.stdout, /Backend:|MNIST/, "refused before any work");
 
-    const resumed = run(command(out, "--resume"));
+    // A damaged state.bin is refused by its checksum before any work; the checkpoint stays to resume.
+    const bin = path.join(checkpoint, "state.bin");
+    const good = readFileSync(bin);
+    writeFileSync(bin, Buffer.alloc(good.length, 0xff));
+    const damaged = run(command(out, "--resume"));
+    assert.equal(damaged.status, 1);
+    assert.match(damaged.stderr, /stopped\.checkpoint\/state\.bin does not match its checksum: the checkpoint is damaged; remove .*stopped\.checkpoint to start over/);
+    writeFileSync(bin, good);
+
+    // Two --resume of one run at once: the second is refused, naming the first's lock and pid
+    // (the first is paused while the second tries, so it cannot finish first).
+    const resuming = spawn(process.execPath, command(out, "--resume"), { env, stdio: ["ignore", "pipe", "pipe"] });
+    const output = { stdout: "", stderr: "" };
+    resuming.stdout.on("data", (d) => (output.stdout += d));
+    resuming.stderr.on("data", (d) => (output.stderr += d));
+    const resumingExit = once(resuming, "exit");
+    while (!lockedBy(`${out}.lock`, resuming.pid!) && resuming.exitCode === null) await new Promise((r) => setTimeout(r, 20));
+    resuming.kill("SIGSTOP");
+    const twice = run(command(out, "--resume"));
+    resuming.kill("SIGCONT");
+    assert.equal(twice.status, 1);
+    assert.match(twice.stderr, new RegExp(`stopped\\.lock: another run writes to .*stopped \\(process ${resuming.pid}, since .*\\); wait for it to finish`));
+    for (const r of [damaged, twice]) assert.doesNotMatch(r.stdout, /Backend:|MNIST/, "refused before any work");
+    const [status] = await resumingExit;
+    const resumed = { status, ...output };
     assert.equal(resumed.status, 0, resumed.stderr);
+    assert.ok(!existsSync(`${out}.lock`), "the lock goes with its run");
     assert.match(resumed.stdout, /Resuming after epoch 1 of 2, from .*stopped\.checkpoint/);
     assert.ok(!existsSync(checkpoint), "the checkpoint is removed once the result is logged");
     const [first, second] = lines() as [Record<string, unknown>, Record<string, unknown>];

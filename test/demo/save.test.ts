@@ -70,7 +70,7 @@ test("a manifest whose model was replaced, or that names another model, is refus
   const bytes = await fs.readFile(weights);
   bytes[0] = bytes[0]! ^ 0xff;
   await fs.writeFile(weights, bytes);
-  assert.throws(() => readDemoManifest(again.manifest, again.id), /are not the model it describes/);
+  assert.throws(() => readDemoManifest(again.manifest, again.id), /not to the id they were saved with .*: demo\.json or the model was changed since the lesson's run; re-run the lessons/);
   assert.throws(() => readDemoManifest(path.join(tmp, "nowhere", DEMO_MANIFEST), saved.id), /demo manifest not found/);
   first.dispose();
   second.dispose();

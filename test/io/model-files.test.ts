@@ -207,3 +207,26 @@ test("kill -9 during repeated saves: the folder always loads as one save, metada
     }
   }
 });
+
+test("weights.bin carries its SHA-256 in model.json: a damaged file of the right size is refused, a model saved before checksums loads", async () => {
+  const dir = path.join(tmp, "checksum");
+  const model = tf.sequential({ layers: [tf.layers.dense({ units: 4, inputShape: [3] })] });
+  await saveModel(model, dir);
+  const start = tf.memory().numTensors;
+  const bin = path.join(dir, WEIGHTS_BIN);
+  const good = await fs.readFile(bin);
+  for (const bytes of [Buffer.alloc(good.length, 0xff), Buffer.alloc(good.length, 0)]) {
+    await fs.writeFile(bin, bytes);
+    await assert.rejects(loadModel(dir), /checksum\/weights\.bin does not match its checksum in model\.json: the model is damaged/);
+  }
+  assert.equal(tf.memory().numTensors, start, "failed loads leave no tensors");
+  await fs.writeFile(bin, good);
+  const json = JSON.parse(await fs.readFile(path.join(dir, MODEL_JSON), "utf8"));
+  assert.match(json.sha256[WEIGHTS_BIN], /^[0-9a-f]{64}$/);
+  delete json.sha256;
+  await fs.writeFile(path.join(dir, MODEL_JSON), JSON.stringify(json));
+  const loaded = await loadModel(dir);
+  assert.deepEqual(loaded.getWeights()[0]!.dataSync(), model.getWeights()[0]!.dataSync(), "no checksum recorded: loads as before");
+  loaded.dispose();
+  model.dispose();
+});

@@ -1,7 +1,7 @@
 // The export's drawing-pad step on a real (untrained) saved model: slot → widget + model script.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { selectBackend } from "../../src/backend/select";
@@ -66,4 +66,21 @@ test("a page whose model was overwritten since its run is refused, and nothing i
   // saveModel replaced the folder as a whole, the run's manifest with it.
   assert.throws(() => embedDemos(html, { root: tmp, site, assets: "assets" }), /demo manifest not found: re-run the lesson/);
   assert.equal(existsSync(join(site, "demo")), false);
+});
+
+test("an edited demo.json (a test accuracy typed in) is refused: the demo's id covers it", async () => {
+  const html = await savedSlot("models/c", 3);
+  const file = join(tmp, "models/c/demo.json");
+  const manifest = JSON.parse(readFileSync(file, "utf8"));
+  const site = join(tmp, "site-c");
+  assert.equal(embedDemos(html, { root: tmp, site, assets: "assets" }).demos.length, 1, "as saved: exported");
+  rmSync(site, { recursive: true, force: true });
+  writeFileSync(file, JSON.stringify({ ...manifest, test: { ...manifest.test, accuracy: 0.9999 } }, null, 1));
+  assert.throws(
+    () => embedDemos(html, { root: tmp, site, assets: "assets" }),
+    /models\/c\/demo\.json: it and the model files beside it hash to [0-9a-f]{12}…, not to the id they were saved with/,
+  );
+  assert.equal(existsSync(join(site, "demo")), false, "nothing written for it");
+  writeFileSync(file, JSON.stringify({ ...manifest, format: "tsdl-demo/1" }, null, 1));
+  assert.throws(() => embedDemos(html, { root: tmp, site, assets: "assets" }), /format is "tsdl-demo\/1", expected "tsdl-demo\/2": re-run the lesson/);
 });

@@ -105,3 +105,49 @@ test("a checkpoint write killed half way is cleaned up by the next; a damaged ch
   await fs.writeFile(path.join(dir, "state.json"), JSON.stringify({ format: 0 }));
   assert.throws(() => readCheckpointInfo(dir), /state\.json is not a checkpoint of this version \(format 1\); remove it to start over/);
 });
+
+test("a state.bin replaced by random, zero or 0xFF bytes of the same size is refused by its checksum, before any training", async () => {
+  const dir = checkpointDir(path.join(tmp, "checksum"));
+  const state: TrainingState = {
+    logs: [{ epoch: 0, loss: 1, acc: 0.5, lr: 0.01, seconds: 1, samplesPerSecond: 200 }],
+    optimizer: "sgd",
+    augmentRandom: null,
+    dropoutCalls: [],
+    earlyStopping: null,
+    specs: [{ name: "model/0", shape: [64], dtype: "float32" }],
+    data: Float32Array.from({ length: 64 }, (_, i) => i / 7).buffer,
+  };
+  await saveCheckpoint(dir, state, SETTINGS);
+  const bin = path.join(dir, "state.bin");
+  const good = await fs.readFile(bin);
+  for (const [what, bytes] of [
+    ["random", Buffer.from(Array.from({ length: good.length }, (_, i) => (i * 73 + 19) % 256))],
+    ["zero", Buffer.alloc(good.length, 0)],
+    ["0xFF", Buffer.alloc(good.length, 0xff)],
+  ] as const) {
+    await fs.writeFile(bin, bytes);
+    const message = new RegExp(`checksum\\.checkpoint/state\\.bin does not match its checksum: the checkpoint is damaged; remove .*checksum\\.checkpoint to start over`);
+    assert.throws(() => readCheckpointInfo(dir), message, what);
+    await assert.rejects(loadCheckpoint(dir), message, what);
+  }
+  // A checkpoint written before checksums were recorded: checked by size only, still resumable.
+  await fs.writeFile(bin, good);
+  const json = JSON.parse(await fs.readFile(path.join(dir, "state.json"), "utf8"));
+  assert.match(json.sha256, /^[0-9a-f]{64}$/);
+  delete json.sha256;
+  await fs.writeFile(path.join(dir, "state.json"), JSON.stringify(json));
+  assert.deepEqual(new Float32Array((await loadCheckpoint(dir)).data), new Float32Array(state.data));
+});
+
+test("a checkpoint is never written over a folder that is not a checkpoint, nor through a symbolic link", async () => {
+  const dir = path.join(tmp, "thesis.checkpoint");
+  await fs.mkdir(path.join(dir, "chapters"), { recursive: true });
+  await fs.writeFile(path.join(dir, "thesis.txt"), "years of work");
+  const state: TrainingState = { logs: [], optimizer: "sgd", augmentRandom: null, dropoutCalls: [], earlyStopping: null, specs: [], data: new ArrayBuffer(0) };
+  await assert.rejects(saveCheckpoint(dir, state, SETTINGS), /thesis\.checkpoint is not a checkpoint folder \(it holds (chapters\/, thesis\.txt|thesis\.txt, chapters\/)\)/);
+  assert.equal(await fs.readFile(path.join(dir, "thesis.txt"), "utf8"), "years of work");
+  const link = path.join(tmp, "link.checkpoint");
+  await fs.symlink(dir, link);
+  await assert.rejects(saveCheckpoint(link, state, SETTINGS), /link\.checkpoint is a symbolic link \(to .*thesis\.checkpoint\)/);
+  assert.ok((await fs.lstat(link)).isSymbolicLink(), "the link is left as it was");
+});

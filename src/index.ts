@@ -80,6 +80,7 @@ export { fileHandler } from "./io/file-handler";
 export { fit, type FitData, type FitOptions } from "./train/fit";
 export { type EpochLog, type History } from "./train/history";
 export { type TrainingState } from "./train/training-state";
+export { TrainingInterruptedError } from "./train/interrupt";
 export { OPTIMIZER_NAMES, type OptimizerName } from "./train/optimizer";
 export { type LrSchedule } from "./train/schedule";
 export { type EarlyStoppingOptions } from "./train/early-stopping";

@@ -10,7 +10,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { checkInteger, checkOptions, parseName } from "../check";
-import { forEachBatch, mulberry32, type BatchSource } from "../data/batches";
+import { batchCount, forEachBatch, mulberry32, type BatchSource } from "../data/batches";
 import { evaluate, type LabeledImages } from "../eval/evaluate";
 import { correctCount, crossEntropy } from "../eval/loss";
 import { checkInputs, checkSoftmaxOutput, classifierWidth } from "../eval/predict";
@@ -24,6 +24,7 @@ import { learningRateAt, type LrSchedule } from "./schedule";
 import { chooseTrainWorkers, parseTrainWorkers, TRAIN_WORKERS_ENV } from "./parallel/count";
 import { TrainingWorkers, type ParallelStep } from "./parallel/pool";
 import type { BackendName } from "../backend/select";
+import { InterruptWatch, kernelInterruptSignal, TrainingInterruptedError } from "./interrupt";
 import { captureTrainingState, checkTrainingState, restoreTrainingState, type TrainingState } from "./training-state";
 
 /** Data for {@link fit}: MNIST's `Dataset`s fit both fields. */
@@ -90,6 +91,12 @@ export interface FitOptions {
    * after the state's and ends as the uninterrupted run would have, bit for bit on one backend.
    */
   readonly resumeFrom?: TrainingState;
+  /**
+   * Stops training between batches when aborted: fit then stops its workers, frees what it
+   * holds and rejects with a {@link TrainingInterruptedError}; the model keeps the weights of the
+   * last batch. Default: in the project's tslab kernel, its interrupt (the Stop button).
+   */
+  readonly signal?: AbortSignal;
 }
 
 const FIT_OPTION_KEYS: readonly string[] = [
@@ -108,6 +115,7 @@ const FIT_OPTION_KEYS: readonly string[] = [
   "workers",
   "onState",
   "resumeFrom",
+  "signal",
 ];
 
 function checkFitOptions(options: FitOptions): void {
@@ -128,6 +136,9 @@ function checkFitOptions(options: FitOptions): void {
       augment: options.augment !== undefined,
       earlyStopping: options.earlyStopping !== undefined,
     });
+  }
+  if (options.signal !== undefined && !(options.signal instanceof AbortSignal)) {
+    throw new Error(`fit: signal must be an AbortSignal, got ${String(options.signal)}`);
   }
   if (options.seed !== undefined && !Number.isSafeInteger(options.seed)) {
     throw new Error(`fit: seed must be an integer, got ${options.seed}`);
@@ -293,6 +304,10 @@ export async function fit(model: tf.LayersModel, data: FitData, options: FitOpti
   const run = { model, optimizer, optimizerName, variables: variables.length, stopper };
   let stoppedEarly = false;
   let restored = false;
+  const interrupt = new InterruptWatch(options.signal ?? kernelInterruptSignal());
+  const interrupted = (epoch: number, batches: number): TrainingInterruptedError =>
+    new TrainingInterruptedError(epoch, batches, historyFromLogs(logs, { workers: workers?.count ?? 1, stoppedEarly, restoredBestWeights: false }),
+      options.epochs, batchCount(data.train.size, options.batchSize));
   try {
     if (options.resumeFrom) best.adopt(await restoreTrainingState(run, options.resumeFrom));
     if (choice.count > 1) {
@@ -314,6 +329,7 @@ export async function fit(model: tf.LayersModel, data: FitData, options: FitOpti
       progress.note(`One worker: ${choice.reason}`);
     }
     for (let epoch = logs.length; epoch < options.epochs; epoch++) {
+      await interrupt.check(() => interrupted(epoch, 0));
       const lr = learningRateAt(schedule, epoch, options.lr);
       setLearningRate(optimizer, lr);
       const started = performance.now();
@@ -334,7 +350,11 @@ export async function fit(model: tf.LayersModel, data: FitData, options: FitOpti
       };
       let trained: { loss: number; acc: number };
       try {
-        await forEachBatch(data.train, options.batchSize, { seed: epochSeed(seed, epoch) }, async (batchX, y) => {
+        await forEachBatch(data.train, options.batchSize, { seed: epochSeed(seed, epoch) }, async (batchX, y, step) => {
+          await interrupt.check(async () => {
+            await settle(); // the batch in flight is applied: "after batch `step`" holds
+            return interrupted(epoch, step);
+          });
           let batchCorrect: tf.Scalar | undefined;
           let meanLoss: tf.Scalar | null = null;
           const augmented = augment ? augmentBatch(batchX, augment, augmentRandom!) : batchX;
@@ -412,6 +432,7 @@ export async function fit(model: tf.LayersModel, data: FitData, options: FitOpti
     }
     if (restoreBest) restored = best.restore(model);
   } finally {
+    interrupt.dispose();
     best.dispose();
     optimizer.dispose();
     await workers?.close();

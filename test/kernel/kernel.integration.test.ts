@@ -12,7 +12,7 @@ test("the tslab kernel passes Jupyter's conformance suite and its protocol tests
   const output = r.stdout + r.stderr;
   assert.equal(r.status, 0, output);
   const ran = Number(/^Ran (\d+) tests? in/m.exec(output)?.[1]);
-  assert.ok(ran >= 19, `expected the 12 conformance and 7 protocol tests, ran ${ran}:\n${output}`);
+  assert.ok(ran >= 22, `expected the 12 conformance and 10 protocol tests, ran ${ran}:\n${output}`);
   // Exactly the suite's tests that do not apply to tslab (history ×3, pager, clear_output) are skipped.
   assert.match(output, /^OK \(skipped=5\)$/m, output);
 });

@@ -9,6 +9,8 @@ no history), pager (no help payloads), clear_output (no API to clear a cell's ou
 `invalid` is_complete samples (tslab answers only complete / incomplete). One kernel serves every
 test: starting tslab (TypeScript's compiler) is most of the time.
 """
+import os
+import re
 import time
 import unittest
 
@@ -61,14 +63,20 @@ class TslabKernelTests(SharedKernel, jupyter_kernel_test.KernelTests):
 
 
 class TslabProtocolTests(SharedKernel, unittest.TestCase):
-    def replies(self, msg_ids):
+    def replies(self, msg_ids, timeout=TIMEOUT):
         """The execute_replies of msg_ids, in that order (other shell replies are skipped)."""
         got = {}
         while len(got) < len(msg_ids):
-            msg = self.kc.get_shell_msg(timeout=TIMEOUT)
+            msg = self.kc.get_shell_msg(timeout=timeout)
             if msg["parent_header"].get("msg_id") in msg_ids:
                 got[msg["parent_header"]["msg_id"]] = msg["content"]
         return [got[i] for i in msg_ids]
+
+    def shell_reply(self, msg_id):
+        while True:
+            msg = self.kc.get_shell_msg(timeout=TIMEOUT)
+            if msg["parent_header"].get("msg_id") == msg_id:
+                return msg
 
     def outputs(self, msg_id):
         """IOPub messages of one request up to its idle status: [(msg_type, content)]."""
@@ -83,9 +91,9 @@ class TslabProtocolTests(SharedKernel, unittest.TestCase):
                 continue
             out.append((msg["msg_type"], msg["content"]))
 
-    def run_cell(self, code, **kw):
+    def run_cell(self, code, timeout=TIMEOUT, **kw):
         msg_id = self.kc.execute(code, **kw)
-        [reply] = self.replies([msg_id])
+        [reply] = self.replies([msg_id], timeout)
         return reply, self.outputs(msg_id)
 
     def errors(self, outputs):
@@ -183,6 +191,80 @@ class TslabProtocolTests(SharedKernel, unittest.TestCase):
         self.assertNotIn(("stream", "stdout"), [(t, c.get("name")) for t, c in outputs])
         # Reported once: the cell after runs.
         self.assertEqual(self.run_cell("1")[0]["status"], "ok")
+
+    def test_requests_jupyterlab_sends_are_answered(self):
+        # JupyterLab 4 and Notebook 7 ask for history (the console, a notebook's arrow keys);
+        # tslab keeps none, and says so instead of leaving the request unanswered.
+        reply = self.shell_reply(self.kc.history(hist_access_type="tail", n=10))
+        self.assertEqual((reply["msg_type"], reply["content"]), ("history_reply", {"status": "ok", "history": []}))
+        reply = self.shell_reply(self.kc.comm_info())
+        self.assertEqual((reply["msg_type"], reply["content"]), ("comm_info_reply", {"status": "ok", "comms": {}}))
+        # A comm to a target tslab does not have is closed at once, as the messaging spec asks.
+        msg = self.kc.session.msg("comm_open", {"comm_id": "c-1", "target_name": "jupyter.widget", "data": {}})
+        self.kc.shell_channel.send(msg)
+        while True:
+            out = self.kc.get_iopub_msg(timeout=TIMEOUT)
+            if out["parent_header"].get("msg_id") == msg["header"]["msg_id"] and out["msg_type"] == "comm_close":
+                self.assertEqual(out["content"], {"comm_id": "c-1", "data": {}})
+                break
+
+    def test_interrupt_request_on_the_control_channel(self):
+        # For a kernelspec with interrupt_mode "message": the same as SIGINT.
+        msg_id = self.kc.execute('setTimeout(() => console.log("waiting"), 0);\nawait new Promise((r) => setTimeout(r, 20000));')
+        while True:
+            msg = self.kc.get_iopub_msg(timeout=TIMEOUT)
+            if msg["parent_header"].get("msg_id") == msg_id and msg["msg_type"] == "stream":
+                break
+        request = self.kc.session.msg("interrupt_request", {})
+        self.kc.control_channel.send(request)
+        reply = self.kc.get_control_msg(timeout=TIMEOUT)
+        self.assertEqual((reply["msg_type"], reply["content"]["status"]), ("interrupt_reply", "ok"))
+        [reply] = self.replies([msg_id])
+        self.assertEqual(reply.get("evalue"), "Interrupted asynchronously")
+        self.outputs(msg_id)
+
+    def test_stop_ends_a_training_run_and_keeps_the_model(self):
+        pid = self.km.provisioner.process.pid
+        threads = lambda: len(os.listdir(f"/proc/{pid}/task"))
+        def cpu_seconds():
+            with open(f"/proc/{pid}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+            return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
+        reply, _ = self.run_cell(
+            'import * as tsdl from "tsdl";\nawait tsdl.selectBackend("wasm");\n'
+            "const xs = tsdl.tf.randomUniform([40, 28, 28, 1]) as tsdl.tf.Tensor4D;\n"
+            'const ys = tsdl.tf.oneHot(tsdl.tf.tensor1d([...Array(40).keys()].map((i) => i % 10), "int32"), 10).toFloat() as tsdl.tf.Tensor2D;\n'
+            "const model = tsdl.cnn({ seed: 1, filters: [4, 8], denseUnits: 16 });", timeout=120)
+        self.assertEqual(reply["status"], "ok", reply)
+        idle = threads()
+        # Two workers and epochs enough for hours: only Stop ends it.
+        msg_id = self.kc.execute(
+            "const before = 42;\n"
+            "const history = await tsdl.fit(model, { train: { xs: xs, ys: ys, size: 40 } }, { epochs: 100000, batchSize: 10, lr: 1e-3, "
+            'workers: 2, progress: false, onEpoch: (log) => console.log("epoch", log.epoch) });')
+        while True:  # until the workers train
+            msg = self.kc.get_iopub_msg(timeout=120)
+            if msg["parent_header"].get("msg_id") == msg_id and msg["msg_type"] == "stream":
+                break
+        training = threads()
+        self.assertGreaterEqual(training, idle + 2, "two worker threads")
+        interrupted = time.monotonic()
+        self.km.interrupt_kernel()  # the kernelspec has no interrupt_mode: SIGINT, as Jupyter sends it
+        [reply] = self.replies([msg_id])
+        seconds = time.monotonic() - interrupted
+        self.outputs(msg_id)
+        # fit's own error, not the kernel's bare "Interrupted" after its 10 s grace.
+        self.assertEqual(reply["ename"], "TrainingInterruptedError", reply)
+        self.assertRegex(reply["evalue"], r"^fit: training interrupted (in epoch \d+ of 100000, after batch \d of 4|after epoch \d+ of 100000); the model keeps the weights it had then$")
+        self.assertLess(seconds, 10)
+        self.assertLessEqual(threads(), training - 2, "the workers are gone")
+        used = cpu_seconds()
+        time.sleep(1)
+        self.assertLess(cpu_seconds() - used, 0.3, "the kernel is idle again")
+        # The model (an earlier cell's) and what the interrupted cell declared before its await live on.
+        reply, outputs = self.run_cell("console.log(before, (model.predict(xs) as tsdl.tf.Tensor).shape);")
+        self.assertEqual(reply["status"], "ok", reply)
+        self.assertIn(("stream", "42 [ 40, 10 ]\n"), [(t, c.get("text")) for t, c in outputs])
 
 
 if __name__ == "__main__":

@@ -23,7 +23,7 @@ export { IMAGE_SIZE, NUM_CLASSES, makeDataset, type Dataset } from "./data/datas
 export { batchCount, forEachBatch, mulberry32, type BatchOptions, type BatchSource } from "./data/batches";
 export { loadMnist, mnistDigits, readMnistSplit, readMnistSplitSync, type LoadMnistOptions, type MnistSplitName, type MnistSplits } from "./data/mnist";
 export { loadFashionMnist, fashionMnistImages, FASHION_MNIST_CLASSES } from "./data/fashion-mnist";
-export { DATASET_NAMES, idxDataset, type DatasetName } from "./data/datasets";
+export { DATASET_NAMES, idxDataset, testSplitLabels, type DatasetName } from "./data/datasets";
 export { type DatasetSplits, type LoadDatasetOptions } from "./data/idx-dataset";
 export { perClassIndices, subsetDataset } from "./data/subset";
 export { readDigitCsv, readImageCsv, writeImageCsv, type ReadDigitCsvOptions, type UnlabeledDigits, type WriteImageCsvOptions } from "./data/csv";
@@ -71,6 +71,7 @@ export { confusionMatrix } from "./eval/confusion";
 export { perClassAccuracy, type ClassAccuracy } from "./eval/per-class";
 export { mostConfidentMistakes, type Mistake } from "./eval/mistakes";
 export { accuracyWithError, formatAccuracy, mcnemarExactP, pairedComparison, type AccuracyWithError, type PairedComparison } from "./eval/compare";
+export { compareAcrossSeeds, formatArm, loggedArm, seedVerdict, verdictAgreement, type Arm, type ArmSummary, type SeedComparison, type SeedRun } from "./eval/seeds";
 
 // Model files
 export { loadModel, loadModelMetadata, saveModel, type SavedModelFiles, type SaveModelOptions } from "./io/model-files";
@@ -86,7 +87,7 @@ export { type LrSchedule } from "./train/schedule";
 export { type EarlyStoppingOptions } from "./train/early-stopping";
 export { recipeFitOptions, recipeText, trainingRecipe, type TrainingRecipe } from "./train/recipes";
 export { describeRun, perClassFrame, resultsFrame, trainAndEvaluate, type ExperimentData, type ExperimentRun } from "./train/experiment";
-export { describeRung, ladderTable, pairedSentence, trainRung, type Rung, type RungData } from "./train/ladder";
+export { armTable, describeRung, pairedSentence, trainArm, trainRung, type ArmRungs, type Rung, type RungData, type SeededRung } from "./train/ladder";
 export { labelledSlice, sliceFitOptions, sliceRecipe, type LabelledSlice, type SliceRecipe } from "./train/slice-recipe";
 
 // Ensembles: train members, combine, measure, tables

@@ -4,7 +4,7 @@
  */
 import { parseName } from "../check";
 import { FASHION_MNIST } from "./fashion-mnist";
-import type { IdxDatasetSpec } from "./idx-dataset";
+import { datasetDir, readIdxSplitSync, type IdxDatasetSpec } from "./idx-dataset";
 import { MNIST } from "./mnist";
 
 /** Names of the data sets, default first. */
@@ -16,4 +16,13 @@ const BY_NAME: Readonly<Record<DatasetName, IdxDatasetSpec>> = { mnist: MNIST, "
 /** The data set called `name`; an unknown name throws, listing the known ones. */
 export function idxDataset(name: string): IdxDatasetSpec {
   return BY_NAME[parseName(name, DATASET_NAMES, "data set")];
+}
+
+/**
+ * The labels of a data set's whole test split, from data/<name> (checked): what the results log's
+ * `testPredictions` are in the order of, whatever profile a notebook runs.
+ */
+export function testSplitLabels(name: string): Int32Array {
+  const spec = idxDataset(name);
+  return Int32Array.from(readIdxSplitSync(spec, datasetDir(spec), "test").labels);
 }

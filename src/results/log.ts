@@ -33,6 +33,10 @@ export interface ResultLine extends ResultFields {
    * runs needs ({@link resultPredictions}). Written by `npm run train`; older lines lack it.
    */
   readonly testPredictions?: string;
+  /** The run's seed (initial weights, batch order, slice); ensembles log their first member's. */
+  readonly seed?: number;
+  /** The data set trained and tested on (`npm run train` logs it; older lines are MNIST). */
+  readonly dataset?: string;
   /** `npm run train -- --per-class n`: trained on n labelled images per class of the training split. */
   readonly perClass?: number;
   /** `npm run train -- --transfer-from <dir>`: the base and what each phase did. */

@@ -29,10 +29,10 @@ export interface Rung {
   readonly test: AccuracyWithError;
 }
 
-/** The data of a rung: `train` may be a modified copy of the usual training set. */
+/** The data of a rung: `train` may be a modified copy of the usual training set; without `validation`, no validation passes. */
 export interface RungData {
   readonly train: Dataset;
-  readonly validation: Dataset;
+  readonly validation?: Dataset;
   readonly test: Dataset;
 }
 
@@ -46,7 +46,7 @@ export async function trainRung(label: string, model: tf.LayersModel, data: Rung
   try {
     if (typeof label !== "string" || label.trim() === "") throw new Error(`trainRung: label must be a non-empty string, got ${JSON.stringify(label)}`);
     const started = performance.now();
-    const history = await fit(model, { train: data.train, validation: data.validation }, options);
+    const history = await fit(model, data.validation === undefined ? { train: data.train } : { train: data.train, validation: data.validation }, options);
     const seconds = (performance.now() - started) / 1000;
     const { predictions } = evaluate(model, data.test);
     const test = accuracyWithError(data.test.labels, predictions);
@@ -65,30 +65,75 @@ export function describeRung(rung: Rung): string {
 }
 
 /**
- * "B against A": on the same test images, how many B fixes and breaks, with McNemar's p-value,
- * as a sentence for a notebook. Both rungs must be scored on the same labels.
+ * "B against A": on the same test images, how many B fixes and breaks, with McNemar's p-value and
+ * its reading at the 5 % level, as a sentence for a notebook. It speaks of these two *models*; whether
+ * one recipe beats the other needs several seeds (`compareAcrossSeeds`). Both rungs must be scored on
+ * the same labels.
  */
 export function pairedSentence(labels: ArrayLike<number>, a: Rung, b: Rung): string {
   const c = pairedComparison(labels, a.predictions, b.predictions);
   const p = c.pValue < 0.001 ? "p < 0.001" : `p = ${c.pValue.toFixed(3)}`;
   return (
     `${b.label} vs ${a.label}: ${formatAccuracy(c.b)} vs ${formatAccuracy(c.a)}; of ${c.n.toLocaleString("en-US")} test images ` +
-    `it fixes ${c.fixed} and breaks ${c.broken} (McNemar ${p}); ${c.bothWrong} are wrong for both`
+    `it fixes ${c.fixed} and breaks ${c.broken} (McNemar ${p}); ${c.bothWrong} are wrong for both: ` +
+    (c.pValue < 0.05 ? "these two models differ beyond chance" : "these two models do not differ beyond chance")
   );
 }
 
+/** A recipe trained once per seed (an arm of a comparison): what `compareAcrossSeeds` takes. */
+export interface ArmRungs {
+  readonly label: string;
+  readonly runs: readonly SeededRung[];
+}
+
+/** A rung trained with a given seed (the model's, the batch order's and the dropout masks'). */
+export interface SeededRung extends Rung {
+  readonly seed: number;
+}
+
 /**
- * The ladder as a table, one row per rung in the given order: `rung`, `test accuracy (%)`,
- * `± s.e. (%)` (one standard error, √(p(1−p)/n)), `epochs`, `seconds`, `params`.
+ * Trains the same recipe once per seed: `build(seed)` makes the model, `options` (or
+ * `options(seed)`, for options that hold seeded parts of their own) train it with `seed` as fit's seed. Two arms trained with the same seeds see the same batches in the same
+ * order, so their difference on each seed is the recipe's, and the spread over seeds is the noise
+ * a single run would hide.
+ *
+ * @example const deep = await trainArm("5 × 512", (seed) => tsdl.mlp({ hidden: [512, 512, 512, 512], seed }), data, options, [1, 2, 3]);
  */
-export function ladderTable(rungs: readonly Rung[]): DataFrame {
-  if (rungs.length === 0) throw new Error("ladderTable: no rungs given");
+export async function trainArm(
+  label: string,
+  build: (seed: number) => tf.LayersModel,
+  data: RungData,
+  options: FitOptions | ((seed: number) => FitOptions),
+  seeds: readonly number[],
+): Promise<ArmRungs> {
+  if (typeof build !== "function") throw new Error("trainArm: build must be a function (seed) => model");
+  if (!Array.isArray(seeds) || seeds.length === 0 || new Set(seeds).size !== seeds.length || !seeds.every((s) => Number.isInteger(s) && s >= 0)) {
+    throw new Error(`trainArm: seeds must be distinct integers ≥ 0, got ${JSON.stringify(seeds)}`);
+  }
+  const runs: SeededRung[] = [];
+  for (const seed of seeds) {
+    const seeded = typeof options === "function" ? options(seed) : options;
+    runs.push({ ...(await trainRung(`${label} · seed ${seed}`, build(seed), data, { ...seeded, seed })), seed });
+  }
+  return { label, runs };
+}
+
+/**
+ * The arms as a table, one row each in the given order: `arm`, `seeds`, `test accuracy (%)` (mean
+ * over seeds), `sd over seeds (%)` (empty for one seed), `epochs`, `seconds per run`, `params`.
+ */
+export function armTable(arms: readonly ArmRungs[]): DataFrame {
+  if (arms.length === 0 || arms.some((a) => a.runs.length === 0)) throw new Error("armTable: every arm needs at least one run");
+  const accuracies = arms.map((a) => a.runs.map((r) => 100 * r.test.accuracy));
+  const mean = (xs: number[]) => xs.reduce((s, x) => s + x, 0) / xs.length;
+  const sd = (xs: number[]) => (xs.length < 2 ? null : Math.sqrt(xs.reduce((s, x) => s + (x - mean(xs)) ** 2, 0) / (xs.length - 1)));
   return pl.DataFrame([
-    pl.Series("rung", rungs.map((r) => r.label), pl.Utf8),
-    pl.Series("test accuracy (%)", rungs.map((r) => 100 * r.test.accuracy), pl.Float64),
-    pl.Series("± s.e. (%)", rungs.map((r) => 100 * r.test.standardError), pl.Float64),
-    pl.Series("epochs", rungs.map((r) => r.history.epochs.length), pl.Int32),
-    pl.Series("seconds", rungs.map((r) => Math.round(r.seconds)), pl.Int32),
-    pl.Series("params", rungs.map((r) => r.params), pl.Int64),
+    pl.Series("arm", arms.map((a) => a.label), pl.Utf8),
+    pl.Series("seeds", arms.map((a) => a.runs.length), pl.Int32),
+    pl.Series("test accuracy (%)", accuracies.map(mean), pl.Float64),
+    pl.Series("sd over seeds (%)", accuracies.map(sd), pl.Float64),
+    pl.Series("epochs", arms.map((a) => a.runs[0]!.history.epochs.length), pl.Int32),
+    pl.Series("seconds per run", arms.map((a) => Math.round(mean(a.runs.map((r) => r.seconds)))), pl.Int32),
+    pl.Series("params", arms.map((a) => a.runs[0]!.params), pl.Int64),
   ]);
 }

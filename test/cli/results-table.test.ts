@@ -1,7 +1,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { expectedReadme, renderReadme, resultsTable } from "../../scripts/cli/results-table";
+import { comparisonsText, expectedReadme, renderReadme, resultsTable } from "../../scripts/cli/results-table";
+import { testSplitLabels } from "../../src/data/datasets";
 import { parseResultLog } from "../../src/results/log";
 
 const line = (o: Record<string, unknown>) => JSON.stringify({
@@ -29,4 +30,21 @@ test("renderReadme replaces only the marked section and needs the markers", () =
 test("README.md's results table matches results/results.jsonl (run `npm run results` after a run)", () => {
   const { current, expected } = expectedReadme(join(__dirname, "..", "..", ".."));
   assert.equal(current, expected);
+});
+
+test("comparisonsText: a verdict across seeds where both arms have two or more, one seed's count otherwise", () => {
+  const labels = testSplitLabels("mnist");
+  /** Predictions right on all but the first `wrong` test images. */
+  const predictions = (wrong: number) => Array.from(labels, (l, i) => (i < wrong ? (l + 1) % 10 : l)).join("");
+  const line = (model: string, seed: number, wrong: number) =>
+    ({ model, profile: "full", backend: "wasm", epochs: 12, seconds: 1, testAccuracy: 1 - wrong / 1e4, date: "2026-12-07T00:00:00Z", command: "c", seed, testPredictions: predictions(wrong) }) as never;
+  const text = comparisonsText([
+    line("ladder-mlp-3", 1, 200), line("ladder-mlp-3", 2, 210), line("ladder-mlp-3", 3, 190),
+    line("ladder-mlp-5x512", 1, 150), line("ladder-mlp-5x512", 2, 160), line("ladder-mlp-5x512", 3, 140),
+    line("ladder-cnn", 1, 50), line("ladder-cnn-aug", 1, 40),
+  ]).split("\n");
+  assert.match(text[0]!, /^- \*\*Depth \(lesson 6\)\.\*\* Across 3 seeds: ladder-mlp-5x512 98\.50 ± 0\.10 % vs ladder-mlp-3 98\.00 ± 0\.10 %/);
+  assert.match(text[0]!, /ladder-mlp-5x512 does better\..*seed 1: fixes 50, breaks 0/);
+  assert.match(text[3]!, /Augmentation .* one seed logged for both: ladder-cnn-aug fixes 10 test images and breaks 0/);
+  assert.match(text[4]!, /Transfer .* no seed logged for both arms yet\./);
 });

@@ -4,7 +4,9 @@ import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { gunzipSync, gzipSync } from "node:zlib";
 import * as tf from "@tensorflow/tfjs";
-import { DATASET_NAMES, idxDataset } from "../../src/data/datasets";
+import { DATASET_NAMES, idxDataset, testSplitLabels } from "../../src/data/datasets";
+import { readMnistSplitSync } from "../../src/data/mnist";
+import { defaultMnistDir } from "../../src/data/paths";
 import { FASHION_MNIST, FASHION_MNIST_CLASSES, fashionMnistImages, loadFashionMnist } from "../../src/data/fashion-mnist";
 import { md5Hex } from "../../src/data/idx";
 import { datasetDir, DATASET_PROFILE_SIZES, readIdxSplit, type LoadDatasetOptions } from "../../src/data/idx-dataset";
@@ -172,4 +174,12 @@ test("idxDataset: the data sets by name, each in data/<name>; an unknown name is
   for (const name of DATASET_NAMES) assert.equal(idxDataset(name).name, name);
   assert.deepEqual(MNIST.classNames, ["0", "1", "2", "3", "4", "5", "6", "7", "8", "9"]);
   assert.throws(() => idxDataset("cifar10"), /Unknown data set "cifar10": expected one of mnist, fashion-mnist/);
+});
+
+test("testSplitLabels: a data set's whole test split, the order the results log predicts in", () => {
+  const fashion = testSplitLabels("fashion-mnist");
+  assert.equal(fashion.length, 10000);
+  for (let c = 0; c < 10; c++) assert.equal(fashion.filter((l) => l === c).length, 1000, `Fashion-MNIST's test split has 1,000 of class ${c}`);
+  assert.deepEqual(Array.from(testSplitLabels("mnist")), Array.from(readMnistSplitSync(defaultMnistDir(), "test").labels));
+  assert.throws(() => testSplitLabels("cifar"), /cifar/);
 });

@@ -5,7 +5,7 @@ import type { Dataset } from "../../src/data/dataset";
 import { accuracyWithError } from "../../src/eval/compare";
 import { mlp } from "../../src/models/mlp";
 import { softmaxRegression } from "../../src/models/softmax-regression";
-import { describeRung, ladderTable, pairedSentence, trainRung, type Rung, type RungData } from "../../src/train/ladder";
+import { armTable, describeRung, pairedSentence, trainArm, trainRung, type Rung, type RungData } from "../../src/train/ladder";
 import { squaresDataset } from "./synthetic";
 
 let data: RungData & { dispose(): void };
@@ -49,19 +49,47 @@ function fakeRung(label: string, predictions: number[], labels: number[]): Rung 
   return { label, params: 10, seconds: 1.4, history, predictions: Int32Array.from(predictions), test: accuracyWithError(labels, predictions) };
 }
 
-test("pairedSentence and ladderTable: the paired count and one row per rung", () => {
+test("pairedSentence and armTable: the paired count with its reading, one row per arm", () => {
   const labels = [0, 1, 2, 3];
   const a = fakeRung("plain", [0, 1, 0, 0], labels); // right on 0, 1
   const b = fakeRung("augmented", [0, 0, 2, 3], labels); // fixes 2, 3; breaks 1
   assert.equal(
     pairedSentence(labels, a, b),
-    "augmented vs plain: 75.00 ± 21.65 % vs 50.00 ± 25.00 %; of 4 test images it fixes 2 and breaks 1 (McNemar p = 1.000); 0 are wrong for both",
+    "augmented vs plain: 75.00 ± 21.65 % vs 50.00 ± 25.00 %; of 4 test images it fixes 2 and breaks 1 (McNemar p = 1.000); 0 are wrong for both: these two models do not differ beyond chance",
   );
-  const df = ladderTable([a, b]);
-  assert.deepEqual(df.columns, ["rung", "test accuracy (%)", "± s.e. (%)", "epochs", "seconds", "params"]);
-  assert.deepEqual(df.getColumn("rung").toArray(), ["plain", "augmented"]);
-  assert.deepEqual(df.getColumn("test accuracy (%)").toArray(), [50, 75]);
+  // 12 fixed, 0 broken: p = 2 · 2^-12 < 0.05.
+  const many = Array.from({ length: 12 }, (_, i) => i % 4);
+  const wrong = fakeRung("wrong", many.map((l) => (l + 1) % 4), many);
+  const right = fakeRung("right", many, many);
+  assert.match(pairedSentence(many, wrong, right), /fixes 12 and breaks 0 \(McNemar p < 0\.001\); 0 are wrong for both: these two models differ beyond chance$/);
+  const arms = [
+    { label: "plain", runs: [{ ...a, seed: 1 }, { ...fakeRung("plain", [0, 1, 2, 0], labels), seed: 2 }] },
+    { label: "augmented", runs: [{ ...b, seed: 1 }] },
+  ];
+  const df = armTable(arms);
+  assert.deepEqual(df.columns, ["arm", "seeds", "test accuracy (%)", "sd over seeds (%)", "epochs", "seconds per run", "params"]);
+  assert.deepEqual(df.getColumn("arm").toArray(), ["plain", "augmented"]);
+  assert.deepEqual(df.getColumn("seeds").toArray(), [2, 1]);
+  assert.deepEqual(df.getColumn("test accuracy (%)").toArray(), [62.5, 75]);
+  const sd = df.getColumn("sd over seeds (%)").toArray();
+  assert.ok(Math.abs(Number(sd[0]) - Math.sqrt(2 * 12.5 ** 2)) < 1e-9, `sd ${sd[0]}`);
+  assert.equal(sd[1], null);
   assert.deepEqual(df.getColumn("epochs").toArray(), [3, 3]);
-  assert.deepEqual(df.getColumn("seconds").toArray(), [1, 1]);
-  assert.throws(() => ladderTable([]), /no rungs given/);
+  assert.deepEqual(df.getColumn("seconds per run").toArray(), [1, 1]);
+  assert.throws(() => armTable([]), /at least one run/);
+});
+
+test("trainArm trains one rung per seed, each with its seed, and leaves no tensors", async () => {
+  const start = tf.memory().numTensors;
+  const arm = await trainArm("softmax", (seed) => softmaxRegression({ seed }), data, QUICK, [3, 4]);
+  assert.deepEqual(arm.runs.map((r) => [r.seed, r.label]), [[3, "softmax · seed 3"], [4, "softmax · seed 4"]]);
+  // Another seed is another model: other initial weights and batch order.
+  assert.notDeepEqual(arm.runs[0]!.history.loss, arm.runs[1]!.history.loss);
+  // Options built per seed, and no validation passes without validation data: the same model for seed 3.
+  const again = await trainArm("softmax", (seed) => softmaxRegression({ seed }), { train: data.train, test: data.test }, (seed) => ({ ...QUICK, seed: seed + 100 }), [3]);
+  assert.deepEqual(Array.from(again.runs[0]!.predictions), Array.from(arm.runs[0]!.predictions));
+  assert.deepEqual(again.runs[0]!.history.valAcc, []);
+  assert.equal(tf.memory().numTensors, start);
+  await assert.rejects(trainArm("softmax", (seed) => softmaxRegression({ seed }), data, QUICK, [1, 1]), /seeds must be distinct integers/);
+  await assert.rejects(trainArm("softmax", null as never, data, QUICK, [1]), /build must be a function/);
 });

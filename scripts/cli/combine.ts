@@ -53,6 +53,7 @@ export function parseCombineArgs(argv: readonly string[]): CombineArgs | "help" 
   if (values.models === undefined) throw new Error("--models is required: comma-separated model folders");
   const models = values.models.split(",").map((m) => m.trim());
   if (models.some((m) => m === "")) throw new Error(`--models has an empty entry: "${values.models}"`);
+  if (models.length < 2) throw new Error(`--models names one model (${models[0]}): an ensemble needs at least 2`);
   const twice = models.filter((m, i) => models.indexOf(m) !== i);
   if (twice.length > 0) throw new Error(`--models lists ${twice[0]} twice: a member counted twice is a weighted average, not an ensemble`);
   if (values.name !== undefined && !/^[\w.-]+$/.test(values.name)) throw new Error(`--name must be letters, digits, ".", "_" or "-", got "${values.name}"`);

@@ -307,7 +307,7 @@ export async function fit(model: tf.LayersModel, data: FitData, options: FitOpti
       }
       if (workers) {
         progress.note(
-          `Data parallel: ${workers.count} workers (${workers.summary}), ${Math.ceil(options.batchSize / workers.count)} images each per batch of ${options.batchSize}`,
+          `Data parallel: ${workers.count} workers (${workers.summary}), ${Math.ceil(options.batchSize / workers.count)} images each per batch of ${options.batchSize}${choice.reason ? ` (${choice.reason})` : ""}`,
         );
       }
     } else if (choice.reason) {

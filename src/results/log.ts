@@ -232,9 +232,14 @@ export function appendResult(result: ResultLine, file: string = defaultResultsFi
   const json = JSON.stringify(result);
   const bad = parseLine(json);
   if (typeof bad === "string") throw new Error(`appendResult: the record would be a bad line of the log: ${bad}`);
-  mkdirSync(path.dirname(file), { recursive: true });
-  // "a+": reads see the file, every write goes to its end (O_APPEND).
-  const fd = openSync(file, "a+");
+  let fd: number;
+  try {
+    mkdirSync(path.dirname(file), { recursive: true });
+    // "a+": reads see the file, every write goes to its end (O_APPEND).
+    fd = openSync(file, "a+");
+  } catch (err) {
+    throw new Error(`could not append to ${shownName(file)}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+  }
   try {
     const size = fstatSync(fd).size;
     const last = Buffer.alloc(1);

@@ -10,9 +10,7 @@
  * Each tfjs backend configuration runs in its own child process (wasm's thread pool is per
  * process; a fresh heap for each). Results go to stdout as a table and to bench/results.json.
  *
- *   node build/scripts/cli/bench.js [--train 2000] [--infer 10000] [--cpu-train 100] [--cpu-infer 500]
- *     [--backends tensorflow,wasm,cpu] [--wasm-threads <cores>,1] [--networks cnn,mlp] [--repeats 3]
- *     [--no-torch] [--rounds 1] [--out bench/results.json]
+ *   npm run bench -- [flags]   (the flags: {@link HELP}, `npm run bench -- --help`)
  * Each rate is the best of `--repeats` timed passes (cpu: one), which filters out moments when
  * other processes took the cores; every pass is recorded in the JSON. With `--rounds n`, every
  * configuration runs n times, interleaved (round 1 runs them all, then round 2, …): each rate
@@ -282,9 +280,30 @@ function packageVersion(name: string): string | null {
   }
 }
 
+export const HELP = `Training and inference throughput of the reference CNN and MLP on every tfjs backend (and PyTorch).
+
+Usage: npm run bench -- [options]
+
+Options:
+  --train <n>           training samples per timed pass (default 2000)
+  --infer <n>           inference samples per timed pass (default 10000)
+  --cpu-train <n>       training samples on the cpu backend (default 100)
+  --cpu-infer <n>       inference samples on the cpu backend (default 500)
+  --infer-batch <n>     inference batch size (default 1000)
+  --repeats <n>         timed passes per rate, the best kept (default 3; cpu: one)
+  --rounds <n>          run every configuration n times, interleaved; rates are medians (default 1)
+  --backends <list>     tensorflow,wasm,cpu (default all three)
+  --wasm-threads <list> wasm thread counts to time (default <cores>,1)
+  --networks <list>     cnn,mlp (default both)
+  --no-torch            skip PyTorch
+  --allow-busy          run even when the machine is busy
+  --out <file>          where the JSON goes (default bench/results.json)
+  --help                show this text`;
+
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
+      help: { type: "boolean", default: false },
       child: { type: "string" },
       train: { type: "string", default: "2000" },
       infer: { type: "string", default: "10000" },
@@ -301,6 +320,10 @@ async function main(): Promise<void> {
       out: { type: "string", default: path.join(ROOT, "bench", "results.json") },
     },
   });
+  if (values.help) {
+    console.log(HELP);
+    return;
+  }
   if (values.child !== undefined) return child(JSON.parse(values.child) as ChildJob);
 
   const count = (name: string, v: string): number => {

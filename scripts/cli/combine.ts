@@ -8,9 +8,9 @@ import { loadMnist } from "../../src/data/mnist";
 import { projectRoot } from "../../src/data/paths";
 import { ensembleReport } from "../../src/ensemble/report";
 import { savedModelOutputs } from "../../src/ensemble/saved-models";
-import { appendResult } from "../../src/results/log";
+import { resultLine } from "../../src/results/log";
 import type { LessonProfile } from "../../src/profile";
-import { checkedResultsFile, machineFields, npmCommandLine, parseFlags, RUN_FLAGS, runCommand, runSettings, shownPath } from "./common";
+import { checkedResultsFile, logResult, machineFields, npmCommandLine, parseFlags, RUN_FLAGS, runCommand, runSettings, shownPath } from "./common";
 import { reportFields, reportLines } from "./ensemble-result";
 
 /** The parsed command line. */
@@ -53,6 +53,7 @@ export function parseCombineArgs(argv: readonly string[]): CombineArgs | "help" 
   if (values.models === undefined) throw new Error("--models is required: comma-separated model folders");
   const models = values.models.split(",").map((m) => m.trim());
   if (models.some((m) => m === "")) throw new Error(`--models has an empty entry: "${values.models}"`);
+  if (models.length < 2) throw new Error(`--models names one model (${models[0]}): an ensemble needs at least 2`);
   const twice = models.filter((m, i) => models.indexOf(m) !== i);
   if (twice.length > 0) throw new Error(`--models lists ${twice[0]} twice: a member counted twice is a weighted average, not an ensemble`);
   if (values.name !== undefined && !/^[\w.-]+$/.test(values.name)) throw new Error(`--name must be letters, digits, ".", "_" or "-", got "${values.name}"`);
@@ -87,29 +88,28 @@ async function main(argv: readonly string[]): Promise<void> {
     console.log(reportLines(report, members.map((m, i) => `${args.models[i]} · ${architecture(m.metadata)}`)).join("\n"));
     const epochs = members.map((m) => numberField(m.metadata, "epochs"));
     const seconds = members.map((m) => numberField(m.metadata, "seconds"));
-    const result = {
+    const result = resultLine({
       model: args.name ?? `ensemble-mixed-x${members.length}`,
       profile: args.profile,
       backend: backend.name,
       // The longest member's epochs; each member's are in `members`.
       epochs: Math.max(...epochs.map((e) => e ?? 0)),
       // Training time of the members, added up (those whose metadata records it).
-      seconds: Math.round(seconds.reduce<number>((sum, s) => sum + (s ?? 0), 0) * 10) / 10,
+      seconds: seconds.reduce<number>((sum, s) => sum + (s ?? 0), 0),
       testAccuracy: report.average.accuracy,
-      date: new Date().toISOString(),
       command: npmCommandLine("combine", argv),
       members: members.map((m, i) => ({
         dir: args.models[i],
         architecture: architecture(m.metadata),
         epochs: epochs[i] ?? null,
         seconds: seconds[i] ?? null,
-        testAccuracy: report.memberAccuracies[i],
+        testAccuracy: report.memberAccuracies[i]!,
       })),
       ...reportFields(report),
       trainSize: data.train.size,
       ...machineFields(backend),
-    };
-    appendResult(result, resultsFile);
+    });
+    logResult(root, result, resultsFile);
     console.log(`Result appended to ${shownPath(root, resultsFile)}`);
   } finally {
     data.dispose();

@@ -1,14 +1,14 @@
 // Command-line plumbing shared by the training scripts (`npm run train`, `ensemble`, `combine`):
 // parsing flags with messages that name the bad flag, and the machine fields of a result line
 // (the log itself is src/results/log.ts). Each script keeps its own flags, help text and result fields.
-import { existsSync, statSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { BACKEND_ENV, parseBackendRequest, parseWasmThreads, WASM_THREADS_ENV, type BackendInfo, type BackendName } from "../../src/backend/select";
 import { parseProfile, PROFILE_ENV, type LessonProfile } from "../../src/profile";
 import { parseTrainWorkers, TRAIN_WORKERS_ENV } from "../../src/train/parallel/count";
-import { defaultResultsFile } from "../../src/results/log";
+import { appendResult, checkAppendable, defaultResultsFile, type MachineFields, type ResultLine } from "../../src/results/log";
 
 /** One flag: it takes a value (`--epochs 3`, `--epochs=3`) or is a switch (`--augment`). */
 export type FlagSpec = { readonly type: "string" } | { readonly type: "boolean" };
@@ -105,17 +105,12 @@ export function profileFlag(value: string): LessonProfile {
  * (arguments quoted for a POSIX shell only where needed), for the `command` field of a result.
  */
 export function npmCommandLine(npmScript: string, argv: readonly string[]): string {
-  const quote = (a: string) => (/^[\w./=:,-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`);
-  return [`npm run ${npmScript} --`, ...argv.map(quote)].join(" ");
+  return [`npm run ${npmScript} --`, ...argv.map(shellQuote)].join(" ");
 }
 
-/** The fields of a result line that describe the machine a run used (last in the line, before `testPredictions` if any). */
-export interface MachineFields {
-  readonly cores: number;
-  /** {@link BackendInfo.summary}: versions and threads. */
-  readonly backendSummary: string;
-  /** Node's version, e.g. "v20.11.1". */
-  readonly node: string;
+/** `word` as a POSIX shell reads it back: as it is when safe, else in single quotes. */
+export function shellQuote(word: string): string {
+  return /^[\w./=:,-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
 }
 
 /** {@link MachineFields} for this process and the backend it trained on. */
@@ -135,12 +130,41 @@ export function splitSizesLine(
 
 /**
  * The results log a run will append to — `given` (relative to `root`) or the project's — checked
- * before any work: it must not be a folder.
+ * before any work: a line must be appendable to it ({@link checkAppendable}).
  */
 export function checkedResultsFile(root: string, given?: string): string {
   const file = given === undefined ? defaultResultsFile() : path.resolve(root, given);
-  if (existsSync(file) && !statSync(file).isFile()) throw new Error(`the results log ${shownPath(root, file)} is not a file`);
+  checkAppendable(file);
   return file;
+}
+
+/**
+ * Appends a finished run's line to the results log. If that fails after all (the disk filled
+ * up during training…), the run is not lost: the line is written to `keep` when given (beside
+ * the run's saved output) and the error names the log, why, and the command that logs the run
+ * later — or, without `keep` or when that fails too, carries the line itself.
+ */
+export function logResult(root: string, line: ResultLine, resultsFile: string, keep?: string): void {
+  try {
+    appendResult(line, resultsFile);
+    return;
+  } catch (err) {
+    const json = JSON.stringify(line);
+    let kept = false;
+    if (keep !== undefined) {
+      try {
+        writeFileSync(keep, `${json}\n`);
+        kept = true;
+      } catch {
+        // Reported below with the line itself.
+      }
+    }
+    const quote = (p: string) => shellQuote(path.resolve(root, p)); // absolute: exact from any folder
+    const how = kept
+      ? `The run is kept: its result line is in ${shownPath(root, keep!)}. Once ${shownPath(root, resultsFile)} can be written, log it with:\n  cat ${quote(keep!)} >> ${quote(resultsFile)}`
+      : `The run's result line, to append to ${shownPath(root, resultsFile)} once it can be written:\n${json}`;
+    throw new Error(`${(err as Error).message}\n${how}`);
+  }
 }
 
 /** A path as a person reads it: relative to the project `root` when inside it, else absolute. */

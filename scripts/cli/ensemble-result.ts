@@ -1,6 +1,7 @@
 // What an ensemble did, for the terminal and for its result line: shared by `npm run ensemble`
 // and `npm run combine` (the fields are the ones src/results/ensemble-table.ts reads back).
 import type { EnsembleReport } from "../../src/ensemble/report";
+import type { EnsembleSummaryFields } from "../../src/results/log";
 
 export const pct = (x: number): string => `${(100 * x).toFixed(2)} %`;
 
@@ -22,7 +23,7 @@ export function reportLines(report: EnsembleReport, labels: readonly string[]): 
 }
 
 /** The ensemble's fields of a result line (after model … command), shared by `npm run ensemble` and `npm run combine`. */
-export function reportFields(report: EnsembleReport) {
+export function reportFields(report: EnsembleReport): EnsembleSummaryFields {
   return {
     voteAccuracy: report.vote.accuracy,
     bestMemberAccuracy: report.bestMemberAccuracy,

@@ -9,15 +9,15 @@ import { loadMnist } from "../../src/data/mnist";
 import { projectRoot } from "../../src/data/paths";
 import { ensembleReport } from "../../src/ensemble/report";
 import { MODEL_NAMES, parseModelName, type ModelName } from "../../src/models/registry";
-import { appendResult } from "../../src/results/log";
 import { lockFolder } from "../../src/io/folder-lock";
+import { resultLine } from "../../src/results/log";
 import { modelFolderState } from "../../src/io/model-files";
 import { pct, reportFields, reportLines } from "./ensemble-result";
 import type { LessonProfile } from "../../src/profile";
 import { trainMembers } from "../../src/ensemble/train-members";
 import { ensembleName, ensembleRunDir } from "../../src/ensemble/run-folder";
 import { describeRecipe, memberRecipe, type MemberRecipe } from "../../src/ensemble/member-recipe";
-import { checkedResultsFile, integerFlag, shownPath as shown, machineFields, npmCommandLine, parseFlags, runCommand, RUN_FLAGS, runSettings, splitSizesLine } from "./common";
+import { checkedResultsFile, integerFlag, logResult, shownPath as shown, machineFields, npmCommandLine, parseFlags, runCommand, RUN_FLAGS, runSettings, splitSizesLine } from "./common";
 
 /** The parsed command line. */
 export interface EnsembleArgs {
@@ -166,14 +166,13 @@ async function main(argv: readonly string[]): Promise<void> {
       const report = ensembleReport(run.members.map((m) => m.outputs), data.test.labels);
       console.log(reportLines(report, run.members.map((m) => `member ${m.member} (seed ${m.seed})${m.loaded ? " (loaded)" : ""}`)).join("\n"));
 
-      const result = {
+      const result = resultLine({
         model: ensembleName(args),
         profile: args.profile,
         backend: backend.name,
         epochs: recipe.epochs,
-        seconds: Math.round(run.seconds * 10) / 10,
+        seconds: run.seconds,
         testAccuracy: report.average.accuracy,
-        date: new Date().toISOString(),
         command: commandLine(argv),
         // Each member's summary (its member.json without the recipe, which is this line's):
         // the weights stay out of git, what they scored and how long they took does not.
@@ -198,8 +197,8 @@ async function main(argv: readonly string[]): Promise<void> {
         seed: args.seed,
         runDir: shown(root, runDir),
         ...machineFields(backend),
-      };
-      appendResult(result, resultsFile);
+      });
+      logResult(root, result, resultsFile, path.join(runDir, "result.jsonl"));
       console.log(`Result appended to ${shown(root, resultsFile)}; members in ${shown(root, runDir)}`);
     } finally {
       run.dispose();

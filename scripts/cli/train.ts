@@ -19,7 +19,7 @@ import { INITIALIZER_NAMES, parseInitializerName } from "../../src/models/common
 import { buildModel, MODEL_NAMES, parseModelName, type ModelName, type ModelOptionsByName } from "../../src/models/registry";
 import { modelSummary, summaryText } from "../../src/models/summary";
 import { transferModel } from "../../src/models/transfer";
-import { appendResult, encodePredictions, type TransferFields } from "../../src/results/log";
+import { encodePredictions, resultLine, type ModelOptionFields, type TransferFields } from "../../src/results/log";
 import type { LessonProfile } from "../../src/profile";
 import { CHECKPOINT_FOLDER, checkpointDir, loadCheckpoint, readCheckpointInfo, removeCheckpoint, saveCheckpoint } from "../../src/train/checkpoint";
 import { fit, type FitData, type FitOptions } from "../../src/train/fit";
@@ -37,6 +37,7 @@ import {
   runCommand,
   RUN_FLAGS,
   checkedResultsFile,
+  logResult,
   runSettings,
   shownPath,
   splitSizesLine,
@@ -543,15 +544,14 @@ async function main(argv: readonly string[]): Promise<void> {
         `${test.size.toLocaleString("en-US")} images · training ${seconds.toFixed(1)} s · test pass ${evalSeconds.toFixed(1)} s`,
     );
 
-    const result = {
+    const result = resultLine({
       model: name,
       dataset: args.dataset,
       profile: args.profile,
       backend: backend.name,
       epochs: first.loss.length + (transfer?.fineTuneEpochs ?? 0),
-      seconds: Math.round(seconds * 10) / 10,
+      seconds,
       testAccuracy: test.accuracy,
-      date: new Date().toISOString(),
       command: commandLine(argv),
       testLoss: test.loss,
       testSize: test.size,
@@ -560,27 +560,30 @@ async function main(argv: readonly string[]): Promise<void> {
       validationAccuracy: args.patience !== undefined ? bestValAcc(history) : history.valAcc.at(-1),
       params: model.countParams(),
       trainSize: train.train.size,
-      ...(recipe !== undefined ? { perClass: recipe.perClass, validationSize: train.validation.size, earlyStopping: { monitor: "val_acc", patience: recipe.patience } } : {}),
-      ...(transfer !== undefined ? { transfer } : {}),
+      perClass: recipe?.perClass,
+      validationSize: recipe !== undefined ? train.validation.size : undefined,
+      earlyStopping: recipe !== undefined ? { monitor: "val_acc", patience: recipe.patience } : undefined,
+      transfer,
       batchSize: args.batchSize,
       lr: args.lr,
       lrDecay: args.lrDecay,
       optimizer: args.optimizer,
       seed: args.seed,
       architecture: args.model,
-      modelOptions: args.modelOptions,
+      // The model flags set only ModelOptionFields' fields (modelOptionsFromFlags); the builder checks them again.
+      modelOptions: args.modelOptions as ModelOptionFields,
       augment: args.augment,
       trainWorkers: history.workers,
-      ...(resumeFrom ? { resumedFromEpoch: resumeFrom.logs.length } : {}),
+      resumedFromEpoch: resumeFrom?.logs.length,
       ...machineFields(backend),
       testPredictions: encodePredictions(test.predictions),
-    };
+    });
     // The model's metadata records how it was trained; its predictions belong to the log only.
     const { testPredictions: _predictions, ...metadata } = result;
     const saved = await saveModel(model, out, { metadata });
     console.log(`Model saved to ${shownPath(root, saved.dir)} (${(saved.weightBytes / 1e6).toFixed(1)} MB of weights)`);
 
-    appendResult(result, resultsFile);
+    logResult(root, result, resultsFile, `${saved.dir}.result.jsonl`);
     console.log(`Result appended to ${shownPath(root, resultsFile)}`);
     await removeCheckpoint(checkpoint.dir); // last: until the result is logged, an interruption can resume
   } finally {

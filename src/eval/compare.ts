@@ -4,7 +4,7 @@
  * McNemar's exact test. Two accuracies 0.2 % apart on 10,000 images can be noise; the paired
  * count says how many images actually changed side.
  */
-import { checkLabels, checkSameLength } from "./labels";
+import { checkClassIndices, checkLabels, checkSameLength } from "./labels";
 
 /** An accuracy and its binomial standard error √(p(1−p)/n). */
 export interface AccuracyWithError {
@@ -19,6 +19,8 @@ export interface AccuracyWithError {
 export function accuracyWithError(labels: ArrayLike<number>, predictions: ArrayLike<number>): AccuracyWithError {
   checkSameLength(labels, "labels", predictions, "predictions");
   if (labels.length === 0) throw new Error("accuracyWithError: no predictions to score");
+  checkClassIndices(labels, "labels");
+  checkClassIndices(predictions, "predictions");
   let correct = 0;
   for (let i = 0; i < labels.length; i++) if (labels[i] === predictions[i]) correct += 1;
   const n = labels.length;

@@ -13,6 +13,17 @@ export function checkLabels(values: ArrayLike<number>, numClasses: number, what:
   }
 }
 
+/**
+ * Throws unless every entry is a class index (an integer ≥ 0), for metrics that are not told the
+ * number of classes: NaN or 1.5 would otherwise count as a plain wrong answer.
+ */
+export function checkClassIndices(values: ArrayLike<number>, what: string): void {
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]!;
+    if (!Number.isInteger(v) || v < 0) throw new Error(`${what}[${i}] = ${v} is not a class index (an integer ≥ 0)`);
+  }
+}
+
 /** Throws unless `numClasses` is a positive integer. */
 export function checkNumClasses(numClasses: number): void {
   if (!(Number.isInteger(numClasses) && numClasses > 0)) {

@@ -2,7 +2,7 @@
  * The model's most confident mistakes: the wrong predictions it was surest of — often
  * mislabeled or truly ambiguous digits, worth looking at.
  */
-import { checkSameLength } from "./labels";
+import { checkClassIndices, checkSameLength } from "./labels";
 
 /** One wrong prediction. */
 export interface Mistake {
@@ -29,6 +29,13 @@ export function mostConfidentMistakes(
   if (!(Number.isInteger(k) && k >= 0)) throw new Error(`k must be a non-negative integer, got ${k}`);
   checkSameLength(labels, "labels", predictions, "predictions");
   checkSameLength(labels, "labels", confidences, "confidences");
+  checkClassIndices(labels, "labels");
+  checkClassIndices(predictions, "predictions");
+  for (let i = 0; i < confidences.length; i++) {
+    const c = confidences[i]!;
+    // NaN would sort anywhere: the "most confident" list would be arbitrary.
+    if (!(c >= 0 && c <= 1)) throw new Error(`confidences[${i}] = ${c} is not a probability in [0, 1]`);
+  }
   const mistakes: Mistake[] = [];
   for (let i = 0; i < labels.length; i++) {
     if (predictions[i] !== labels[i]) {

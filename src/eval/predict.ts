@@ -8,6 +8,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { checkPositiveInt } from "../check";
+import { checkFinite } from "../tensor/finite";
 import { crossEntropy } from "./loss";
 
 /** Options for {@link predictClasses} and `evaluate`. */
@@ -92,6 +93,9 @@ export function scoreInBatches(
   if (ys && (ys.shape[0] !== n || ys.shape[1] !== numClasses)) {
     throw new Error(`Targets of shape [${ys.shape.join(", ")}] do not match ${n} inputs and ${numClasses} classes`);
   }
+  // NaN images would come out as class 0 at probability 0.1 (argmax of NaN), a plausible answer.
+  checkFinite(xs, "the images", "predict");
+  if (ys) checkFinite(ys, "the targets", "predict");
   const predictions = new Int32Array(n);
   const confidences = new Float32Array(n);
   const probabilities = options.probabilities ? new Float32Array(n * numClasses) : undefined;

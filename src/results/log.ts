@@ -5,64 +5,22 @@
  * The README's results table and lesson 5's table of full-profile ensembles are both read from
  * this file, so a measured number is never typed into prose or a notebook by hand.
  */
-import { closeSync, existsSync, fstatSync, mkdirSync, openSync, readFileSync, readSync, writeSync } from "node:fs";
+import { accessSync, closeSync, constants, existsSync, fstatSync, ftruncateSync, lstatSync, mkdirSync, openSync, readSync, statSync, writeSync } from "node:fs";
 import * as path from "node:path";
 import { projectRoot } from "../data/paths";
-import type { LessonProfile } from "../profile";
+import { resultLineProblem, type ResultLine } from "./schema";
 
-/** The fields every line of the results log starts with (`npm run results` builds the README table from them). */
-export interface ResultFields {
-  readonly model: string;
-  readonly profile: LessonProfile;
-  readonly backend: string;
-  readonly epochs: number;
-  /** Training time; for an ensemble, its members' training times added up. */
-  readonly seconds: number;
-  readonly testAccuracy: number;
-  /** ISO time of the run. */
-  readonly date: string;
-  /** The command as a person would type it again. */
-  readonly command: string;
-}
+export type { CombinedMemberFields, EnsembleSummaryFields, MachineFields, ModelOptionFields, ResultFields, ResultLine, ResultLineInput, TrainedMemberFields, TransferFields } from "./schema";
+export { resultLine } from "./schema";
 
-/** One line of the results log: the {@link ResultFields}, plus whatever its script adds. */
-export interface ResultLine extends ResultFields {
-  /**
-   * The run's prediction for every test image, in test-set order, as one digit per image
-   * ({@link encodePredictions}; 10 kB for MNIST's 10,000): what a paired comparison of two logged
-   * runs needs ({@link resultPredictions}). Written by `npm run train`; older lines lack it.
-   */
-  readonly testPredictions?: string;
-  /** The run's seed (initial weights, batch order, slice); ensembles log their first member's. */
-  readonly seed?: number;
-  /** The data set trained and tested on (`npm run train` logs it; older lines are MNIST). */
-  readonly dataset?: string;
-  /** `npm run train -- --per-class n`: trained on n labelled images per class of the training split. */
-  readonly perClass?: number;
-  /** `npm run train -- --transfer-from <dir>`: the base and what each phase did. */
-  readonly transfer?: TransferFields;
-  readonly [field: string]: unknown;
-}
+/** The log's path inside the project: the one place it is written down. */
+export const RESULTS_LOG = "results/results.jsonl";
 
-/** How a transferred model was trained (lesson 8): a saved model's frozen base, a new head, maybe fine-tuned. */
-export interface TransferFields {
-  /** The saved model folder whose convolutional base was copied (relative to the project). */
-  readonly from: string;
-  /** That model's name and training date, from its metadata (a folder can be trained again later). */
-  readonly baseModel?: string;
-  readonly baseDate?: string;
-  /** Epochs of the head's training on the frozen base, and its best validation accuracy. */
-  readonly headEpochs: number;
-  readonly headValidationAccuracy: number;
-  /** Whether the logged model is the fine-tuned one: fine-tuning was asked for and raised validation accuracy. */
-  readonly fineTuned: boolean;
-  /** With --fine-tune: its epochs, best validation accuracy and learning rate, whether kept or not. */
-  readonly fineTuneEpochs?: number;
-  readonly fineTuneValidationAccuracy?: number;
-  readonly fineTuneLr?: number;
-}
-
-const REQUIRED: readonly (keyof ResultFields)[] = ["model", "profile", "backend", "epochs", "seconds", "testAccuracy", "date", "command"];
+/**
+ * Longest line the reader accepts: a line of `npm run train` is ~11 kB (10,000 test
+ * predictions), so 1 MB is far above any real one and far below what a string can hold.
+ */
+export const MAX_LINE_BYTES = 1_000_000;
 
 /** A results log read leniently: its good lines, and one message per bad line (by number). */
 export interface ResultLog {
@@ -80,17 +38,7 @@ function parseLine(line: string): ResultLine | string {
     return `not JSON (${(e as Error).message})`;
   }
   if (typeof r !== "object" || r === null || Array.isArray(r)) return "not a JSON object";
-  for (const k of REQUIRED) if (!(k in r)) return `missing field "${k}"`;
-  const profile = (r as { profile?: unknown }).profile;
-  if (profile !== "fast" && profile !== "full") return `profile must be "fast" or "full", got ${JSON.stringify(profile)}`;
-  if ("testPredictions" in r) {
-    const { testPredictions: p, testSize } = r as { testPredictions?: unknown; testSize?: unknown };
-    if (typeof p !== "string" || !PREDICTIONS.test(p) || (typeof testSize === "number" && p.length !== testSize)) {
-      const got = typeof p === "string" ? `${p.length} characters` : typeof p;
-      return `testPredictions must be one digit per test image (testSize ${String(testSize)}), got ${got}`;
-    }
-  }
-  return r as ResultLine;
+  return resultLineProblem(r) ?? (r as ResultLine);
 }
 
 /** A prediction string: one digit 0–9 per image. */
@@ -120,32 +68,94 @@ export function resultPredictions(line: ResultLine): Int32Array | undefined {
   return Int32Array.from(text, (c) => c.charCodeAt(0) - 48);
 }
 
+/** Collects the good lines and the problems of a log, line by line. */
+function collect(lines: Iterable<{ readonly number: number; readonly text: string | undefined }>, name: string, maxBytes: number): ResultLog {
+  const good: ResultLine[] = [];
+  const problems: string[] = [];
+  for (const { number, text } of lines) {
+    if (text === undefined) {
+      problems.push(`${name} line ${number}: longer than ${maxBytes.toLocaleString("en-US")} bytes, not a result line; skipped`);
+      continue;
+    }
+    if (text.trim() === "") continue;
+    const parsed = parseLine(text.trim());
+    if (typeof parsed === "string") problems.push(`${name} line ${number}: ${parsed}; skipped`);
+    else good.push(parsed);
+  }
+  return { lines: good, problems };
+}
+
 /**
  * Parses the text of a results log. A bad line (not JSON — say, two records glued together by an
- * interrupted write —, a missing field, an unknown profile) does not stop the reading: it is
- * reported by its 1-based number in `problems` and left out; blank lines are skipped.
+ * interrupted write —, a field missing, misspelt, of the wrong type or out of range) does not stop
+ * the reading: it is reported by its 1-based number and the field in `problems` and left out;
+ * blank lines are skipped.
  */
 export function parseResultLog(text: string, name = "results.jsonl"): ResultLog {
-  const lines: ResultLine[] = [];
-  const problems: string[] = [];
-  text.split("\n").forEach((raw, i) => {
-    if (raw.trim() === "") return;
-    const parsed = parseLine(raw.trim());
-    if (typeof parsed === "string") problems.push(`${name} line ${i + 1}: ${parsed}; skipped`);
-    else lines.push(parsed);
-  });
-  return { lines, problems };
+  return collect(
+    text.split("\n").map((t, i) => ({ number: i + 1, text: Buffer.byteLength(t) > MAX_LINE_BYTES ? undefined : t })),
+    name,
+    MAX_LINE_BYTES,
+  );
 }
 
-/** The project's results log, `<project root>/results/results.jsonl`. */
+/**
+ * The lines of `file`, read in 64 kB chunks so that a huge line never becomes one string
+ * (a 512 MB line would not fit: ERR_STRING_TOO_LONG): a line over `maxBytes` comes back as
+ * `text: undefined`, its bytes skipped.
+ */
+function* fileLines(file: string, maxBytes: number): Generator<{ number: number; text: string | undefined }> {
+  const fd = openSync(file, "r");
+  try {
+    const chunk = Buffer.alloc(64 * 1024);
+    let parts: Buffer[] = [];
+    let length = 0;
+    let tooLong = false;
+    let number = 1;
+    for (;;) {
+      const n = readSync(fd, chunk, 0, chunk.length, null);
+      let start = 0;
+      for (let i = 0; i < n; i++) {
+        if (chunk[i] !== 0x0a) continue;
+        const piece = chunk.subarray(start, i);
+        length += piece.length;
+        const text = tooLong || length > maxBytes ? undefined : Buffer.concat([...parts, piece]).toString("utf8");
+        yield { number: number++, text };
+        parts = [];
+        length = 0;
+        tooLong = false;
+        start = i + 1;
+      }
+      if (n === 0) break;
+      const rest = chunk.subarray(start, n);
+      length += rest.length;
+      if (length > maxBytes) tooLong = true;
+      if (!tooLong) parts.push(Buffer.from(rest));
+      else parts = [];
+    }
+    if (length > 0 || tooLong) yield { number, text: tooLong ? undefined : Buffer.concat(parts).toString("utf8") };
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** The results log of the project at `root`: `<root>/results/results.jsonl`. */
+export function resultsLogPath(root: string): string {
+  return path.join(root, ...RESULTS_LOG.split("/"));
+}
+
+/** The project's results log (see {@link resultsLogPath}). */
 export function defaultResultsFile(): string {
-  return path.join(projectRoot(), "results", "results.jsonl");
+  return resultsLogPath(projectRoot());
 }
 
-/** Reads a results log leniently (see {@link parseResultLog}); a missing file is an empty log. */
-export function readResultLog(file: string = defaultResultsFile()): ResultLog {
+/**
+ * Reads a results log leniently (see {@link parseResultLog}), line by line; a missing file is
+ * an empty log. `maxLineBytes`: longest line accepted (default {@link MAX_LINE_BYTES}).
+ */
+export function readResultLog(file: string = defaultResultsFile(), maxLineBytes = MAX_LINE_BYTES): ResultLog {
   if (!existsSync(file)) return { lines: [], problems: [] };
-  return parseResultLog(readFileSync(file, "utf8"), shownName(file));
+  return collect(fileLines(file, maxLineBytes), shownName(file), maxLineBytes);
 }
 
 /**
@@ -170,6 +180,41 @@ function shownName(file: string): string {
 }
 
 /**
+ * Throws unless a line can be appended to `file`, naming it — checked by the commands before any
+ * work, so that a run is not lost to a log it cannot write: the file, if there, must be a
+ * writable regular file (opened for appending, nothing written: read-only, immutable, on a
+ * read-only disk all fail here); if not there, its folder (or the nearest existing one above,
+ * which appending creates the rest of) must be a writable folder; a dangling symlink is refused.
+ */
+export function checkAppendable(file: string): void {
+  const name = shownName(file);
+  let link: ReturnType<typeof lstatSync> | undefined;
+  try {
+    link = lstatSync(file);
+  } catch {
+    link = undefined;
+  }
+  if (link !== undefined) {
+    if (link.isSymbolicLink() && !existsSync(file)) throw new Error(`the results log ${name} is a symlink to nothing (a dangling link): fix or remove it`);
+    if (!statSync(file).isFile()) throw new Error(`the results log ${name} is not a file`);
+    try {
+      closeSync(openSync(file, "a"));
+    } catch (err) {
+      throw new Error(`the results log ${name} cannot be appended to (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}): make it writable or pass --results <file>`);
+    }
+    return;
+  }
+  let folder = path.dirname(file);
+  while (!existsSync(folder) && path.dirname(folder) !== folder) folder = path.dirname(folder);
+  if (!statSync(folder).isDirectory()) throw new Error(`the results log ${name} cannot be created: ${shownName(folder)} is not a folder`);
+  try {
+    accessSync(folder, constants.W_OK | constants.X_OK);
+  } catch (err) {
+    throw new Error(`the results log ${name} cannot be created: its folder ${shownName(folder)} is not writable (${(err as NodeJS.ErrnoException).code})`);
+  }
+}
+
+/**
  * Appends `result` as one whole line to `file` (default: the project's log), creating its folder
  * if needed. Never rewrites: every earlier run stays.
  *
@@ -179,22 +224,38 @@ function shownName(file: string): string {
  *   end and writes in one step, so two processes appending at once (the README runs three)
  *   never interleave or overwrite each other's lines. If two both find the end without a
  *   newline, both start a new line and the reader skips the blank one.
- * - A record the reader would skip (a missing field, an unknown profile) is refused before writing.
+ * - Whole or nothing: a write that stops short (a full disk, a file-size limit) is cut back off
+ *   the file, and the error names the file.
+ * - A record the reader would skip (a field missing, misspelt or out of range) is refused before writing.
  */
-export function appendResult(result: ResultFields & Record<string, unknown>, file: string = defaultResultsFile()): void {
+export function appendResult(result: ResultLine, file: string = defaultResultsFile()): void {
   const json = JSON.stringify(result);
   const bad = parseLine(json);
   if (typeof bad === "string") throw new Error(`appendResult: the record would be a bad line of the log: ${bad}`);
-  mkdirSync(path.dirname(file), { recursive: true });
-  // "a+": reads see the file, every write goes to its end (O_APPEND).
-  const fd = openSync(file, "a+");
+  let fd: number;
+  try {
+    mkdirSync(path.dirname(file), { recursive: true });
+    // "a+": reads see the file, every write goes to its end (O_APPEND).
+    fd = openSync(file, "a+");
+  } catch (err) {
+    throw new Error(`could not append to ${shownName(file)}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+  }
   try {
     const size = fstatSync(fd).size;
     const last = Buffer.alloc(1);
     const glued = size > 0 && readSync(fd, last, 0, 1, size - 1) === 1 && last[0] !== 0x0a;
     const bytes = Buffer.from(`${glued ? "\n" : ""}${json}\n`, "utf8");
-    const written = writeSync(fd, bytes);
-    if (written !== bytes.length) throw new Error(`appendResult: only ${written} of ${bytes.length} bytes reached ${file}`);
+    let written = 0;
+    try {
+      written = writeSync(fd, bytes);
+    } catch (err) {
+      throw new Error(`could not append to ${shownName(file)}: ${(err as Error).message}`);
+    }
+    if (written !== bytes.length) {
+      // Our bytes are the file's last `written` ones (O_APPEND): cut them off again.
+      ftruncateSync(fd, fstatSync(fd).size - written);
+      throw new Error(`could not append to ${shownName(file)}: only ${written} of ${bytes.length} bytes could be written (a full disk?); the partial line was removed`);
+    }
   } finally {
     closeSync(fd);
   }

@@ -14,6 +14,7 @@ import { batchCount, forEachBatch, mulberry32, type BatchSource } from "../data/
 import { evaluate, type LabeledImages } from "../eval/evaluate";
 import { correctCount, crossEntropy } from "../eval/loss";
 import { checkInputs, checkSoftmaxOutput, classifierWidth } from "../eval/predict";
+import { checkFinite, firstNonFiniteTensor } from "../tensor/finite";
 import { augmentBatch } from "../augment/batch";
 import { resolveAugmentOptions, type AugmentOptions } from "../augment/options";
 import { EarlyStopping, type EarlyStoppingOptions } from "./early-stopping";
@@ -167,6 +168,8 @@ function checkData(model: tf.LayersModel, data: FitData): void {
     if (ds.ys.shape[1] !== classes) {
       throw new Error(`fit: ${name} targets have ${ds.ys.shape[1]} columns but the model predicts ${classes} classes`);
     }
+    checkFinite(ds.xs, `the ${name} set's images`, "fit");
+    checkFinite(ds.ys, `the ${name} set's targets`, "fit");
   }
 }
 
@@ -181,6 +184,16 @@ function yieldToEventLoop(): Promise<void> {
  */
 function augmentSeed(seed: number): number {
   return (seed ^ 0x2545f491) | 0;
+}
+
+/**
+ * Throws unless `loss` is finite: a NaN or infinite loss means the weights are no longer
+ * numbers (the data was checked at the door), and every later epoch would log NaN as if training.
+ */
+function checkLoss(loss: number, where: string): void {
+  if (!Number.isFinite(loss)) {
+    throw new Error(`fit: the loss became ${loss} ${where}; training stopped (the weights are no longer usable): try a lower learning rate`);
+  }
 }
 
 function epochSeed(seed: number, epoch: number): number {
@@ -322,7 +335,7 @@ export async function fit(model: tf.LayersModel, data: FitData, options: FitOpti
       }
       if (workers) {
         progress.note(
-          `Data parallel: ${workers.count} workers (${workers.summary}), ${Math.ceil(options.batchSize / workers.count)} images each per batch of ${options.batchSize}`,
+          `Data parallel: ${workers.count} workers (${workers.summary}), ${Math.ceil(options.batchSize / workers.count)} images each per batch of ${options.batchSize}${choice.reason ? ` (${choice.reason})` : ""}`,
         );
       }
     } else if (choice.reason) {
@@ -336,12 +349,15 @@ export async function fit(model: tf.LayersModel, data: FitData, options: FitOpti
       progress.startEpoch(epoch);
       const totals = new EpochTotals();
       // With workers, batch t+1 is drawn and augmented here while they compute batch t.
-      let inFlight: { step: Promise<ParallelStep>; size: number } | undefined;
+      let inFlight: { step: Promise<ParallelStep>; size: number; batch: number } | undefined;
+      let batches = 0;
+      const batchesPerEpoch = Math.ceil(data.train.size / options.batchSize);
       const settle = async (): Promise<void> => {
         if (!inFlight) return;
-        const { step, size } = inFlight;
+        const { step, size, batch } = inFlight;
         inFlight = undefined;
         const result = await step;
+        checkLoss(result.lossSum, `in epoch ${epoch + 1}, batch ${batch} of ${batchesPerEpoch}`);
         const grads: tf.NamedTensorMap = {};
         variables.forEach((v, i) => (grads[v.name] = tf.tensor(result.grads[i]!, v.shape)));
         optimizer.applyGradients(grads);
@@ -355,6 +371,7 @@ export async function fit(model: tf.LayersModel, data: FitData, options: FitOpti
             await settle(); // the batch in flight is applied: "after batch `step`" holds
             return interrupted(epoch, step);
           });
+          batches++;
           let batchCorrect: tf.Scalar | undefined;
           let meanLoss: tf.Scalar | null = null;
           const augmented = augment ? augmentBatch(batchX, augment, augmentRandom!) : batchX;
@@ -367,7 +384,7 @@ export async function fit(model: tf.LayersModel, data: FitData, options: FitOpti
               await settle();
               const step = workers.step(xData, x.shape, yData, y.shape[1]);
               step.catch(() => {}); // awaited by the next settle(); this only keeps Node from calling it unhandled meanwhile
-              inFlight = { step, size: x.shape[0] };
+              inFlight = { step, size: x.shape[0], batch: batches };
             } else {
               meanLoss = optimizer.minimize(
                 () => {
@@ -387,20 +404,30 @@ export async function fit(model: tf.LayersModel, data: FitData, options: FitOpti
             if (x !== batchX) x.dispose();
           }
           if (progress.due()) {
-            progress.update({ samples: totals.samples, ...totals.read() });
+            // Read back for the display anyway: checked here, and for the whole epoch below.
+            const sofar = totals.read();
+            checkLoss(sofar.loss, `in epoch ${epoch + 1}, at or before batch ${batches} of ${batchesPerEpoch}`);
+            progress.update({ samples: totals.samples, ...sofar });
             await yieldToEventLoop();
           }
         });
         await settle();
         trained = totals.read();
+        checkLoss(trained.loss, `in epoch ${epoch + 1}, at or before batch ${batchesPerEpoch} of ${batchesPerEpoch}`);
       } finally {
         await inFlight?.step.catch(() => {}); // a failed batch's step: its error is already on its way out
         totals.dispose();
+      }
+      // The loss alone misses weights gone NaN on wasm (relu there maps NaN to 0): one read per epoch.
+      const badWeight = firstNonFiniteTensor(variables);
+      if (badWeight >= 0) {
+        throw new Error(`fit: the weights became NaN or infinite in epoch ${epoch + 1} (${variables[badWeight]!.name}); training stopped (the model is no longer usable): try a lower learning rate`);
       }
       const trainSeconds = (performance.now() - started) / 1000;
       const validation = data.validation
         ? evaluate(model, data.validation, { batchSize: options.validationBatchSize ?? Math.max(options.batchSize, 500) })
         : undefined;
+      if (validation) checkLoss(validation.loss, `on the validation set after epoch ${epoch + 1}`);
       const log: EpochLog = {
         epoch,
         loss: trained.loss,

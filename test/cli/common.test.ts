@@ -1,11 +1,12 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import type { BackendInfo } from "../../src/backend/select";
 import * as cli from "../../scripts/cli/common";
-import { appendResult } from "../../src/results/log";
+import { appendResult, resultLine } from "../../src/results/log";
 
 test("parseFlags: values, switches and the shared run flags", () => {
   const specs = { ...cli.RUN_FLAGS, augment: { type: "boolean" } } as const;
@@ -93,4 +94,53 @@ test("runSettings: a flag wins, else the environment; bad values name the flag o
   assert.throws(() => cli.runSettings({}, { LESSON_PROFILE: "quick" }), /Unknown LESSON_PROFILE "quick"/);
   assert.throws(() => cli.runSettings({}, { TSDL_WASM_THREADS: "0" }), /Bad wasm thread count "0" \(from TSDL_WASM_THREADS/);
   assert.throws(() => cli.runSettings({ profile: "Full" }, {}), /--profile must be "fast" or "full", got "Full"/);
+});
+
+test("logResult: a log that fails after training keeps the line beside the run and prints the command that logs it", () => {
+  const root = mkdtempSync(path.join(os.tmpdir(), "tsdl-cli-"));
+  try {
+    const result = resultLine({
+      model: "cnn", profile: "fast", backend: "cpu", epochs: 1, seconds: 1, testAccuracy: 0.9, command: "npm run train -- --model cnn",
+      cores: 1, backendSummary: "cpu", node: process.version,
+    });
+    const log = path.join(root, "results.jsonl");
+    mkdirSync(log); // what the pre-flight would refuse, arriving after it: appending fails
+    const keep = path.join(root, "cnn-fast.result.jsonl");
+    assert.throws(
+      () => cli.logResult(root, result, log, keep),
+      (err: Error) =>
+        /could not append to .*results\.jsonl/.test(err.message) &&
+        err.message.includes(`The run is kept: its result line is in cnn-fast.result.jsonl. Once results.jsonl can be written, log it with:\n  cat ${keep} >> ${log}`),
+    );
+    assert.deepEqual(JSON.parse(readFileSync(keep, "utf8")), result);
+    // Where even that cannot be written, the message carries the line itself.
+    assert.throws(() => cli.logResult(root, result, log, path.join(root, "missing", "x.jsonl")), (err: Error) => err.message.endsWith(`once it can be written:\n${JSON.stringify(result)}`));
+    rmSync(log, { recursive: true });
+    cli.logResult(root, result, log, keep);
+    assert.deepEqual(JSON.parse(readFileSync(log, "utf8")), result, "a writable log: appended");
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});
+
+test("train, ensemble and combine refuse a log they could not append to before any work, naming it", () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), "tsdl-cli-"));
+  const cliDir = path.join(__dirname, "..", "..", "scripts", "cli");
+  try {
+    const dangling = path.join(dir, "log.jsonl");
+    symlinkSync(path.join(dir, "nowhere.jsonl"), dangling);
+    const runs: [string, string[]][] = [
+      ["train.js", ["--model", "softmax", "--epochs", "1", "--out", path.join(dir, "model")]],
+      ["ensemble.js", ["--model", "softmax", "--members", "2", "--out", path.join(dir, "run")]],
+      ["combine.js", ["--models", "a,b"]],
+    ];
+    for (const [script, argv] of runs) {
+      const r = spawnSync(process.execPath, [path.join(cliDir, script), ...argv, "--results", dangling], { encoding: "utf8", timeout: 60_000 });
+      assert.equal(r.status, 1, `${script}: ${r.stderr}`);
+      assert.match(r.stderr, /the results log .*log\.jsonl is a symlink to nothing/, script);
+      assert.doesNotMatch(r.stdout, /Backend|MNIST/, `${script} started no work`);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

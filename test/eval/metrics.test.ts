@@ -1,5 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { accuracy } from "../../src/eval/accuracy";
+import { accuracyWithError } from "../../src/eval/compare";
 import { confusionMatrix } from "../../src/eval/confusion";
 import { mostConfidentMistakes } from "../../src/eval/mistakes";
 import { perClassAccuracy } from "../../src/eval/per-class";
@@ -63,4 +65,20 @@ test("mostConfidentMistakes: wrong predictions only, most confident first, ties 
   assert.deepEqual(mostConfidentMistakes(labels, labels, conf, 3), []);
   assert.throws(() => mostConfidentMistakes(labels, preds, conf, -1), /k must be a non-negative integer/);
   assert.throws(() => mostConfidentMistakes(labels, preds, [0.5], 1), /confidences has 1/);
+});
+
+test("accuracy: the share of matches; refuses what would give a plausible wrong number", () => {
+  assert.equal(accuracy([1, 2, 3, 0], [1, 2, 0, 0]), 0.75);
+  assert.equal(accuracy(Int32Array.from([7]), Int32Array.from([7])), 1);
+  assert.throws(() => accuracy([1, 2, 3], [1, 2]), /accuracy: predictions has 3 entries but labels has 2/);
+  assert.throws(() => accuracy([], []), /accuracy: no predictions to score/);
+  assert.throws(() => accuracy([NaN, 1], [0, 1]), /accuracy: predictions\[0\] = NaN is not a class index/);
+  assert.throws(() => accuracy([0, 1], [0, 1.5]), /accuracy: labels\[1\] = 1.5 is not a class index/);
+  assert.throws(() => accuracy([0, -1], [0, 1]), /predictions\[1\] = -1 is not a class index/);
+});
+
+test("accuracyWithError and mostConfidentMistakes refuse non-class entries and non-probabilities", () => {
+  assert.throws(() => accuracyWithError([0, NaN], [0, 1]), /labels\[1\] = NaN is not a class index/);
+  assert.throws(() => mostConfidentMistakes([0, 1], [0, Infinity], [0.5, 0.5], 1), /predictions\[1\] = Infinity is not a class index/);
+  assert.throws(() => mostConfidentMistakes([0, 1], [0, 0], [0.5, NaN], 1), /confidences\[1\] = NaN is not a probability in \[0, 1\]/);
 });

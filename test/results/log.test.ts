@@ -11,17 +11,18 @@ const base = {
   model: "cnn", profile: "full" as const, backend: "wasm", epochs: 15, seconds: 3000, testAccuracy: 0.994,
   date: "2026-11-25T13:00:00Z", command: "npm run train -- --model cnn",
 };
+const member = (i: number) => ({ member: i, seed: i, epochs: 15, seconds: 3600, validationAccuracy: 0.995, testAccuracy: 0.994, backend: "wasm", date: base.date });
 const ensemble = (o: Record<string, unknown>) => ({
-  ...base, model: "ensemble-cnn-x3", seconds: 3 * 3600, members: [{}, {}, {}], testAccuracy: 0.9952,
+  ...base, model: "ensemble-cnn-x3", seconds: 3 * 3600, members: [member(1), member(2), member(3)], testAccuracy: 0.9952,
   meanMemberAccuracy: 0.995, bestMemberAccuracy: 0.9958, voteAccuracy: 0.9951, meanAgreement: 0.9969, allWrong: 30, ...o,
 });
 const parsed = (text: string) => parseResultLog(text).lines;
 const log = (...lines: object[]) => lines.map((l) => JSON.stringify(l)).join("\n") + "\n";
 
 test("parseResultLog keeps every field, skips blank lines and reports each bad line by number", () => {
-  const { lines: [line] } = parseResultLog(log({ ...base, extra: [1, 2] }));
+  const { lines: [line] } = parseResultLog(log({ ...base, accuracyByK: [0.99, 0.995] }));
   assert.equal(line!.model, "cnn");
-  assert.deepEqual(line!.extra, [1, 2]);
+  assert.deepEqual(line!.accuracyByK, [0.99, 0.995]);
   assert.deepEqual(parseResultLog("\n\n"), { lines: [], problems: [] }, "blank lines are skipped");
   const bad = parseResultLog(
     [JSON.stringify(base), "{oops", JSON.stringify({ model: "cnn" }), JSON.stringify({ ...base, profile: "Full" }), "[1]", JSON.stringify({ ...base, model: "mlp" })].join("\n"),
@@ -29,8 +30,8 @@ test("parseResultLog keeps every field, skips blank lines and reports each bad l
   assert.deepEqual(bad.lines.map((r) => r.model), ["cnn", "mlp"], "the good lines around the bad ones are kept");
   assert.equal(bad.problems.length, 4);
   assert.match(bad.problems[0]!, /^results\.jsonl line 2: not JSON \(.*\); skipped$/);
-  assert.match(bad.problems[1]!, /^results\.jsonl line 3: missing field "profile"; skipped$/);
-  assert.match(bad.problems[2]!, /^results\.jsonl line 4: profile must be "fast" or "full", got "Full"; skipped$/);
+  assert.match(bad.problems[1]!, /^results\.jsonl line 3: field "profile": missing; skipped$/);
+  assert.match(bad.problems[2]!, /^results\.jsonl line 4: field "profile": expected "fast" or "full", got "Full"; skipped$/);
   assert.match(bad.problems[3]!, /^results\.jsonl line 5: not a JSON object; skipped$/);
 });
 
@@ -79,7 +80,7 @@ test("appendResult refuses a record the reader would skip, before writing", () =
   const dir = mkdtempSync(join(tmpdir(), "tsdl-results-"));
   const file = join(dir, "results.jsonl");
   try {
-    assert.throws(() => appendResult({ ...base, profile: "quick" } as never, file), /appendResult: .*profile must be "fast" or "full"/);
+    assert.throws(() => appendResult({ ...base, profile: "quick" } as never, file), /appendResult: .*field "profile": expected "fast" or "full"/);
     assert.equal(existsSync(file), false);
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -96,7 +97,7 @@ test("two processes appending 200 records each at once: 400 whole lines, none lo
       const code = `
         const { appendResult } = require(${JSON.stringify(logModule)});
         const pad = "${"x".repeat(6000)}";
-        for (let i = 0; i < 200; i++) appendResult({ ...${JSON.stringify(base)}, model: "${who}-" + i, pad }, ${JSON.stringify(file)});`;
+        for (let i = 0; i < 200; i++) appendResult({ ...${JSON.stringify(base)}, model: "${who}-" + i, backendSummary: pad }, ${JSON.stringify(file)});`;
       const p = spawn(process.execPath, ["-e", code], { stdio: ["ignore", "ignore", "inherit"] });
       p.on("error", reject);
       p.on("exit", resolve);
@@ -119,7 +120,7 @@ test("ensembleResultsTable: ensembles of the profile only, best first, with the 
   const lines = parsed(log(
     base,
     ensemble({}),
-    ensemble({ model: "ensemble-cnn-x5", members: [{}, {}, {}, {}, {}], testAccuracy: 0.9961, bestMemberAccuracy: 0.9955 }),
+    ensemble({ model: "ensemble-cnn-x5", members: [1, 2, 3, 4, 5].map(member), testAccuracy: 0.9961, bestMemberAccuracy: 0.9955 }),
     ensemble({ model: "ensemble-fast", profile: "fast", testAccuracy: 0.97 }),
   ));
   const df = ensembleResultsTable(lines);
@@ -168,7 +169,7 @@ test("test predictions: encoded one digit per image, read back from a line, chec
   assert.equal(resultPredictions(old!), undefined, "older lines carry none");
   assert.throws(() => encodePredictions([3, 10]), /prediction 1 is 10, not a digit 0–9/);
   assert.throws(() => encodePredictions([]), /no predictions/);
-  assert.match(parseResultLog(log({ ...base, testSize: 4, testPredictions: "72104" })).problems[0]!, /line 1: testPredictions must be one digit per test image \(testSize 4\), got 5 characters/);
-  assert.match(parseResultLog(log({ ...base, testPredictions: "7a1" })).problems[0]!, /line 1: testPredictions must be one digit per test image/);
-  assert.match(parseResultLog(log({ ...base, testPredictions: [7, 2] })).problems[0]!, /got object/);
+  assert.match(parseResultLog(log({ ...base, testSize: 4, testPredictions: "72104" })).problems[0]!, /line 1: field "testPredictions": expected one digit per test image \(testSize 4\), got 5 characters/);
+  assert.match(parseResultLog(log({ ...base, testPredictions: "7a1" })).problems[0]!, /line 1: field "testPredictions": expected one digit 0–9 per test image, got "7a1"/);
+  assert.match(parseResultLog(log({ ...base, testPredictions: [7, 2] })).problems[0]!, /got a list/);
 });

@@ -147,6 +147,11 @@ test("auto: convolutional networks get a worker per core, dense networks and bat
   const forced = chooseTrainWorkers(2, { model: bn, backend: "wasm", batchSize: 100, samples: 6000 }, 2, undefined);
   assert.equal(forced.count, 1);
   assert.match(forced.reason!, /batch normalisation/);
+  // TSDL_TRAIN_WORKERS=2 with --batch-size 1: the second worker would get no rows.
+  const idle = chooseTrainWorkers(parseTrainWorkers("2", "TSDL_TRAIN_WORKERS"), { model: conv, backend: "wasm", batchSize: 1, samples: 6000 }, 2, undefined);
+  assert.deepEqual(idle, { count: 1, reason: "1 of 2 workers would be idle with batches of 1 image; using 1" });
+  assert.equal(chooseTrainWorkers(4, { model: conv, backend: "wasm", batchSize: 3, samples: 6000 }, 4, undefined).count, 3);
+  assert.equal(chooseTrainWorkers(2, { model: conv, backend: "wasm", batchSize: 2, samples: 6000 }, 2, undefined).reason, undefined, "one row each: none idle");
   [conv, dense, bn].forEach((m) => m.dispose());
 });
 

@@ -90,6 +90,14 @@ export function chooseTrainWorkers(
     if (request > 1 && context.backend !== "wasm" && context.backend !== "cpu") {
       return { count: 1, reason: `the ${context.backend} backend trains on one worker (it has its own thread pool)` };
     }
+    if (request > context.batchSize) {
+      // Each worker takes whole rows of a batch: the ones beyond batchSize would get none.
+      const idle = request - context.batchSize;
+      return {
+        count: context.batchSize,
+        reason: `${idle} of ${request} workers would be idle with batches of ${context.batchSize} image${context.batchSize === 1 ? "" : "s"}; using ${context.batchSize}`,
+      };
+    }
     return { count: request };
   }
   if (batchNorm || !hasConvolution(context.model) || (context.backend !== "wasm" && context.backend !== "cpu")) return { count: 1 };

@@ -86,14 +86,17 @@ export function newPlotId(): string {
 /** A plot narrower than this (a phone) gets its legend below the chart instead of beside it. */
 export const NARROW_PLOT_PX = 640;
 
-// Inline, not a class: the table must stay hidden in Jupyter too, where the site's CSS is absent.
+// Inline, not a class: the text must stay hidden in Jupyter too, where the site's CSS is absent.
 const VISUALLY_HIDDEN = "position:absolute;width:1px;height:1px;margin:-1px;padding:0;overflow:hidden;clip:rect(0,0,0,0);white-space:nowrap;border:0";
 
 /**
  * The HTML of one plot: a `<figure>` whose caption is the title (HTML, so it wraps on a narrow
- * screen; plotly is given the layout without it) and what to see, the plot's div with its text
- * alternative (role="img", see text-alternative.ts), the script that draws it (now, or once
- * plotly.js loads) and, for a small heatmap, its numbers as a visually hidden table. The drawing
+ * screen; plotly is given the layout without it) and what to see, the plot's div (hidden from
+ * screen readers: plotly's SVG reads as a stream of tick labels and cell values) followed by its
+ * text alternative as a visually hidden paragraph (see text-alternative.ts), the script that draws
+ * it (now, or once plotly.js loads) and, for a small heatmap, its numbers as a visually hidden
+ * table. Why not role="img" with an aria-label on the div: its toolbar's buttons would be
+ * interactive content inside an image (axe-core: nested-interactive, serious). The drawing
  * takes plotly's toolbar buttons out of the tab order (they still show on hover) and, on a narrow
  * plot, puts the legend below the chart and shrinks the images' captions.
  */
@@ -113,7 +116,8 @@ export function plotHtml(plot: Plot, id: string = newPlotId()): string {
   return (
     `<figure class="tsdl-figure" style="margin:0 0 8px;max-width:${Math.round(plot.maxWidth)}px">` +
     caption +
-    `<div class="tsdl-plot" id="${id}" style="${style}" role="img" aria-label="${escapeHtml(plotAltText(plot))}"></div>` +
+    `<div class="tsdl-plot" id="${id}" style="${style}" aria-hidden="true"></div>` +
+    `<p style="${VISUALLY_HIDDEN}">${escapeHtml(plotAltText(plot))}</p>` +
     `<script>(function(){var s=${spec};function draw(){var g=document.getElementById("${id}"),l=s.layout;` +
     `if(l.showlegend&&g.clientWidth<${NARROW_PLOT_PX}){l=Object.assign({},l,{legend:{orientation:"h",x:0,y:-0.25,yanchor:"top"}});}` +
     // Image captions shrink with the images on a narrow page (down to 9 px), or they overlap.

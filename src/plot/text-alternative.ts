@@ -72,7 +72,7 @@ export function plotAltText(plot: Plot): string {
       parts.push(`${t.name ? `${t.name}: ` : ""}${shown}`);
     } else if (!grid) {
       const values = finite(t.z.flat());
-      if (values.length) parts.push(`values from ${say(Math.min(...values))} to ${say(Math.max(...values))}`);
+      if (values.length) parts.push(`Values from ${say(Math.min(...values))} to ${say(Math.max(...values))}`);
     }
   }
   if (grid) {

@@ -24,7 +24,9 @@ test("plotHtml: a figure with the title as caption, the div with its text altern
   assert.match(html, /<figcaption [^>]*><b>toy<\/b> <span>it falls<\/span><\/figcaption>/);
   assert.ok(
     html.includes(
-      `<div class="tsdl-plot" id="tsdl-plot-test-1" style="width:100%;height:${height}px" role="img" aria-label="Line chart against epoch. train: 0.5 at 1 to 0.25 at 2."></div>`,
+      `<div class="tsdl-plot" id="tsdl-plot-test-1" style="width:100%;height:${height}px" aria-hidden="true"></div>` +
+        `<p style="position:absolute;width:1px;height:1px;margin:-1px;padding:0;overflow:hidden;clip:rect(0,0,0,0);white-space:nowrap;border:0">` +
+        `Line chart against epoch. train: 0.5 at 1 to 0.25 at 2.</p>`,
     ),
   );
   assert.ok(html.includes('function draw(){var g=document.getElementById("tsdl-plot-test-1"),l=s.layout;'));

@@ -30,7 +30,7 @@ test("plotAltText: bars say their values, or their range when there are many", (
 
 test("plotAltText / plotDataTable: a heatmap gives its range and, when small, every value", () => {
   const plot = heatmap([[192, 0], [1, 180]], { x: ["0", "1"], y: ["0", "1"], xTitle: "predicted", yTitle: "true", showValues: true });
-  assert.equal(plotAltText(plot), "Heatmap, 2 rows (true) by 2 columns (predicted). values from 0 to 192.");
+  assert.equal(plotAltText(plot), "Heatmap, 2 rows (true) by 2 columns (predicted). Values from 0 to 192.");
   assert.equal(
     plotDataTable(plot),
     '<table><caption>Heatmap, 2 rows (true) by 2 columns (predicted): the values</caption>' +

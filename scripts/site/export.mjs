@@ -17,6 +17,7 @@ import { findPython, INSTALL_HINT, root } from "../jupyter/jupyter-env.mjs";
 
 const COURSE_TITLE = "Convolutional networks in TypeScript";
 const ASSETS = "assets";
+const LANG = "en"; // the lessons' language, on every page's <html> (the index page writes its own)
 const MARKER = ".tsdl-site"; // says "this folder was made by export.mjs, safe to replace"
 const require = createRequire(import.meta.url);
 
@@ -43,7 +44,7 @@ function parseArgs(argv) {
 /** The compiled helpers; a clear message when `npm run build` has not been run. */
 function loadHelpers() {
   const dir = join(root, "build", "scripts", "site");
-  const names = ["summary", "lesson-intro", "index-page", "inline-markdown", "math", "html", "demo"];
+  const names = ["summary", "lesson-intro", "index-page", "inline-markdown", "math", "html", "demo", "page"];
   const missing = names.filter((n) => !existsSync(join(dir, `${n}.js`)));
   if (missing.length) {
     console.error(`export: ${dir}/{${missing.join(",")}}.js missing: run "npm run build" first`);
@@ -155,6 +156,9 @@ function main() {
       problems.push(`${p.output}: drawing pad: ${err.message}`);
     }
     for (const e of math.errors) problems.push(`${p.output}: math KaTeX cannot render: ${e}`);
+    html = h.setLang(html, LANG);
+    html = h.wrapTables(html).html;
+    if (p.plots > 0) html = h.addToBodyEnd(html, h.plotlyLoaderHtml(`${ASSETS}/plotly.min.js`));
     if (math.count > 0) {
       anyMath = true;
       html = h.addToHead(html, `<link rel="stylesheet" href="${ASSETS}/katex/katex.min.css">`);

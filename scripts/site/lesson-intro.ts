@@ -82,6 +82,37 @@ export function lessonIntro(notebook: unknown, where = "notebook"): LessonIntro 
   const all = blocks(sourceOf(first, where));
   const headingAt = all.findIndex((b) => b.kind === "heading");
   const title = headingAt >= 0 ? all[headingAt]!.text : null;
-  const paragraph = all.slice(headingAt + 1).find((b) => b.kind === "paragraph");
-  return { title: title || null, summary: paragraph ? paragraph.text.replace(/\s*\n\s*/g, " ") : null };
+  const rest = all.slice(headingAt + 1);
+  const at = rest.findIndex((b) => b.kind === "paragraph");
+  return { title: title || null, summary: at >= 0 ? indexLine(rest[at]!.text, rest[at + 1]) : null };
+}
+
+/** An index line is cut after the sentence that reaches this many characters (at least one sentence). */
+export const SUMMARY_CHARS = 420;
+
+/**
+ * The summary as a line on the index, which must read on its own, away from the lesson: on one
+ * line; parenthetical asides (a source, a pointer to a section) left out; a paragraph that
+ * introduces a list (ends with ":") completed by the list items' bold lead-ins, or without that
+ * sentence when the items have none; whole sentences up to {@link SUMMARY_CHARS}.
+ */
+export function indexLine(paragraph: string, next?: { readonly kind: string; readonly text: string }): string {
+  let text = paragraph.replace(/\s*\n\s*/g, " ").replace(/\s+\([^()]*\)/g, "").trim();
+  if (text.endsWith(":")) {
+    const items = next?.kind === "other" ? next.text.split("\n").filter((l) => /^([-*+]|\d+[.)])\s/.test(l)) : [];
+    const leads = items.map((l) => /^(?:[-*+]|\d+[.)])\s+\*\*(.+?)\*\*/.exec(l)?.[1]);
+    if (items.length > 0 && leads.every((l) => l !== undefined)) text = `${text} ${leads.join(" ")}`;
+    else text = sentences(text).slice(0, -1).join(" ") || text;
+  }
+  const kept: string[] = [];
+  for (const sentence of sentences(text)) {
+    kept.push(sentence);
+    if (kept.join(" ").length >= SUMMARY_CHARS) break;
+  }
+  return kept.join(" ");
+}
+
+/** Sentences: split after . ! ? before a capital, an emphasis mark or a quote (not "et al. 2012", "e.g. a"). */
+function sentences(text: string): string[] {
+  return text.split(/(?<=[.!?])\s+(?=[A-Z*_`"“])/);
 }

@@ -1,5 +1,5 @@
 /** Line plots (training curves) and bar charts. */
-import { BarTrace, Plot, ScatterTrace, roundForPlot } from "./spec";
+import { BarTrace, Plot, ScatterTrace, TITLE_ROOM, captionOf, roundForPlot } from "./spec";
 
 /** One named curve: `y[i]` at `x[i]`. */
 export interface Series {
@@ -24,6 +24,8 @@ export interface ChartOptions {
   readonly logY?: boolean;
   /** Height in pixels (default 360). */
   readonly height?: number;
+  /** What to see in the plot, shown after the title in the figure's caption. */
+  readonly caption?: string;
 }
 
 function checkSeries(series: readonly { name: string; x: readonly unknown[]; y: readonly number[] }[], where: string): void {
@@ -40,7 +42,7 @@ function chartLayout(opts: ChartOptions, showlegend: boolean): Plot["layout"] {
   return {
     ...(opts.title ? { title: { text: opts.title } } : {}),
     height,
-    margin: { t: opts.title ? 48 : 16, r: 16, b: 48, l: 64 },
+    margin: { t: opts.title ? 16 + TITLE_ROOM : 16, r: 16, b: 48, l: 64 },
     showlegend,
     xaxis: { ...(opts.xTitle ? { title: { text: opts.xTitle } } : {}), automargin: true },
     yaxis: { ...(opts.yTitle ? { title: { text: opts.yTitle } } : {}), ...(opts.logY ? { type: "log" as const } : {}), automargin: true },
@@ -61,7 +63,7 @@ export function linePlot(series: readonly Series[], opts: ChartOptions = {}): Pl
     x: [...s.x],
     y: s.y.map(roundForPlot),
   }));
-  return { data, layout: chartLayout(opts, series.length > 1), config: { responsive: true, displaylogo: false }, maxWidth: 720 };
+  return { data, layout: chartLayout(opts, series.length > 1), config: { responsive: true, displaylogo: false }, maxWidth: 720, ...captionOf(opts) };
 }
 
 /**
@@ -78,5 +80,6 @@ export function barChart(series: readonly BarSeries[], opts: ChartOptions = {}):
     layout: { ...chartLayout(opts, series.length > 1), barmode: "group", xaxis: { type: "category", ...(opts.xTitle ? { title: { text: opts.xTitle } } : {}), automargin: true } },
     config: { responsive: true, displaylogo: false },
     maxWidth: 720,
+    ...captionOf(opts),
   };
 }

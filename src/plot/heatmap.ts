@@ -4,7 +4,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { matrixShape, toMatrix } from "../tensor/convert";
-import { Colorscale, HeatmapTrace, Plot, colorStops, roundForPlot } from "./spec";
+import { Colorscale, HeatmapTrace, Plot, TITLE_ROOM, captionOf, colorStops, roundForPlot } from "./spec";
 
 /** Options for {@link heatmap}. */
 export interface HeatmapOptions {
@@ -21,6 +21,8 @@ export interface HeatmapOptions {
   readonly colorscale?: Colorscale;
   /** Cell size in pixels on a wide page (default 48). */
   readonly cellSize?: number;
+  /** What to see in the plot, shown after the title in the figure's caption. */
+  readonly caption?: string;
 }
 
 function labels(given: readonly string[] | undefined, count: number, name: string): string[] {
@@ -54,7 +56,7 @@ export function heatmap(matrix: readonly (readonly number[])[] | tf.Tensor, opts
     ...(opts.showValues ? { texttemplate: allIntegers ? "%{z}" : "%{z:.2f}" } : {}),
     hovertemplate: "row %{y}, col %{x}: %{z}<extra></extra>",
   };
-  const margin = { t: opts.title ? 44 : 12, r: 12, b: opts.xTitle ? 48 : 28, l: opts.yTitle ? 64 : 40 };
+  const margin = { t: opts.title ? 12 + TITLE_ROOM : 12, r: 12, b: opts.xTitle ? 48 : 28, l: opts.yTitle ? 64 : 40 };
   return {
     data: [trace],
     layout: {
@@ -75,5 +77,6 @@ export function heatmap(matrix: readonly (readonly number[])[] | tf.Tensor, opts
     config: { responsive: true, displaylogo: false, displayModeBar: false },
     // Wide enough for the colour bar (when shown) and for the title, which plotly would clip.
     maxWidth: Math.max(cols * cell + margin.l + margin.r + (opts.showValues ? 0 : 80), opts.title ? 9 * opts.title.length + 40 : 0),
+    ...captionOf(opts),
   };
 }

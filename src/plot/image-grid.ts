@@ -4,7 +4,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { swapaxes } from "../tensor/swapaxes";
-import { AnnotationSpec, AxisSpec, Colorscale, HeatmapTrace, LayoutSpec, Plot, colorStops, roundForPlot } from "./spec";
+import { AnnotationSpec, AxisSpec, Colorscale, HeatmapTrace, LayoutSpec, Plot, TITLE_ROOM, captionOf, colorStops, roundForPlot } from "./spec";
 
 /** Options for {@link imageGrid}. */
 export interface ImageGridOptions {
@@ -34,13 +34,32 @@ export interface ImageGridOptions {
    * negative values keep their own range. Default `false`. Combines with `sharedScale`.
    */
   readonly zeroCentered?: boolean;
+  /** What to see in the plot, shown after the title in the figure's caption. */
+  readonly caption?: string;
 }
 
 /** Drawing more subplots than this makes plotly slow; slice the tensor first. */
 export const MAX_GRID_IMAGES = 100;
 
-const TITLE_H = 22; // px above each image for its caption
+const TITLE_LINE_H = 15; // px per line of an image's caption (font size 12)
+const TITLE_PAD = 7; // px between the caption and its image
+const TITLE_CHAR_W = 7; // px a character of the caption takes, about (font size 12)
 const GAP = 10; // px between images
+
+/**
+ * A caption broken at spaces into lines of at most `chars` characters (joined by plotly's <br>),
+ * so that captions of neighbouring images do not run into each other. A word longer than a line
+ * keeps its own line.
+ */
+export function wrapTitle(text: string, chars: number): string[] {
+  const lines: string[] = [];
+  for (const word of text.split(/\s+/).filter((w) => w !== "")) {
+    const last = lines[lines.length - 1];
+    if (last !== undefined && last.length + 1 + word.length <= chars) lines[lines.length - 1] = `${last} ${word}`;
+    else lines.push(word);
+  }
+  return lines.length ? lines : [""];
+}
 
 /** Brings the accepted shapes to N×H×W (a new tensor, disposed by the caller). */
 function asImageStack(images: tf.Tensor, from: "images" | "channels"): tf.Tensor3D {
@@ -128,8 +147,10 @@ export function imageGrid(images: tf.Tensor, opts: ImageGridOptions = {}): Plot 
   };
 
   const hasTitles = opts.titles !== undefined;
-  const rowH = cell + (hasTitles ? TITLE_H : 0) + GAP;
-  const margin = { t: opts.title ? 40 : 8, r: 8, b: 8, l: 8 };
+  const wrapped = (opts.titles ?? []).map((t) => wrapTitle(t, Math.max(4, Math.floor((cell + GAP) / TITLE_CHAR_W))));
+  const titleH = hasTitles ? Math.max(...wrapped.map((l) => l.length)) * TITLE_LINE_H + TITLE_PAD : 0;
+  const rowH = cell + titleH + GAP;
+  const margin = { t: opts.title ? 8 + TITLE_ROOM : 8, r: 8, b: 8, l: 8 };
   const paperH = rows * rowH;
   const paperW = columns * (cell + GAP);
   const height = paperH + margin.t + margin.b;
@@ -161,7 +182,7 @@ export function imageGrid(images: tf.Tensor, opts: ImageGridOptions = {}): Plot 
     // Domains in paper fractions; the top of row 0 is at 1.
     const x0 = (c * (cell + GAP) + GAP / 2) / paperW;
     const x1 = (c * (cell + GAP) + GAP / 2 + cell) / paperW;
-    const yTop = 1 - (r * rowH + (hasTitles ? TITLE_H : 0) + GAP / 2) / paperH;
+    const yTop = 1 - (r * rowH + titleH + GAP / 2) / paperH;
     const yBottom = yTop - cell / paperH;
     const hidden = { showticklabels: false, ticks: "", showgrid: false, zeroline: false } as const;
     axes[`xaxis${k}`] = { domain: [x0, x1], anchor: `y${k}`, constrain: "domain", ...hidden };
@@ -176,7 +197,7 @@ export function imageGrid(images: tf.Tensor, opts: ImageGridOptions = {}): Plot 
     };
     if (hasTitles) {
       annotations.push({
-        text: opts.titles![i]!,
+        text: wrapped[i]!.join("<br>"),
         x: (x0 + x1) / 2,
         y: yTop,
         xref: "paper",
@@ -196,5 +217,5 @@ export function imageGrid(images: tf.Tensor, opts: ImageGridOptions = {}): Plot 
     ...(annotations.length ? { annotations } : {}),
     ...axes,
   };
-  return { data, layout, config: { responsive: true, displaylogo: false, displayModeBar: false }, maxWidth: paperW + margin.l + margin.r };
+  return { data, layout, config: { responsive: true, displaylogo: false, displayModeBar: false }, maxWidth: paperW + margin.l + margin.r, ...captionOf(opts) };
 }

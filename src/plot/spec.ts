@@ -128,13 +128,28 @@ export interface ConfigSpec {
   readonly displayModeBar?: boolean;
 }
 
+/**
+ * Pixels a builder adds to the top margin for a title. On a page, plotHtml draws the title as the
+ * figure's HTML caption instead (it wraps on a narrow screen) and takes this room back.
+ */
+export const TITLE_ROOM = 32;
+
 /** What a builder returns and {@link show} draws. */
 export interface Plot {
   readonly data: readonly Trace[];
   readonly layout: LayoutSpec;
   readonly config: ConfigSpec;
+  /** What to see in the plot: shown after its title in the figure's caption. */
+  readonly caption?: string;
   /** The plot's width on a wide page; it shrinks with a narrower one (CSS max-width). */
   readonly maxWidth: number;
+}
+
+/** `{ caption }` when one is given (checked), else nothing: shared by every builder. */
+export function captionOf(opts: { readonly caption?: string }): { caption?: string } {
+  if (opts.caption === undefined) return {};
+  if (typeof opts.caption !== "string" || opts.caption.trim() === "") throw new Error(`caption must be a non-empty string, got ${JSON.stringify(opts.caption)}`);
+  return { caption: opts.caption };
 }
 
 /** The short text shown instead of a plot outside Jupyter, e.g. `[plot: 2 scatter traces, title "Loss"]`. */

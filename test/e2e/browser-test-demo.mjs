@@ -13,7 +13,7 @@
 //   - no console error, no uncaught exception, no failed request, no request leaving the site.
 // Then the live notebook's copy (saveDemoModel's output: tfjs, model and bundle inline) in a
 // page that has require.js's `define`, as Jupyter Notebook does: it mounts and agrees with Node.
-// A screenshot of the pad with the last drawn digit goes to site/screenshots/.
+// A screenshot of the pad with the last drawn digit goes to out/screenshots/.
 import { readdirSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";

@@ -7,22 +7,43 @@
 //     and it fits the page width;
 //   - the page never inlines plotly.js (data-tsdl-plotly-lib) and a page with plots loads the one
 //     shared assets/plotly.min.js;
+//   - no axe-core violation of impact serious or critical, at 1280 px and again at 390 px (a
+//     phone: the page reloaded at that width, its plots drawn for it), and no sideways scroll;
+//   - a lesson page: the skip link first, the next-lesson link within a few Tab presses, no tab
+//     stop inside a plot (browser-test-a11y.mjs);
 // and, for the site: every link between pages answers HTTP 200 and every lesson page is linked
-// from the index. Writes a full-page screenshot of each page to site/screenshots/NAME.png.
+// from the index; the first paint of every lesson opened from file:// (median of 3 loads) is
+// within budget (FIRST_PAINT_BUDGET_MS below) and plotly.js is fetched only after it. Writes a
+// full-page screenshot of each page to out/screenshots/NAME.png (build artefacts, kept out of the
+// site), and phone-width ones of the lesson with the most plots and of the pad's page.
 // Then the drawing pad, over http and from file:// (browser-test-demo.mjs beside this file; a site
 // without one fails unless --no-pad). Exits 1 with the list of problems.
 //
 //   node test/e2e/browser-test.mjs [--site DIR] [--no-screenshots] [--no-pad]
-import { existsSync, mkdirSync, readdirSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { createRequire } from "node:module";
 import { join, relative, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { root } from "../../scripts/jupyter/jupyter-env.mjs";
 import { demoPages, testDemos } from "./browser-test-demo.mjs";
+import { axeCheck, firstPaint, keyboardCheck, median } from "./browser-test-a11y.mjs";
 
 const require = createRequire(import.meta.url);
 const PLOT_TIMEOUT_MS = 30_000;
 const PAGE_TIMEOUT_MS = 60_000;
+const PHONE = { width: 390, height: 844 };
+// The first paint of a lesson from file:// must come within FIRST_PAINT_BUDGET_MS, or within
+// FIRST_PAINT_LOAD_FACTOR times a one-line page's on a machine so busy that even that is slow.
+// Measured 2026-12-07 on the 2-core VM with two trainings at higher priority and a lesson run
+// beside it (load average 20–28): lesson 4 first painted after 12.9, 13.2 and 24.0 s (three
+// single loads), a one-line page after 8.2 s — the machine, not the pages. Not measured idle this
+// session; the issue's idle figure without plotly.js in the head is 80–360 ms (goal: < 500 ms),
+// so 3000 ms leaves a slower CI machine room. That plotly.js no longer blocks the paint is
+// checked apart from any timing: the page must not fetch it before its first paint.
+const FIRST_PAINT_BUDGET_MS = 3000;
+const FIRST_PAINT_LOAD_FACTOR = 10;
+const FIRST_PAINT_RUNS = 3;
 
 /** A path as the user can read it: relative to the current folder when inside it, else absolute. */
 function shown(path) {
@@ -88,9 +109,10 @@ function inspectPage() {
   };
 }
 
-/** True once every plot has drawn — or when none can (no plotly.js), so the wait ends early. */
+/** True once every plot has drawn (plotly.js arrives after the first paint, maybe after "load"). */
 function allPlotsDrawn() {
-  if (typeof window.Plotly !== "object" || window.Plotly === null) return true;
+  if (document.querySelector(".tsdl-plot") === null) return true;
+  if (typeof window.Plotly !== "object" || window.Plotly === null) return false;
   return [...document.querySelectorAll(".tsdl-plot")].every((el) => el.querySelector(".main-svg") !== null);
 }
 
@@ -101,11 +123,16 @@ async function main() {
     console.error(`browser-test: ${join(opts.site, "index.html")} not found: run "npm run export" first`);
     process.exit(2);
   }
-  const shots = join(opts.site, "screenshots");
+  const shots = join(root, "out", "screenshots");
   if (opts.screenshots) mkdirSync(shots, { recursive: true });
 
   const problems = []; // { page, text }
   let linkCount = 0;
+  let firstPaints = [];
+  let blankPaint = 0;
+  let blankUrl = null; // the one-line page the first paint is compared with
+  let paintBudget = FIRST_PAINT_BUDGET_MS;
+  const plotCounts = new Map(); // lesson page → plots
   const report = [];
   const server = await serveDirectory(opts.site);
   const origin = new URL(server.url).origin;
@@ -119,12 +146,13 @@ async function main() {
     // Every request goes through here: anything not on our server is aborted and reported.
     await context.route("**/*", (route) => {
       const url = route.request().url();
-      if (url.startsWith(origin + "/") || url.startsWith(siteFiles)) return route.continue(); // file:// for the pad's test
+      if (url.startsWith(origin + "/") || url.startsWith(siteFiles) || (blankUrl && url === blankUrl)) return route.continue(); // file:// for the pad's and the paint's tests
       problems.push({ page: current, text: `request off the local site (aborted): ${url}` });
       return route.abort("blockedbyclient");
     });
 
-    const visit = async (name) => {
+    /** Checks one page at the desktop width, or at a phone's (`phone`: then no link or keyboard checks). */
+    const visit = async (name, phone = false) => {
       current = name;
       const page = await context.newPage();
       const add = (text) => problems.push({ page: name, text });
@@ -141,6 +169,7 @@ async function main() {
       });
       page.on("pageerror", (err) => add(`uncaught exception: ${err.message}`));
       try {
+        if (phone) await page.setViewportSize(PHONE);
         const res = await page.goto(new URL(name, server.url).href, { waitUntil: "load", timeout: PAGE_TIMEOUT_MS });
         if (!res || res.status() !== 200) add(`page answered HTTP ${res?.status() ?? "nothing"}`);
         await page.waitForFunction(allPlotsDrawn, null, { timeout: PLOT_TIMEOUT_MS }).catch(() => {});
@@ -157,13 +186,29 @@ async function main() {
         if (info.plots.length > 0 && !info.hasPlotly) add("has plots but window.Plotly is not defined");
         if (info.horizontalScroll > 1) add(`the page scrolls sideways by ${info.horizontalScroll} px`);
         if (info.mathErrors > 0) add(`${info.mathErrors} formula(s) KaTeX could not render`);
+        const keys = !phone && name !== "index.html" ? await keyboardCheck(page) : null;
+        for (const p of keys?.problems ?? []) add(p);
+        const axe = await axeCheck(page);
+        for (const p of axe.problems) add(`${phone ? `at ${PHONE.width} px: ` : ""}${p}`);
+        const a11y = `axe ${axe.problems.length ? "FAILS" : "0 serious/critical"}${axe.lesser.length ? ` (lesser: ${axe.lesser.join(", ")})` : ""}`;
+        if (phone) {
+          if (opts.screenshots && phoneShots.has(name)) {
+            if (name === padPage) await page.waitForSelector(".tsdl-demo canvas.tsdl-demo-pad", { timeout: PAGE_TIMEOUT_MS }).catch(() => add("the pad did not start"));
+            await page.screenshot({ path: join(shots, `phone-${name.replace(/\.html$/, ".png")}`), fullPage: true });
+          }
+          const entry = report.find((r) => r.name === name);
+          if (entry) entry.text += `; at ${PHONE.width} px: ${a11y}`;
+          return info;
+        }
         if (opts.screenshots) {
           await page.screenshot({ path: join(shots, name.replace(/\.html$/, ".png")), fullPage: true });
         }
         const drawn = info.plots.filter((p) => p.svg > 0 && p.traces > 0).length;
         report.push({
           name,
-          text: `${drawn}/${info.plots.length} plots drawn, ${info.tables} table(s), ${info.math} formula(s), ${count} requests`,
+          text:
+            `${drawn}/${info.plots.length} plots drawn, ${info.tables} table(s), ${info.math} formula(s), ${count} requests; ${a11y}` +
+            (keys?.reached ? `; Tab reaches the ${keys.target} link in ${keys.reached}` : ""),
         });
         return info;
       } finally {
@@ -178,10 +223,41 @@ async function main() {
     const links = new Set(lessonPages.map((h) => new URL(h, server.url).href));
     for (const name of lessonPages) {
       const info = await visit(name);
+      plotCounts.set(name, info.plots.length);
       for (const h of info.links) {
         if (!/^[a-z][a-z0-9+.-]*:|^\/\/|^#/i.test(h)) links.add(new URL(h.split("#")[0], new URL(name, server.url)).href);
       }
     }
+    // The phone: every page again at 390 px; screenshots of the lesson with the most plots and of the pad.
+    const pads = demoPages(opts.site);
+    const padPage = pads[0];
+    const plotHeavy = lessonPages.reduce((best, n) => ((plotCounts.get(n) ?? 0) > (plotCounts.get(best) ?? -1) ? n : best), lessonPages[0]);
+    const phoneShots = new Set([plotHeavy, padPage].filter(Boolean));
+    for (const name of ["index.html", ...lessonPages]) await visit(name, true);
+    // The first paint from file://, as a reader opening the downloaded site sees it.
+    const blankDir = mkdtempSync(join(tmpdir(), "tsdl-paint-"));
+    writeFileSync(join(blankDir, "blank.html"), '<!DOCTYPE html><html lang="en"><title>x</title><p>One line.</p></html>');
+    const blankRuns = [];
+    blankUrl = pathToFileURL(join(blankDir, "blank.html")).href;
+    for (let i = 0; i < FIRST_PAINT_RUNS; i++) blankRuns.push((await firstPaint(context, blankUrl)).fcp);
+    rmSync(blankDir, { recursive: true, force: true });
+    blankPaint = median(blankRuns);
+    paintBudget = Math.max(FIRST_PAINT_BUDGET_MS, FIRST_PAINT_LOAD_FACTOR * blankPaint);
+    const paints = [];
+    for (const name of lessonPages) {
+      const runs = [];
+      for (let i = 0; i < FIRST_PAINT_RUNS; i++) {
+        const r = await firstPaint(context, new URL(name, siteFiles).href);
+        runs.push(r.fcp);
+        if (r.plotlyStart !== null && r.plotlyStart < r.fcp) problems.push({ page: name, text: `plotly.js is fetched at ${Math.round(r.plotlyStart)} ms, before the first paint (${Math.round(r.fcp)} ms)` });
+      }
+      const ms = median(runs);
+      paints.push(ms);
+      const entry = report.find((r) => r.name === name);
+      if (entry) entry.text += `; first paint from file:// ${Math.round(ms)} ms (median of ${FIRST_PAINT_RUNS})`;
+      if (ms > paintBudget) problems.push({ page: name, text: `first paint from file:// takes ${Math.round(ms)} ms (median of ${FIRST_PAINT_RUNS}), over the ${Math.round(paintBudget)} ms budget` });
+    }
+    firstPaints = paints;
     for (const file of readdirSync(opts.site).filter((f) => f.endsWith(".html"))) {
       if (!linked.has(file)) problems.push({ page: file, text: "is not linked from index.html" });
     }
@@ -191,7 +267,6 @@ async function main() {
       const res = await fetch(href, { method: "HEAD" });
       if (res.status !== 200) problems.push({ page: "(links)", text: `${href.slice(origin.length)} answers HTTP ${res.status}` });
     }
-    const pads = demoPages(opts.site);
     if (pads.length === 0 && opts.pad) problems.push({ page: "(site)", text: "no page has a drawing pad (the MNIST lesson's run saves one; --no-pad to skip)" });
     if (pads.length > 0) {
       report.push(...(await testDemos({ context, site: opts.site, serverUrl: server.url, pages: pads, problems, screenshots: opts.screenshots ? shots : null })));
@@ -210,6 +285,12 @@ async function main() {
   console.log(`browser-test: ${shown(opts.site)}/ over ${server.url} in headless Chromium`);
   for (const r of report) console.log(`  ${failedPages.has(r.name) ? "FAIL" : "  ok"}  ${r.name.padEnd(40)} ${r.text}`);
   console.log(`  ${siteProblems.length ? "FAIL" : "  ok"}  ${"(site)".padEnd(40)} ${linkCount} links between pages answer 200, every page linked from the index`);
+  if (firstPaints.length) {
+    console.log(
+      `browser-test: first paint from file:// at most ${Math.round(Math.max(...firstPaints))} ms (median of ${FIRST_PAINT_RUNS} loads a lesson; ` +
+        `a one-line page ${Math.round(blankPaint)} ms; budget ${Math.round(paintBudget)} ms)`,
+    );
+  }
   if (opts.screenshots) console.log(`browser-test: screenshots in ${shown(shots)}/`);
   if (problems.length) {
     console.log(`\nbrowser-test: ${problems.length} problem(s):`);

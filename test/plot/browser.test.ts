@@ -8,6 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { chromium, type Browser } from "playwright-core";
+import { linePlot } from "../../src/plot/charts";
 import { heatmap } from "../../src/plot/heatmap";
 import { plotHtml, plotlyLibHtml, plotlyLibInfo } from "../../src/plot/html";
 
@@ -65,5 +66,27 @@ test("browser: with the library removed and plotly.min.js loaded in the head (th
   const head = `<script src="${pathToFileURL(plotlyLibInfo().path).href}"></script>`;
   await withPage(`<!doctype html><html><head>${head}</head><body>${plotHtml(plot, "tsdl-plot-head")}</body></html>`, async (page) => {
     assert.deepEqual(await drawnPlots(page, 1), ["tsdl-plot-head"]);
+  });
+});
+
+test("browser: on a narrow page the legend goes below the chart, and the toolbar's buttons are out of the tab order", { skip, timeout: 60000 }, async () => {
+  const curves = linePlot(
+    [
+      { name: "train", x: [1, 2, 3], y: [3, 2, 1] },
+      { name: "test", x: [1, 2, 3], y: [3, 2.5, 2] },
+    ],
+    { title: "Loss" },
+  );
+  const head = `<script src="${pathToFileURL(plotlyLibInfo().path).href}"></script>`;
+  const body = `<div style="width:360px">${plotHtml(curves, "narrow")}</div><div style="width:900px">${plotHtml(curves, "wide")}</div>`;
+  await withPage(`<!doctype html><html><head>${head}</head><body>${body}</body></html>`, async (page) => {
+    await page.waitForFunction(`[...document.querySelectorAll(".tsdl-plot")].every((d) => d.querySelector(".main-svg .scatterlayer .trace"))`, undefined, { timeout: 20000 });
+    const state = (await page.evaluate(`({
+      narrow: document.getElementById("narrow")._fullLayout.legend.orientation,
+      wide: document.getElementById("wide")._fullLayout.legend.orientation,
+      buttons: document.querySelectorAll(".modebar-btn").length,
+      tabbable: [...document.querySelectorAll(".modebar-btn")].filter((b) => b.tabIndex >= 0).length,
+    })`)) as { narrow: string; wide: string; buttons: number; tabbable: number };
+    assert.deepEqual({ ...state, buttons: state.buttons > 0 }, { narrow: "h", wide: "v", buttons: true, tabbable: 0 });
   });
 });

@@ -1,7 +1,9 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import { escapeInlineScript, newPlotId, plotHtml, plotlyLibHtml, plotlyLibInfo, scriptSafeJson } from "../../src/plot/html";
+import { escapeHtml } from "../../src/display/escape";
+import { NARROW_PLOT_PX, escapeInlineScript, newPlotId, plotHtml, plotlyLibHtml, plotlyLibInfo, scriptSafeJson } from "../../src/plot/html";
+import { TITLE_ROOM } from "../../src/plot/spec";
 import { heatmap } from "../../src/plot/heatmap";
 import { linePlot } from "../../src/plot/charts";
 
@@ -14,21 +16,40 @@ function specOf(html: string): unknown {
   return JSON.parse(m[1]!);
 }
 
-test("plotHtml: one div.tsdl-plot with the contract's id, style and drawing script", () => {
-  const plot = heatmap([[1, 2], [3, 4]], { title: "toy" });
+test("plotHtml: a figure with the title as caption, the div with its text alternative, the drawing script", () => {
+  const plot = linePlot([{ name: "train", x: [1, 2], y: [0.5, 0.25] }], { title: "toy", caption: "it falls", xTitle: "epoch" });
   const html = plotHtml(plot, "tsdl-plot-test-1");
-  assert.match(
-    html,
-    /^<div class="tsdl-plot" id="tsdl-plot-test-1" style="width:100%;max-width:\d+px;height:\d+px"><\/div><script>\(function\(\)\{var s=/,
-  );
-  assert.ok(html.includes(`height:${plot.layout.height}px`));
-  assert.ok(html.includes(`max-width:${plot.maxWidth}px`));
-  assert.ok(html.includes('function draw(){window.Plotly.newPlot("tsdl-plot-test-1",s.data,s.layout,s.config);}'));
+  const height = plot.layout.height - TITLE_ROOM;
+  assert.ok(html.startsWith(`<figure class="tsdl-figure" style="margin:0 0 8px;max-width:${plot.maxWidth}px"><figcaption `));
+  assert.match(html, /<figcaption [^>]*><b>toy<\/b> <span>it falls<\/span><\/figcaption>/);
   assert.ok(
-    html.endsWith(" if(window.Plotly){draw();}else{(window.__tsdlPlotQueue=window.__tsdlPlotQueue||[]).push(draw);}})();</script>"),
+    html.includes(
+      `<div class="tsdl-plot" id="tsdl-plot-test-1" style="width:100%;height:${height}px" aria-hidden="true"></div>` +
+        `<p style="position:absolute;width:1px;height:1px;margin:-1px;padding:0;overflow:hidden;clip:rect(0,0,0,0);white-space:nowrap;border:0">` +
+        `Line chart against epoch. train: 0.5 at 1 to 0.25 at 2.</p>`,
+    ),
   );
-  assert.deepEqual(specOf(html), { data: plot.data, layout: plot.layout, config: plot.config });
+  assert.ok(html.includes('function draw(){var g=document.getElementById("tsdl-plot-test-1"),l=s.layout;'));
+  assert.ok(html.includes('setAttribute("tabindex","-1")'), "toolbar buttons leave the tab order");
+  assert.ok(html.includes(`g.clientWidth<${NARROW_PLOT_PX}`), "legend below the chart on a narrow plot");
+  assert.ok(
+    html.endsWith(" if(window.Plotly){draw();}else{(window.__tsdlPlotQueue=window.__tsdlPlotQueue||[]).push(draw);}})();</script></figure>"),
+  );
+  // plotly gets the layout without the title (the caption shows it) and without its room.
+  const { title, ...untitled } = plot.layout;
+  assert.equal(title?.text, "toy");
+  const layout = { ...untitled, height, margin: { ...untitled.margin, t: untitled.margin.t - TITLE_ROOM } };
+  assert.deepEqual(specOf(html), { data: plot.data, layout, config: plot.config });
   assert.throws(() => plotHtml(plot, 'x" onload="alert(1)'), /must be a letter then letters, digits/);
+});
+
+test("plotHtml: an untitled plot is captioned by its kind; a small heatmap carries its numbers as a hidden table", () => {
+  const untitled = plotHtml(linePlot([{ name: "a", x: [0], y: [1] }], { yTitle: "loss" }), "p1");
+  assert.match(untitled, /<figcaption [^>]*>Line chart of loss<\/figcaption>/);
+  const html = plotHtml(heatmap([[1, 2], [3, 4]], { x: ["p0", "p1"], y: ["t0", "t1"] }), "p2");
+  assert.match(html, /<\/script><table style="position:absolute;width:1px;height:1px;[^"]*"><caption>Heatmap, 2 rows by 2 columns: the values<\/caption>/);
+  assert.ok(html.includes('<tr><th scope="row">t1</th><td>3</td><td>4</td></tr></table></figure>'));
+  assert.equal(untitled.includes("<table"), false, "no table for a line chart");
 });
 
 test("plotHtml: the JSON cannot end the script, whatever the titles say, and parses back unchanged", () => {
@@ -37,10 +58,11 @@ test("plotHtml: the JSON cannot end the script, whatever the titles say, and par
   // Exactly one "</script" (the real end) and no "<!--" in the whole output.
   assert.equal(html.match(/<\/script/gi)!.length, 1);
   assert.equal(html.includes("<!--"), false);
-  assert.equal(html.includes("\u2028"), false);
-  const spec = specOf(html) as { layout: { title: { text: string } }; data: { name: string }[] };
-  assert.equal(spec.layout.title.text, HOSTILE);
+  // U+2028 ends a line in older JavaScript: none in the script (the caption's text may hold one).
+  assert.equal(/<script>[\s\S]*<\/script>/.exec(html)![0].includes("\u2028"), false);
+  const spec = specOf(html) as { data: { name: string }[] };
   assert.equal(spec.data[0]!.name, HOSTILE);
+  assert.ok(html.includes(`<b>${escapeHtml(HOSTILE)}</b>`), "the title, escaped, in the caption");
   assert.equal(JSON.parse(scriptSafeJson(HOSTILE)), HOSTILE);
 });
 

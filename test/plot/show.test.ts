@@ -58,7 +58,7 @@ test("in a kernel: plotlySetup shows ONE text/html output holding the library; s
   assert.equal(outputs.length, 3);
   for (const o of outputs) assert.deepEqual(Object.keys(o.data), ["text/html"]);
   assert.ok(outputs[0]!.data["text/html"]!.startsWith(`<script data-tsdl-plotly-lib="${plotlyLibInfo().version}">`));
-  const ids = outputs.slice(1).map((o) => /^<div class="tsdl-plot" id="(tsdl-plot-[^"]+)"/.exec(o.data["text/html"]!)![1]);
+  const ids = outputs.slice(1).map((o) => /<figure class="tsdl-figure"[^>]*><figcaption[^>]*>.*?<\/figcaption><div class="tsdl-plot" id="(tsdl-plot-[^"]+)"/.exec(o.data["text/html"]!)![1]);
   assert.equal(new Set(ids).size, 2, "each plot has its own id");
   for (const o of outputs.slice(1)) assert.equal(o.data["text/html"]!.includes("data-tsdl-plotly-lib"), false, "plots do not carry the library");
 });

@@ -1,7 +1,7 @@
 import { before, test } from "node:test";
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
-import { imageGrid, MAX_GRID_IMAGES } from "../../src/plot/image-grid";
+import { imageGrid, MAX_GRID_IMAGES, wrapTitle } from "../../src/plot/image-grid";
 import { heatmap } from "../../src/plot/heatmap";
 import { barChart, linePlot } from "../../src/plot/charts";
 import { colorStops, describePlot, HeatmapTrace, roundForPlot } from "../../src/plot/spec";
@@ -179,4 +179,19 @@ test("imageGrid of zero images says so (not a complaint about columns)", () => {
   const none = tf.zeros([0, 28, 28, 1]);
   assert.throws(() => imageGrid(none), /imageGrid: no images to show \(shape \[0, 28, 28, 1\]\)/);
   none.dispose();
+});
+
+test("imageGrid: long captions wrap at spaces into lines that fit their image, and the rows make room for them", () => {
+  assert.deepEqual(wrapTitle("Shirt→T-shirt/top (0.93)", 18), ["Shirt→T-shirt/top", "(0.93)"]);
+  assert.deepEqual(wrapTitle("a  b c", 3), ["a b", "c"]);
+  assert.deepEqual(wrapTitle("unbreakable-word x", 4), ["unbreakable-word", "x"]);
+  const images = tf.zeros([2, 4, 4]);
+  try {
+    const short = imageGrid(images, { titles: ["a", "b"], cellSize: 100 });
+    const long = imageGrid(images, { titles: ["Shirt→T-shirt/top (0.93)", "b"], cellSize: 100 });
+    assert.deepEqual(long.layout.annotations!.map((a) => a.text), ["Shirt→T-shirt/top<br>(0.93)", "b"]);
+    assert.equal(long.layout.height - short.layout.height, 15, "one more caption line, 15 px");
+  } finally {
+    images.dispose();
+  }
 });

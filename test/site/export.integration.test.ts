@@ -7,6 +7,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { externalReferences } from "../../scripts/site/html";
+import { plotlyLoaderHtml } from "../../scripts/site/page";
 
 const root = join(__dirname, "..", "..", "..");
 const LIB = `<script data-tsdl-plotly-lib="3.1.2">window.__inlinedLib = true;</script>`;
@@ -66,9 +67,11 @@ test("export renders a lesson page that loads one shared plotly.js, with math, T
     assert.equal(r.status, 0, r.stderr);
     const page = readFileSync(join(f.site, "01-fixture.html"), "utf8");
     assert.ok(!page.includes("data-tsdl-plotly-lib") && !page.includes("__inlinedLib"), "the inline plotly.js output is gone");
-    const script = page.indexOf('<script src="assets/plotly.min.js"></script>');
-    assert.ok(script > 0 && script < page.indexOf("</head>"), "plotly.js is loaded in the head");
+    const loader = page.indexOf(plotlyLoaderHtml("assets/plotly.min.js"));
+    assert.ok(loader > page.indexOf("</main>") && loader < page.indexOf("</body>"), "plotly.js is loaded by the loader at the end of the body, after the first paint");
     assert.equal(page.split("plotly.min.js").length - 1, 1, "exactly once");
+    assert.match(page, /<html lang="en">/);
+    assert.match(page, /<body[^>]*>\s*<a class="tsdl-skip" href="#lesson">/, "a skip link first");
     assert.ok(page.includes('<div class="tsdl-plot" id="tsdl-plot-ab-1"'), "the plot output is kept");
     assert.deepEqual(externalReferences(page), [], "nothing outside the site (no require.js, MathJax, CDN)");
     assert.doesNotMatch(page, /mathjax|require(\.min)?\.js/i);

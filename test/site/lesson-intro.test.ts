@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { lessonIntro } from "../../scripts/site/lesson-intro";
+import { SUMMARY_CHARS, lessonIntro } from "../../scripts/site/lesson-intro";
 
 const nb = (...cells: unknown[]) => ({ cells, metadata: {}, nbformat: 4, nbformat_minor: 5 });
 const md = (source: string | string[]) => ({ cell_type: "markdown", metadata: {}, source });
@@ -29,4 +29,18 @@ test("missing parts are null and a value that is not a notebook is an error", ()
   assert.deepEqual(lessonIntro(nb(md("# Only a title"))), { title: "Only a title", summary: null });
   assert.throws(() => lessonIntro({ worksheets: [] }, "x.ipynb"), /x\.ipynb: not a notebook/);
   assert.throws(() => lessonIntro(nb(md(3 as unknown as string))), /"source" must be a string or a list of strings/);
+});
+
+test("the index line reads on its own: no asides in parentheses, a list's lead-ins after its colon, whole sentences", () => {
+  const list = "# T\n\nWe ask three questions the notes raise:\n\n1. **How hard are clothes?** Trained from scratch.\n2. **Do flips help?** Mirrored shirts.\n";
+  assert.equal(lessonIntro(nb(md(list))).summary, "We ask three questions the notes raise: How hard are clothes? Do flips help?");
+  const plain = "# T\n\nOne CNN is good. We ask this:\n\n- a plain item\n";
+  assert.equal(lessonIntro(nb(md(plain))).summary, "One CNN is good.", "without lead-ins the sentence that promised the list goes");
+  assert.equal(
+    lessonIntro(nb(md("# T\n\nIt gets 99 % right (the README's *Results*, from `results.jsonl`). Cireşan et al. 2012 got more."))).summary,
+    "It gets 99 % right. Cireşan et al. 2012 got more.",
+  );
+  const long = `# T\n\n${"A sentence of about fifty characters, give or take. ".repeat(12)}`;
+  const summary = lessonIntro(nb(md(long))).summary!;
+  assert.ok(summary.length >= SUMMARY_CHARS && summary.length < SUMMARY_CHARS + 60 && summary.endsWith("."), summary);
 });

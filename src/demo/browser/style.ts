@@ -19,7 +19,7 @@ export const DEMO_CSS = `
 .tsdl-demo-examples { display: flex; flex-wrap: wrap; gap: 6px; align-items: center; margin-top: 10px; }
 .tsdl-demo-example { display: flex; flex-direction: column; align-items: center; padding: 2px 4px; cursor: pointer; font-size: 0.8em; }
 .tsdl-demo-example canvas { width: 42px; height: 42px; image-rendering: pixelated; }
-.tsdl-demo-mistake { border-color: #c33; color: #c33; }
+.tsdl-demo-mistake { border-color: #b02020; color: #b02020; }
 .tsdl-demo-maps { margin-top: 10px; }
 .tsdl-demo-grid { display: grid; grid-template-columns: repeat(auto-fill, 58px); gap: 4px; }
 .tsdl-demo-grid canvas { width: 56px; height: 56px; image-rendering: pixelated; border: 1px solid #ccc; }

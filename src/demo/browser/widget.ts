@@ -78,6 +78,7 @@ export function mountWidget(root: HTMLElement, payload: DemoPayload, net: Networ
 
   const seenBox = el("div", "tsdl-demo-col");
   const seen = el("canvas", "tsdl-demo-input");
+  seen.setAttribute("role", "img");
   seen.setAttribute("aria-label", "The 28×28 input the network sees");
   paint(seen, null, MNIST_SIDE);
   seenBox.append(el("div", "tsdl-demo-caption", "What the network sees (28×28)"), seen);
@@ -94,6 +95,10 @@ export function mountWidget(root: HTMLElement, payload: DemoPayload, net: Networ
     return { line, fill, value };
   });
   const verdict = el("div", "tsdl-demo-caption", "Draw a digit in the box.");
+  // Said by a screen reader when it changes (politely: after what it is saying, the latest only).
+  verdict.setAttribute("role", "status");
+  verdict.setAttribute("aria-live", "polite");
+  verdict.setAttribute("aria-atomic", "true");
   barsBox.prepend(verdict);
   row.append(padBox, seenBox, barsBox);
 
@@ -102,8 +107,9 @@ export function mountWidget(root: HTMLElement, payload: DemoPayload, net: Networ
   for (const e of payload.examples) {
     const b = el("button", e.label === e.predicted ? "tsdl-demo-example" : "tsdl-demo-example tsdl-demo-mistake");
     b.type = "button";
+    // The visible text ("7", "4→9") is the button's name, as voice control users read it; the
+    // title says which test digit it is and is read as the description.
     b.title = exampleTitle(e);
-    b.setAttribute("aria-label", b.title);
     const thumb = el("canvas", "");
     const pixels = base64Bytes(e.pixels);
     paint(thumb, pixels, MNIST_SIDE, 255);

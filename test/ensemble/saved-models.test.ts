@@ -56,7 +56,7 @@ test("parseCombineArgs: folders, name, profile; bad input named", () => {
   assert.throws(() => parseCombineArgs(["--profile", "full"]), /--models is required/);
   assert.throws(() => parseCombineArgs(["--models", "a,,b"]), /--models has an empty entry: "a,,b"/);
   assert.throws(() => parseCombineArgs(["--models", "a,b,a"]), /--models lists a twice/);
-  assert.throws(() => parseCombineArgs(["--models", "a", "--name", "my mix"]), /--name must be letters/);
-  assert.throws(() => parseCombineArgs(["--models", "a", "--profile", "huge"]), /--profile must be "fast" or "full", got "huge"/);
-  assert.throws(() => parseCombineArgs(["--models", "a", "extra"]), /Unexpected argument 'extra'/);
+  assert.throws(() => parseCombineArgs(["--models", "a,b", "--name", "my mix"]), /--name must be letters/);
+  assert.throws(() => parseCombineArgs(["--models", "a,b", "--profile", "huge"]), /--profile must be "fast" or "full", got "huge"/);
+  assert.throws(() => parseCombineArgs(["--models", "a,b", "extra"]), /Unexpected argument 'extra'/);
 });

@@ -40,7 +40,7 @@ const FAILING = {
   error: ["RangeError: 3 is odd", "at half (In [2]:2:", "In [2], line 2:"],
 };
 
-const START_TIMEOUT_MS = 60_000;
+const START_TIMEOUT_MS = 180_000;
 const KERNEL_TIMEOUT_MS = 120_000;
 const PLOT_TIMEOUT_MS = 30_000;
 
@@ -95,7 +95,7 @@ async function startJupyter(python, app, log) {
   const env = jupyterEnv({ JUPYTER_RUNTIME_DIR: runtime, JUPYTER_CONFIG_DIR: config });
   const args = [
     "-m", app, "--no-browser", "--ip=127.0.0.1", `--port=${port}`, "--port-retries=0",
-    `--ServerApp.token=${token}`, `--ServerApp.root_dir=${root}`,
+    `--IdentityProvider.token=${token}`, `--ServerApp.root_dir=${root}`,
     // No news or update checks: the test runs offline and must not wait on them.
     "--LabApp.news_url=None", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
     // CI runs as root, and Jupyter refuses root unless told (it only serves loopback here).

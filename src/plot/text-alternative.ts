@@ -95,7 +95,7 @@ export function plotDataTable(plot: Plot, attributes = ""): string {
   const { x, y } = axisWords(plot);
   const colLabels = t.x ?? Array.from({ length: cols }, (_, i) => String(i));
   const rowLabels = t.y ?? Array.from({ length: rows }, (_, i) => String(i));
-  const corner = y || x ? `${escapeHtml(y || "row")} \\ ${escapeHtml(x || "column")}` : "";
+  const corner = `${escapeHtml(y || "row")} \\ ${escapeHtml(x || "column")}`; // never empty: a header names its column
   const head = `<tr><th scope="col">${corner}</th>${colLabels.map((c) => `<th scope="col">${escapeHtml(c)}</th>`).join("")}</tr>`;
   const body = t.z
     .map((row, r) => `<tr><th scope="row">${escapeHtml(rowLabels[r] ?? String(r))}</th>${row.map((v) => `<td>${v === null ? "" : say(v)}</td>`).join("")}</tr>`)

@@ -37,24 +37,26 @@ function bars(count: number, seed: number): { x: tf.Tensor4D; y: tf.Tensor2D } {
 
 function smallCnn(): tf.Sequential {
   const m = tf.sequential();
-  m.add(tf.layers.conv2d({ inputShape: [12, 12, 1], filters: 8, kernelSize: 3, padding: "same", activation: "relu" }));
+  const init = (seed: number) => tf.initializers.glorotUniform({ seed });
+  m.add(tf.layers.conv2d({ inputShape: [12, 12, 1], filters: 8, kernelSize: 3, padding: "same", activation: "relu", kernelInitializer: init(1) }));
   m.add(tf.layers.maxPooling2d({ poolSize: 2, padding: "same" }));
-  m.add(tf.layers.conv2d({ filters: 8, kernelSize: 3, strides: 2, padding: "valid", activation: "relu" }));
+  m.add(tf.layers.conv2d({ filters: 8, kernelSize: 3, strides: 2, padding: "valid", activation: "relu", kernelInitializer: init(2) }));
   m.add(tf.layers.flatten());
-  m.add(tf.layers.dropout({ rate: 0.2 }));
-  m.add(tf.layers.dense({ units: 2, activation: "softmax" }));
+  m.add(tf.layers.dropout({ rate: 0.2, seed: 3 }));
+  m.add(tf.layers.dense({ units: 2, activation: "softmax", kernelInitializer: init(4) }));
   m.compile({ optimizer: tf.train.adam(0.01), loss: "categoricalCrossentropy", metrics: ["accuracy"] });
   return m;
 }
 
-test("a small CNN learns on wasm: loss falls by more than half, accuracy > 90%", async () => {
+test("a small CNN learns on wasm: loss falls by more than half, held-out accuracy > 90%", async () => {
   const { x, y } = bars(240, 1);
   const model = smallCnn();
-  const history = await model.fit(x, y, { epochs: 6, batchSize: 24, shuffle: true, verbose: 0 });
+  // Seeded weights and dropout, no shuffling (Keras shuffles with Math.random): with unseeded ones
+  // the last epoch's training accuracy, measured with dropout on, was 0.88 once on CI. The held-out
+  // accuracy, without dropout, is the claim.
+  const history = await model.fit(x, y, { epochs: 8, batchSize: 24, shuffle: false, verbose: 0 });
   const loss = history.history["loss"] as number[];
-  const acc = history.history["acc"] as number[];
   assert.ok(loss[loss.length - 1]! < 0.5 * loss[0]!, `loss ${loss[0]} → ${loss[loss.length - 1]}`);
-  assert.ok(acc[acc.length - 1]! > 0.9, `accuracy ${acc[acc.length - 1]}`);
   const test = bars(100, 2);
   const [, testAcc] = model.evaluate(test.x, test.y) as tf.Scalar[];
   assert.ok((await testAcc!.data())[0]! > 0.9, "held-out accuracy");

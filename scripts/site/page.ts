@@ -23,8 +23,8 @@ export function addToBodyEnd(html: string, snippet: string): string {
 }
 
 // Tables a reader sees: output tables (tsdl's showTable) and Markdown tables. A plot's visually
-// hidden data table (inline style, see src/plot/text-alternative.ts) is not one of them.
-const VISIBLE_TABLE = /<table\b(?![^>]*position:absolute)[^>]*>[\s\S]*?<\/table\s*>/gi;
+// hidden data table (class tsdl-plot-data, see src/plot/html.ts) is not one of them.
+const VISIBLE_TABLE = /<table\b(?![^>]*tsdl-plot-data)[^>]*>[\s\S]*?<\/table\s*>/gi;
 
 /**
  * Wraps every visible table in a region that scrolls sideways when the table is wider than the

@@ -23,8 +23,8 @@ export function addToBodyEnd(html: string, snippet: string): string {
 }
 
 // Tables a reader sees: output tables (tsdl's showTable) and Markdown tables. A plot's visually
-// hidden data table (inline style, see src/plot/text-alternative.ts) is not one of them.
-const VISIBLE_TABLE = /<table\b(?![^>]*position:absolute)[^>]*>[\s\S]*?<\/table\s*>/gi;
+// hidden data table (class tsdl-plot-data, see src/plot/html.ts) is not one of them.
+const VISIBLE_TABLE = /<table\b(?![^>]*tsdl-plot-data)[^>]*>[\s\S]*?<\/table\s*>/gi;
 
 /**
  * Wraps every visible table in a region that scrolls sideways when the table is wider than the
@@ -36,7 +36,7 @@ export function wrapTables(html: string): { html: string; count: number } {
   const out = html.replace(VISIBLE_TABLE, (table) => {
     count += 1;
     const caption = /<caption\b[^>]*>([\s\S]*?)<\/caption>/i.exec(table)?.[1]?.replace(/<[^>]*>/g, "").trim();
-    const label = caption ? `Table: ${caption}` : "Table";
+    const label = caption ? `Table ${count}: ${caption}` : `Table ${count}`; // numbered: region names must differ
     return `<div class="tsdl-table-scroll" role="region" tabindex="0" aria-label="${label.replace(/"/g, "&quot;")}">${table}</div>`;
   });
   return { html: out, count };

@@ -113,6 +113,7 @@ export function plotHtml(plot: Plot, id: string = newPlotId()): string {
     (plot.caption ? ` <span>${escapeHtml(plot.caption)}</span>` : "") +
     `</figcaption>`;
   const style = `width:100%;height:${Math.round(layout.height)}px`;
+  const table = plotDataTable(plot, ' class="tsdl-plot-data"');
   return (
     `<figure class="tsdl-figure" style="margin:0 0 8px;max-width:${Math.round(plot.maxWidth)}px">` +
     caption +
@@ -126,7 +127,8 @@ export function plotHtml(plot: Plot, id: string = newPlotId()): string {
     `function untab(){g.querySelectorAll(".modebar-btn").forEach(function(b){b.setAttribute("tabindex","-1");});}` +
     `window.Plotly.newPlot(g,s.data,l,s.config).then(function(){untab();g.on("plotly_afterplot",untab);});}` +
     ` if(window.Plotly){draw();}else{(window.__tsdlPlotQueue=window.__tsdlPlotQueue||[]).push(draw);}})();</script>` +
-    plotDataTable(plot, ` style="${VISUALLY_HIDDEN}"`) +
+    // In a hidden div: a table ignores width:1px and would widen the page by its own width.
+    (table ? `<div style="${VISUALLY_HIDDEN}">${table}</div>` : "") +
     `</figure>`
   );
 }

@@ -47,8 +47,8 @@ test("plotHtml: an untitled plot is captioned by its kind; a small heatmap carri
   const untitled = plotHtml(linePlot([{ name: "a", x: [0], y: [1] }], { yTitle: "loss" }), "p1");
   assert.match(untitled, /<figcaption [^>]*>Line chart of loss<\/figcaption>/);
   const html = plotHtml(heatmap([[1, 2], [3, 4]], { x: ["p0", "p1"], y: ["t0", "t1"] }), "p2");
-  assert.match(html, /<\/script><table style="position:absolute;width:1px;height:1px;[^"]*"><caption>Heatmap, 2 rows by 2 columns: the values<\/caption>/);
-  assert.ok(html.includes('<tr><th scope="row">t1</th><td>3</td><td>4</td></tr></table></figure>'));
+  assert.match(html, /<\/script><div style="position:absolute;width:1px;height:1px;[^"]*"><table class="tsdl-plot-data"><caption>Heatmap, 2 rows by 2 columns: the values<\/caption>/);
+  assert.ok(html.includes('<tr><th scope="row">t1</th><td>3</td><td>4</td></tr></table></div></figure>'));
   assert.equal(untitled.includes("<table"), false, "no table for a line chart");
 });
 

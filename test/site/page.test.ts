@@ -19,14 +19,14 @@ test("wrapTables: visible tables in a named, focusable scroll region; a plot's h
   const html =
     '<table class="tsdl-table"><caption>Runs &amp; "seeds"</caption><tr><td>1</td></tr></table>' +
     "<table><tr><td>md</td></tr></table>" +
-    '<table style="position:absolute;width:1px"><caption>hidden</caption></table>';
+    '<table class="tsdl-plot-data"><caption>hidden</caption></table>';
   const r = wrapTables(html);
   assert.equal(r.count, 2);
   assert.equal(
     r.html,
-    '<div class="tsdl-table-scroll" role="region" tabindex="0" aria-label="Table: Runs &amp; &quot;seeds&quot;"><table class="tsdl-table"><caption>Runs &amp; "seeds"</caption><tr><td>1</td></tr></table></div>' +
-      '<div class="tsdl-table-scroll" role="region" tabindex="0" aria-label="Table"><table><tr><td>md</td></tr></table></div>' +
-      '<table style="position:absolute;width:1px"><caption>hidden</caption></table>',
+    '<div class="tsdl-table-scroll" role="region" tabindex="0" aria-label="Table 1: Runs &amp; &quot;seeds&quot;"><table class="tsdl-table"><caption>Runs &amp; "seeds"</caption><tr><td>1</td></tr></table></div>' +
+      '<div class="tsdl-table-scroll" role="region" tabindex="0" aria-label="Table 2"><table><tr><td>md</td></tr></table></div>' +
+      '<table class="tsdl-plot-data"><caption>hidden</caption></table>',
   );
 });
 

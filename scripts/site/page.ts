@@ -42,16 +42,25 @@ export function wrapTables(html: string): { html: string; count: number } {
   return { html: out, count };
 }
 
+/** How long a page that has not painted waits before it loads plotly.js anyway. */
+export const PLOTLY_FALLBACK_MS = 3000;
+
 /**
  * The script that loads plotly.js once the page has been painted (a script in the head would
  * hold the first paint until its 4.7 MB have been parsed and run), then draws the plots that
  * queued themselves meanwhile (src/plot/html.ts). `src` is the library's path relative to the page.
  */
 export function plotlyLoaderHtml(src: string): string {
-  // requestAnimationFrame runs just before the next paint; the timeout then runs after it.
+  // The browser's own first-contentful-paint entry says the page has been painted (one animation
+  // frame is not enough: Chromium fetched plotly before a short lesson's first paint). A page that
+  // never paints (a background tab) still gets its plots after PLOTLY_FALLBACK_MS.
   return (
-    `<script>(function(){function load(){var s=document.createElement("script");s.src="${escapeHtml(src)}";` +
+    `<script>(function(){var done=false;function load(){if(done)return;done=true;var s=document.createElement("script");s.src="${escapeHtml(src)}";` +
     `s.onload=function(){${DRAIN_PLOT_QUEUE}};document.body.appendChild(s);}` +
-    `requestAnimationFrame(function(){setTimeout(load,0);});})();</script>`
+    `function painted(es){return es.some(function(e){return e.name==="first-contentful-paint";});}` +
+    `setTimeout(load,${PLOTLY_FALLBACK_MS});` +
+    `if(painted(performance.getEntriesByType("paint")))return setTimeout(load,0);` +
+    `try{new PerformanceObserver(function(l,o){if(painted(l.getEntries())){o.disconnect();setTimeout(load,0);}}).observe({type:"paint",buffered:true});}` +
+    `catch(e){requestAnimationFrame(function(){setTimeout(load,0);});}})();</script>`
   );
 }

@@ -65,12 +65,20 @@ export async function keyboardCheck(page) {
 }
 
 /**
- * The first contentful paint of `url` in a fresh page, in ms, and when the page started to fetch
- * plotly.js (ms, or null when it has no plots or the browser kept no timing for it): a page that
- * fetches plotly before its first paint lets the library block it again. The page is closed after.
+ * The first contentful paint of `url` in a fresh page, in ms, and when the page asked for
+ * plotly.js (ms on the page's clock, or null when it has no plots): a page that fetches plotly
+ * before its first paint lets the library block it again. The request is timed from Playwright's
+ * request event, not Resource Timing, which keeps no entries for file:// (waiting for one cost
+ * 10 s per load). The page is closed after.
  */
 export async function firstPaint(context, url) {
   const page = await context.newPage();
+  let plotlyAsked = null; // Date.now() when the page requested plotly.js
+  const asked = new Promise((resolve) =>
+    page.on("request", (req) => {
+      if (/plotly[^/]*\.js$/.test(req.url())) resolve((plotlyAsked = Date.now()));
+    }),
+  );
   try {
     await page.goto(url, { waitUntil: "domcontentloaded" });
     const fcp = await page.evaluate(
@@ -86,11 +94,9 @@ export async function firstPaint(context, url) {
           setTimeout(() => reject(new Error("no first-contentful-paint within 60 s")), 60_000);
         }),
     );
-    const plotlyStart = await page
-      .waitForFunction(() => performance.getEntriesByType("resource").find((e) => /plotly[^/]*\.js$/.test(e.name))?.startTime ?? false, null, { timeout: 10_000 })
-      .then((h) => h.jsonValue())
-      .catch(() => null);
-    return { fcp, plotlyStart };
+    const { timeOrigin, plots } = await page.evaluate(() => ({ timeOrigin: performance.timeOrigin, plots: document.querySelector(".tsdl-plot") !== null }));
+    if (plots && plotlyAsked === null) await Promise.race([asked, new Promise((r) => setTimeout(r, 10_000))]);
+    return { fcp, plotlyStart: plotlyAsked === null ? null : plotlyAsked - timeOrigin };
   } finally {
     await page.close();
   }

@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { addToBodyEnd, plotlyLoaderHtml, setLang, wrapTables } from "../../scripts/site/page";
+import { addToBodyEnd, PLOTLY_FALLBACK_MS, plotlyLoaderHtml, setLang, wrapTables } from "../../scripts/site/page";
 import { DRAIN_PLOT_QUEUE } from "../../src/plot/html";
 
 test("setLang: sets or replaces the language of the <html> tag, keeps its other attributes", () => {
@@ -30,10 +30,12 @@ test("wrapTables: visible tables in a named, focusable scroll region; a plot's h
   );
 });
 
-test("plotlyLoaderHtml: loads the library after the next paint, then draws the queued plots", () => {
+test("plotlyLoaderHtml: loads the library after the first contentful paint (or a fallback delay), once, then draws the queued plots", () => {
   const html = plotlyLoaderHtml("assets/plotly.min.js");
   assert.ok(html.includes('s.src="assets/plotly.min.js"'));
   assert.ok(html.includes(`s.onload=function(){${DRAIN_PLOT_QUEUE}}`));
-  assert.ok(html.includes("requestAnimationFrame(function(){setTimeout(load,0);})"));
+  assert.ok(html.includes('observe({type:"paint",buffered:true})'));
+  assert.ok(html.includes(`setTimeout(load,${PLOTLY_FALLBACK_MS})`));
+  assert.ok(html.includes("if(done)return;done=true;"));
   assert.equal(html.match(/<script/g)!.length, 1);
 });

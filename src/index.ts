@@ -71,7 +71,7 @@ export { confusionMatrix } from "./eval/confusion";
 export { perClassAccuracy, type ClassAccuracy } from "./eval/per-class";
 export { mostConfidentMistakes, type Mistake } from "./eval/mistakes";
 export { accuracyWithError, formatAccuracy, mcnemarExactP, pairedComparison, type AccuracyWithError, type PairedComparison } from "./eval/compare";
-export { compareAcrossSeeds, formatArm, loggedArm, seedVerdict, verdictAgreement, type Arm, type ArmSummary, type SeedComparison, type SeedRun } from "./eval/seeds";
+export { compareAcrossSeeds, formatArm, loggedArm, onSharedSeeds, seedVerdict, verdictAgreement, type Arm, type ArmSummary, type SeedComparison, type SeedRun } from "./eval/seeds";
 
 // Model files
 export { loadModel, loadModelMetadata, saveModel, type SavedModelFiles, type SaveModelOptions } from "./io/model-files";

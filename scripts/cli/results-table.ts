@@ -5,7 +5,7 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { projectRoot } from "../../src/data/paths";
 import { testSplitLabels } from "../../src/data/datasets";
-import { compareAcrossSeeds, loggedArm, seedVerdict } from "../../src/eval/seeds";
+import { compareAcrossSeeds, loggedArm, onSharedSeeds, seedVerdict } from "../../src/eval/seeds";
 import { pairedComparison } from "../../src/eval/compare";
 import { readResultLog, RESULTS_LOG, resultsLogPath, type ResultLine } from "../../src/results/log";
 
@@ -53,14 +53,13 @@ const COMPARISONS = [
 /** Each comparison of {@link COMPARISONS} read from the log: across seeds where both arms have two or more, else what one seed says. */
 export function comparisonsText(results: readonly ResultLine[]): string {
   return COMPARISONS.map(({ question, dataset, a, b }) => {
-    const [armA, armB] = [loggedArm(a[0], results, a[1]), loggedArm(b[0], results, b[1])];
-    const shared = armA.runs.map((r) => r.seed).filter((s) => armB.runs.some((r) => r.seed === s));
-    const only = (arm: typeof armA) => ({ label: arm.label, runs: arm.runs.filter((r) => shared.includes(r.seed)) });
-    const labels = shared.length > 0 ? testSplitLabels(dataset) : undefined;
+    const [armA, armB] = onSharedSeeds(loggedArm(a[0], results, a[1]), loggedArm(b[0], results, b[1]));
+    const shared = armA.runs.length;
+    const labels = shared > 0 ? testSplitLabels(dataset) : undefined;
     let text: string;
-    if (shared.length >= 2) text = seedVerdict(compareAcrossSeeds(labels!, only(armA), only(armB))).replace("\n  ", " ");
-    else if (shared.length === 1) {
-      const c = pairedComparison(labels!, only(armA).runs[0]!.predictions, only(armB).runs[0]!.predictions);
+    if (shared >= 2) text = seedVerdict(compareAcrossSeeds(labels!, armA, armB)).replace("\n  ", " ");
+    else if (shared === 1) {
+      const c = pairedComparison(labels!, armA.runs[0]!.predictions, armB.runs[0]!.predictions);
       text = `one seed logged for both: ${b[0]} fixes ${c.fixed} test images and breaks ${c.broken} (McNemar p = ${c.pValue.toPrecision(2)}), a statement about two models, not the recipes.`;
     } else text = "no seed logged for both arms yet.";
     return `- **${question}.** ${text}`;

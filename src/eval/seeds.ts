@@ -211,3 +211,14 @@ export function loggedArm(label: string, lines: readonly ResultLine[], match: (l
   const chosen = [...bySeed.values()].sort((x, y) => x.seed! - y.seed!);
   return { label, runs: chosen.map((l) => ({ seed: l.seed!, predictions: resultPredictions(l)! })), lines: chosen };
 }
+
+/**
+ * Two arms cut to the seeds both have, so that seed pairs with seed (a logged arm may have seeds
+ * the other has not run yet). {@link compareAcrossSeeds} needs two or more shared seeds.
+ *
+ * @example const [a, b] = onSharedSeeds(loggedArm("plain", log, isPlain), loggedArm("aug", log, isAug)); a.runs.length // shared seeds
+ */
+export function onSharedSeeds(a: Arm, b: Arm): [Arm, Arm] {
+  const shared = (arm: Arm, other: Arm) => ({ label: arm.label, runs: arm.runs.filter((r) => other.runs.some((o) => o.seed === r.seed)) });
+  return [shared(a, b), shared(b, a)];
+}

@@ -9,6 +9,7 @@
 import { closeSync, linkSync, mkdirSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { processAlive } from "./folders";
 
 /** What a lock file holds. */
 export interface LockOwner {
@@ -31,16 +32,6 @@ export interface FolderLock {
 /** The lock file of `folder`: `<folder>.lock`. */
 export function lockFile(folder: string): string {
   return `${path.resolve(folder)}.lock`;
-}
-
-/** Is process `pid` running on this host? */
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === "EPERM";
-  }
 }
 
 function readOwner(file: string): LockOwner | undefined {
@@ -91,7 +82,7 @@ export function lockFolder(folder: string): FolderLock {
   let tookOver: LockOwner | undefined;
   while (!create(file, me)) {
     const owner = readOwner(file);
-    if (owner !== undefined && (owner.host !== me.host || alive(owner.pid))) {
+    if (owner !== undefined && (owner.host !== me.host || processAlive(owner.pid))) {
       const where = owner.host === me.host ? `process ${owner.pid}` : `process ${owner.pid} on ${owner.host}`;
       throw new Error(
         `${file}: another run writes to ${folder} (${where}, since ${owner.started}); wait for it to finish, ` +
@@ -111,7 +102,7 @@ export function lockFolder(folder: string): FolderLock {
       continue; // someone else moved it first: try again
     }
     const moved = readOwner(aside);
-    if (moved !== undefined && moved.host === me.host && alive(moved.pid)) {
+    if (moved !== undefined && moved.host === me.host && processAlive(moved.pid)) {
       try {
         linkSync(aside, file);
       } catch {

@@ -126,3 +126,16 @@ export async function writeFileNamed(file: string, data: string | Uint8Array): P
     throw Object.assign(new Error(`cannot write ${file}: ${e.message}`), { code: e.code });
   }
 }
+
+/**
+ * Is process `pid` running on this host? EPERM means it runs as another user. A lock's owner and
+ * the leftovers of a live save both belong to a running process and are not ours to touch.
+ */
+export function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === "EPERM";
+  }
+}

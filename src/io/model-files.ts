@@ -5,7 +5,7 @@ import * as tf from "@tensorflow/tfjs";
 import { existsSync, promises as fs, statSync } from "node:fs";
 import * as path from "node:path";
 import { fileHandler, MODEL_JSON, readModelJson, WEIGHTS_BIN } from "./file-handler";
-import { replaceableFolder, writeFileNamed, type FolderKind } from "./folders";
+import { processAlive, replaceableFolder, writeFileNamed, type FolderKind } from "./folders";
 // The lessons' models use this custom layer; importing it registers it, so loadModel can read it.
 import "../models/seeded-dropout";
 
@@ -58,16 +58,6 @@ export function modelFolderState(dir: string): "absent" | "model" | "folder" {
   return existsSync(path.join(full, MODEL_JSON)) ? "model" : "folder";
 }
 
-/** Is process `pid` still running? (Leftovers of a live save are not ours to touch.) */
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
-
 /** `.<name>.tmp-<pid>-<n>` / `.<name>.old-<pid>-<n>`: the siblings a save of `<name>` works with. */
 function sibling(dir: string, kind: "tmp" | "old"): string {
   return path.join(path.dirname(dir), `.${path.basename(dir)}.${kind}-${process.pid}-${Date.now()}`);
@@ -84,7 +74,7 @@ async function recoverModelFolder(dir: string): Promise<void> {
   const names = existsSync(parent) ? await fs.readdir(parent) : [];
   for (const name of names) {
     const m = /^(tmp|old)-(\d+)-\d+$/.exec(name.startsWith(prefix) ? name.slice(prefix.length) : "");
-    if (!m || alive(Number(m[2]))) continue;
+    if (!m || processAlive(Number(m[2]))) continue;
     const leftover = path.join(parent, name);
     if (m[1] === "old" && !existsSync(dir)) await fs.rename(leftover, dir);
     else await fs.rm(leftover, { recursive: true, force: true });
@@ -92,7 +82,7 @@ async function recoverModelFolder(dir: string): Promise<void> {
   if (existsSync(dir) && statSync(dir).isDirectory()) {
     for (const name of await fs.readdir(dir)) {
       const m = /\.tmp-(\d+)$/.exec(name);
-      if (m && !alive(Number(m[1]))) await fs.rm(path.join(dir, name), { force: true });
+      if (m && !processAlive(Number(m[1]))) await fs.rm(path.join(dir, name), { force: true });
     }
   }
 }

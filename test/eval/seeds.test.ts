@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { compareAcrossSeeds, loggedArm, seedVerdict, studentTQuantile975, studentTwoSidedP, verdictAgreement, type SeedRun } from "../../src/eval/seeds";
+import { compareAcrossSeeds, loggedArm, onSharedSeeds, seedVerdict, studentTQuantile975, studentTwoSidedP, verdictAgreement, type SeedRun } from "../../src/eval/seeds";
 
 test("studentTwoSidedP matches published t tables", () => {
   // Two-sided 5 % critical values (any statistics textbook's t table).
@@ -88,4 +88,14 @@ test("loggedArm: one run per seed from the log, the latest line of a seed, only 
   assert.equal(arm.label, "CNN");
   assert.deepEqual(arm.runs.map((r) => [r.seed, Array.from(r.predictions).join("")]), [[1, "0000"], [2, "1111"]]);
   assert.deepEqual(arm.lines.map((l) => l.command), ["train --seed 1", "train --seed 2"]);
+});
+
+test("onSharedSeeds: both arms keep only the seeds the other has, in their own order", () => {
+  const run = (seed: number) => ({ seed, predictions: [seed] });
+  const [a, b] = onSharedSeeds({ label: "a", runs: [run(1), run(2), run(3)] }, { label: "b", runs: [run(3), run(4), run(1)] });
+  assert.deepEqual(a.runs.map((r) => r.seed), [1, 3]);
+  assert.deepEqual(b.runs.map((r) => r.seed), [3, 1]);
+  assert.deepEqual([a.label, b.label], ["a", "b"]);
+  const [none] = onSharedSeeds({ label: "a", runs: [run(1)] }, { label: "b", runs: [] });
+  assert.equal(none.runs.length, 0);
 });

@@ -22,9 +22,9 @@ import { transferModel } from "../../src/models/transfer";
 import { encodePredictions, resultLine, type ModelOptionFields, type TransferFields } from "../../src/results/log";
 import type { LessonProfile } from "../../src/profile";
 import { CHECKPOINT_FOLDER, checkpointDir, loadCheckpoint, readCheckpointInfo, removeCheckpoint, saveCheckpoint } from "../../src/train/checkpoint";
-import { fit, type FitData, type FitOptions } from "../../src/train/fit";
+import { bestValidationAccuracy, fineTune } from "../../src/train/fine-tune";
+import { fit, type FitOptions } from "../../src/train/fit";
 import type { TrainingState } from "../../src/train/training-state";
-import type { History } from "../../src/train/history";
 import { OPTIMIZER_NAMES, parseOptimizerName, type OptimizerName } from "../../src/train/optimizer";
 import { recipeFitOptions, trainingRecipe } from "../../src/train/recipes";
 import { FINE_TUNE_LR_FACTOR, labelledSlice, sliceFitOptions, sliceRecipe, type SliceRecipe } from "../../src/train/slice-recipe";
@@ -409,34 +409,6 @@ function checkedSlice(data: DatasetSplits, recipe: SliceRecipe, args: TrainArgs,
   return labelledSlice(data, recipe);
 }
 
-/** Best validation accuracy of a run (its restored epoch's). */
-function bestValAcc(history: History): number {
-  return history.valAcc[history.bestEpoch ?? history.valAcc.length - 1]!;
-}
-
-/**
- * Lesson 8's fine-tuning: every layer trainable, trained again with `options`; kept only if its
- * best validation accuracy beats the head's, else the model goes back to the head's weights and
- * frozen base.
- */
-async function fineTune(model: tf.LayersModel, data: FitData, options: FitOptions, head: History): Promise<{ tuned: History; kept: boolean }> {
-  const trainable = model.layers.map((l) => l.trainable);
-  const headWeights = model.getWeights().map((w) => w.clone());
-  try {
-    for (const layer of model.layers) layer.trainable = true;
-    const tuned = await fit(model, data, options);
-    const kept = bestValAcc(tuned) > bestValAcc(head);
-    if (!kept) {
-      // Frozen again first: getWeights lists the trainable weights first, so the order must match.
-      model.layers.forEach((l, i) => (l.trainable = trainable[i]!));
-      model.setWeights(headWeights);
-    }
-    return { tuned, kept };
-  } finally {
-    tf.dispose(headWeights);
-  }
-}
-
 /** The command as a person would type it again (for results.jsonl). */
 export function commandLine(argv: readonly string[]): string {
   return npmCommandLine("train", argv);
@@ -519,7 +491,7 @@ async function main(argv: readonly string[]): Promise<void> {
         ...(typeof metadata.model === "string" ? { baseModel: metadata.model } : {}),
         ...(typeof metadata.date === "string" ? { baseDate: metadata.date } : {}),
         headEpochs: first.loss.length,
-        headValidationAccuracy: bestValAcc(first),
+        headValidationAccuracy: bestValidationAccuracy(first),
         fineTuned: false,
       };
       if (args.fineTune) {
@@ -529,9 +501,9 @@ async function main(argv: readonly string[]): Promise<void> {
         if (kept) history = tuned;
         console.log(
           `Fine-tuning ${kept ? "kept" : "not kept (the head's weights are saved)"}: validation accuracy ` +
-            `${(100 * bestValAcc(tuned)).toFixed(2)} % against the head's ${(100 * bestValAcc(first)).toFixed(2)} %`,
+            `${(100 * bestValidationAccuracy(tuned)).toFixed(2)} % against the head's ${(100 * bestValidationAccuracy(first)).toFixed(2)} %`,
         );
-        transfer = { ...transfer, fineTuned: kept, fineTuneEpochs: tuned.loss.length, fineTuneValidationAccuracy: bestValAcc(tuned), fineTuneLr };
+        transfer = { ...transfer, fineTuned: kept, fineTuneEpochs: tuned.loss.length, fineTuneValidationAccuracy: bestValidationAccuracy(tuned), fineTuneLr };
       }
     }
     const seconds = secondsBefore + (performance.now() - started) / 1000;
@@ -557,7 +529,7 @@ async function main(argv: readonly string[]): Promise<void> {
       testSize: test.size,
       epochsRequested: args.epochs,
       stoppedEarly: history.stoppedEarly,
-      validationAccuracy: args.patience !== undefined ? bestValAcc(history) : history.valAcc.at(-1),
+      validationAccuracy: args.patience !== undefined ? bestValidationAccuracy(history) : history.valAcc.at(-1),
       params: model.countParams(),
       trainSize: train.train.size,
       perClass: recipe?.perClass,

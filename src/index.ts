@@ -15,17 +15,17 @@ export { lessonProfile, type LessonProfile } from "./profile";
 
 // Rich output in the kernel, text elsewhere
 export { showHtml } from "./display/output";
-export { dataFrameHtml, showTable, type TableHtmlOptions } from "./display/table";
+export { showTable, type TableHtmlOptions } from "./display/table";
 
 // Data: MNIST, Fashion-MNIST, CSV images, batches
 export { defaultMnistDir, projectRoot } from "./data/paths";
-export { IMAGE_SIZE, NUM_CLASSES, makeDataset, type Dataset } from "./data/dataset";
-export { batchCount, forEachBatch, mulberry32, type BatchOptions, type BatchSource } from "./data/batches";
-export { loadMnist, mnistDigits, readMnistSplit, readMnistSplitSync, type LoadMnistOptions, type MnistSplitName, type MnistSplits } from "./data/mnist";
-export { loadFashionMnist, fashionMnistImages, FASHION_MNIST_CLASSES } from "./data/fashion-mnist";
-export { DATASET_NAMES, idxDataset, testSplitLabels, type DatasetName } from "./data/datasets";
+export { makeDataset, type Dataset } from "./data/dataset";
+export { forEachBatch, mulberry32, type BatchOptions, type BatchSource } from "./data/batches";
+export { loadMnist, mnistDigits, readMnistSplitSync, type LoadMnistOptions, type MnistSplitName, type MnistSplits } from "./data/mnist";
+export { loadFashionMnist } from "./data/fashion-mnist";
+export { testSplitLabels, type DatasetName } from "./data/datasets";
 export { type DatasetSplits, type LoadDatasetOptions } from "./data/idx-dataset";
-export { perClassIndices, subsetDataset } from "./data/subset";
+export { subsetDataset } from "./data/subset";
 export { readDigitCsv, readImageCsv, writeImageCsv, type ReadDigitCsvOptions, type UnlabeledDigits, type WriteImageCsvOptions } from "./data/csv";
 export { labelDistribution } from "./data/label-distribution";
 
@@ -48,17 +48,17 @@ export { type Plot } from "./plot/spec";
 export { softmaxRegression, type SoftmaxRegressionOptions } from "./models/softmax-regression";
 export { BATCH_NORM_MOMENTUM, mlp, type MlpOptions } from "./models/mlp";
 export { CNN_FILTERS, cnn, type CnnOptions } from "./models/cnn";
-export { deepCnn, type DeepCnnOptions } from "./models/deep-cnn";
+export { type DeepCnnOptions } from "./models/deep-cnn";
 export { transferModel, type TransferOptions } from "./models/transfer";
 export { buildModel, MODEL_NAMES, type ModelName, type ModelOptionsByName } from "./models/registry";
 export { SeededDropout, seededDropout } from "./models/seeded-dropout";
-export { layersFrame, modelSummary, summaryText, type ModelSummaryRow } from "./models/summary";
-export { INITIALIZER_NAMES, parseInitializerName, SMALL_NORMAL_STDDEV, type InitializerName } from "./models/common";
-export { activationStats, reluLayerNames, type ActivationStats } from "./models/activations";
+export { layersFrame, type ModelSummaryRow } from "./models/summary";
+export { INITIALIZER_NAMES, type InitializerName } from "./models/common";
+export { activationStats, type ActivationStats } from "./models/activations";
 
 // Augmentation of image batches (digits: never flipped; clothes: mirrored)
 export { augmentBatch, sampleDigitTransforms } from "./augment/batch";
-export { DEFAULT_DIGIT_AUGMENT, NO_AUGMENT, type AugmentOptions } from "./augment/options";
+export { DEFAULT_DIGIT_AUGMENT, type AugmentOptions } from "./augment/options";
 export { type DigitTransform } from "./augment/matrix";
 export { flipHorizontal, randomHorizontalFlip, type BatchTransform } from "./augment/flip";
 
@@ -70,11 +70,11 @@ export { evaluate, type Evaluation, type LabeledImages } from "./eval/evaluate";
 export { confusionMatrix } from "./eval/confusion";
 export { perClassAccuracy, type ClassAccuracy } from "./eval/per-class";
 export { mostConfidentMistakes, type Mistake } from "./eval/mistakes";
-export { accuracyWithError, formatAccuracy, mcnemarExactP, pairedComparison, type AccuracyWithError, type PairedComparison } from "./eval/compare";
-export { compareAcrossSeeds, formatArm, loggedArm, onSharedSeeds, seedVerdict, verdictAgreement, type Arm, type ArmSummary, type SeedComparison, type SeedRun } from "./eval/seeds";
+export { accuracyWithError, formatAccuracy, pairedComparison, type AccuracyWithError, type PairedComparison } from "./eval/compare";
+export { compareAcrossSeeds, loggedArm, onSharedSeeds, seedVerdict, verdictAgreement, type Arm, type ArmSummary, type SeedComparison, type SeedRun } from "./eval/seeds";
 
 // Model files
-export { loadModel, loadModelMetadata, saveModel, type SavedModelFiles, type SaveModelOptions } from "./io/model-files";
+export { loadModel, saveModel, type SavedModelFiles, type SaveModelOptions } from "./io/model-files";
 export { fileHandler } from "./io/file-handler";
 
 // Training: fit, recipes, one experiment of the MNIST lesson
@@ -82,27 +82,25 @@ export { fit, type FitData, type FitOptions } from "./train/fit";
 export { type EpochLog, type History } from "./train/history";
 export { type TrainingState } from "./train/training-state";
 export { TrainingInterruptedError } from "./train/interrupt";
-export { OPTIMIZER_NAMES, type OptimizerName } from "./train/optimizer";
+export { type OptimizerName } from "./train/optimizer";
 export { type LrSchedule } from "./train/schedule";
 export { type EarlyStoppingOptions } from "./train/early-stopping";
 export { recipeFitOptions, recipeText, trainingRecipe, type TrainingRecipe } from "./train/recipes";
 export { describeRun, perClassFrame, resultsFrame, trainAndEvaluate, type ExperimentData, type ExperimentRun } from "./train/experiment";
-export { armTable, describeRung, pairedSentence, trainArm, trainRung, type ArmRungs, type Rung, type RungData, type SeededRung } from "./train/ladder";
+export { armTable, describeRung, trainArm, type ArmRungs, type Rung, type RungData, type SeededRung } from "./train/ladder";
 export { labelledSlice, sliceFitOptions, sliceRecipe, type LabelledSlice, type SliceRecipe } from "./train/slice-recipe";
 
 // Ensembles: train members, combine, measure, tables
 export { describeRecipe, memberRecipe, type MemberRecipe } from "./ensemble/member-recipe";
-export { ensembleName, ensembleRunDir, type EnsembleRunSpec, type MemberRecord } from "./ensemble/run-folder";
+export { ensembleRunDir, type EnsembleRunSpec, type MemberRecord } from "./ensemble/run-folder";
 export { trainMembers, type EnsembleMember, type EnsembleMembers, type TrainMembersOptions } from "./ensemble/train-members";
-export { averageProbabilities, majorityVote, type MemberProbabilities } from "./ensemble/combine";
-export { ensembleReport, memberProbabilities, type EnsembleReport } from "./ensemble/report";
-export { savedModelOutputs } from "./ensemble/saved-models";
+export { type MemberProbabilities } from "./ensemble/combine";
+export { ensembleReport, type EnsembleReport } from "./ensemble/report";
 export { accuracyByKTable, ensembleTable, errorOverlapTable } from "./ensemble/tables";
 
 // The results log (results/results.jsonl)
-export { defaultResultsFile, readResultLines, resultPredictions, type ResultFields, type ResultLine } from "./results/log";
+export { readResultLines, type ResultFields, type ResultLine } from "./results/log";
 export { ensembleResultsTable } from "./results/ensemble-table";
 
 // The drawing pad of the exported MNIST page: preprocessing shared with the browser, saving its model
-export { centreOfMass, inkBox, mnistStyle, MNIST_BOX, MNIST_CENTRE, MNIST_SIDE, type MnistStyleOptions } from "./demo/preprocess";
 export { saveDemoModel, type SaveDemoModelOptions, type SavedDemoModel } from "./demo/save";

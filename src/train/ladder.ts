@@ -10,7 +10,7 @@ import type * as tf from "@tensorflow/tfjs";
 import type { DataFrame } from "nodejs-polars";
 import pl from "nodejs-polars";
 import type { Dataset } from "../data/dataset";
-import { accuracyWithError, formatAccuracy, pairedComparison, type AccuracyWithError } from "../eval/compare";
+import { accuracyWithError, formatAccuracy, type AccuracyWithError } from "../eval/compare";
 import { evaluate } from "../eval/evaluate";
 import { fit, type FitOptions } from "./fit";
 import type { History } from "./history";
@@ -61,22 +61,6 @@ export function describeRung(rung: Rung): string {
   return (
     `${rung.label}: ${formatAccuracy(rung.test)} on ${rung.test.n.toLocaleString("en-US")} test images · ` +
     `${rung.params.toLocaleString("en-US")} params · ${rung.history.epochs.length} epochs in ${Math.round(rung.seconds)} s`
-  );
-}
-
-/**
- * "B against A": on the same test images, how many B fixes and breaks, with McNemar's p-value and
- * its reading at the 5 % level, as a sentence for a notebook. It speaks of these two *models*; whether
- * one recipe beats the other needs several seeds (`compareAcrossSeeds`). Both rungs must be scored on
- * the same labels.
- */
-export function pairedSentence(labels: ArrayLike<number>, a: Rung, b: Rung): string {
-  const c = pairedComparison(labels, a.predictions, b.predictions);
-  const p = c.pValue < 0.001 ? "p < 0.001" : `p = ${c.pValue.toFixed(3)}`;
-  return (
-    `${b.label} vs ${a.label}: ${formatAccuracy(c.b)} vs ${formatAccuracy(c.a)}; of ${c.n.toLocaleString("en-US")} test images ` +
-    `it fixes ${c.fixed} and breaks ${c.broken} (McNemar ${p}); ${c.bothWrong} are wrong for both: ` +
-    (c.pValue < 0.05 ? "these two models differ beyond chance" : "these two models do not differ beyond chance")
   );
 }
 

@@ -1,0 +1,100 @@
+/**
+ * C += A·B for row-major float32 matrices of any shape, on the wasm micro-kernel of
+ * micro-kernel.ts: A and B are packed into zero-padded panels in the module's memory, C is
+ * copied in padded to whole tiles, the kernel runs once over all tiles, and the valid part of C
+ * is copied back. Relaxed-SIMD FMA where the engine has it (Node 22+, Chrome 114+; Node 20 only
+ * with --experimental-wasm-relaxed-simd), else plain SIMD.
+ */
+import { DEFAULT_SHAPE, MicroKernelShape, gemmModuleBytes, relaxedSimdProbeBytes } from "./micro-kernel";
+
+/** The part of the WebAssembly JS API used here (the project's TypeScript libs declare none: no DOM). */
+interface WasmMemory {
+  readonly buffer: ArrayBuffer;
+  grow(pages: number): number;
+}
+interface WasmApi {
+  validate(bytes: Uint8Array): boolean;
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object) => { exports: Record<string, unknown> };
+}
+const wasm = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
+
+let relaxed: boolean | undefined;
+
+/** Whether this engine validates relaxed-SIMD instructions (checked once, on a tiny module). */
+export function relaxedSimdAvailable(): boolean {
+  relaxed ??= wasm.validate(relaxedSimdProbeBytes());
+  return relaxed;
+}
+
+const PAGE = 65536;
+
+function checkDims(m: number, n: number, k: number): void {
+  for (const [label, v] of [["m", m], ["n", n], ["k", k]] as const) {
+    if (!Number.isInteger(v) || v < 0) throw new Error(`gemm: ${label} must be a non-negative integer, got ${v}`);
+  }
+}
+
+/** One compiled GEMM module with its own memory (not shared: one instance per thread). */
+export class WasmGemm {
+  readonly shape: MicroKernelShape;
+  private readonly memory: WasmMemory;
+  private readonly kernel: (a: number, b: number, c: number, mTiles: number, nTiles: number, k: number, ldcBytes: number) => void;
+
+  /** `shape` defaults to 4×8 with FMA where relaxed SIMD is available; asking for FMA where it is not is an error. */
+  constructor(shape: Partial<MicroKernelShape> = {}) {
+    const fma = shape.fma ?? relaxedSimdAvailable();
+    if (fma && !relaxedSimdAvailable()) {
+      throw new Error(
+        `gemm: relaxed SIMD (f32x4.relaxed_madd) is not available in this engine (${typeof process !== "undefined" ? `Node ${process.version}: Node 20 needs --experimental-wasm-relaxed-simd` : "this browser"}); use fma: false`,
+      );
+    }
+    this.shape = { mr: shape.mr ?? DEFAULT_SHAPE.mr, nr: shape.nr ?? DEFAULT_SHAPE.nr, fma };
+    const instance = new wasm.Instance(new wasm.Module(gemmModuleBytes(this.shape)));
+    this.memory = instance.exports["memory"] as WasmMemory;
+    this.kernel = instance.exports["gemm"] as WasmGemm["kernel"];
+  }
+
+  /** C[m×n] += A[m×k] · B[k×n], all row-major; C is updated in place. */
+  multiplyAdd(a: Float32Array, b: Float32Array, c: Float32Array, m: number, n: number, k: number): void {
+    checkDims(m, n, k);
+    if (a.length !== m * k) throw new Error(`gemm: A has ${a.length} values, expected m·k = ${m}·${k} = ${m * k}`);
+    if (b.length !== k * n) throw new Error(`gemm: B has ${b.length} values, expected k·n = ${k}·${n} = ${k * n}`);
+    if (c.length !== m * n) throw new Error(`gemm: C has ${c.length} values, expected m·n = ${m}·${n} = ${m * n}`);
+    if (m === 0 || n === 0 || k === 0) return;
+    const { mr, nr } = this.shape;
+    const mTiles = Math.ceil(m / mr);
+    const nTiles = Math.ceil(n / nr);
+    const mp = mTiles * mr;
+    const np = nTiles * nr;
+    // Layout in floats: packed A, packed B, padded C, each starting on 16 bytes.
+    const aAt = 0;
+    const bAt = mp * k;
+    const cAt = bAt + np * k;
+    const floats = cAt + mp * np;
+    const need = Math.ceil((floats * 4) / PAGE) - this.memory.buffer.byteLength / PAGE;
+    if (need > 0) this.memory.grow(need);
+    const heap = new Float32Array(this.memory.buffer);
+
+    // A panels: panel i, step p → A[i·mr + r][p] for r < mr (zeros past row m).
+    for (let i = 0, out = aAt; i < mTiles; i++) {
+      const rows = Math.min(mr, m - i * mr);
+      for (let p = 0; p < k; p++, out += mr) {
+        for (let r = 0; r < rows; r++) heap[out + r] = a[(i * mr + r) * k + p]!;
+        for (let r = rows; r < mr; r++) heap[out + r] = 0;
+      }
+    }
+    // B panels: panel j, step p → B[p][j·nr + col] for col < nr (zeros past column n).
+    for (let j = 0, out = bAt; j < nTiles; j++) {
+      const cols = Math.min(nr, n - j * nr);
+      for (let p = 0; p < k; p++, out += nr) {
+        heap.set(b.subarray(p * n + j * nr, p * n + j * nr + cols), out);
+        heap.fill(0, out + cols, out + nr);
+      }
+    }
+    // C padded to np columns (padding rows and columns are computed and dropped).
+    for (let row = 0; row < m; row++) heap.set(c.subarray(row * n, (row + 1) * n), cAt + row * np);
+    this.kernel(aAt * 4, bAt * 4, cAt * 4, mTiles, nTiles, k, np * 4);
+    for (let row = 0; row < m; row++) c.set(heap.subarray(cAt + row * np, cAt + row * np + n), row * n);
+  }
+}

@@ -28,6 +28,10 @@ export function relaxedSimdAvailable(): boolean {
 }
 
 const PAGE = 65536;
+/** Steps of k per block: 8 × 256 floats of B (8 KiB) stay in a 32 KiB L1 cache. */
+const KC = 256;
+/** Tiles of rows per block: 32 × 4 rows × 256 floats of A (128 KiB) stay in L2. */
+const MC_TILES = 32;
 
 function checkDims(m: number, n: number, k: number): void {
   for (const [label, v] of [["m", m], ["n", n], ["k", k]] as const) {
@@ -39,7 +43,7 @@ function checkDims(m: number, n: number, k: number): void {
 export class WasmGemm {
   readonly shape: MicroKernelShape;
   private readonly memory: WasmMemory;
-  private readonly kernel: (a: number, b: number, c: number, mTiles: number, nTiles: number, k: number, ldcBytes: number) => void;
+  private readonly kernel: (a: number, b: number, c: number, mTiles: number, nTiles: number, k: number, kStride: number, ldcBytes: number) => void;
 
   /** `shape` defaults to 4×8 with FMA where relaxed SIMD is available; asking for FMA where it is not is an error. */
   constructor(shape: Partial<MicroKernelShape> = {}) {
@@ -79,22 +83,34 @@ export class WasmGemm {
     // A panels: panel i, step p → A[i·mr + r][p] for r < mr (zeros past row m).
     for (let i = 0, out = aAt; i < mTiles; i++) {
       const rows = Math.min(mr, m - i * mr);
-      for (let p = 0; p < k; p++, out += mr) {
-        for (let r = 0; r < rows; r++) heap[out + r] = a[(i * mr + r) * k + p]!;
-        for (let r = rows; r < mr; r++) heap[out + r] = 0;
+      if (rows < mr) heap.fill(0, out, out + mr * k);
+      for (let r = 0; r < rows; r++) {
+        const from = (i * mr + r) * k;
+        for (let p = 0, to = out + r; p < k; p++, to += mr) heap[to] = a[from + p]!;
       }
+      out += mr * k;
     }
     // B panels: panel j, step p → B[p][j·nr + col] for col < nr (zeros past column n).
     for (let j = 0, out = bAt; j < nTiles; j++) {
       const cols = Math.min(nr, n - j * nr);
-      for (let p = 0; p < k; p++, out += nr) {
-        heap.set(b.subarray(p * n + j * nr, p * n + j * nr + cols), out);
-        heap.fill(0, out + cols, out + nr);
+      if (cols < nr) heap.fill(0, out, out + nr * k);
+      for (let p = 0, from = j * nr, to = out; p < k; p++, from += n, to += nr) {
+        for (let col = 0; col < cols; col++) heap[to + col] = b[from + col]!;
       }
+      out += nr * k;
     }
     // C padded to np columns (padding rows and columns are computed and dropped).
     for (let row = 0; row < m; row++) heap.set(c.subarray(row * n, (row + 1) * n), cAt + row * np);
-    this.kernel(aAt * 4, bAt * 4, cAt * 4, mTiles, nTiles, k, np * 4);
+    // Blocks of KC steps × MC rows: one B panel block (nr·KC floats) stays in L1 while the A
+    // block (MC·KC floats) stays in L2; the C tiles are loaded and stored once per block.
+    for (let p0 = 0; p0 < k; p0 += KC) {
+      const kc = Math.min(KC, k - p0);
+      for (let i0 = 0; i0 < mTiles; i0 += MC_TILES) {
+        const a0 = aAt + i0 * mr * k + p0 * mr;
+        const c0 = cAt + i0 * mr * np;
+        this.kernel(a0 * 4, (bAt + p0 * nr) * 4, c0 * 4, Math.min(MC_TILES, mTiles - i0), nTiles, kc, k, np * 4);
+      }
+    }
     for (let row = 0; row < m; row++) c.set(heap.subarray(cAt + row * np, cAt + row * np + n), row * n);
   }
 }

@@ -1,11 +1,12 @@
 /**
  * The GEMM module, written out as WebAssembly by this file: one exported function
  *
- *   gemm(a, b, c, mTiles, nTiles, k, ldcBytes)      C += A·B over packed panels
+ *   gemm(a, b, c, mTiles, nTiles, k, kStride, ldcBytes)      C += A·B over packed panels
  *
  * `a` holds A packed in panels of MR rows: panel i, step p stores A[i·MR + r][p] for r < MR, so
  * the kernel reads MR consecutive floats per step. `b` holds B in panels of NR columns: panel j,
- * step p stores B[p][j·NR + c] for c < NR. Rows and columns past the matrix are zeros in the
+ * step p stores B[p][j·NR + c] for c < NR. Panels are kStride steps long and the kernel runs k of
+ * them from `a` and `b` on, so gemm.ts can hand it one block of steps at a time (cache blocking). Rows and columns past the matrix are zeros in the
  * packs (gemm.ts), so every tile is a full MR×NR tile: the edges cost a few multiplications by
  * zero instead of separate edge loops. `c` is C row-major with a row stride of ldcBytes, padded
  * to whole tiles. All three are byte addresses in the module's memory; k ≥ 1, mTiles, nTiles ≥ 1.
@@ -43,10 +44,10 @@ export function gemmFunction(shape: MicroKernelShape): FunctionDef {
   checkShape(shape);
   const { mr, nr, fma } = shape;
   const nv = nr / 4;
-  // Parameters 0–6, then locals.
-  const [A, B, C, M_TILES, N_TILES, K, LDC] = [0, 1, 2, 3, 4, 5, 6];
-  const [I, J, P, AP, BP, ROW] = [7, 8, 9, 10, 11, 12];
-  const ACC = 13; // acc(r, v) = ACC + r·nv + v
+  // Parameters 0–7, then locals.
+  const [A, B, C, M_TILES, N_TILES, K, K_STRIDE, LDC] = [0, 1, 2, 3, 4, 5, 6, 7];
+  const [I, J, P, AP, BP, ROW] = [8, 9, 10, 11, 12, 13];
+  const ACC = 14; // acc(r, v) = ACC + r·nv + v
   const BV = ACC + mr * nv; // bv(v) = BV + v
   const AV = BV + nv;
   const locals: ValType[] = [...Array<ValType>(6).fill(I32), ...Array<ValType>(mr * nv + nv + 1).fill(V128)];
@@ -89,9 +90,9 @@ export function gemmFunction(shape: MicroKernelShape): FunctionDef {
   step.push(...op.get(BP), ...op.i32Const(nr * 4), ...op.i32Add, ...op.set(BP));
 
   const kLoop = [
-    // AP = a + i·MR·k·4, BP = b + j·NR·k·4, P = k
-    ...op.get(A), ...op.get(I), ...op.i32Const(mr * 4), ...op.i32Mul, ...op.get(K), ...op.i32Mul, ...op.i32Add, ...op.set(AP),
-    ...op.get(B), ...op.get(J), ...op.i32Const(nr * 4), ...op.i32Mul, ...op.get(K), ...op.i32Mul, ...op.i32Add, ...op.set(BP),
+    // AP = a + i·MR·kStride·4, BP = b + j·NR·kStride·4, P = k
+    ...op.get(A), ...op.get(I), ...op.i32Const(mr * 4), ...op.i32Mul, ...op.get(K_STRIDE), ...op.i32Mul, ...op.i32Add, ...op.set(AP),
+    ...op.get(B), ...op.get(J), ...op.i32Const(nr * 4), ...op.i32Mul, ...op.get(K_STRIDE), ...op.i32Mul, ...op.i32Add, ...op.set(BP),
     ...op.get(K), ...op.set(P),
     ...op.loop,
     ...step,
@@ -111,7 +112,7 @@ export function gemmFunction(shape: MicroKernelShape): FunctionDef {
     ...op.get(J), ...op.i32Const(1), ...op.i32Add, ...op.tee(J), ...op.get(N_TILES), ...op.i32LtU, ...op.brIf(0),
     ...op.end,
   ];
-  return { exportName: "gemm", params: Array<ValType>(7).fill(I32), results: [], locals, body };
+  return { exportName: "gemm", params: Array<ValType>(8).fill(I32), results: [], locals, body };
 }
 
 /** The module's bytes: `gemm` and its memory. */

@@ -1,6 +1,7 @@
 /**
  * `npm run bench`: training and inference throughput of two reference networks on every tfjs
- * backend that starts here, and on PyTorch in the same run when it is importable.
+ * backend that starts here, and in the same run on the Python frameworks found
+ * (bench-python.ts: PyTorch 2.13 and Keras 3 from bench/.venv, Debian's PyTorch 1.13).
  *
  * - reference CNN: conv32-pool-conv64-pool-conv128-pool-dense128-10 (3×3 'same' convs, relu,
  *   2×2 'same' max pools, dropout 0.25), 356,234 parameters;
@@ -18,7 +19,7 @@
  * that a host whose speed drifts over minutes favours no configuration.
  */
 import * as tf from "@tensorflow/tfjs";
-import { execFileSync, spawn, spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -26,6 +27,7 @@ import { parseArgs } from "node:util";
 import { projectRoot } from "../../src/data/paths";
 import { BackendName, parseWasmThreads, selectBackend } from "../../src/backend/select";
 import { fit } from "../../src/train/fit";
+import { PythonReference, findPythonReferences, runPythonReference } from "./bench-python";
 
 const ROOT = projectRoot();
 /** 1-minute load average above which the machine counts as busy (2 cores: a quarter of one is already noise). */
@@ -38,8 +40,8 @@ const NETWORKS: readonly Network[] = ["cnn", "mlp"];
 /** One measured configuration: a network on a backend. */
 interface Measurement {
   network: Network;
-  backend: BackendName | "pytorch";
-  /** What ran, e.g. "tfjs 4.22.0 · wasm 4.22.0 (XNNPACK, SIMD, 2 threads)". */
+  backend: BackendName | PythonReference["kind"];
+  /** What ran, e.g. "tfjs 4.22.0 · wasm 4.22.0 (XNNPACK, SIMD, 2 threads)", "PyTorch 2.13.0+cpu CPU (2 threads)". */
   summary: string;
   threads: number | null;
   params: number;
@@ -51,7 +53,9 @@ interface Measurement {
   runs: { train: number[]; infer: number[] };
   /** With `--rounds` > 1: each round's best pass. */
   rounds?: { train: number[]; infer: number[] };
-  /** This ÷ PyTorch using all cores, same network and run. */
+  /** The Python framework and its version (PyTorch, Keras rows): two PyTorch rows differ by it. */
+  framework?: string;
+  /** This ÷ PyTorch using all cores, same network and run (the first PyTorch found: bench/.venv's 2.13). */
   ratioToTorch?: { train: number; infer: number } | null;
   /** This ÷ PyTorch with the same number of threads. */
   ratioToTorchSameThreads?: { train: number; infer: number } | null;
@@ -218,15 +222,6 @@ function runChild(job: ChildJob): Promise<{ results: Measurement[]; error?: stri
   });
 }
 
-/** The first Python that imports torch: `python3` on PATH, then Debian's /usr/bin/python3. */
-function findTorchPython(): string | undefined {
-  for (const py of ["python3", "/usr/bin/python3"]) {
-    const r = spawnSync(py, ["-c", "import torch"], { stdio: "ignore", timeout: 60_000 });
-    if (r.status === 0) return py;
-  }
-  return undefined;
-}
-
 /** Sizes shared by every run of one bench. */
 interface Sizes {
   train: number;
@@ -235,29 +230,17 @@ interface Sizes {
   repeats: number;
 }
 
-function runTorch(py: string, network: Network, threads: number, z: Sizes): Measurement {
-  const { train, infer, inferBatch, repeats } = z;
-  const script = path.join(ROOT, "bench", "torch_bench.py");
-  const args = [script, "--network", network, "--train", String(train), "--infer", String(infer)];
-  args.push("--batch", String(BATCH), "--infer-batch", String(inferBatch), "--threads", String(threads));
-  args.push("--repeats", String(repeats));
-  const text = execFileSync(py, args, { encoding: "utf8", maxBuffer: 1 << 20 });
-  const r = JSON.parse(text.trim().split("\n").pop()!) as {
-    params: number;
-    threads: number;
-    torch: string;
-    trainSamplesPerSec: number;
-    inferSamplesPerSec: number;
-    runs: { train: number[]; infer: number[] };
-  };
+function runReference(ref: PythonReference, network: Network, threads: number, z: Sizes): Measurement {
+  const r = runPythonReference(ref, { network, batch: BATCH, threads, ...z });
   return {
     network,
-    backend: "pytorch",
-    summary: `PyTorch ${r.torch} CPU (${r.threads} threads)`,
+    backend: ref.kind,
+    summary: `${r.framework} CPU (${r.threads} threads)`,
+    framework: r.framework,
     threads: r.threads,
     params: r.params,
-    trainSamples: train,
-    inferSamples: infer,
+    trainSamples: z.train,
+    inferSamples: z.infer,
     trainSamplesPerSec: r.trainSamplesPerSec,
     inferSamplesPerSec: r.inferSamplesPerSec,
     runs: { train: r.runs.train.map(round), infer: r.runs.infer.map(round) },
@@ -280,7 +263,7 @@ function packageVersion(name: string): string | null {
   }
 }
 
-export const HELP = `Training and inference throughput of the reference CNN and MLP on every tfjs backend (and PyTorch).
+export const HELP = `Training and inference throughput of the reference CNN and MLP on every tfjs backend (and PyTorch, Keras).
 
 Usage: npm run bench -- [options]
 
@@ -295,7 +278,8 @@ Options:
   --backends <list>     tensorflow,wasm,cpu (default all three)
   --wasm-threads <list> wasm thread counts to time (default <cores>,1)
   --networks <list>     cnn,mlp (default both)
-  --no-torch            skip PyTorch
+  --no-torch            skip PyTorch (bench/.venv's and Debian's)
+  --no-keras            skip Keras
   --allow-busy          run even when the machine is busy
   --out <file>          where the JSON goes (default bench/results.json)
   --help                show this text`;
@@ -316,6 +300,7 @@ async function main(): Promise<void> {
       "wasm-threads": { type: "string", default: `${os.cpus().length},1` },
       networks: { type: "string", default: NETWORKS.join(",") },
       "no-torch": { type: "boolean", default: false },
+      "no-keras": { type: "boolean", default: false },
       "allow-busy": { type: "boolean", default: false },
       out: { type: "string", default: path.join(ROOT, "bench", "results.json") },
     },
@@ -374,11 +359,12 @@ async function main(): Promise<void> {
       jobs.push({ backend, wasmThreads: 1, networks, train, infer, inferBatch, repeats });
     }
   }
-  const py = values["no-torch"] ? undefined : findTorchPython();
-  if (py === undefined) {
-    skipped.push({ backend: "pytorch", reason: values["no-torch"] ? "--no-torch" : "no python3 that imports torch (apt-get install python3-torch)" });
-  }
-  let torchInfo: string | null = null;
+  const references = findPythonReferences(ROOT, { pytorch: !values["no-torch"], keras: !values["no-keras"] });
+  for (const m of references.missing) console.log(`${m.backend}: no row (${m.reason})`);
+  skipped.push(...references.missing);
+  if (values["no-torch"]) skipped.push({ backend: "pytorch", reason: "--no-torch" });
+  if (values["no-keras"]) skipped.push({ backend: "keras", reason: "--no-keras" });
+  const frameworks = new Set<string>();
   const perRound: Measurement[][] = [];
   for (let round = 1; round <= rounds; round++) {
     if (rounds > 1) console.log(`round ${round} of ${rounds}`);
@@ -397,26 +383,34 @@ async function main(): Promise<void> {
         console.log(`  skipped: ${error}`);
       }
     }
-    if (py !== undefined) {
+    for (const ref of references.found) {
       // All cores (the reference for ratioToTorch), and one thread: on a shared machine
-      // PyTorch's multi-threaded numbers collapse first, so the 1-thread pair stays comparable.
+      // multi-threaded numbers collapse first, so the 1-thread pair stays comparable.
       for (const threads of [...new Set([os.cpus().length, 1])]) {
-        console.log(`- PyTorch (${py}), ${threads} thread(s)`);
+        console.log(`- ${ref.kind} (${ref.origin}), ${threads} thread(s)`);
         for (const network of networks) {
-          const m = runTorch(py, network, threads, { train, infer, inferBatch, repeats });
-          torchInfo = m.summary.replace(/ \(\d+ threads?\)$/, "");
-          measured.push(m);
-          console.log(`  ${network} on pytorch: ${fmt(m.trainSamplesPerSec)} train / ${fmt(m.inferSamplesPerSec)} infer samples/s`);
+          try {
+            const m = runReference(ref, network, threads, { train, infer, inferBatch, repeats });
+            frameworks.add(m.framework!);
+            measured.push(m);
+            console.log(`  ${network} on ${m.framework}: ${fmt(m.trainSamplesPerSec)} train / ${fmt(m.inferSamplesPerSec)} infer samples/s`);
+          } catch (err) {
+            const reason = `${ref.script} failed: ${String((err as { stderr?: string }).stderr ?? err).trim().split("\n").pop()}`;
+            if (round === 1) skipped.push({ backend: `${ref.kind} (${ref.origin})`, reason });
+            console.log(`  skipped: ${reason}`);
+          }
         }
       }
     }
-    addRatios(measured);
+    addRatios(measured, measured.find((m) => m.backend === "pytorch")?.framework);
     perRound.push(measured);
   }
   const results = rounds === 1 ? perRound[0]! : medianOverRounds(perRound);
 
   const loadAfter = loadAverage();
   printTable(results);
+  const torchReference = results.find((m) => m.backend === "pytorch")?.framework;
+  if (torchReference !== undefined) console.log(`÷ PyTorch: ÷ ${torchReference} on the same network in the same round`);
   const file = {
     date: new Date().toISOString(),
     machine: {
@@ -432,7 +426,8 @@ async function main(): Promise<void> {
       tfjs: tf.version.tfjs,
       "tfjs-backend-wasm": packageVersion("@tensorflow/tfjs-backend-wasm"),
       "tfjs-node": packageVersion("@tensorflow/tfjs-node"),
-      pytorch: torchInfo,
+      // Every Python framework in the rows; ratios are to the first PyTorch (bench/.venv's).
+      python: [...frameworks],
     },
     settings: {
       batch: BATCH,
@@ -458,14 +453,17 @@ async function main(): Promise<void> {
   console.log(`load average ${loadBefore.join(" ")} → ${loadAfter.join(" ")}; wrote ${path.relative(process.cwd(), values.out)}`);
 }
 
-/** Sets each measurement's ratios to PyTorch's run of the same network in the same list (one round). */
-function addRatios(results: Measurement[]): void {
+/**
+ * Sets each measurement's ratios to the run of PyTorch `torch` (a framework string; the first
+ * PyTorch found) on the same network in the same list (one round). Python rows get none.
+ */
+function addRatios(results: Measurement[], torch: string | undefined): void {
   const ratio = (m: Measurement, t: Measurement | undefined) =>
-    t && m.backend !== "pytorch"
+    t && m.framework === undefined
       ? { train: m.trainSamplesPerSec / t.trainSamplesPerSec, infer: m.inferSamplesPerSec / t.inferSamplesPerSec }
       : null;
   const torchRun = (network: Network, threads: number | null) =>
-    results.find((t) => t.backend === "pytorch" && t.network === network && t.threads === threads);
+    results.find((t) => t.framework === torch && torch !== undefined && t.network === network && t.threads === threads);
   for (const m of results) {
     m.ratioToTorch = ratio(m, torchRun(m.network, os.cpus().length));
     m.ratioToTorchSameThreads = m.threads === null ? null : ratio(m, torchRun(m.network, m.threads));
@@ -480,7 +478,7 @@ function median(values: readonly number[]): number {
 
 /** One measurement per configuration: rates and ratios are medians over the rounds, every pass kept. */
 function medianOverRounds(perRound: readonly Measurement[][]): Measurement[] {
-  const key = (m: Measurement) => `${m.network} ${m.backend} ${m.threads} ${m.trainedWith ?? ""}`;
+  const key = (m: Measurement) => `${m.network} ${m.backend} ${m.framework ?? ""} ${m.threads} ${m.trainedWith ?? ""}`;
   return perRound[0]!.map((first) => {
     const same = perRound.map((round) => round.find((m) => key(m) === key(first))).filter((m): m is Measurement => m !== undefined);
     const medianRatio = (pick: (m: Measurement) => { train: number; infer: number } | null | undefined) => {
@@ -509,9 +507,11 @@ function printTable(results: Measurement[]): void {
     m.network,
     m.trainedWith === "tsdl.fit"
       ? `wasm tsdl.fit (${m.workers} worker${m.workers === 1 ? "" : "s"})`
-      : m.backend === "wasm" || m.backend === "pytorch"
-        ? `${m.backend} ×${m.threads}`
-        : m.backend,
+      : m.framework !== undefined
+        ? `${m.framework.replace(/ on TensorFlow /, "/TF ")} ×${m.threads}`
+        : m.backend === "wasm"
+          ? `${m.backend} ×${m.threads}`
+          : m.backend,
     fmt(m.trainSamplesPerSec),
     fmt(m.inferSamplesPerSec),
     ratioText(m.ratioToTorch),

@@ -49,7 +49,7 @@ const SHAPES: [number, number, number][] = [
   [1, 1, 1],
   [7, 13, 5],
   [4, 8, 1],
-  [5, 9, 300], // k past one block of 256 steps
+  [5, 9, 300], // k over two blocks of 128 steps and a part
   [33, 17, 64],
   [100, 784, 128],
   [100, 256, 784], // the MLP's first layer

@@ -1,8 +1,8 @@
 /**
  * C += A·B for row-major float32 matrices of any shape, on the wasm micro-kernel of
- * micro-kernel.ts: A and B are packed into zero-padded panels in the module's memory, C is
- * copied in padded to whole tiles, the kernel runs once over all tiles, and the valid part of C
- * is copied back. Relaxed-SIMD FMA where the engine has it (Node 22+, Chrome 114+; Node 20 only
+ * micro-kernel.ts: A is copied into the module's memory with its rows padded to whole tiles, B is
+ * packed into zero-padded panels, C is copied in padded to whole tiles, the kernel runs over
+ * blocks of the tiles, and the valid part of C is copied back. Relaxed-SIMD FMA where the engine has it (Node 22+, Chrome 114+; Node 20 only
  * with --experimental-wasm-relaxed-simd), else plain SIMD.
  */
 import { DEFAULT_SHAPE, MicroKernelShape, gemmModuleBytes, relaxedSimdProbeBytes } from "./micro-kernel";
@@ -28,10 +28,18 @@ export function relaxedSimdAvailable(): boolean {
 }
 
 const PAGE = 65536;
-/** Steps of k per block: 8 × 256 floats of B (8 KiB) stay in a 32 KiB L1 cache. */
-const KC = 256;
-/** Tiles of rows per block: 32 × 4 rows × 256 floats of A (128 KiB) stay in L2. */
-const MC_TILES = 32;
+/**
+ * Blocks: KC steps of k by MC_TILES row tiles, so a B panel block (8 × 128 floats, 4 KiB) and the
+ * A block (16 × 4 rows × 128 floats, 32 KiB) stay near L1 while the kernel sweeps the panels.
+ * Chosen among KC 128/256/512 × MC 8/16/32 on the CNN's filter-gradient shapes ([576×4900]·
+ * [4900×128]: 18 GFLOP/s with 256 × 32, 25–40 with 128 × 8 or 16; one thread, loaded machine).
+ */
+const KC = 128;
+const MC_TILES = 16;
+
+function align4(floats: number): number {
+  return Math.ceil(floats / 4) * 4;
+}
 
 function checkDims(m: number, n: number, k: number): void {
   for (const [label, v] of [["m", m], ["n", n], ["k", k]] as const) {
@@ -43,7 +51,8 @@ function checkDims(m: number, n: number, k: number): void {
 export class WasmGemm {
   readonly shape: MicroKernelShape;
   private readonly memory: WasmMemory;
-  private readonly kernel: (a: number, b: number, c: number, mTiles: number, nTiles: number, k: number, kStride: number, ldcBytes: number) => void;
+  private readonly kernel: (a: number, lda: number, b: number, c: number, mTiles: number, nTiles: number, k: number, kStride: number, ldc: number) => void;
+  private readonly packB: (src: number, dst: number, n: number, k: number, panels: number) => void;
 
   /** `shape` defaults to 4×8 with FMA where relaxed SIMD is available; asking for FMA where it is not is an error. */
   constructor(shape: Partial<MicroKernelShape> = {}) {
@@ -57,6 +66,7 @@ export class WasmGemm {
     const instance = new wasm.Instance(new wasm.Module(gemmModuleBytes(this.shape)));
     this.memory = instance.exports["memory"] as WasmMemory;
     this.kernel = instance.exports["gemm"] as WasmGemm["kernel"];
+    this.packB = instance.exports["packB"] as WasmGemm["packB"];
   }
 
   /** C[m×n] += A[m×k] · B[k×n], all row-major; C is updated in place. */
@@ -71,44 +81,40 @@ export class WasmGemm {
     const nTiles = Math.ceil(n / nr);
     const mp = mTiles * mr;
     const np = nTiles * nr;
-    // Layout in floats: packed A, packed B, padded C, each starting on 16 bytes.
+    // Layout in floats: A (rows padded to whole tiles), B as given, B packed, C padded; all
+    // starting on 16 bytes since every size is a multiple of 4 floats or padded to one.
     const aAt = 0;
-    const bAt = mp * k;
+    const bRawAt = aAt + align4(mp * k);
+    const bAt = bRawAt + align4(k * n);
     const cAt = bAt + np * k;
     const floats = cAt + mp * np;
     const need = Math.ceil((floats * 4) / PAGE) - this.memory.buffer.byteLength / PAGE;
     if (need > 0) this.memory.grow(need);
     const heap = new Float32Array(this.memory.buffer);
 
-    // A panels: panel i, step p → A[i·mr + r][p] for r < mr (zeros past row m).
-    for (let i = 0, out = aAt; i < mTiles; i++) {
-      const rows = Math.min(mr, m - i * mr);
-      if (rows < mr) heap.fill(0, out, out + mr * k);
-      for (let r = 0; r < rows; r++) {
-        const from = (i * mr + r) * k;
-        for (let p = 0, to = out + r; p < k; p++, to += mr) heap[to] = a[from + p]!;
+    heap.set(a, aAt);
+    heap.fill(0, aAt + m * k, aAt + mp * k);
+    heap.set(b, bRawAt);
+    const fullPanels = Math.floor(n / nr);
+    if (fullPanels > 0) this.packB(bRawAt * 4, bAt * 4, n, k, fullPanels);
+    if (fullPanels < nTiles) {
+      // The last panel: its columns, then zeros.
+      const cols = n - fullPanels * nr;
+      const out = bAt + fullPanels * nr * k;
+      heap.fill(0, out, out + nr * k);
+      for (let p = 0, from = bRawAt + fullPanels * nr, to = out; p < k; p++, from += n, to += nr) {
+        for (let col = 0; col < cols; col++) heap[to + col] = heap[from + col]!;
       }
-      out += mr * k;
-    }
-    // B panels: panel j, step p → B[p][j·nr + col] for col < nr (zeros past column n).
-    for (let j = 0, out = bAt; j < nTiles; j++) {
-      const cols = Math.min(nr, n - j * nr);
-      if (cols < nr) heap.fill(0, out, out + nr * k);
-      for (let p = 0, from = j * nr, to = out; p < k; p++, from += n, to += nr) {
-        for (let col = 0; col < cols; col++) heap[to + col] = b[from + col]!;
-      }
-      out += nr * k;
     }
     // C padded to np columns (padding rows and columns are computed and dropped).
     for (let row = 0; row < m; row++) heap.set(c.subarray(row * n, (row + 1) * n), cAt + row * np);
-    // Blocks of KC steps × MC rows: one B panel block (nr·KC floats) stays in L1 while the A
-    // block (MC·KC floats) stays in L2; the C tiles are loaded and stored once per block.
+    // The C tiles are loaded and stored once per block.
     for (let p0 = 0; p0 < k; p0 += KC) {
       const kc = Math.min(KC, k - p0);
       for (let i0 = 0; i0 < mTiles; i0 += MC_TILES) {
-        const a0 = aAt + i0 * mr * k + p0 * mr;
+        const a0 = aAt + i0 * mr * k + p0;
         const c0 = cAt + i0 * mr * np;
-        this.kernel(a0 * 4, (bAt + p0 * nr) * 4, c0 * 4, Math.min(MC_TILES, mTiles - i0), nTiles, kc, k, np * 4);
+        this.kernel(a0 * 4, k * 4, (bAt + p0 * nr) * 4, c0 * 4, Math.min(MC_TILES, mTiles - i0), nTiles, kc, k, np * 4);
       }
     }
     for (let row = 0; row < m; row++) c.set(heap.subarray(cAt + row * np, cAt + row * np + n), row * n);

@@ -19,7 +19,7 @@
  * that a host whose speed drifts over minutes favours no configuration.
  */
 import * as tf from "@tensorflow/tfjs";
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -27,6 +27,8 @@ import { parseArgs } from "node:util";
 import { projectRoot } from "../../src/data/paths";
 import { BackendName, parseWasmThreads, selectBackend } from "../../src/backend/select";
 import { fit } from "../../src/train/fit";
+import { GemmMeasurement, TRAINING_GEMM_SHAPES, measureGemm } from "../../src/backend/gemm/measure";
+import { relaxedSimdAvailable } from "../../src/backend/gemm/gemm";
 import { PythonReference, findPythonReferences, runPythonReference } from "./bench-python";
 
 const ROOT = projectRoot();
@@ -192,6 +194,28 @@ async function child(job: ChildJob): Promise<void> {
   }
 }
 
+/** Node 20 and 21 have relaxed SIMD behind a flag (on by default from Node 22). */
+const RELAXED_SIMD_FLAG = Number(process.versions.node.split(".")[0]) < 22 ? ["--experimental-wasm-relaxed-simd"] : [];
+
+/** Child mode for the GEMM: single-threaded wasm, every training shape; prints one JSON line. */
+async function gemmChild(repeats: number): Promise<void> {
+  await selectBackend("wasm", { wasmThreads: 1 });
+  const shapes = measureGemm(TRAINING_GEMM_SHAPES, repeats);
+  process.stdout.write(`GEMM ${JSON.stringify({ relaxedSimd: relaxedSimdAvailable(), shapes })}\n`);
+}
+
+interface GemmRound {
+  relaxedSimd: boolean;
+  shapes: GemmMeasurement[];
+}
+
+function runGemmChild(repeats: number): GemmRound {
+  const r = spawnSync(process.execPath, [...RELAXED_SIMD_FLAG, __filename, "--gemm-child", String(repeats)], { encoding: "utf8", maxBuffer: 1 << 20 });
+  const line = r.stdout.split("\n").find((l) => l.startsWith("GEMM "));
+  if (r.status !== 0 || line === undefined) throw new Error(`GEMM measurement failed: ${r.stderr.trim().split("\n").pop() ?? `exit code ${r.status}`}`);
+  return JSON.parse(line.slice(5)) as GemmRound;
+}
+
 function runChild(job: ChildJob): Promise<{ results: Measurement[]; error?: string }> {
   return new Promise((resolve) => {
     const proc = spawn(process.execPath, [__filename, "--child", JSON.stringify(job)], { stdio: ["ignore", "pipe", "pipe"] });
@@ -280,6 +304,7 @@ Options:
   --networks <list>     cnn,mlp (default both)
   --no-torch            skip PyTorch (bench/.venv's and Debian's)
   --no-keras            skip Keras
+  --no-gemm             skip the GEMM kernels' GFLOP/s (measured when wasm is among the backends)
   --allow-busy          run even when the machine is busy
   --out <file>          where the JSON goes (default bench/results.json)
   --help                show this text`;
@@ -301,6 +326,8 @@ async function main(): Promise<void> {
       networks: { type: "string", default: NETWORKS.join(",") },
       "no-torch": { type: "boolean", default: false },
       "no-keras": { type: "boolean", default: false },
+      "no-gemm": { type: "boolean", default: false },
+      "gemm-child": { type: "string" },
       "allow-busy": { type: "boolean", default: false },
       out: { type: "string", default: path.join(ROOT, "bench", "results.json") },
     },
@@ -310,6 +337,7 @@ async function main(): Promise<void> {
     return;
   }
   if (values.child !== undefined) return child(JSON.parse(values.child) as ChildJob);
+  if (values["gemm-child"] !== undefined) return gemmChild(Number(values["gemm-child"]));
 
   const count = (name: string, v: string): number => {
     const n = Number(v);
@@ -366,6 +394,8 @@ async function main(): Promise<void> {
   if (values["no-keras"]) skipped.push({ backend: "keras", reason: "--no-keras" });
   const frameworks = new Set<string>();
   const perRound: Measurement[][] = [];
+  const gemmRounds: GemmRound[] = [];
+  const measureGemmKernels = backends.includes("wasm") && !values["no-gemm"];
   for (let round = 1; round <= rounds; round++) {
     if (rounds > 1) console.log(`round ${round} of ${rounds}`);
     const measured: Measurement[] = [];
@@ -403,12 +433,23 @@ async function main(): Promise<void> {
       }
     }
     addRatios(measured, measured.find((m) => m.backend === "pytorch")?.framework);
+    if (measureGemmKernels) {
+      console.log(`- GEMM kernels, 1 thread (${TRAINING_GEMM_SHAPES.length} training shapes)`);
+      try {
+        gemmRounds.push(runGemmChild(Math.max(5, repeats)));
+      } catch (err) {
+        if (round === 1) skipped.push({ backend: "gemm", reason: (err as Error).message });
+        console.log(`  skipped: ${(err as Error).message}`);
+      }
+    }
     perRound.push(measured);
   }
   const results = rounds === 1 ? perRound[0]! : medianOverRounds(perRound);
 
   const loadAfter = loadAverage();
   printTable(results);
+  const gemm = gemmRounds.length === 0 ? null : gemmOverRounds(gemmRounds);
+  if (gemm !== null) printGemmTable(gemm);
   const torchReference = results.find((m) => m.backend === "pytorch")?.framework;
   if (torchReference !== undefined) console.log(`÷ PyTorch: ÷ ${torchReference} on the same network in the same round`);
   const file = {
@@ -446,6 +487,8 @@ async function main(): Promise<void> {
       optimizer: "adam",
     },
     results,
+    /** GFLOP/s on one thread: tfjs's wasm MatMul (XNNPACK) and this project's GEMM (src/backend/gemm/). */
+    gemm,
     skipped,
   };
   fs.mkdirSync(path.dirname(values.out), { recursive: true });
@@ -496,6 +539,36 @@ function medianOverRounds(perRound: readonly Measurement[][]): Measurement[] {
       ...(first.startSeconds !== undefined ? { startSeconds: median(same.map((m) => m.startSeconds!)) } : {}),
     };
   });
+}
+
+/** Each shape's GFLOP/s: the median over rounds. */
+function gemmOverRounds(rounds: readonly GemmRound[]): GemmRound {
+  const at = (i: number, pick: (g: GemmMeasurement["gflops"]) => number | null) => {
+    const v = rounds.map((r) => pick(r.shapes[i]!.gflops)).filter((x): x is number => x !== null);
+    return v.length === 0 ? null : median(v);
+  };
+  return {
+    relaxedSimd: rounds[0]!.relaxedSimd,
+    shapes: rounds[0]!.shapes.map((s, i) => ({
+      ...s,
+      gflops: { tfjs: at(i, (g) => g.tfjs)!, plain: at(i, (g) => g.plain)!, fma: at(i, (g) => g.fma) },
+    })),
+  };
+}
+
+function printGemmTable(gemm: GemmRound): void {
+  const rows = gemm.shapes.map((s) => [
+    s.network,
+    s.role,
+    `${s.m}×${s.k}·${s.k}×${s.n}`,
+    s.gflops.tfjs.toFixed(1),
+    s.gflops.plain.toFixed(1),
+    s.gflops.fma === null ? "—" : s.gflops.fma.toFixed(1),
+  ]);
+  const head = ["network", "product", "A·B", "tfjs MatMul", "ours SIMD", "ours FMA"];
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (r: string[]) => r.map((c, i) => c.padEnd(widths[i]!)).join("  ").trimEnd();
+  console.log(["", `GEMM GFLOP/s, 1 thread${gemm.relaxedSimd ? "" : " (no relaxed SIMD here: no FMA column)"}`, line(head), ...rows.map(line)].join("\n"));
 }
 
 function ratioText(r: { train: number; infer: number } | null | undefined): string {

@@ -2,8 +2,9 @@
  * C += A·B for row-major float32 matrices of any shape, on the wasm micro-kernel of
  * micro-kernel.ts: A is copied into the module's memory with its rows padded to whole tiles, B is
  * packed into zero-padded panels, C is copied in padded to whole tiles, the kernel runs over
- * blocks of the tiles, and the valid part of C is copied back. Relaxed-SIMD FMA where the engine has it (Node 22+, Chrome 114+; Node 20 only
- * with --experimental-wasm-relaxed-simd), else plain SIMD.
+ * blocks of the tiles, and the valid part of C is copied back. Relaxed-SIMD FMA where the engine
+ * has it (Node 22+, Chrome 114+; Node 20 only with --experimental-wasm-relaxed-simd), else plain
+ * SIMD.
  */
 import { DEFAULT_SHAPE, MicroKernelShape, gemmModuleBytes, relaxedSimdProbeBytes } from "./micro-kernel";
 

@@ -1,8 +1,8 @@
 """PyTorch side of `npm run bench`: the same two networks, Adam, synthetic data.
 
-Prints one JSON object on stdout. Run by scripts/bench.ts; by hand:
+Prints one JSON object on stdout. Run by scripts/cli/bench.ts (bench/.venv's PyTorch, and Debian's); by hand:
 
-    /usr/bin/python3 bench/torch_bench.py --network cnn --train 2000 --infer 10000
+    bench/.venv/bin/python bench/torch_bench.py --network cnn --train 2000 --infer 10000
 """
 import argparse
 import json
@@ -88,6 +88,7 @@ def main() -> None:
         "params": params,
         "threads": torch.get_num_threads(),
         "torch": torch.__version__,
+        "framework": f"PyTorch {torch.__version__}",
         "python": sys.version.split()[0],
         "trainSamples": args.train,
         "inferSamples": args.infer,

@@ -1,6 +1,7 @@
 /**
  * `npm run bench`: training and inference throughput of two reference networks on every tfjs
- * backend that starts here, and on PyTorch in the same run when it is importable.
+ * backend that starts here, and in the same run on the Python frameworks found
+ * (bench-python.ts: PyTorch 2.13 and Keras 3 from bench/.venv, Debian's PyTorch 1.13).
  *
  * - reference CNN: conv32-pool-conv64-pool-conv128-pool-dense128-10 (3×3 'same' convs, relu,
  *   2×2 'same' max pools, dropout 0.25), 356,234 parameters;
@@ -18,7 +19,7 @@
  * that a host whose speed drifts over minutes favours no configuration.
  */
 import * as tf from "@tensorflow/tfjs";
-import { execFileSync, spawn, spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -26,6 +27,9 @@ import { parseArgs } from "node:util";
 import { projectRoot } from "../../src/data/paths";
 import { BackendName, parseWasmThreads, selectBackend } from "../../src/backend/select";
 import { fit } from "../../src/train/fit";
+import { GemmMeasurement, TRAINING_GEMM_SHAPES, measureGemm } from "../../src/backend/gemm/measure";
+import { relaxedSimdAvailable } from "../../src/backend/gemm/gemm";
+import { PythonReference, findPythonReferences, runPythonReference } from "./bench-python";
 
 const ROOT = projectRoot();
 /** 1-minute load average above which the machine counts as busy (2 cores: a quarter of one is already noise). */
@@ -38,8 +42,8 @@ const NETWORKS: readonly Network[] = ["cnn", "mlp"];
 /** One measured configuration: a network on a backend. */
 interface Measurement {
   network: Network;
-  backend: BackendName | "pytorch";
-  /** What ran, e.g. "tfjs 4.22.0 · wasm 4.22.0 (XNNPACK, SIMD, 2 threads)". */
+  backend: BackendName | PythonReference["kind"];
+  /** What ran, e.g. "tfjs 4.22.0 · wasm 4.22.0 (XNNPACK, SIMD, 2 threads)", "PyTorch 2.13.0+cpu CPU (2 threads)". */
   summary: string;
   threads: number | null;
   params: number;
@@ -51,7 +55,9 @@ interface Measurement {
   runs: { train: number[]; infer: number[] };
   /** With `--rounds` > 1: each round's best pass. */
   rounds?: { train: number[]; infer: number[] };
-  /** This ÷ PyTorch using all cores, same network and run. */
+  /** The Python framework and its version (PyTorch, Keras rows): two PyTorch rows differ by it. */
+  framework?: string;
+  /** This ÷ PyTorch using all cores, same network and run (the first PyTorch found: bench/.venv's 2.13). */
   ratioToTorch?: { train: number; infer: number } | null;
   /** This ÷ PyTorch with the same number of threads. */
   ratioToTorchSameThreads?: { train: number; infer: number } | null;
@@ -188,6 +194,28 @@ async function child(job: ChildJob): Promise<void> {
   }
 }
 
+/** Node 20 and 21 have relaxed SIMD behind a flag (on by default from Node 22). */
+const RELAXED_SIMD_FLAG = Number(process.versions.node.split(".")[0]) < 22 ? ["--experimental-wasm-relaxed-simd"] : [];
+
+/** Child mode for the GEMM: single-threaded wasm, every training shape; prints one JSON line. */
+async function gemmChild(repeats: number): Promise<void> {
+  await selectBackend("wasm", { wasmThreads: 1 });
+  const shapes = measureGemm(TRAINING_GEMM_SHAPES, repeats);
+  process.stdout.write(`GEMM ${JSON.stringify({ relaxedSimd: relaxedSimdAvailable(), shapes })}\n`);
+}
+
+interface GemmRound {
+  relaxedSimd: boolean;
+  shapes: GemmMeasurement[];
+}
+
+function runGemmChild(repeats: number): GemmRound {
+  const r = spawnSync(process.execPath, [...RELAXED_SIMD_FLAG, __filename, "--gemm-child", String(repeats)], { encoding: "utf8", maxBuffer: 1 << 20 });
+  const line = r.stdout.split("\n").find((l) => l.startsWith("GEMM "));
+  if (r.status !== 0 || line === undefined) throw new Error(`GEMM measurement failed: ${r.stderr.trim().split("\n").pop() ?? `exit code ${r.status}`}`);
+  return JSON.parse(line.slice(5)) as GemmRound;
+}
+
 function runChild(job: ChildJob): Promise<{ results: Measurement[]; error?: string }> {
   return new Promise((resolve) => {
     const proc = spawn(process.execPath, [__filename, "--child", JSON.stringify(job)], { stdio: ["ignore", "pipe", "pipe"] });
@@ -218,15 +246,6 @@ function runChild(job: ChildJob): Promise<{ results: Measurement[]; error?: stri
   });
 }
 
-/** The first Python that imports torch: `python3` on PATH, then Debian's /usr/bin/python3. */
-function findTorchPython(): string | undefined {
-  for (const py of ["python3", "/usr/bin/python3"]) {
-    const r = spawnSync(py, ["-c", "import torch"], { stdio: "ignore", timeout: 60_000 });
-    if (r.status === 0) return py;
-  }
-  return undefined;
-}
-
 /** Sizes shared by every run of one bench. */
 interface Sizes {
   train: number;
@@ -235,29 +254,17 @@ interface Sizes {
   repeats: number;
 }
 
-function runTorch(py: string, network: Network, threads: number, z: Sizes): Measurement {
-  const { train, infer, inferBatch, repeats } = z;
-  const script = path.join(ROOT, "bench", "torch_bench.py");
-  const args = [script, "--network", network, "--train", String(train), "--infer", String(infer)];
-  args.push("--batch", String(BATCH), "--infer-batch", String(inferBatch), "--threads", String(threads));
-  args.push("--repeats", String(repeats));
-  const text = execFileSync(py, args, { encoding: "utf8", maxBuffer: 1 << 20 });
-  const r = JSON.parse(text.trim().split("\n").pop()!) as {
-    params: number;
-    threads: number;
-    torch: string;
-    trainSamplesPerSec: number;
-    inferSamplesPerSec: number;
-    runs: { train: number[]; infer: number[] };
-  };
+function runReference(ref: PythonReference, network: Network, threads: number, z: Sizes): Measurement {
+  const r = runPythonReference(ref, { network, batch: BATCH, threads, ...z });
   return {
     network,
-    backend: "pytorch",
-    summary: `PyTorch ${r.torch} CPU (${r.threads} threads)`,
+    backend: ref.kind,
+    summary: `${r.framework} CPU (${r.threads} threads)`,
+    framework: r.framework,
     threads: r.threads,
     params: r.params,
-    trainSamples: train,
-    inferSamples: infer,
+    trainSamples: z.train,
+    inferSamples: z.infer,
     trainSamplesPerSec: r.trainSamplesPerSec,
     inferSamplesPerSec: r.inferSamplesPerSec,
     runs: { train: r.runs.train.map(round), infer: r.runs.infer.map(round) },
@@ -280,7 +287,7 @@ function packageVersion(name: string): string | null {
   }
 }
 
-export const HELP = `Training and inference throughput of the reference CNN and MLP on every tfjs backend (and PyTorch).
+export const HELP = `Training and inference throughput of the reference CNN and MLP on every tfjs backend (and PyTorch, Keras).
 
 Usage: npm run bench -- [options]
 
@@ -295,7 +302,9 @@ Options:
   --backends <list>     tensorflow,wasm,cpu (default all three)
   --wasm-threads <list> wasm thread counts to time (default <cores>,1)
   --networks <list>     cnn,mlp (default both)
-  --no-torch            skip PyTorch
+  --no-torch            skip PyTorch (bench/.venv's and Debian's)
+  --no-keras            skip Keras
+  --no-gemm             skip the GEMM kernels' GFLOP/s (measured when wasm is among the backends)
   --allow-busy          run even when the machine is busy
   --out <file>          where the JSON goes (default bench/results.json)
   --help                show this text`;
@@ -316,6 +325,9 @@ async function main(): Promise<void> {
       "wasm-threads": { type: "string", default: `${os.cpus().length},1` },
       networks: { type: "string", default: NETWORKS.join(",") },
       "no-torch": { type: "boolean", default: false },
+      "no-keras": { type: "boolean", default: false },
+      "no-gemm": { type: "boolean", default: false },
+      "gemm-child": { type: "string" },
       "allow-busy": { type: "boolean", default: false },
       out: { type: "string", default: path.join(ROOT, "bench", "results.json") },
     },
@@ -325,6 +337,7 @@ async function main(): Promise<void> {
     return;
   }
   if (values.child !== undefined) return child(JSON.parse(values.child) as ChildJob);
+  if (values["gemm-child"] !== undefined) return gemmChild(Number(values["gemm-child"]));
 
   const count = (name: string, v: string): number => {
     const n = Number(v);
@@ -374,12 +387,15 @@ async function main(): Promise<void> {
       jobs.push({ backend, wasmThreads: 1, networks, train, infer, inferBatch, repeats });
     }
   }
-  const py = values["no-torch"] ? undefined : findTorchPython();
-  if (py === undefined) {
-    skipped.push({ backend: "pytorch", reason: values["no-torch"] ? "--no-torch" : "no python3 that imports torch (apt-get install python3-torch)" });
-  }
-  let torchInfo: string | null = null;
+  const references = findPythonReferences(ROOT, { pytorch: !values["no-torch"], keras: !values["no-keras"] });
+  for (const m of references.missing) console.log(`${m.backend}: no row (${m.reason})`);
+  skipped.push(...references.missing);
+  if (values["no-torch"]) skipped.push({ backend: "pytorch", reason: "--no-torch" });
+  if (values["no-keras"]) skipped.push({ backend: "keras", reason: "--no-keras" });
+  const frameworks = new Set<string>();
   const perRound: Measurement[][] = [];
+  const gemmRounds: GemmRound[] = [];
+  const measureGemmKernels = backends.includes("wasm") && !values["no-gemm"];
   for (let round = 1; round <= rounds; round++) {
     if (rounds > 1) console.log(`round ${round} of ${rounds}`);
     const measured: Measurement[] = [];
@@ -397,26 +413,45 @@ async function main(): Promise<void> {
         console.log(`  skipped: ${error}`);
       }
     }
-    if (py !== undefined) {
+    for (const ref of references.found) {
       // All cores (the reference for ratioToTorch), and one thread: on a shared machine
-      // PyTorch's multi-threaded numbers collapse first, so the 1-thread pair stays comparable.
+      // multi-threaded numbers collapse first, so the 1-thread pair stays comparable.
       for (const threads of [...new Set([os.cpus().length, 1])]) {
-        console.log(`- PyTorch (${py}), ${threads} thread(s)`);
+        console.log(`- ${ref.kind} (${ref.origin}), ${threads} thread(s)`);
         for (const network of networks) {
-          const m = runTorch(py, network, threads, { train, infer, inferBatch, repeats });
-          torchInfo = m.summary.replace(/ \(\d+ threads?\)$/, "");
-          measured.push(m);
-          console.log(`  ${network} on pytorch: ${fmt(m.trainSamplesPerSec)} train / ${fmt(m.inferSamplesPerSec)} infer samples/s`);
+          try {
+            const m = runReference(ref, network, threads, { train, infer, inferBatch, repeats });
+            frameworks.add(m.framework!);
+            measured.push(m);
+            console.log(`  ${network} on ${m.framework}: ${fmt(m.trainSamplesPerSec)} train / ${fmt(m.inferSamplesPerSec)} infer samples/s`);
+          } catch (err) {
+            const reason = `${ref.script} failed: ${String((err as { stderr?: string }).stderr ?? err).trim().split("\n").pop()}`;
+            if (round === 1) skipped.push({ backend: `${ref.kind} (${ref.origin})`, reason });
+            console.log(`  skipped: ${reason}`);
+          }
         }
       }
     }
-    addRatios(measured);
+    addRatios(measured, measured.find((m) => m.backend === "pytorch")?.framework);
+    if (measureGemmKernels) {
+      console.log(`- GEMM kernels, 1 thread (${TRAINING_GEMM_SHAPES.length} training shapes)`);
+      try {
+        gemmRounds.push(runGemmChild(Math.max(5, repeats)));
+      } catch (err) {
+        if (round === 1) skipped.push({ backend: "gemm", reason: (err as Error).message });
+        console.log(`  skipped: ${(err as Error).message}`);
+      }
+    }
     perRound.push(measured);
   }
   const results = rounds === 1 ? perRound[0]! : medianOverRounds(perRound);
 
   const loadAfter = loadAverage();
   printTable(results);
+  const gemm = gemmRounds.length === 0 ? null : gemmOverRounds(gemmRounds);
+  if (gemm !== null) printGemmTable(gemm);
+  const torchReference = results.find((m) => m.backend === "pytorch")?.framework;
+  if (torchReference !== undefined) console.log(`÷ PyTorch: ÷ ${torchReference} on the same network in the same round`);
   const file = {
     date: new Date().toISOString(),
     machine: {
@@ -432,7 +467,8 @@ async function main(): Promise<void> {
       tfjs: tf.version.tfjs,
       "tfjs-backend-wasm": packageVersion("@tensorflow/tfjs-backend-wasm"),
       "tfjs-node": packageVersion("@tensorflow/tfjs-node"),
-      pytorch: torchInfo,
+      // Every Python framework in the rows; ratios are to the first PyTorch (bench/.venv's).
+      python: [...frameworks],
     },
     settings: {
       batch: BATCH,
@@ -451,6 +487,8 @@ async function main(): Promise<void> {
       optimizer: "adam",
     },
     results,
+    /** GFLOP/s on one thread: tfjs's wasm MatMul (XNNPACK) and this project's GEMM (src/backend/gemm/). */
+    gemm,
     skipped,
   };
   fs.mkdirSync(path.dirname(values.out), { recursive: true });
@@ -458,14 +496,17 @@ async function main(): Promise<void> {
   console.log(`load average ${loadBefore.join(" ")} → ${loadAfter.join(" ")}; wrote ${path.relative(process.cwd(), values.out)}`);
 }
 
-/** Sets each measurement's ratios to PyTorch's run of the same network in the same list (one round). */
-function addRatios(results: Measurement[]): void {
+/**
+ * Sets each measurement's ratios to the run of PyTorch `torch` (a framework string; the first
+ * PyTorch found) on the same network in the same list (one round). Python rows get none.
+ */
+function addRatios(results: Measurement[], torch: string | undefined): void {
   const ratio = (m: Measurement, t: Measurement | undefined) =>
-    t && m.backend !== "pytorch"
+    t && m.framework === undefined
       ? { train: m.trainSamplesPerSec / t.trainSamplesPerSec, infer: m.inferSamplesPerSec / t.inferSamplesPerSec }
       : null;
   const torchRun = (network: Network, threads: number | null) =>
-    results.find((t) => t.backend === "pytorch" && t.network === network && t.threads === threads);
+    results.find((t) => t.framework === torch && torch !== undefined && t.network === network && t.threads === threads);
   for (const m of results) {
     m.ratioToTorch = ratio(m, torchRun(m.network, os.cpus().length));
     m.ratioToTorchSameThreads = m.threads === null ? null : ratio(m, torchRun(m.network, m.threads));
@@ -480,7 +521,7 @@ function median(values: readonly number[]): number {
 
 /** One measurement per configuration: rates and ratios are medians over the rounds, every pass kept. */
 function medianOverRounds(perRound: readonly Measurement[][]): Measurement[] {
-  const key = (m: Measurement) => `${m.network} ${m.backend} ${m.threads} ${m.trainedWith ?? ""}`;
+  const key = (m: Measurement) => `${m.network} ${m.backend} ${m.framework ?? ""} ${m.threads} ${m.trainedWith ?? ""}`;
   return perRound[0]!.map((first) => {
     const same = perRound.map((round) => round.find((m) => key(m) === key(first))).filter((m): m is Measurement => m !== undefined);
     const medianRatio = (pick: (m: Measurement) => { train: number; infer: number } | null | undefined) => {
@@ -500,6 +541,36 @@ function medianOverRounds(perRound: readonly Measurement[][]): Measurement[] {
   });
 }
 
+/** Each shape's GFLOP/s: the median over rounds. */
+function gemmOverRounds(rounds: readonly GemmRound[]): GemmRound {
+  const at = (i: number, pick: (g: GemmMeasurement["gflops"]) => number | null) => {
+    const v = rounds.map((r) => pick(r.shapes[i]!.gflops)).filter((x): x is number => x !== null);
+    return v.length === 0 ? null : median(v);
+  };
+  return {
+    relaxedSimd: rounds[0]!.relaxedSimd,
+    shapes: rounds[0]!.shapes.map((s, i) => ({
+      ...s,
+      gflops: { tfjs: at(i, (g) => g.tfjs)!, plain: at(i, (g) => g.plain)!, fma: at(i, (g) => g.fma) },
+    })),
+  };
+}
+
+function printGemmTable(gemm: GemmRound): void {
+  const rows = gemm.shapes.map((s) => [
+    s.network,
+    s.role,
+    `${s.m}×${s.k}·${s.k}×${s.n}`,
+    s.gflops.tfjs.toFixed(1),
+    s.gflops.plain.toFixed(1),
+    s.gflops.fma === null ? "—" : s.gflops.fma.toFixed(1),
+  ]);
+  const head = ["network", "product", "A·B", "tfjs MatMul", "ours SIMD", "ours FMA"];
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (r: string[]) => r.map((c, i) => c.padEnd(widths[i]!)).join("  ").trimEnd();
+  console.log(["", `GEMM GFLOP/s, 1 thread${gemm.relaxedSimd ? "" : " (no relaxed SIMD here: no FMA column)"}`, line(head), ...rows.map(line)].join("\n"));
+}
+
 function ratioText(r: { train: number; infer: number } | null | undefined): string {
   return r ? `${r.train.toFixed(2)} / ${r.infer.toFixed(2)}` : "—";
 }
@@ -509,9 +580,11 @@ function printTable(results: Measurement[]): void {
     m.network,
     m.trainedWith === "tsdl.fit"
       ? `wasm tsdl.fit (${m.workers} worker${m.workers === 1 ? "" : "s"})`
-      : m.backend === "wasm" || m.backend === "pytorch"
-        ? `${m.backend} ×${m.threads}`
-        : m.backend,
+      : m.framework !== undefined
+        ? `${m.framework.replace(/ on TensorFlow /, "/TF ")} ×${m.threads}`
+        : m.backend === "wasm"
+          ? `${m.backend} ×${m.threads}`
+          : m.backend,
     fmt(m.trainSamplesPerSec),
     fmt(m.inferSamplesPerSec),
     ratioText(m.ratioToTorch),

@@ -8,7 +8,7 @@ test("npm run bench -- --help prints the usage and runs nothing", () => {
   assert.equal(r.status, 0, r.stderr);
   assert.match(r.stdout, /^Training and inference throughput/);
   assert.match(r.stdout, /Usage: npm run bench -- \[options\]/);
-  for (const flag of ["--train", "--rounds", "--backends", "--no-torch", "--out", "--help"]) assert.ok(r.stdout.includes(`  ${flag}`), flag);
+  for (const flag of ["--train", "--rounds", "--backends", "--no-torch", "--no-keras", "--out", "--help"]) assert.ok(r.stdout.includes(`  ${flag}`), flag);
   assert.doesNotMatch(r.stdout, /samples\/s|load average/, "no benchmark ran");
   assert.equal(r.stderr, "");
 });

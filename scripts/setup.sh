@@ -7,7 +7,6 @@
 #     python3-jupyter-kernel-test (for Debian's Python) where pip has no copy;
 #   - from Debian's packages, when run as root with apt-get (otherwise it prints the command):
 #     Chromium for the browser checks (optional for lessons), python3-venv if venv can't start;
-#   - PyTorch 2.13 and Keras 3 for `npm run bench` into bench/.venv/ (bench/setup.sh; not on CI);
 #   - the npm packages (npm ci), which also patches tslab (patches/, see test/kernel/) and builds the
 #     library and the project's tslab kernelspec, pinned to the Node.js that runs this script.
 # Safe to run again: it installs only what is missing. PYTHON=... picks the Python for .venv/.
@@ -80,9 +79,6 @@ if ! $kernel_test_from_debian && ! "$venv/bin/python" -c 'import jupyter_kernel_
   pip_install jupyter_kernel_test ||
     echo "setup: jupyter_kernel_test is missing (only npm run test:kernel needs it): pip install jupyter_kernel_test into $venv/" >&2
 fi
-
-# The bench's own Python (bench/.venv/: PyTorch 2.13, Keras 3): never fails the install. CI runs no bench.
-[ "${CI:-}" = true ] || bash bench/setup.sh
 
 # tfjs-node is optional: where libtensorflow can't be downloaded its install fails and npm
 # leaves it out; the library then trains on the wasm backend (see README, "Backends").

@@ -372,6 +372,11 @@ async function checkCompletion(page, jupyter, shots, problems, label) {
   await page.keyboard.press("Tab");
   const items = page.locator(".jp-Completer .jp-Completer-item");
   await items.first().waitFor({ timeout: 30_000 }).catch(() => {});
+  // The completer adds its items a batch per animation frame: read them once their count holds.
+  for (let seen = -1, count = await items.count(), k = 0; count !== seen && k < 40; k++) {
+    await sleep(250);
+    [seen, count] = [count, await items.count()];
+  }
   const names = await items.evaluateAll((els) => els.map((e) => e.getAttribute("data-value") ?? e.textContent.trim()));
   for (const n of ["selectBackend", "toTensor4D", "formatMatrix"]) if (!names.includes(n)) problems.push(`${label}: the completer lacks "${n}" (it offered ${names.length}: ${names.slice(0, 8).join(", ")}…)`);
   await page.screenshot({ path: join(shots, `${jupyter.app}-completion.png`) });

@@ -11,7 +11,7 @@ const BEYOND_LESSONS: Readonly<Record<string, string>> = {
   showHtml: "a learner's own HTML output in a cell, with a text fallback outside the kernel",
   readDigitCsv: "a learner's own digits in Kaggle's CSV layout (the README's data section)",
   accuracy: "the plainest score (fraction right) for the exercises, beside accuracyWithError",
-  SeededDropout: "the layer class behind seededDropout: the lesson-5 cell-parity test checks models are built of it",
+  SeededDropout: "the layer class behind seededDropout: the MNIST CNN lesson's cell-parity test checks its model is built of it",
   TrainingInterruptedError: "what Stop makes fit throw: a learner's cell can catch it (the README's Stop section)",
   onSharedSeeds: "cuts two logged arms to their shared seeds, for reading the full-profile log beside a run",
 };

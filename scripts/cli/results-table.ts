@@ -41,13 +41,13 @@ const fullOf = (dataset: string) => (r: ResultLine) => r.profile === "full" && (
 const named = (model: string) => (r: ResultLine) => fullOf("mnist")(r) && r.model === model;
 const fashion100 = (transfer: boolean) => (r: ResultLine) => fullOf("fashion-mnist")(r) && r.perClass === 100 && (r.transfer !== undefined) === transfer;
 
-/** The comparisons of methods that the lessons argue from (lesson 6's ladder, lesson 8's transfer), arm A then arm B. */
+/** The comparisons of methods that the lessons argue from (the ladder of lessons 7 and 8, lesson 10's transfer), arm A then arm B. */
 const COMPARISONS = [
-  { question: "Depth (lesson 6)", dataset: "mnist", a: ["ladder-mlp-3", named("ladder-mlp-3")], b: ["ladder-mlp-5x512", named("ladder-mlp-5x512")] },
-  { question: "Dropout 0.3 on the deep MLP (lesson 6)", dataset: "mnist", a: ["ladder-mlp-5x512", named("ladder-mlp-5x512")], b: ["ladder-mlp-5x512-dropout", named("ladder-mlp-5x512-dropout")] },
-  { question: "Batch normalisation on the deep MLP (lesson 6)", dataset: "mnist", a: ["ladder-mlp-5x512", named("ladder-mlp-5x512")], b: ["ladder-mlp-5x512-bn", named("ladder-mlp-5x512-bn")] },
-  { question: "Augmentation on the lesson CNN (lesson 6)", dataset: "mnist", a: ["ladder-cnn", named("ladder-cnn")], b: ["ladder-cnn-aug", named("ladder-cnn-aug")] },
-  { question: "Transfer from the MNIST CNN on 100 Fashion-MNIST images per class (lesson 8)", dataset: "fashion-mnist", a: ["scratch", fashion100(false)], b: ["transfer", fashion100(true)] },
+  { question: "Depth (lesson 7)", dataset: "mnist", a: ["ladder-mlp-3", named("ladder-mlp-3")], b: ["ladder-mlp-5x512", named("ladder-mlp-5x512")] },
+  { question: "Dropout 0.3 on the deep MLP (lesson 7)", dataset: "mnist", a: ["ladder-mlp-5x512", named("ladder-mlp-5x512")], b: ["ladder-mlp-5x512-dropout", named("ladder-mlp-5x512-dropout")] },
+  { question: "Batch normalisation on the deep MLP (lesson 8)", dataset: "mnist", a: ["ladder-mlp-5x512", named("ladder-mlp-5x512")], b: ["ladder-mlp-5x512-bn", named("ladder-mlp-5x512-bn")] },
+  { question: "Augmentation on the lesson CNN (lesson 8)", dataset: "mnist", a: ["ladder-cnn", named("ladder-cnn")], b: ["ladder-cnn-aug", named("ladder-cnn-aug")] },
+  { question: "Transfer from the MNIST CNN on 100 Fashion-MNIST images per class (lesson 10)", dataset: "fashion-mnist", a: ["scratch", fashion100(false)], b: ["transfer", fashion100(true)] },
 ] as const;
 
 /** Each comparison of {@link COMPARISONS} read from the log: across seeds where both arms have two or more, else what one seed says. */

@@ -3,7 +3,7 @@
 // the terminal, evaluates on the test split, saves the model and appends one JSON line to
 // results/results.jsonl (the README's results table is generated from it: `npm run results`).
 // With --per-class it trains on a labelled slice, and with --transfer-from on a saved model's
-// frozen convolutional base, as lesson 8 does (src/train/slice-recipe.ts, src/models/transfer.ts).
+// frozen convolutional base, as lesson 10 does (src/train/slice-recipe.ts, src/models/transfer.ts).
 import * as tf from "@tensorflow/tfjs";
 import * as path from "node:path";
 import { backendReport, selectBackend, type BackendName } from "../../src/backend/select";
@@ -94,10 +94,10 @@ Required (one of):
   --model <name>       one of ${MODEL_NAMES.join(", ")}
   --transfer-from <dir>  a saved model folder (e.g. results/models/cnn-full): its convolutional
                        base, weights copied and frozen, under a new head (dense 128, dense 10), as
-                       in lesson 8; needs --per-class and --dataset, takes no --model
+                       in lesson 10; needs --per-class and --dataset, takes no --model
 
 Options (the defaults of --epochs, --batch-size, --lr, --optimizer, --lr-decay and --seed are
-the model's training recipe for the profile, src/train/recipes.ts, which lesson 5 uses too):
+the model's training recipe for the profile, src/train/recipes.ts, which lesson 6 uses too):
   --dataset <name>     ${DATASET_NAMES.join(" or ")} (default mnist), from data/<name>
   --epochs <n>         passes over the training set
   --batch-size <n>     mini-batch size
@@ -119,7 +119,7 @@ the model's training recipe for the profile, src/train/recipes.ts, which lesson 
   --results <file>     where to append the result line (default results/results.jsonl)
   --help               show this text
 
-Few labels (lesson 8's transfer-learning experiment; src/train/slice-recipe.ts):
+Few labels (lesson 10's transfer-learning experiment; src/train/slice-recipe.ts):
   --per-class <n>      train on n images of each class of the training split, drawn with --seed;
                        needs --dataset. Its defaults replace the recipe's: up to 20 epochs (n ≤ 10)
                        or 6, batch n between 10 and 100, Adam lr 0.001 constant, early stopping on
@@ -129,7 +129,7 @@ Few labels (lesson 8's transfer-learning experiment; src/train/slice-recipe.ts):
                        of --lr (same epochs and patience); kept only if it raises the validation
                        accuracy, else the head's weights are saved
 
-Model options (lesson 6's ladder; the model's defaults when left out):
+Model options (the ladder of lessons 7 and 8; the model's defaults when left out):
   --hidden <n,n,…>     mlp: widths of the hidden layers (depth = how many)
   --init <name>        mlp: kernel initializer, one of ${INITIALIZER_NAMES.join(", ")}
   --dropout <x>        mlp, deep-cnn: dropout rate in [0, 1)
@@ -222,7 +222,7 @@ export function parseTrainArgs(argv: readonly string[]): TrainArgs | "help" {
     if (values.model !== undefined) throw new Error("--model does not apply to --transfer-from: the saved model's base and a new head are the model");
     if (transferFrom.trim() === "") throw new Error("--transfer-from must name a saved model folder, got an empty path");
     if (values["per-class"] === undefined) {
-      throw new Error("--transfer-from trains on a labelled slice: give --per-class <n> (lesson 8's full profile uses 10, 100 and 1000)");
+      throw new Error("--transfer-from trains on a labelled slice: give --per-class <n> (lesson 10's full profile uses 10, 100 and 1000)");
     }
   } else if (values.model === undefined) {
     throw new Error(`--model is required: one of ${MODEL_NAMES.join(", ")} (or --transfer-from <model dir>)`);
@@ -245,8 +245,8 @@ export function parseTrainArgs(argv: readonly string[]): TrainArgs | "help" {
       : perClass !== undefined
         ? sliceRecipe(perClass, profile).seed
         : trainingRecipe(model as ModelName, profile).seed;
-  // Flags given explicitly win; the rest comes from the recipe lesson 5 trains with, or for a
-  // slice from the one lesson 8 trains with.
+  // Flags given explicitly win; the rest comes from the recipe lesson 6 trains with, or for a
+  // slice from the one lesson 10 trains with.
   const slice = perClass === undefined ? undefined : sliceRecipe(perClass, profile, seed);
   const recipe = slice === undefined ? trainingRecipe(model as ModelName, profile) : { ...slice, lrDecay: 1, optimizer: "adam" as const };
   const patience = values.patience === undefined ? slice?.patience : integerFlag("patience", values.patience, 1);

@@ -1,6 +1,6 @@
 /**
  * How one member of an ensemble is trained: a lesson model, its training recipe (the same
- * {@link TrainingRecipe} fields lesson 5 and `npm run train` use, minus the seed — each member
+ * {@link TrainingRecipe} fields lesson 6 and `npm run train` use, minus the seed — each member
  * gets its own) and optional augmentation. Plain JSON, so that it can be stored beside the
  * trained member and compared when a run resumes.
  */
@@ -28,7 +28,7 @@ export type MemberRecipe = {
 const RECIPE_KEYS: ReadonlySet<string> = new Set(["model", "modelOptions", "epochs", "batchSize", "lr", "lrDecay", "optimizer", "augment"]);
 
 /**
- * The member recipe of `model` in `profile`: {@link trainingRecipe}'s settings (the ones lesson 5
+ * The member recipe of `model` in `profile`: {@link trainingRecipe}'s settings (the ones lesson 6
  * trains single models with), optionally with augmentation or other changes.
  *
  * @example memberRecipe("cnn", "full", { augment: {} })

@@ -68,7 +68,7 @@ export function ensembleName(spec: Pick<EnsembleRunSpec, "model" | "members" | "
 /**
  * The run folder of an ensemble: `<root>/results/models/<name>[-e<epochs>][-s<seed>]-<profile>`,
  * one per combination of settings that changes what is trained (so a resumed run never mixes
- * members trained differently). `npm run ensemble` and lesson 7 use the same folders: the
+ * members trained differently). `npm run ensemble` and lesson 9 use the same folders: the
  * lesson loads the members the script trained. Epochs equal to the recipe's and seed 1 are the
  * defaults and leave the name alone.
  */

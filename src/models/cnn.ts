@@ -6,7 +6,7 @@
  * floor 7 to 3). That gives 4·4·128 = 2,048 features into the dense layer and 356,234
  * parameters in all: 320 + 18,496 + 73,856 + 262,272 + 1,290.
  *
- * `filters` and `denseUnits` make it narrower or wider (lesson 6 trains a narrow one, whose
+ * `filters` and `denseUnits` make it narrower or wider (lesson 8 trains a narrow one, whose
  * experiments fit in a minute); each block keeps its conv → 'same' pool.
  */
 import * as tf from "@tensorflow/tfjs";

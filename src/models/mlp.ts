@@ -2,7 +2,7 @@
  * The multilayer perceptron of the Keras lecture: 784 → 1024 → 1024 → 1024 → 512 → 10, ReLU
  * hidden layers each followed by dropout 0.3, softmax output (3,432,970 parameters).
  *
- * Lesson 6's ladder varies it one option at a time: depth and width (`hidden`), the initialiser
+ * The ladder of lessons 7 and 8 varies it one option at a time: depth and width (`hidden`), the initialiser
  * (`init`), `dropout` and batch normalisation (`batchNorm`).
  */
 import * as tf from "@tensorflow/tfjs";

@@ -1,9 +1,9 @@
 /**
- * Transfer learning from a trained network (lesson 8, `npm run train -- --transfer-from <dir>`):
+ * Transfer learning from a trained network (lesson 10, `npm run train -- --transfer-from <dir>`):
  * the convolutional base of a trained model, its weights copied and frozen, under a new head.
  *
  * The base is every layer before the trained model's Flatten except dropout (a frozen layer
- * does not need it, and lesson 8's transfer model has none): for the lessons' CNN, conv1 →
+ * does not need it, and lesson 10's transfer model has none): for the lessons' CNN, conv1 →
  * pool1 → conv2 → pool2 → conv3 → pool3. The head is Flatten, dense 128 ReLU, dense 10 softmax,
  * seeded like the CNN's own dense layers (layer numbers after the base's convolutions), so that
  * with the same seed the head starts from the very weights a CNN trained from scratch starts

@@ -1,5 +1,5 @@
 /**
- * Lesson 7's table of the ensembles in the results log (and the README's reading of them).
+ * Lesson 9's table of the ensembles in the results log (and the README's reading of them).
  */
 import pl, { type DataFrame } from "nodejs-polars";
 import type { LessonProfile } from "../profile";

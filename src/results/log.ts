@@ -2,7 +2,7 @@
  * The results log, `results/results.jsonl`: one JSON line per run of `npm run train`,
  * `npm run ensemble` or `npm run combine`, committed with the command that produced it.
  *
- * The README's results table and lesson 5's table of full-profile ensembles are both read from
+ * The README's results table and lesson 6's table of full-profile ensembles are both read from
  * this file, so a measured number is never typed into prose or a notebook by hand.
  */
 import { accessSync, closeSync, constants, existsSync, fstatSync, ftruncateSync, lstatSync, mkdirSync, openSync, readSync, statSync, writeSync } from "node:fs";

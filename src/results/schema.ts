@@ -31,7 +31,7 @@ export interface MachineFields {
   readonly node: string;
 }
 
-/** How a transferred model was trained (lesson 8): a saved model's frozen base, a new head, maybe fine-tuned. */
+/** How a transferred model was trained (lesson 10): a saved model's frozen base, a new head, maybe fine-tuned. */
 export interface TransferFields {
   /** The saved model folder whose convolutional base was copied (relative to the project). */
   readonly from: string;
@@ -49,7 +49,7 @@ export interface TransferFields {
   readonly fineTuneLr?: number;
 }
 
-/** The model flags of `npm run train` (lesson 6's ladder), as the builder options they set. */
+/** The model flags of `npm run train` (the ladder of lessons 7 and 8), as the builder options they set. */
 export interface ModelOptionFields {
   readonly hidden?: readonly number[];
   readonly init?: string;

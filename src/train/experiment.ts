@@ -1,5 +1,5 @@
 /**
- * One experiment of lesson 5: build a lesson model, train it with a recipe, evaluate it on the
+ * One experiment of lesson 6: build a lesson model, train it with a recipe, evaluate it on the
  * test set — and the tables that compare several such runs.
  *
  * Why a helper: the lesson trains four models the same way, and each run's numbers (parameters,

@@ -1,5 +1,5 @@
 /**
- * Fine-tuning a transferred model (lesson 8, `npm run train -- --transfer-from … --fine-tune`):
+ * Fine-tuning a transferred model (lesson 10, `npm run train -- --transfer-from … --fine-tune`):
  * after a new head has trained on a frozen base, every layer trains again at a small learning
  * rate. The result is kept only if it beats the head on validation, never judged on the test set.
  */

@@ -1,5 +1,5 @@
 /**
- * Lesson 6's ladder: train one model per rung with the same data and loop, keep what later cells
+ * The ladder of lessons 7 and 8: train one model per rung with the same data and loop, keep what later cells
  * compare (test predictions, curves, time, size), and lay the rungs out in one table.
  *
  * Why not `trainAndEvaluate`: the ladder also varies what that helper fixes — augmentation, the

@@ -1,7 +1,7 @@
 /**
  * Training recipes: how each lesson model is trained in each profile, in one place.
  *
- * Lesson 5 and `npm run train` both read their epochs, batch size, learning rate and schedule
+ * Lesson 6 and `npm run train` both read their epochs, batch size, learning rate and schedule
  * from here, so the numbers a learner gets in the notebook and the committed full-profile
  * results in the README come from the same settings.
  *
@@ -94,7 +94,7 @@ export function checkRecipe(recipe: TrainingRecipe): void {
 /**
  * The `fit` options of a recipe trained with `seed` (weights, batch order, augmentation): an
  * exponential schedule when `lrDecay` < 1, augmentation when the recipe has it. The one mapping
- * from recipe to `fit` for lesson 5, `npm run train` and every ensemble member. Checks the recipe.
+ * from recipe to `fit` for lesson 6, `npm run train` and every ensemble member. Checks the recipe.
  */
 export function recipeFitOptions(
   recipe: Omit<TrainingRecipe, "seed"> & { readonly augment?: Partial<AugmentOptions> },

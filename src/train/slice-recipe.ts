@@ -1,5 +1,5 @@
 /**
- * Training on a small labelled slice — n images of each class — as lesson 8 does for its
+ * Training on a small labelled slice — n images of each class — as lesson 10 does for its
  * transfer-learning experiment and `npm run train -- --per-class n` does from the terminal: the
  * settings, the slice and the `fit` options in one place, so that the lesson's fast runs and the
  * logged full-profile runs train the same way.

@@ -65,7 +65,7 @@ test("names, run folders and recipes follow the settings that change training", 
   assert.equal(
     ensembleRunDir({ model: "cnn", members: 5, augment: false, profile: "full" }),
     path.join(projectRoot(), "results", "models", "ensemble-cnn-x5-full"),
-    "the folder lesson 7 looks in is the one the script writes",
+    "the folder lesson 9 looks in is the one the script writes",
   );
   assert.throws(() => ensembleName({ model: "cnn", members: 0, augment: false }), /members must be an integer ≥ 1, got 0/);
   assert.equal(commandLine(["--model", "cnn", "--augment"]), "npm run ensemble -- --model cnn --augment");

@@ -45,7 +45,7 @@ test("comparisonsText: a verdict across seeds where both arms have two or more, 
     line("ladder-mlp-5x512", 1, 150), line("ladder-mlp-5x512", 2, 160), line("ladder-mlp-5x512", 3, 140),
     line("ladder-cnn", 1, 50), line("ladder-cnn-aug", 1, 40),
   ]).split("\n");
-  assert.match(text[0]!, /^- \*\*Depth \(lesson 6\)\.\*\* Across 3 seeds: ladder-mlp-5x512 98\.50 ± 0\.10 % vs ladder-mlp-3 98\.00 ± 0\.10 %/);
+  assert.match(text[0]!, /^- \*\*Depth \(lesson 7\)\.\*\* Across 3 seeds: ladder-mlp-5x512 98\.50 ± 0\.10 % vs ladder-mlp-3 98\.00 ± 0\.10 %/);
   assert.match(text[0]!, /ladder-mlp-5x512 does better\..*seed 1: fixes 50, breaks 0/);
   assert.match(text[3]!, /Augmentation .* one seed logged for both: ladder-cnn-aug fixes 10 test images and breaks 0/);
   assert.match(text[4]!, /Transfer .* no seed logged for both arms yet\./);

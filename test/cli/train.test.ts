@@ -190,7 +190,7 @@ test("parseTrainArgs: --resume is refused for a --per-class run, which keeps no 
   );
 });
 
-test("parseTrainArgs: --per-class takes lesson 8's slice recipe as its defaults; flags still win", () => {
+test("parseTrainArgs: --per-class takes lesson 10's slice recipe as its defaults; flags still win", () => {
   const args = parsed(["--model", "cnn", "--dataset", "fashion-mnist", "--per-class", "100", "--profile", "full"]);
   assert.deepEqual(
     { epochs: args.epochs, batchSize: args.batchSize, lr: args.lr, lrDecay: args.lrDecay, optimizer: args.optimizer, patience: args.patience, seed: args.seed, perClass: args.perClass },

@@ -1,4 +1,4 @@
-// Lesson 5 shows its CNN as tf.sequential / tf.layers code (the cell tagged "model-cnn"); the
+// Lesson 6 shows its CNN as tf.sequential / tf.layers code (the cell tagged "model-cnn"); the
 // library's tsdl.cnn is what the scripts train. This test compiles and runs that cell and checks
 // that both build the same network: layer classes, names, output shapes, parameters, dropout, and
 // the same starting weights for the same seed.
@@ -11,7 +11,7 @@ const tf = tsdl.tf;
 
 /** The cell's `cnnModel`, compiled as tslab would run it (with `tf` and `tsdl` from the setup cell). */
 function cellCnnModel(): (seed: number) => tsdl.tf.Sequential {
-  const source = taggedCell("05-mnist-cnn.ipynb", "model-cnn");
+  const source = taggedCell("06-mnist-cnn.ipynb", "model-cnn");
   assert.match(source, /tf\.sequential\(/, "the cell builds the model with tf.sequential");
   assert.match(source, /tf\.layers\.conv2d\(/, "and tf.layers");
   return runCells(source, { tf, tsdl }, ["cnnModel"]).cnnModel as (seed: number) => tsdl.tf.Sequential;

@@ -1,4 +1,4 @@
-// Lesson 8 shows its transfer model as tf.layers code (the cell tagged "model-transfer");
+// Lesson 10 shows its transfer model as tf.layers code (the cell tagged "model-transfer");
 // `npm run train -- --transfer-from` trains the library's tsdl.transferModel. This test compiles
 // and runs that cell and checks that both build the same model from the same trained base:
 // layers, shapes, what is frozen, the copied base weights and the seeded head.
@@ -17,7 +17,7 @@ type CellTransferModel = (base: tsdl.tf.LayersModel, seed: number) => tsdl.tf.Se
 
 /** The cell's `transferModel`, compiled as tslab would run it (with `tf` and `tsdl` from the setup cell). */
 function cellTransferModel(): CellTransferModel {
-  const source = taggedCell("08-beyond-mnist.ipynb", "model-transfer");
+  const source = taggedCell("10-fashion-mnist-transfer.ipynb", "model-transfer");
   assert.match(source, /tf\.layers\.conv2d\(/, "the cell builds the base with tf.layers");
   assert.match(source, /trainable: false/, "and freezes it");
   return runCells(source, { tf, tsdl }, ["transferModel"]).transferModel as CellTransferModel;

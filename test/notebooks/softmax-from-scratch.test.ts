@@ -1,4 +1,4 @@
-// Lesson 4 writes softmax regression, its loss and its training loop in cells the learner reads;
+// Lesson 5 writes softmax regression, its loss and its training loop in cells the learner reads;
 // the library has the same model (softmaxRegression), loss (crossEntropy) and loop (fit). These
 // tests run the cells' own source (found by their tags, compiled with TypeScript) against the
 // library, so that the lesson never drifts from the code it says it explains.
@@ -12,7 +12,7 @@ import { fit } from "../../src/train/fit";
 import { squaresDataset } from "../train/synthetic";
 import { runCells, taggedCell } from "./notebooks";
 
-const NOTEBOOK = "04-how-a-network-learns.ipynb";
+const NOTEBOOK = "05-softmax-and-optimizers.ipynb";
 const MODEL_TAG = "softmax-from-scratch";
 const LOOP_TAG = "softmax-training-loop";
 

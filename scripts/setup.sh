@@ -69,6 +69,11 @@ if [ ${#need_apt[@]} -gt 0 ]; then
   fi
 fi
 
+# A .venv/ without a working pip is one an interrupted setup left half made: make it again.
+if [ -x "$venv/bin/python" ] && ! "$venv/bin/python" -m pip --version >/dev/null 2>&1; then
+  echo "setup: $venv/ has no working pip (an interrupted setup?): making it again"
+  rm -rf "$venv"
+fi
 if [ ! -x "$venv/bin/python" ]; then
   echo "setup: making the Python environment $venv/ with $("$python" --version 2>&1)"
   "$python" -m venv "$venv"

@@ -136,6 +136,8 @@ Model options (the ladder of lessons 7 and 8; the model's defaults when left out
   --batch-norm         mlp: batch normalisation in every hidden layer
   --filters <n,n,…>    cnn: filters of the convolution blocks
   --dense-units <n>    cnn: units of the dense layer
+  --kernel-size <n>    cnn: side of the square convolution filters (default 3)
+  --conv-dropout <x>   cnn: dropout rate after the convolution blocks (default 0.25)
 
 Each run appends one JSON line to results/results.jsonl, with the model options and the
 prediction for every test image (one digit each), so that two logged runs can be compared image
@@ -164,6 +166,8 @@ const OPTIONS = {
   "batch-norm": { type: "boolean" },
   filters: { type: "string" },
   "dense-units": { type: "string" },
+  "kernel-size": { type: "string" },
+  "conv-dropout": { type: "string" },
   overwrite: { type: "boolean" },
   resume: { type: "boolean" },
   results: { type: "string" },
@@ -176,13 +180,20 @@ const OPTIONS = {
 const MODEL_FLAGS: { readonly [N in ModelName]: readonly string[] } = {
   softmax: [],
   mlp: ["hidden", "init", "dropout", "batch-norm"],
-  cnn: ["filters", "dense-units"],
+  cnn: ["filters", "dense-units", "kernel-size", "conv-dropout"],
   "deep-cnn": ["dropout"],
 };
 
 /** `--<flag> 512,512,512` as a list of integers ≥ 1. */
 function listFlag(flag: string, value: string): number[] {
   return value.split(",").map((part) => integerFlag(flag, part, 1));
+}
+
+/** `--<flag> 0.3` as a dropout rate in [0, 1). */
+function rateFlag(flag: string, value: string): number {
+  const rate = Number(value);
+  if (value.trim() === "" || !(rate >= 0 && rate < 1)) throw new Error(`--${flag} must be a number in [0, 1), got "${value}"`);
+  return rate;
 }
 
 /** The builder options the model flags ask for; a flag the model does not take throws, naming the ones it does. */
@@ -198,14 +209,12 @@ function modelOptionsFromFlags(model: ModelName | "transfer", values: ReturnType
   const options: Record<string, unknown> = {};
   if (values.hidden !== undefined) options.hidden = listFlag("hidden", values.hidden);
   if (values.init !== undefined) options.init = parseInitializerName(values.init);
-  if (values.dropout !== undefined) {
-    const rate = Number(values.dropout);
-    if (values.dropout.trim() === "" || !(rate >= 0 && rate < 1)) throw new Error(`--dropout must be a number in [0, 1), got "${values.dropout}"`);
-    options.dropout = rate;
-  }
+  if (values.dropout !== undefined) options.dropout = rateFlag("dropout", values.dropout);
   if (values["batch-norm"] !== undefined) options.batchNorm = values["batch-norm"];
   if (values.filters !== undefined) options.filters = listFlag("filters", values.filters);
   if (values["dense-units"] !== undefined) options.denseUnits = integerFlag("dense-units", values["dense-units"], 1);
+  if (values["kernel-size"] !== undefined) options.kernelSize = integerFlag("kernel-size", values["kernel-size"], 1);
+  if (values["conv-dropout"] !== undefined) options.convDropout = rateFlag("conv-dropout", values["conv-dropout"]);
   return options;
 }
 

@@ -57,6 +57,8 @@ export interface ModelOptionFields {
   readonly batchNorm?: boolean;
   readonly filters?: readonly number[];
   readonly denseUnits?: number;
+  readonly kernelSize?: number;
+  readonly convDropout?: number;
 }
 
 /** A member of `npm run ensemble`: its member.json without the recipe (the line's). */
@@ -197,9 +199,10 @@ const TRANSFER: Fields<TransferFields> = {
   from: text, baseModel: text, baseDate: date, headEpochs: integer(0), headValidationAccuracy: fraction, fineTuned: bool,
   fineTuneEpochs: integer(0), fineTuneValidationAccuracy: fraction, fineTuneLr: positive,
 };
+const rate: Check = (v) => (typeof v === "number" && v >= 0 && v < 1 ? undefined : fail("a number in [0, 1)", v));
 const MODEL_OPTIONS: Fields<ModelOptionFields> = {
-  hidden: list(integer(1), 1), init: text, dropout: (v) => (typeof v === "number" && v >= 0 && v < 1 ? undefined : fail("a number in [0, 1)", v)),
-  batchNorm: bool, filters: list(integer(1), 1), denseUnits: integer(1),
+  hidden: list(integer(1), 1), init: text, dropout: rate, batchNorm: bool, filters: list(integer(1), 1), denseUnits: integer(1),
+  kernelSize: integer(1), convDropout: rate,
 };
 
 const REQUIRED: readonly (keyof ResultFields)[] = ["model", "profile", "backend", "epochs", "seconds", "testAccuracy", "date", "command"];

@@ -93,11 +93,14 @@ test("parseTrainArgs: the ladder's model options, augmentation and a name for th
   assert.equal(args.augment, true);
   const narrow = parseTrainArgs(["--model", "cnn", "--filters", "8,16,32", "--dense-units", "64"]);
   assert.deepEqual(narrow !== "help" && narrow.modelOptions, { filters: [8, 16, 32], denseUnits: 64 });
+  const twoConv = parseTrainArgs(["--model", "cnn", "--filters", "32,64", "--kernel-size", "5", "--dense-units", "1024", "--conv-dropout", "0"]);
+  assert.deepEqual(twoConv !== "help" && twoConv.modelOptions, { filters: [32, 64], denseUnits: 1024, kernelSize: 5, convDropout: 0 });
+  assert.throws(() => parseTrainArgs(["--model", "cnn", "--conv-dropout", "1"]), /--conv-dropout must be a number in \[0, 1\), got "1"/);
   assert.match(HELP, /--init <name>\s+mlp: kernel initializer, one of zeros, normal, glorot, he/);
 });
 
 test("parseTrainArgs: model options are checked at the door, naming the flag", () => {
-  assert.throws(() => parseTrainArgs(["--model", "cnn", "--hidden", "64"]), /--hidden does not apply to cnn \(it takes --filters, --dense-units\)/);
+  assert.throws(() => parseTrainArgs(["--model", "cnn", "--hidden", "64"]), /--hidden does not apply to cnn \(it takes --filters, --dense-units, --kernel-size, --conv-dropout\)/);
   assert.throws(() => parseTrainArgs(["--model", "softmax", "--dropout", "0.5"]), /--dropout does not apply to softmax \(it takes no model flags\)/);
   assert.throws(() => parseTrainArgs(["--model", "mlp", "--hidden", "512,,512"]), /--hidden must be an integer ≥ 1, got ""/);
   assert.throws(() => parseTrainArgs(["--model", "mlp", "--hidden", "512,0"]), /--hidden must be an integer ≥ 1, got "0"/);

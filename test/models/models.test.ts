@@ -73,6 +73,18 @@ test("cnn: feature maps 28 → 14 → 7 → 4 ('same' pools) and 2,048 features 
   model.dispose();
 });
 
+test("cnn: the seeds' 2-conv CNN (5×5 filters 32/64, dense 1024) has 7·7·64 = 3,136 features and 3,274,634 weights", () => {
+  const model = cnn({ filters: [32, 64], kernelSize: 5, denseUnits: 1024, convDropout: 0 });
+  const shapes = Object.fromEntries(model.layers.map((l) => [l.name, l.outputShape]));
+  assert.deepEqual(shapes["conv1"], [null, 28, 28, 32]);
+  assert.deepEqual(shapes["flatten"], [null, 3136]);
+  assert.deepEqual((model.getLayer("conv2").getWeights()[0] as tf.Tensor).shape, [5, 5, 32, 64]);
+  // conv1 5·5·32+32, conv2 5·5·32·64+64, dense 3136·1024+1024, output 1024·10+10.
+  assert.equal(model.countParams(), 832 + 51_264 + 3_212_288 + 10_250);
+  model.dispose();
+  assert.throws(() => cnn({ kernelSize: 0 }), /cnn: kernelSize must be a positive integer, got 0/);
+});
+
 test("deep-cnn: the book's shapes, including the padding-2 convolution (14 → 16)", () => {
   const model = deepCnn();
   const shapes = Object.fromEntries(model.layers.map((l) => [l.name, l.outputShape]));
@@ -123,7 +135,7 @@ test("every builder names an unknown option key and the keys it takes, before bu
   const cases: [ModelName, RegExp][] = [
     ["softmax", /^Error: softmaxRegression: unknown option "sede" \(expected one of seed\)$/],
     ["mlp", /^Error: mlp: unknown option "sede" \(expected one of seed, hidden, dropout, init, batchNorm\)$/],
-    ["cnn", /^Error: cnn: unknown option "sede" \(expected one of seed, convDropout, denseDropout, filters, denseUnits\)$/],
+    ["cnn", /^Error: cnn: unknown option "sede" \(expected one of seed, convDropout, denseDropout, filters, denseUnits, kernelSize\)$/],
     ["deep-cnn", /^Error: deepCnn: unknown option "sede" \(expected one of seed, dropout\)$/],
   ];
   assert.deepEqual(cases.map(([name]) => name), [...MODEL_NAMES], "every registered model is checked");

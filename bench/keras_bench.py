@@ -6,10 +6,7 @@ scripts/cli/bench.ts with bench/.venv's Python; by hand:
 
     bench/.venv/bin/python bench/keras_bench.py --network cnn --train 2000 --infer 10000
 """
-import argparse
-import json
 import os
-import sys
 import time
 
 os.environ.setdefault("KERAS_BACKEND", "tensorflow")
@@ -18,6 +15,8 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # keep TF's start-up notes o
 import keras  # noqa: E402
 import tensorflow as tf  # noqa: E402
 from keras import layers  # noqa: E402
+
+from bench_common import parse_args, report  # noqa: E402
 
 
 def reference_cnn() -> keras.Model:
@@ -41,15 +40,7 @@ def mlp() -> keras.Model:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--network", choices=["cnn", "mlp"], required=True)
-    parser.add_argument("--train", type=int, default=2000)
-    parser.add_argument("--infer", type=int, default=10000)
-    parser.add_argument("--batch", type=int, default=100)
-    parser.add_argument("--infer-batch", type=int, default=1000)
-    parser.add_argument("--threads", type=int, default=os.cpu_count() or 1)
-    parser.add_argument("--repeats", type=int, default=3)
-    args = parser.parse_args()
+    args = parse_args()
 
     # Before any op runs: TF fixes its thread pools on first use.
     tf.config.threading.set_intra_op_parallelism_threads(args.threads)
@@ -78,19 +69,8 @@ def main() -> None:
         float(tf.reduce_sum(model.predict(x_infer, batch_size=args.infer_batch, verbose=0)))
         infer_runs.append(args.infer / (time.perf_counter() - start))
 
-    json.dump({
-        "network": args.network,
-        "params": model.count_params(),
-        "threads": args.threads,
-        "framework": f"Keras {keras.__version__} on TensorFlow {tf.__version__}",
-        "python": sys.version.split()[0],
-        "trainSamples": args.train,
-        "inferSamples": args.infer,
-        "trainSamplesPerSec": max(train_runs),  # best pass, as on the tfjs side
-        "inferSamplesPerSec": max(infer_runs),
-        "runs": {"train": train_runs, "infer": infer_runs},
-    }, sys.stdout)
-    sys.stdout.write("\n")
+    report(args, model.count_params(), args.threads, f"Keras {keras.__version__} on TensorFlow {tf.__version__}",
+           train_runs, infer_runs)
 
 
 if __name__ == "__main__":

@@ -18,15 +18,7 @@ if [ ! -x "$venv/bin/python" ]; then
     exit 0
   fi
 fi
-local_indexes=()
-for url in $("$python" -m pip config list 2>/dev/null | sed -n "s/^[^=]*\.\(extra-\)\{0,1\}index-url='\(.*\)'$/\2/p"); do
-  case $url in file://*) local_indexes+=("$url") ;; esac
-done
-offline=(--no-index)
-if [ ${#local_indexes[@]} -gt 0 ]; then
-  offline=(--index-url "${local_indexes[0]}")
-  for url in "${local_indexes[@]:1}"; do offline+=(--extra-index-url "$url"); done
-fi
+source ../scripts/pip-local-indexes.sh
 install() { # install <import check> <what> <pip requirement>...
   local check=$1 what=$2
   shift 2

@@ -4,14 +4,12 @@ Prints one JSON object on stdout. Run by scripts/cli/bench.ts (bench/.venv's PyT
 
     bench/.venv/bin/python bench/torch_bench.py --network cnn --train 2000 --infer 10000
 """
-import argparse
-import json
-import os
-import sys
 import time
 
 import torch
 from torch import nn
+
+from bench_common import parse_args, report
 
 
 def reference_cnn() -> nn.Module:
@@ -34,15 +32,7 @@ def mlp() -> nn.Module:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--network", choices=["cnn", "mlp"], required=True)
-    parser.add_argument("--train", type=int, default=2000)
-    parser.add_argument("--infer", type=int, default=10000)
-    parser.add_argument("--batch", type=int, default=100)
-    parser.add_argument("--infer-batch", type=int, default=1000)
-    parser.add_argument("--threads", type=int, default=os.cpu_count() or 1)
-    parser.add_argument("--repeats", type=int, default=3)
-    args = parser.parse_args()
+    args = parse_args()
 
     torch.set_num_threads(args.threads)
     torch.manual_seed(0)
@@ -64,7 +54,7 @@ def main() -> None:
             loss = loss_fn(model(xb), yb)
             loss.backward()
             optimizer.step()
-        float(loss)  # like reading the loss on the JS side
+        loss.item()  # like reading the loss on the JS side
 
     train_batches(min(2 * args.batch, args.train))  # warm-up
     train_runs = []
@@ -83,20 +73,8 @@ def main() -> None:
                 model(x_infer[i:i + args.infer_batch]).sum().item()
             infer_runs.append(args.infer / (time.perf_counter() - start))
 
-    json.dump({
-        "network": args.network,
-        "params": params,
-        "threads": torch.get_num_threads(),
-        "torch": torch.__version__,
-        "framework": f"PyTorch {torch.__version__}",
-        "python": sys.version.split()[0],
-        "trainSamples": args.train,
-        "inferSamples": args.infer,
-        "trainSamplesPerSec": max(train_runs),  # best pass, as on the tfjs side
-        "inferSamplesPerSec": max(infer_runs),
-        "runs": {"train": train_runs, "infer": infer_runs},
-    }, sys.stdout)
-    sys.stdout.write("\n")
+    report(args, params, torch.get_num_threads(), f"PyTorch {torch.__version__}", train_runs, infer_runs,
+           torch=torch.__version__)
 
 
 if __name__ == "__main__":

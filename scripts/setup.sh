@@ -21,17 +21,7 @@ venv=.venv
 need_apt=()
 [ -x /usr/bin/chromium ] || need_apt+=(chromium)
 [ -x "$venv/bin/python" ] || "$python" -c 'import venv, ensurepip' >/dev/null 2>&1 || need_apt+=(python3-venv)
-# pip's own settings name this machine's local wheels (pip config list): file:// indexes and
-# find-links. Offline first, with only those; then pip as configured (PyPI and the rest).
-local_indexes=()
-for url in $("$python" -m pip config list 2>/dev/null | sed -n "s/^[^=]*\.\(extra-\)\{0,1\}index-url='\(.*\)'$/\2/p"); do
-  case $url in file://*) local_indexes+=("$url") ;; esac
-done
-offline=(--no-index)
-if [ ${#local_indexes[@]} -gt 0 ]; then
-  offline=(--index-url "${local_indexes[0]}")
-  for url in "${local_indexes[@]:1}"; do offline+=(--extra-index-url "$url"); done
-fi
+source scripts/pip-local-indexes.sh
 pip_quiet() {
   # pip warns once per package for each local index that lacks it: noise, not news.
   "$venv/bin/python" -m pip install -q --disable-pip-version-check "$@" 2>&1 |

@@ -39,7 +39,14 @@ const COMPARISONS_END = "<!-- comparisons:end -->";
 
 const fullOf = (dataset: string) => (r: ResultLine) => r.profile === "full" && (r.dataset ?? "mnist") === dataset;
 const named = (model: string) => (r: ResultLine) => fullOf("mnist")(r) && r.model === model;
-const fashion100 = (transfer: boolean) => (r: ResultLine) => fullOf("fashion-mnist")(r) && r.perClass === 100 && (r.transfer !== undefined) === transfer;
+const fashionSlice = (perClass: number, transfer: boolean) => (r: ResultLine) =>
+  fullOf("fashion-mnist")(r) && r.perClass === perClass && (r.transfer !== undefined) === transfer;
+const transferAt = (perClass: number) => ({
+  question: `Transfer from the MNIST CNN on ${perClass.toLocaleString("en-US")} Fashion-MNIST images per class (lesson 10)`,
+  dataset: "fashion-mnist",
+  a: ["scratch", fashionSlice(perClass, false)],
+  b: ["transfer", fashionSlice(perClass, true)],
+} as const);
 
 /** The comparisons of methods that the lessons argue from (the ladder of lessons 7 and 8, lesson 10's transfer), arm A then arm B. */
 const COMPARISONS = [
@@ -47,7 +54,10 @@ const COMPARISONS = [
   { question: "Dropout 0.3 on the deep MLP (lesson 7)", dataset: "mnist", a: ["ladder-mlp-5x512", named("ladder-mlp-5x512")], b: ["ladder-mlp-5x512-dropout", named("ladder-mlp-5x512-dropout")] },
   { question: "Batch normalisation on the deep MLP (lesson 8)", dataset: "mnist", a: ["ladder-mlp-5x512", named("ladder-mlp-5x512")], b: ["ladder-mlp-5x512-bn", named("ladder-mlp-5x512-bn")] },
   { question: "Augmentation on the lesson CNN (lesson 8)", dataset: "mnist", a: ["ladder-cnn", named("ladder-cnn")], b: ["ladder-cnn-aug", named("ladder-cnn-aug")] },
-  { question: "Transfer from the MNIST CNN on 100 Fashion-MNIST images per class (lesson 10)", dataset: "fashion-mnist", a: ["scratch", fashion100(false)], b: ["transfer", fashion100(true)] },
+  { question: "The seeds' 2-conv CNN (5×5, dense 1024) against the lesson CNN (lesson 7)", dataset: "mnist", a: ["ladder-cnn-2conv", named("ladder-cnn-2conv")], b: ["ladder-cnn", named("ladder-cnn")] },
+  transferAt(10),
+  transferAt(100),
+  transferAt(1000),
 ] as const;
 
 /** Each comparison of {@link COMPARISONS} read from the log: across seeds where both arms have two or more, else what one seed says. */

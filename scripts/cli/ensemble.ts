@@ -49,7 +49,7 @@ Options:
   --members <k>      number of members (default 5)
   --augment          augment the training batches (shifts, rotations, zoom: DEFAULT_DIGIT_AUGMENT)
   --profile <p>      fast (6,000 training images) or full (55,000); default $LESSON_PROFILE or fast
-  --epochs <n>       epochs per member (default: the model's recipe for the profile, src/train/recipes.ts)
+  --epochs <n>       epochs per member (default: the model's recipe for the profile, src/experiments/recipes.ts)
   --seed <n>         member i (1-based) gets seed n + i - 1 (default 1)
   --backend <name>   auto, tensorflow, wasm or cpu (default $TSDL_BACKEND or auto)
   --out <dir>        run folder (default results/models/ensemble-<model>-x<k>[-aug][-e<n>][-s<n>]-<profile>)

@@ -3,7 +3,7 @@
 // the terminal, evaluates on the test split, saves the model and appends one JSON line to
 // results/results.jsonl (the README's results table is generated from it: `npm run results`).
 // With --per-class it trains on a labelled slice, and with --transfer-from on a saved model's
-// frozen convolutional base, as lesson 10 does (src/train/slice-recipe.ts, src/models/transfer.ts).
+// frozen convolutional base, as lesson 10 does (src/experiments/slice-recipe.ts, src/models/transfer.ts).
 import * as tf from "@tensorflow/tfjs";
 import * as path from "node:path";
 import { backendReport, selectBackend, type BackendName } from "../../src/backend/select";
@@ -22,12 +22,12 @@ import { transferModel } from "../../src/models/transfer";
 import { encodePredictions, resultLine, type ModelOptionFields, type TransferFields } from "../../src/results/log";
 import type { LessonProfile } from "../../src/profile";
 import { CHECKPOINT_FOLDER, checkpointDir, loadCheckpoint, readCheckpointInfo, removeCheckpoint, saveCheckpoint } from "../../src/train/checkpoint";
-import { bestValidationAccuracy, fineTune } from "../../src/train/fine-tune";
+import { bestValidationAccuracy, fineTune } from "../../src/experiments/fine-tune";
 import { fit, type FitOptions } from "../../src/train/fit";
 import type { TrainingState } from "../../src/train/training-state";
 import { OPTIMIZER_NAMES, parseOptimizerName, type OptimizerName } from "../../src/train/optimizer";
-import { recipeFitOptions, trainingRecipe } from "../../src/train/recipes";
-import { FINE_TUNE_LR_FACTOR, labelledSlice, sliceFitOptions, sliceRecipe, type SliceRecipe } from "../../src/train/slice-recipe";
+import { recipeFitOptions, trainingRecipe } from "../../src/experiments/recipes";
+import { FINE_TUNE_LR_FACTOR, labelledSlice, sliceFitOptions, sliceRecipe, type SliceRecipe } from "../../src/experiments/slice-recipe";
 import {
   integerFlag,
   machineFields,
@@ -97,7 +97,7 @@ Required (one of):
                        in lesson 10; needs --per-class and --dataset, takes no --model
 
 Options (the defaults of --epochs, --batch-size, --lr, --optimizer, --lr-decay and --seed are
-the model's training recipe for the profile, src/train/recipes.ts, which lesson 6 uses too):
+the model's training recipe for the profile, src/experiments/recipes.ts, which lesson 6 uses too):
   --dataset <name>     ${DATASET_NAMES.join(" or ")} (default mnist), from data/<name>
   --epochs <n>         passes over the training set
   --batch-size <n>     mini-batch size
@@ -119,7 +119,7 @@ the model's training recipe for the profile, src/train/recipes.ts, which lesson 
   --results <file>     where to append the result line (default results/results.jsonl)
   --help               show this text
 
-Few labels (lesson 10's transfer-learning experiment; src/train/slice-recipe.ts):
+Few labels (lesson 10's transfer-learning experiment; src/experiments/slice-recipe.ts):
   --per-class <n>      train on n images of each class of the training split, drawn with --seed;
                        needs --dataset. Its defaults replace the recipe's: up to 20 epochs (n ≤ 10)
                        or 6, batch n between 10 and 100, Adam lr 0.001 constant, early stopping on

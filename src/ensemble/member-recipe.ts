@@ -7,7 +7,7 @@
 import type { LessonProfile } from "../profile";
 import { parseModelName, type ModelName, type ModelOptionsByName } from "../models/registry";
 import { resolveAugmentOptions, type AugmentOptions } from "../augment/options";
-import { checkRecipe, trainingRecipe, trainingText, type TrainingRecipe } from "../train/recipes";
+import { checkRecipe, trainingRecipe, trainingText, type TrainingRecipe } from "../experiments/recipes";
 
 /**
  * The recipe of one member: a registered model (with its builder options, seed aside), the

@@ -14,7 +14,7 @@ import { projectRoot } from "../data/paths";
 import type { ModelName } from "../models/registry";
 import type { LessonProfile } from "../profile";
 import type { MemberRecipe } from "./member-recipe";
-import { trainingRecipe } from "../train/recipes";
+import { trainingRecipe } from "../experiments/recipes";
 
 /** Name of the completion record in a member folder. */
 export const MEMBER_JSON = "member.json";

@@ -10,7 +10,7 @@ import {
   trainingRecipe,
   TRAINING_RECIPES,
   type TrainingRecipe,
-} from "../../src/train/recipes";
+} from "../../src/experiments/recipes";
 
 const PROFILES: readonly LessonProfile[] = ["fast", "full"];
 

@@ -90,12 +90,3 @@ export function describeRecipe(recipe: MemberRecipe): string {
   const options = recipe.modelOptions && Object.keys(recipe.modelOptions).length > 0 ? ` ${JSON.stringify(recipe.modelOptions)}` : "";
   return [`${recipe.model}${options}`, trainingText(recipe), ...(recipe.augment !== undefined ? ["augmented"] : [])].join(" · ");
 }
-
-/** JSON with object keys sorted: two recipes train the same way when these texts are equal. */
-export function canonicalJson(value: unknown): string {
-  return JSON.stringify(value, (_key, v: unknown) =>
-    v !== null && typeof v === "object" && !Array.isArray(v)
-      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
-      : v,
-  );
-}

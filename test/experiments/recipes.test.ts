@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { parseTrainArgs } from "../../scripts/cli/train";
+import { parseTrainArgs } from "../../scripts/cli/train-args";
 import { MODEL_NAMES, type ModelName } from "../../src/models/registry";
 import type { LessonProfile } from "../../src/profile";
 import {

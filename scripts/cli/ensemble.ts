@@ -15,7 +15,7 @@ import { modelFolderState } from "../../src/io/model-files";
 import { pct, reportFields, reportLines } from "./ensemble-result";
 import type { LessonProfile } from "../../src/profile";
 import { trainMembers } from "../../src/ensemble/train-members";
-import { ensembleName, ensembleRunDir } from "../../src/ensemble/run-folder";
+import { ensembleName, ensembleRunDir, memberResultFields } from "../../src/ensemble/run-folder";
 import { describeRecipe, memberRecipe, type MemberRecipe } from "../../src/ensemble/member-recipe";
 import { checkedResultsFile, integerFlag, logResult, shownPath as shown, machineFields, npmCommandLine, parseFlags, runCommand, RUN_FLAGS, runSettings, splitSizesLine } from "./common";
 
@@ -174,18 +174,7 @@ async function main(argv: readonly string[]): Promise<void> {
         seconds: run.seconds,
         testAccuracy: report.average.accuracy,
         command: commandLine(argv),
-        // Each member's summary (its member.json without the recipe, which is this line's):
-        // the weights stay out of git, what they scored and how long they took does not.
-        members: run.members.map((m) => ({
-          member: m.member,
-          seed: m.seed,
-          epochs: m.epochs,
-          seconds: m.seconds,
-          validationAccuracy: m.validationAccuracy,
-          testAccuracy: m.testAccuracy,
-          backend: m.backend,
-          date: m.date,
-        })),
+        members: run.members.map(memberResultFields),
         ...reportFields(report),
         membersLoaded: run.loaded,
         trainSize: data.train.size,

@@ -58,3 +58,12 @@ export function describe(value: unknown): string {
   }
   return String(value);
 }
+
+/** JSON with object keys sorted: two recipes (or a checkpoint's settings and a run's) ask for the same training when these texts are equal. */
+export function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) =>
+    v !== null && typeof v === "object" && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : v,
+  );
+}

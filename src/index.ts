@@ -85,10 +85,10 @@ export { TrainingInterruptedError } from "./train/interrupt";
 export { type OptimizerName } from "./train/optimizer";
 export { type LrSchedule } from "./train/schedule";
 export { type EarlyStoppingOptions } from "./train/early-stopping";
-export { recipeFitOptions, recipeText, trainingRecipe, type TrainingRecipe } from "./train/recipes";
-export { describeRun, perClassFrame, resultsFrame, trainAndEvaluate, type ExperimentData, type ExperimentRun } from "./train/experiment";
-export { armTable, describeRung, trainArm, type ArmRungs, type Rung, type RungData, type SeededRung } from "./train/ladder";
-export { labelledSlice, sliceFitOptions, sliceRecipe, type LabelledSlice, type SliceRecipe } from "./train/slice-recipe";
+export { recipeFitOptions, recipeText, trainingRecipe, type TrainingRecipe } from "./experiments/recipes";
+export { describeRun, perClassFrame, resultsFrame, trainAndEvaluate, type ExperimentData, type ExperimentRun } from "./experiments/experiment";
+export { armTable, describeRung, trainArm, type ArmRungs, type Rung, type RungData, type SeededRung } from "./experiments/ladder";
+export { labelledSlice, sliceFitOptions, sliceRecipe, type LabelledSlice, type SliceRecipe } from "./experiments/slice-recipe";
 
 // Ensembles: train members, combine, measure, tables
 export { describeRecipe, memberRecipe, type MemberRecipe } from "./ensemble/member-recipe";

@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { parseName } from "../src/check";
+import { canonicalJson, parseName } from "../src/check";
 import { DATASET_NAMES, idxDataset } from "../src/data/datasets";
 import { INITIALIZER_NAMES, parseInitializerName } from "../src/models/common";
 import { MODEL_NAMES, parseModelName } from "../src/models/registry";
@@ -26,4 +26,10 @@ test("the name parsers of models, optimizers, initialisers and data sets all go 
     for (const name of names) assert.equal(parse(name), name);
     assert.throws(() => parse("nope"), (err: Error) => err.message === `Unknown ${what} "nope": expected one of ${names.join(", ")}`);
   }
+});
+
+test("canonicalJson: object keys sorted at every depth, arrays kept in order", () => {
+  assert.equal(canonicalJson({ b: 1, a: { d: [2, 1], c: null } }), '{"a":{"c":null,"d":[2,1]},"b":1}');
+  assert.equal(canonicalJson({ lr: 0.1, epochs: 2 }), canonicalJson({ epochs: 2, lr: 0.1 }));
+  assert.notEqual(canonicalJson([1, 2]), canonicalJson([2, 1]));
 });

@@ -25,11 +25,11 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { projectRoot } from "../../src/data/paths";
-import { BackendName, parseWasmThreads, selectBackend } from "../../src/backend/select";
+import { type BackendName, parseWasmThreads, selectBackend } from "../../src/backend/select";
 import { fit } from "../../src/train/fit";
-import { GemmMeasurement, TRAINING_GEMM_SHAPES, measureGemm } from "../../src/backend/gemm/measure";
+import { type GemmMeasurement, TRAINING_GEMM_SHAPES, measureGemm } from "../../src/backend/gemm/measure";
 import { relaxedSimdAvailable } from "../../src/backend/gemm/gemm";
-import { PythonReference, findPythonReferences, runPythonReference } from "./bench-python";
+import { type PythonReference, findPythonReferences, runPythonReference } from "./bench-python";
 
 const ROOT = projectRoot();
 /** 1-minute load average above which the machine counts as busy (2 cores: a quarter of one is already noise). */

@@ -9,6 +9,11 @@ import { BACKEND_ENV, parseBackendRequest, parseWasmThreads, WASM_THREADS_ENV, t
 import { parseProfile, PROFILE_ENV, type LessonProfile } from "../../src/profile";
 import { parseTrainWorkers, TRAIN_WORKERS_ENV } from "../../src/train/parallel/count";
 import { appendResult, checkAppendable, defaultResultsFile, type MachineFields, type ResultLine } from "../../src/results/log";
+import { shownPath } from "../../src/data/paths";
+
+// Also used by the library's runs (src/experiments/train-run.ts); the scripts take them from here.
+export { shownPath } from "../../src/data/paths";
+export { splitSizesLine } from "../../src/data/datasets";
 
 /** One flag: it takes a value (`--epochs 3`, `--epochs=3`) or is a switch (`--augment`). */
 export type FlagSpec = { readonly type: "string" } | { readonly type: "boolean" };
@@ -118,16 +123,6 @@ export function machineFields(backend: BackendInfo): MachineFields {
   return { cores: os.cpus().length, backendSummary: backend.summary, node: process.version };
 }
 
-/** One line saying how many images each split of `data` holds, e.g. `MNIST (full): 55,000 train, 5,000 validation, 10,000 test`. */
-export function splitSizesLine(
-  profile: LessonProfile,
-  data: { readonly [S in "train" | "validation" | "test"]: { readonly size: number } },
-  title = "MNIST",
-): string {
-  const n = (x: number) => x.toLocaleString("en-US");
-  return `${title} (${profile}): ${n(data.train.size)} train, ${n(data.validation.size)} validation, ${n(data.test.size)} test`;
-}
-
 /**
  * The results log a run will append to — `given` (relative to `root`) or the project's — checked
  * before any work: a line must be appendable to it ({@link checkAppendable}).
@@ -165,12 +160,6 @@ export function logResult(root: string, line: ResultLine, resultsFile: string, k
       : `The run's result line, to append to ${shownPath(root, resultsFile)} once it can be written:\n${json}`;
     throw new Error(`${(err as Error).message}\n${how}`);
   }
-}
-
-/** A path as a person reads it: relative to the project `root` when inside it, else absolute. */
-export function shownPath(root: string, file: string): string {
-  const r = path.relative(root, file);
-  return r === "" ? "." : r.startsWith("..") || path.isAbsolute(r) ? file : r;
 }
 
 /**

@@ -15,7 +15,7 @@ import { modelFolderState } from "../../src/io/model-files";
 import { pct, reportFields, reportLines } from "./ensemble-result";
 import type { LessonProfile } from "../../src/profile";
 import { trainMembers } from "../../src/ensemble/train-members";
-import { ensembleName, ensembleRunDir } from "../../src/ensemble/run-folder";
+import { ensembleName, ensembleRunDir, memberResultFields } from "../../src/ensemble/run-folder";
 import { describeRecipe, memberRecipe, type MemberRecipe } from "../../src/ensemble/member-recipe";
 import { checkedResultsFile, integerFlag, logResult, shownPath as shown, machineFields, npmCommandLine, parseFlags, runCommand, RUN_FLAGS, runSettings, splitSizesLine } from "./common";
 
@@ -49,7 +49,7 @@ Options:
   --members <k>      number of members (default 5)
   --augment          augment the training batches (shifts, rotations, zoom: DEFAULT_DIGIT_AUGMENT)
   --profile <p>      fast (6,000 training images) or full (55,000); default $LESSON_PROFILE or fast
-  --epochs <n>       epochs per member (default: the model's recipe for the profile, src/train/recipes.ts)
+  --epochs <n>       epochs per member (default: the model's recipe for the profile, src/experiments/recipes.ts)
   --seed <n>         member i (1-based) gets seed n + i - 1 (default 1)
   --backend <name>   auto, tensorflow, wasm or cpu (default $TSDL_BACKEND or auto)
   --out <dir>        run folder (default results/models/ensemble-<model>-x<k>[-aug][-e<n>][-s<n>]-<profile>)
@@ -174,18 +174,7 @@ async function main(argv: readonly string[]): Promise<void> {
         seconds: run.seconds,
         testAccuracy: report.average.accuracy,
         command: commandLine(argv),
-        // Each member's summary (its member.json without the recipe, which is this line's):
-        // the weights stay out of git, what they scored and how long they took does not.
-        members: run.members.map((m) => ({
-          member: m.member,
-          seed: m.seed,
-          epochs: m.epochs,
-          seconds: m.seconds,
-          validationAccuracy: m.validationAccuracy,
-          testAccuracy: m.testAccuracy,
-          backend: m.backend,
-          date: m.date,
-        })),
+        members: run.members.map(memberResultFields),
         ...reportFields(report),
         membersLoaded: run.loaded,
         trainSize: data.train.size,

@@ -39,8 +39,8 @@ export interface ExternalReference {
 
 // Attributes that make the browser fetch something (an <a>/<area> href is a link the reader may
 // follow, not a request, so it may point anywhere).
-const TAG = /<([a-zA-Z][\w:-]*)((?:\s+[^\s"'>\/=]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'=<>`]+))?)*)\s*\/?>/g;
-const ATTRIBUTE = /\s([^\s"'>\/=]+)(?:\s*=\s*("([^"]*)"|'([^']*)'|([^\s"'=<>`]+)))?/g;
+const TAG = /<([a-zA-Z][\w:-]*)((?:\s+[^\s"'>/=]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'=<>`]+))?)*)\s*\/?>/g;
+const ATTRIBUTE = /\s([^\s"'>/=]+)(?:\s*=\s*("([^"]*)"|'([^']*)'|([^\s"'=<>`]+)))?/g;
 const FETCHING = new Set(["src", "href", "srcset", "poster", "data", "action", "formaction"]);
 const CSS_URL = /url\(\s*("([^"]*)"|'([^']*)'|([^)'"\s]*))\s*\)/gi;
 const CSS_IMPORT = /@import\s+("([^"]*)"|'([^']*)')/gi;

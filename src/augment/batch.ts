@@ -15,7 +15,7 @@
  * (hundreds of numbers per image, not five) and a resampler for arbitrary fields, which tfjs has
  * no kernel for — not cheap next to one affine transform.
  */
-import * as tf from "@tensorflow/tfjs";
+import type * as tf from "@tensorflow/tfjs";
 import { mulberry32 } from "../data/batches";
 import { applyTransformRows, checkImageBatch, checkUnitRange } from "./apply";
 import { writeTransformRow, type DigitTransform } from "./matrix";

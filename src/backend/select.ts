@@ -96,17 +96,13 @@ export function parseWasmThreads(
 
 async function tryTensorflow(): Promise<void> {
   // Loading the package registers the "tensorflow" backend; it throws when libtensorflow is missing.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   require("@tensorflow/tfjs-node");
   if (!(await tf.setBackend("tensorflow"))) throw new Error("tf.setBackend('tensorflow') returned false");
 }
 
 async function tryWasm(threads: number): Promise<void> {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const wasm = require("@tensorflow/tfjs-backend-wasm") as typeof import("@tensorflow/tfjs-backend-wasm");
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const kernels = require("./wasm-kernels") as typeof import("./wasm-kernels");
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const threading = require("./wasm/threads") as typeof import("./wasm/threads");
   if (tf.engine().registry["wasm"] === undefined) {
     const dist = path.dirname(require.resolve("@tensorflow/tfjs-backend-wasm/package.json"));
@@ -124,9 +120,7 @@ async function tryCpu(): Promise<void> {
 async function describe(name: BackendName): Promise<{ summary: string; threads: number | undefined; notices: string[] }> {
   const version = tf.version.tfjs;
   if (name === "wasm") {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
     const wasm = require("@tensorflow/tfjs-backend-wasm") as typeof import("@tensorflow/tfjs-backend-wasm");
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
     const threading = require("./wasm/threads") as typeof import("./wasm/threads");
     const threads = wasm.getThreadsCount();
     const simd = (await tf.env().getAsync("WASM_HAS_SIMD_SUPPORT")) ? "SIMD" : "no SIMD";

@@ -19,7 +19,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { conv2DBackpropFilter } from "./wasm/conv2d-backprop-filter";
 import { conv2DBackpropInput } from "./wasm/conv2d-backprop-input";
-import { RawKernelFunc } from "./wasm/kernel-scope";
+import type { RawKernelFunc } from "./wasm/kernel-scope";
 import { gemmMatMul, gemmRequested } from "./wasm/gemm-matmul";
 import { transposingMatMul } from "./wasm/matmul";
 import { maxPoolGrad } from "./wasm/max-pool-grad";
@@ -61,7 +61,6 @@ function build(name: WasmTrainingKernel, stock: RawKernelFunc | undefined): RawK
  * that package later would register its stock kernels over ours.
  */
 export function registerWasmTrainingKernels(): void {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   require("@tensorflow/tfjs-backend-wasm");
   for (const name of WASM_TRAINING_KERNELS) {
     const existing = tf.getKernel(name, "wasm");

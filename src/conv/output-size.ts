@@ -7,7 +7,7 @@
  * max((out − 1)·S + F − N, 0), split with the odd one at the bottom/right.
  */
 import * as tf from "@tensorflow/tfjs";
-import { Padding, parsePadding } from "./padding";
+import { type Padding, parsePadding } from "./padding";
 import { checkPositiveInt } from "../check";
 
 /** The size of one output axis and how it came about (see {@link convOutputSize}). */

@@ -5,7 +5,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { toFilter4D, toTensor4D } from "../tensor/convert";
-import { Padding, parsePadding } from "./padding";
+import { type Padding, parsePadding } from "./padding";
 import { checkPositiveInt } from "../check";
 import { convOutputSize } from "./output-size";
 

@@ -3,6 +3,7 @@
  * results line call them.
  */
 import { parseName } from "../check";
+import type { LessonProfile } from "../profile";
 import { FASHION_MNIST } from "./fashion-mnist";
 import { datasetDir, readIdxSplitSync, type IdxDatasetSpec } from "./idx-dataset";
 import { MNIST } from "./mnist";
@@ -25,4 +26,14 @@ export function idxDataset(name: string): IdxDatasetSpec {
 export function testSplitLabels(name: string): Int32Array {
   const spec = idxDataset(name);
   return Int32Array.from(readIdxSplitSync(spec, datasetDir(spec), "test").labels);
+}
+
+/** One line saying how many images each split of `data` holds, e.g. `MNIST (full): 55,000 train, 5,000 validation, 10,000 test`. */
+export function splitSizesLine(
+  profile: LessonProfile,
+  data: { readonly [S in "train" | "validation" | "test"]: { readonly size: number } },
+  title = "MNIST",
+): string {
+  const n = (x: number) => x.toLocaleString("en-US");
+  return `${title} (${profile}): ${n(data.train.size)} train, ${n(data.validation.size)} validation, ${n(data.test.size)} test`;
 }

@@ -13,7 +13,7 @@
  * - Validation comes from the 60,000 training images only, after a seeded shuffle; the test set
  *   is the real 10,000-image test set and never mixes with training.
  */
-import * as tf from "@tensorflow/tfjs";
+import type * as tf from "@tensorflow/tfjs";
 import { existsSync } from "node:fs";
 import * as path from "node:path";
 import { lessonProfile, type LessonProfile } from "../profile";

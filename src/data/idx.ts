@@ -28,6 +28,7 @@ const gunzipAsync = promisify(gunzipCallback);
 export const IDX_UBYTE = 0x08;
 
 /** Names of the other IDX element types, so an unsupported file gets a useful message. */
+// biome-ignore-start lint/complexity/useSimpleNumberKeys: the type codes in hex, as the IDX format writes them
 const IDX_TYPE_NAMES: Readonly<Record<number, string>> = {
   0x08: "unsigned byte",
   0x09: "signed byte",
@@ -36,6 +37,7 @@ const IDX_TYPE_NAMES: Readonly<Record<number, string>> = {
   0x0d: "float32",
   0x0e: "float64",
 };
+// biome-ignore-end lint/complexity/useSimpleNumberKeys: the type codes in hex, as the IDX format writes them
 
 /** A decoded IDX file of unsigned bytes. */
 export interface IdxArray {

@@ -44,3 +44,9 @@ export function projectRoot(): string {
 export function defaultMnistDir(): string {
   return path.join(projectRoot(), "data", "mnist");
 }
+
+/** A path as a person reads it: relative to the project `root` when inside it, else absolute. */
+export function shownPath(root: string, file: string): string {
+  const r = path.relative(root, file);
+  return r === "" ? "." : r.startsWith("..") || path.isAbsolute(r) ? file : r;
+}

@@ -12,7 +12,6 @@ let tslabModule: typeof Tslab | null | undefined;
 function tslab(): typeof Tslab | null {
   if (tslabModule === undefined) {
     try {
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
       tslabModule = require("tslab") as typeof Tslab;
     } catch {
       tslabModule = null;
@@ -25,7 +24,6 @@ function tslab(): typeof Tslab | null {
 export function inKernel(): boolean {
   if (!tslab()) return false;
   // tslab's public display throws "Not ready" until its kernel has installed this hook.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const jupyter = require("tslab/dist/jupyter") as { lastWriteDisplayData?: unknown };
   return jupyter.lastWriteDisplayData != null;
 }

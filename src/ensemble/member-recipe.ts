@@ -7,7 +7,7 @@
 import type { LessonProfile } from "../profile";
 import { parseModelName, type ModelName, type ModelOptionsByName } from "../models/registry";
 import { resolveAugmentOptions, type AugmentOptions } from "../augment/options";
-import { checkRecipe, trainingRecipe, trainingText, type TrainingRecipe } from "../train/recipes";
+import { checkRecipe, trainingRecipe, trainingText, type TrainingRecipe } from "../experiments/recipes";
 
 /**
  * The recipe of one member: a registered model (with its builder options, seed aside), the
@@ -89,13 +89,4 @@ export function normalizeRecipe(recipe: MemberRecipe): MemberRecipe {
 export function describeRecipe(recipe: MemberRecipe): string {
   const options = recipe.modelOptions && Object.keys(recipe.modelOptions).length > 0 ? ` ${JSON.stringify(recipe.modelOptions)}` : "";
   return [`${recipe.model}${options}`, trainingText(recipe), ...(recipe.augment !== undefined ? ["augmented"] : [])].join(" · ");
-}
-
-/** JSON with object keys sorted: two recipes train the same way when these texts are equal. */
-export function canonicalJson(value: unknown): string {
-  return JSON.stringify(value, (_key, v: unknown) =>
-    v !== null && typeof v === "object" && !Array.isArray(v)
-      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
-      : v,
-  );
 }

@@ -13,8 +13,9 @@ import * as path from "node:path";
 import { projectRoot } from "../data/paths";
 import type { ModelName } from "../models/registry";
 import type { LessonProfile } from "../profile";
+import type { TrainedMemberFields } from "../results/log";
 import type { MemberRecipe } from "./member-recipe";
-import { trainingRecipe } from "../train/recipes";
+import { trainingRecipe } from "../experiments/recipes";
 
 /** Name of the completion record in a member folder. */
 export const MEMBER_JSON = "member.json";
@@ -127,4 +128,13 @@ export async function readMemberRecord(dir: string): Promise<MemberRecord | unde
 /** The text of `member.json` for `record` (saved with the member's model: see the top of this file). */
 export function memberRecordText(record: MemberRecord): string {
   return `${JSON.stringify(record, null, 2)}\n`;
+}
+
+/**
+ * A member's summary in the ensemble's result line: its record without the recipe (the line's
+ * own) — the weights stay out of git, what they scored and how long they took does not.
+ */
+export function memberResultFields(record: MemberRecord): TrainedMemberFields {
+  const { member, seed, epochs, seconds, validationAccuracy, testAccuracy, backend, date } = record;
+  return { member, seed, epochs, seconds, validationAccuracy, testAccuracy, backend, date };
 }

@@ -4,7 +4,7 @@
  * architectures is the cheap way to members whose mistakes overlap less than those of one
  * network trained with different seeds.
  */
-import * as tf from "@tensorflow/tfjs";
+import type * as tf from "@tensorflow/tfjs";
 import type { MemberProbabilities } from "./combine";
 import { memberProbabilities } from "./report";
 import { loadModel, loadModelMetadata } from "../io/model-files";

@@ -27,8 +27,9 @@ import { fit } from "../train/fit";
 import type { History } from "../train/history";
 import { MEMBER_JSON, memberDir, memberRecordText, readMemberRecord, type MemberRecord } from "./run-folder";
 import { MembersProgress, type PlannedMember } from "./progress";
-import { recipeFitOptions } from "../train/recipes";
-import { canonicalJson, checkMemberRecipe, normalizeRecipe, type MemberRecipe } from "./member-recipe";
+import { recipeFitOptions } from "../experiments/recipes";
+import { canonicalJson } from "../check";
+import { checkMemberRecipe, normalizeRecipe, type MemberRecipe } from "./member-recipe";
 import type { ProgressMode } from "../train/progress";
 
 export type { MemberRecipe } from "./member-recipe";

@@ -1,5 +1,5 @@
 /** Line plots (training curves) and bar charts. */
-import { BarTrace, Plot, ScatterTrace, TITLE_ROOM, captionOf, roundForPlot } from "./spec";
+import { type BarTrace, type Plot, type ScatterTrace, TITLE_ROOM, captionOf, roundForPlot } from "./spec";
 
 /** One named curve: `y[i]` at `x[i]`. */
 export interface Series {

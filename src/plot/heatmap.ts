@@ -4,7 +4,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { matrixShape, toMatrix } from "../tensor/convert";
-import { Colorscale, HeatmapTrace, Plot, TITLE_ROOM, captionOf, colorStops, roundForPlot } from "./spec";
+import { type Colorscale, type HeatmapTrace, type Plot, TITLE_ROOM, captionOf, colorStops, roundForPlot } from "./spec";
 
 /** Options for {@link heatmap}. */
 export interface HeatmapOptions {

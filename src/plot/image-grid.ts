@@ -4,7 +4,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { swapaxes } from "../tensor/swapaxes";
-import { AnnotationSpec, AxisSpec, Colorscale, HeatmapTrace, LayoutSpec, Plot, TITLE_ROOM, captionOf, colorStops, roundForPlot } from "./spec";
+import { type AnnotationSpec, type AxisSpec, type Colorscale, type HeatmapTrace, type LayoutSpec, type Plot, TITLE_ROOM, captionOf, colorStops, roundForPlot } from "./spec";
 
 /** Options for {@link imageGrid}. */
 export interface ImageGridOptions {

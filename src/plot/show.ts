@@ -4,7 +4,7 @@
  */
 import { showHtml } from "../display/output";
 import { plotHtml, plotlyLibHtml, plotlyLibInfo } from "./html";
-import { Plot, describePlot } from "./spec";
+import { type Plot, describePlot } from "./spec";
 
 let setUp = false;
 

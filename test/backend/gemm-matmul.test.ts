@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
 import { isOurWasmKernel } from "../../src/backend/wasm-kernels";
 import { GEMM_ENV, gemmMatMul, gemmRequested } from "../../src/backend/wasm/gemm-matmul";
-import { RawKernelFunc } from "../../src/backend/wasm/kernel-scope";
+import type { RawKernelFunc } from "../../src/backend/wasm/kernel-scope";
 import { selectBackend } from "../../src/backend/select";
 import { backendDataIds, randomValues, relError, rng } from "./helpers";
 

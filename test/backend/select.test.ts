@@ -22,7 +22,6 @@ afterEach(() => {
 
 function tfjsNodeLoads(): boolean {
   try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
     require("@tensorflow/tfjs-node");
     return true;
   } catch {

@@ -3,17 +3,9 @@ import assert from "node:assert/strict";
 import * as path from "node:path";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import * as os from "node:os";
-import {
-  checkedCheckpoint,
-  checkedOutputFolder,
-  checkedTransferFolder,
-  checkpointSettings,
-  commandLine,
-  HELP,
-  parseTrainArgs,
-  runName,
-  type TrainArgs,
-} from "../../scripts/cli/train";
+import { commandLine } from "../../scripts/cli/train";
+import { HELP, parseTrainArgs, type TrainArgs } from "../../scripts/cli/train-args";
+import { checkedCheckpoint, checkedOutputFolder, checkedTransferFolder, checkpointSettings, runName } from "../../src/experiments/train-run";
 import { checkpointDir, saveCheckpoint } from "../../src/train/checkpoint";
 import type { TrainingState } from "../../src/train/training-state";
 

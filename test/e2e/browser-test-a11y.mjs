@@ -76,7 +76,9 @@ export async function firstPaint(context, url) {
   let plotlyAsked = null; // Date.now() when the page requested plotly.js
   const asked = new Promise((resolve) =>
     page.on("request", (req) => {
-      if (/plotly[^/]*\.js$/.test(req.url())) resolve((plotlyAsked = Date.now()));
+      if (!/plotly[^/]*\.js$/.test(req.url())) return;
+      plotlyAsked = Date.now();
+      resolve(plotlyAsked);
     }),
   );
   try {

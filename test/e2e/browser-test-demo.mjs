@@ -107,7 +107,10 @@ async function readState(page) {
  * top class and the largest difference, or null when the page showed nothing.
  */
 function compareWithNode(node, what, got, add) {
-  if (!got.input || !got.probabilities) return add(`${what}: the page shows no input or no probabilities`), null;
+  if (!got.input || !got.probabilities) {
+    add(`${what}: the page shows no input or no probabilities`);
+    return null;
+  }
   const expected = node.predict(got.input);
   const diff = Math.max(...expected.map((p, k) => Math.abs(p - got.probabilities[k])));
   if (argmax(expected) !== argmax(got.probabilities)) add(`${what}: the page reads ${argmax(got.probabilities)}, Node reads ${argmax(expected)}`);

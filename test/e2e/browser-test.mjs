@@ -147,7 +147,6 @@ async function main() {
     browser = await launchChromium({ viewport: { width: 1280, height: 900 } });
     const { context } = browser;
     let current = "(none)";
-    const requests = new Map(); // page → count
     // Every request goes through here: anything not on our server is aborted and reported.
     await context.route("**/*", (route) => {
       const url = route.request().url();
@@ -176,7 +175,7 @@ async function main() {
       try {
         if (phone) await page.setViewportSize(PHONE);
         const res = await page.goto(new URL(name, server.url).href, { waitUntil: "load", timeout: PAGE_TIMEOUT_MS });
-        if (!res || res.status() !== 200) add(`page answered HTTP ${res?.status() ?? "nothing"}`);
+        if (res?.status() !== 200) add(`page answered HTTP ${res?.status() ?? "nothing"}`);
         // plotly.js loads after the first paint, so "load" may come first: wait for it, then for the plots.
         await page.waitForFunction(plotlyReady, null, { timeout: PAGE_TIMEOUT_MS }).catch(() => {});
         await page.waitForFunction(allPlotsDrawn, null, { timeout: PLOT_TIMEOUT_MS }).catch(() => {});

@@ -41,6 +41,7 @@ const EXPECTED = {
 const FAILING = {
   cells: [
     'console.log("before");',
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a cell's TypeScript, with its own template literal
     "function half(n: number): number {\n  if (n % 2 !== 0) throw new RangeError(`${n} is odd`);\n  return n / 2;\n}\nhalf(3);",
     'console.log("after");',
   ],
@@ -148,7 +149,12 @@ async function startJupyter(python, app, log) {
   child.stdout.on("data", keep);
   child.stderr.on("data", keep);
   let exited = null;
-  const exit = new Promise((r) => child.once("exit", (code, signal) => r((exited = { code, signal }))));
+  const exit = new Promise((r) =>
+    child.once("exit", (code, signal) => {
+      exited = { code, signal };
+      r(exited);
+    }),
+  );
   const base = `http://127.0.0.1:${port}/`;
   const api = (path, init = {}) => fetch(`${base}${path}`, { ...init, headers: { Authorization: `token ${token}` } });
   const stop = async () => {
@@ -196,7 +202,7 @@ async function startJupyter(python, app, log) {
 /** Per code cell: its prompt ("" not run, "*" queued or running, a number), stream text, error blocks. */
 function cellStates() {
   return [...document.querySelectorAll(".jp-Notebook .jp-CodeCell")].map((cell) => {
-    const prompt = (cell.querySelector(".jp-InputArea-prompt")?.textContent ?? "").replace(/[\[\]:\s]/g, "");
+    const prompt = (cell.querySelector(".jp-InputArea-prompt")?.textContent ?? "").replace(/[[\]:\s]/g, "");
     const outputs = [...cell.querySelectorAll(".jp-OutputArea-output")];
     return {
       prompt,
@@ -294,7 +300,7 @@ function cellOutputs(i) {
   const cell = document.querySelectorAll(".jp-Notebook .jp-CodeCell")[i];
   const outputs = [...(cell?.querySelectorAll(".jp-OutputArea-output") ?? [])];
   return {
-    prompt: (cell?.querySelector(".jp-InputArea-prompt")?.textContent ?? "").replace(/[\[\]:\s]/g, ""),
+    prompt: (cell?.querySelector(".jp-InputArea-prompt")?.textContent ?? "").replace(/[[\]:\s]/g, ""),
     count: outputs.length,
     text: outputs.map((o) => o.textContent).join("\n"),
     errors: outputs.filter((o) => o.dataset.mimeType === "application/vnd.jupyter.stderr").map((o) => o.textContent).join("\n"),

@@ -4,7 +4,7 @@ import type { DisplayArea } from "../../src/display/output";
 import type { EpochLog } from "../../src/train/history";
 import { MembersProgress, type PlannedMember } from "../../src/ensemble/progress";
 import { describeRecipe, memberRecipe, normalizeRecipe } from "../../src/ensemble/member-recipe";
-import { recipeFitOptions } from "../../src/train/recipes";
+import { recipeFitOptions } from "../../src/experiments/recipes";
 
 // lr pinned so the expected text does not depend on the fast recipe's tuning.
 const RECIPE = memberRecipe("cnn", "fast", { epochs: 2, lr: 0.001 });

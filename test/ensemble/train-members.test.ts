@@ -7,7 +7,7 @@ import * as path from "node:path";
 import { selectBackend } from "../../src/backend/select";
 import type { Dataset } from "../../src/data/dataset";
 import { ensembleReport } from "../../src/ensemble/report";
-import { MEMBER_JSON, memberDir, readMemberRecord } from "../../src/ensemble/run-folder";
+import { MEMBER_JSON, memberDir, memberResultFields, readMemberRecord } from "../../src/ensemble/run-folder";
 import { trainMembers, type EnsembleMember, type TrainMembersOptions } from "../../src/ensemble/train-members";
 import type { MemberRecipe } from "../../src/ensemble/member-recipe";
 import { squaresDataset } from "../train/synthetic";
@@ -77,6 +77,32 @@ test("an ensemble of tiny members beats its mean member, and its log loss is at 
   run.members.forEach((m, k) => assert.equal(m.testAccuracy, report.memberAccuracies[k]));
   run.dispose();
   assert.equal(tf.memory().numTensors, start, "dispose() frees everything");
+});
+
+test("memberResultFields: a member's record without its recipe, test size and workers, for the result line", () => {
+  const record = {
+    member: 2,
+    seed: 3,
+    recipe: TINY,
+    epochs: 4,
+    seconds: 12.5,
+    validationAccuracy: null,
+    testAccuracy: 0.91,
+    testSize: 200,
+    backend: "cpu",
+    trainWorkers: 1,
+    date: "2026-12-07T09:00:00.000Z",
+  } as const;
+  assert.deepEqual(memberResultFields(record), {
+    member: 2,
+    seed: 3,
+    epochs: 4,
+    seconds: 12.5,
+    validationAccuracy: null,
+    testAccuracy: 0.91,
+    backend: "cpu",
+    date: "2026-12-07T09:00:00.000Z",
+  });
 });
 
 test("resume: finished members are loaded, not retrained; a half-written member is retrained", async () => {

@@ -6,6 +6,7 @@ import { roundForPlot, type ScatterTrace } from "../../src/plot/spec";
 
 test("roundForPlot keeps 4 significant digits, integers exactly, and makes non-finite values gaps", () => {
   assert.equal(roundForPlot(0.123456), 0.1235);
+  // biome-ignore lint/suspicious/noApproximativeNumericConstant: a number to round, not Math.E
   assert.equal(roundForPlot(2.718281828), 2.718);
   assert.equal(roundForPlot(-1.23456e-6), -1.235e-6);
   assert.equal(roundForPlot(123456789), 123456789);

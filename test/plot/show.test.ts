@@ -5,7 +5,6 @@ import { plotlySetup, show } from "../../src/plot/show";
 import { plotlyLibInfo } from "../../src/plot/html";
 
 // Pretend to be inside a tslab kernel: tslab's display calls this hook (see src/display/output.ts).
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const jupyter = require("tslab/dist/jupyter") as { lastWriteDisplayData: unknown };
 
 interface Output {

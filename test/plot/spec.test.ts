@@ -4,7 +4,7 @@ import * as tf from "@tensorflow/tfjs";
 import { imageGrid, MAX_GRID_IMAGES, wrapTitle } from "../../src/plot/image-grid";
 import { heatmap } from "../../src/plot/heatmap";
 import { barChart, linePlot } from "../../src/plot/charts";
-import { colorStops, describePlot, HeatmapTrace, roundForPlot } from "../../src/plot/spec";
+import { colorStops, describePlot, type HeatmapTrace, roundForPlot } from "../../src/plot/spec";
 import { swapaxes } from "../../src/tensor/swapaxes";
 
 before(async () => {

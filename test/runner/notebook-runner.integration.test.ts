@@ -62,6 +62,7 @@ test("a good notebook runs top to bottom, imports the library and reports the ba
       "# Title",
       'import * as tsdl from "tsdl";\nconst info = await tsdl.selectBackend();\nconsole.log(tsdl.backendReport(info));',
       "const t = tsdl.tf.tensor([1, 2, 3]);\nconsole.log('sum', t.sum().dataSync()[0]);",
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: a cell's TypeScript, with its own template literal
       "console.log(`profile=${tsdl.lessonProfile()}`);",
     ],
   });

@@ -1,5 +1,5 @@
 // The whole export on a small hand-made executed notebook: nbconvert (Python) renders the page,
-// scripts/site/export.mjs rewrites it. Needs `npm run build` (done by `npm test`) and nbconvert.
+// scripts/site/export.ts rewrites it. Needs `npm run build` (done by `npm test`) and nbconvert.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
@@ -57,7 +57,7 @@ function fixture(libOutput = LIB) {
 }
 
 function exportSite(out: string, site: string) {
-  return spawnSync(process.execPath, [join(root, "scripts", "site", "export.mjs"), "--out", out, "--site", site], { encoding: "utf8" });
+  return spawnSync(process.execPath, [join(root, "build", "scripts", "site", "export.js"), "--out", out, "--site", site], { encoding: "utf8" });
 }
 
 test("export renders a lesson page that loads one shared plotly.js, with math, TS highlighting and navigation, without check cells", () => {

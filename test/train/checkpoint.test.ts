@@ -126,7 +126,7 @@ test("a state.bin replaced by random, zero or 0xFF bytes of the same size is ref
     ["0xFF", Buffer.alloc(good.length, 0xff)],
   ] as const) {
     await fs.writeFile(bin, bytes);
-    const message = new RegExp(`checksum\\.checkpoint/state\\.bin does not match its checksum: the checkpoint is damaged; remove .*checksum\\.checkpoint to start over`);
+    const message = /checksum\.checkpoint\/state\.bin does not match its checksum: the checkpoint is damaged; remove .*checksum\.checkpoint to start over/;
     assert.throws(() => readCheckpointInfo(dir), message, what);
     await assert.rejects(loadCheckpoint(dir), message, what);
   }

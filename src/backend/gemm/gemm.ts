@@ -6,7 +6,7 @@
  * has it (Node 22+, Chrome 114+; Node 20 only with --experimental-wasm-relaxed-simd), else plain
  * SIMD.
  */
-import { DEFAULT_SHAPE, MicroKernelShape, gemmModuleBytes, relaxedSimdProbeBytes } from "./micro-kernel";
+import { DEFAULT_SHAPE, type MicroKernelShape, gemmModuleBytes, relaxedSimdProbeBytes } from "./micro-kernel";
 
 /** The part of the WebAssembly JS API used here (the project's TypeScript libs declare none: no DOM). */
 interface WasmMemory {

@@ -20,7 +20,7 @@
  * inside, so one B panel block stays in L1 while A's rows stream past it (XNNPACK's GEMM
  * layout: A as it is, B packed).
  */
-import { FunctionDef, I32, V128, ValType, moduleBytes, op } from "./wasm-binary";
+import { type FunctionDef, I32, V128, type ValType, moduleBytes, op } from "./wasm-binary";
 
 /** A micro-kernel's shape and instruction set. */
 export interface MicroKernelShape {

@@ -8,8 +8,8 @@
  * (filter-grad-conv.ts). All are exact; they differ in the data they move, so
  * {@link filterGradStrategy} picks per shape.
  */
-import * as tf from "@tensorflow/tfjs";
-import { assertDyShape, assertSupported, ConvGradAttrs, forwardConvInfo } from "./conv-geometry";
+import type * as tf from "@tensorflow/tfjs";
+import { assertDyShape, assertSupported, type ConvGradAttrs, forwardConvInfo } from "./conv-geometry";
 import { filterGradViaConv } from "./filter-grad-conv";
 import { filterGradViaMatmul, filterGradViaMatmulT } from "./filter-grad-matmul";
 import { asWasmBackend } from "./internals";

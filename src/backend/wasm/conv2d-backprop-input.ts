@@ -9,10 +9,10 @@
  * The padding (top' = KH-1-top, bottom' chosen so the result is H rows) goes to XNNPACK as
  * explicit padding, so stride 1 needs no extra copy of dy.
  */
-import * as tf from "@tensorflow/tfjs";
-import { assertDyShape, assertSupported, ConvGradAttrs, forwardConvInfo } from "./conv-geometry";
+import type * as tf from "@tensorflow/tfjs";
+import { assertDyShape, assertSupported, type ConvGradAttrs, forwardConvInfo } from "./conv-geometry";
 import { asWasmBackend, f32View } from "./internals";
-import { KernelScope, withScope } from "./kernel-scope";
+import { type KernelScope, withScope } from "./kernel-scope";
 
 /** Attributes of tfjs's Conv2DBackpropInput kernel. */
 export interface Conv2DBackpropInputAttrs extends ConvGradAttrs {

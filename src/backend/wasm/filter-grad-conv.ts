@@ -5,8 +5,8 @@
  * The forward padding is passed through; when the forward pass never reached the last rows
  * (valid padding with stride > 1) the conv yields extra rows, which are sliced off.
  */
-import * as tf from "@tensorflow/tfjs";
-import { KernelScope } from "./kernel-scope";
+import type * as tf from "@tensorflow/tfjs";
+import type { KernelScope } from "./kernel-scope";
 
 /** Computes dW [KH, KW, Ci, Co] inside `scope` (the result is tracked by it). */
 export function filterGradViaConv(

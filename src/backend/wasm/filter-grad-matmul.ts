@@ -9,9 +9,9 @@
  * path packs its second operand into its own layout on every call (a new tensor each step),
  * which is where the two differ: the first packs dy, the second packs cols.
  */
-import * as tf from "@tensorflow/tfjs";
-import { Im2colGeometry, im2colRows, im2colTransposed } from "./im2col";
-import { KernelScope } from "./kernel-scope";
+import type * as tf from "@tensorflow/tfjs";
+import { type Im2colGeometry, im2colRows, im2colTransposed } from "./im2col";
+import type { KernelScope } from "./kernel-scope";
 
 function geometry(info: tf.backend_util.Conv2DInfo): Im2colGeometry {
   return {

@@ -6,7 +6,7 @@
  */
 import { WasmGemm } from "../gemm/gemm";
 import { asWasmBackend, f32View } from "./internals";
-import { RawKernelFunc } from "./kernel-scope";
+import type { RawKernelFunc } from "./kernel-scope";
 
 /** The switch: `TSDL_GEMM=ours` uses this file's BatchMatMul, anything else (default) XNNPACK's. */
 export const GEMM_ENV = "TSDL_GEMM";

@@ -5,7 +5,7 @@
  * Sharing is safe because tensors are immutable (a variable's assign swaps in a new buffer).
  */
 import { asWasmBackend } from "./internals";
-import { RawKernelFunc } from "./kernel-scope";
+import type { RawKernelFunc } from "./kernel-scope";
 
 /** Wraps the stock Identity: numeric tensors share their buffer; strings go to the stock kernel. */
 export function sharingIdentity(stock: RawKernelFunc): RawKernelFunc {

@@ -9,8 +9,8 @@
  * padding. colsT is built only for stride 1 with output size = input size, from x with
  * channels first, xT = [Ci, B, H, W], where every row of colsT is a run of shifted 2-D planes.
  */
-import * as tf from "@tensorflow/tfjs";
-import { f32View, WasmBackend } from "./internals";
+import type * as tf from "@tensorflow/tfjs";
+import { f32View, type WasmBackend } from "./internals";
 
 /** Geometry of the forward convolution whose filter gradient is wanted. */
 export interface Im2colGeometry {

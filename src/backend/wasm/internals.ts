@@ -4,7 +4,7 @@
  * internal API: checking them once, with an error that names what is missing, turns a future
  * incompatible release into a clear message instead of a wrong gradient.
  */
-import * as tf from "@tensorflow/tfjs";
+import type * as tf from "@tensorflow/tfjs";
 
 /** The members of the wasm backend our kernels call (all present in tfjs-backend-wasm 4.x). */
 export interface WasmBackend {

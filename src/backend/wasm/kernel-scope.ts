@@ -6,7 +6,7 @@
  * or in `tf.memory()`, and the one TensorInfo returned is handed to the engine as the output.
  */
 import * as tf from "@tensorflow/tfjs";
-import { WasmBackend } from "./internals";
+import type { WasmBackend } from "./internals";
 
 /** Attribute values the kernels we call take. */
 export type Attrs = Record<string, unknown>;

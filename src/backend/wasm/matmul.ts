@@ -8,7 +8,7 @@
  * rounding (different summation order).
  */
 import { asWasmBackend } from "./internals";
-import { RawKernelFunc, withScope } from "./kernel-scope";
+import { type RawKernelFunc, withScope } from "./kernel-scope";
 
 function swapLastTwo(rank: number): number[] {
   const perm = Array.from({ length: rank }, (_, i) => i);

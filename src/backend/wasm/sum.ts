@@ -9,7 +9,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { asWasmBackend, f32View } from "./internals";
-import { RawKernelFunc } from "./kernel-scope";
+import type { RawKernelFunc } from "./kernel-scope";
 
 /** Wraps the stock Sum kernel: reductions over a prefix of the axes of a float32 tensor are ours. */
 export function leadingAxesSum(stock: RawKernelFunc): RawKernelFunc {

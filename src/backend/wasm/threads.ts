@@ -92,7 +92,6 @@ function packageDir(): string {
 
 /** The pthread worker script, written once per content hash to the temp directory. */
 function workerScriptFile(dir: string): string {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { wasmWorkerContents } = require(path.join(dir, "wasm-out", "tfjs-backend-wasm-threaded-simd.worker.js")) as {
     wasmWorkerContents: string;
   };
@@ -115,11 +114,9 @@ function unrefAll(pthread: PThreadApi | undefined): void {
 
 async function startThreaded(threads: number): Promise<tf.KernelBackend> {
   const dir = packageDir();
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const wasmPkg = require("@tensorflow/tfjs-backend-wasm") as typeof import("@tensorflow/tfjs-backend-wasm");
   const loaderJs = path.join(dir, "wasm-out", "tfjs-backend-wasm-threaded-simd.js");
   const wasmFile = path.join(dir, "dist", "tfjs-backend-wasm-threaded-simd.wasm");
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const factory = require(loaderJs) as (config: ThreadedModule) => Promise<ThreadedModule>;
   const worker = workerScriptFile(dir);
   // Must precede compiling the module (point 4 in the file comment).
@@ -184,7 +181,6 @@ export function useThreadedWasm(threads: number): WasmThreading {
     state = { threads: 1, notice: "wasm was already started single-threaded" };
     return state;
   }
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const version = (require("@tensorflow/tfjs-backend-wasm/package.json") as { version: string }).version;
   const blocker = threadedWasmBlocker(version, threads);
   if (blocker !== undefined) {

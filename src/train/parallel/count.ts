@@ -2,7 +2,7 @@
  * How many training workers `fit` uses: the `workers` option, else `TSDL_TRAIN_WORKERS`, else
  * `auto` — decided by what pays, and one worker where data parallelism would change the model.
  */
-import * as tf from "@tensorflow/tfjs";
+import type * as tf from "@tensorflow/tfjs";
 import * as os from "node:os";
 import { WASM_THREADS_ENV } from "../../backend/select";
 import { describe } from "../../check";

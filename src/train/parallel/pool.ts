@@ -3,11 +3,11 @@
  * them, and sums their gradients in worker order (a fixed order, so a run repeats exactly for a
  * given worker count).
  */
-import * as tf from "@tensorflow/tfjs";
+import type * as tf from "@tensorflow/tfjs";
 import * as path from "node:path";
 import { Worker } from "node:worker_threads";
 import type { BackendName } from "../../backend/select";
-import { SeededDropout, seededDropouts } from "../../models/seeded-dropout";
+import { type SeededDropout, seededDropouts } from "../../models/seeded-dropout";
 import { copyInto, flatLayout, sharedFloats } from "./flat";
 import type { FromWorker, StepMessage, StepResult } from "./protocol";
 

@@ -7,7 +7,7 @@ import * as tf from "@tensorflow/tfjs";
 import { parentPort } from "node:worker_threads";
 import { selectBackend } from "../../backend/select";
 import { correctCount, crossEntropy } from "../../eval/loss";
-import { SeededDropout, seededDropouts } from "../../models/seeded-dropout";
+import { type SeededDropout, seededDropouts } from "../../models/seeded-dropout";
 import { copyInto, flatLayout, tensorFrom } from "./flat";
 import type { FromWorker, InitMessage, StepMessage, ToWorker } from "./protocol";
 

@@ -4,8 +4,8 @@
  * rate. The result is kept only if it beats the head on validation, never judged on the test set.
  */
 import * as tf from "@tensorflow/tfjs";
-import { fit, type FitData, type FitOptions } from "./fit";
-import type { History } from "./history";
+import { fit, type FitData, type FitOptions } from "../train/fit";
+import type { History } from "../train/history";
 
 /** A run's best validation accuracy: the restored epoch's under early stopping, else the last epoch's. */
 export function bestValidationAccuracy(history: History): number {

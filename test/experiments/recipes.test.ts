@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { parseTrainArgs } from "../../scripts/cli/train";
+import { parseTrainArgs } from "../../scripts/cli/train-args";
 import { MODEL_NAMES, type ModelName } from "../../src/models/registry";
 import type { LessonProfile } from "../../src/profile";
 import {
@@ -10,7 +10,7 @@ import {
   trainingRecipe,
   TRAINING_RECIPES,
   type TrainingRecipe,
-} from "../../src/train/recipes";
+} from "../../src/experiments/recipes";
 
 const PROFILES: readonly LessonProfile[] = ["fast", "full"];
 

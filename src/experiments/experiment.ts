@@ -14,9 +14,9 @@ import { NUM_CLASSES, type Dataset } from "../data/dataset";
 import { evaluate, type Evaluation } from "../eval/evaluate";
 import { perClassAccuracy } from "../eval/per-class";
 import { buildModel, parseModelName, type ModelName, type ModelOptionsByName } from "../models/registry";
-import { fit } from "./fit";
-import type { History } from "./history";
-import type { ProgressMode } from "./progress";
+import { fit } from "../train/fit";
+import type { History } from "../train/history";
+import type { ProgressMode } from "../train/progress";
 import { recipeFitOptions, type TrainingRecipe } from "./recipes";
 
 /** The data of an experiment: MNIST's `loadMnist()` result fits. */

@@ -19,8 +19,8 @@ import { parseName } from "../check";
 import type { AugmentOptions } from "../augment/options";
 import { parseModelName, type ModelName } from "../models/registry";
 import { parseProfile, type LessonProfile } from "../profile";
-import type { FitOptions } from "./fit";
-import { OPTIMIZER_NAMES, type OptimizerName } from "./optimizer";
+import type { FitOptions } from "../train/fit";
+import { OPTIMIZER_NAMES, type OptimizerName } from "../train/optimizer";
 
 /** How to train one model: everything `fit` needs besides the data. */
 export interface TrainingRecipe {

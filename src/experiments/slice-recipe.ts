@@ -13,7 +13,7 @@ import { checkInteger } from "../check";
 import type { Dataset } from "../data/dataset";
 import { perClassIndices, subsetDataset } from "../data/subset";
 import { parseProfile, type LessonProfile } from "../profile";
-import type { FitOptions } from "./fit";
+import type { FitOptions } from "../train/fit";
 
 /** How to train on `perClass` labelled images per class. */
 export interface SliceRecipe {

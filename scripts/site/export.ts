@@ -2,75 +2,87 @@
 // in site/: index.html (course title, the lessons in order with summary and run time, backend,
 // profile, date) and one page per lesson with prev / index / next links.
 //
-//   node scripts/site/export.mjs [--out DIR] [--site DIR]
+//   npm run export -- [--out DIR] [--site DIR]     (node build/scripts/site/export.js, after npm run build)
 //
 // Pages are rendered by nbconvert (scripts/site/render_pages.py, template scripts/site/templates/
 // tsdl-lesson). Nothing on a page reaches outside the site: plotly.js, the JupyterLab CSS and
 // KaTeX's CSS and fonts are shared files in site/assets/, math is rendered here with KaTeX, and
-// nbconvert's require.js / MathJax / widget scripts are left out. The pure helpers are TypeScript
-// (scripts/site/*.ts, compiled by `npm run build` to build/scripts/site/).
+// nbconvert's require.js / MathJax / widget scripts are left out. The helpers are the modules
+// beside this one (scripts/site/*.ts).
 import { spawnSync } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { createRequire } from "node:module";
 import { basename, join, relative, resolve } from "node:path";
-import { findPython, INSTALL_HINT, root } from "../jupyter/jupyter-env.mjs";
+import { projectRoot } from "../../src/data/paths";
+import { copyDemoAssets, embedDemos, type EmbeddedDemo } from "./demo";
+import { addToHead, escapeHtml, externalReferences } from "./html";
+import { indexPageHtml } from "./index-page";
+import { inlineMarkdownToText } from "./inline-markdown";
+import { lessonIntro } from "./lesson-intro";
+import { katexAssets, renderMathMarks, texToHtml } from "./math";
+import { addToBodyEnd, plotlyLoaderHtml, setLang, wrapTables } from "./page";
+import { pageName, parseRunSummary } from "./summary";
+
+/** What scripts/jupyter/jupyter-env.mjs offers: an ES module shared with the .mjs scripts (Node ≥ 20.19 requires it). */
+interface JupyterEnv {
+  readonly root: string;
+  readonly INSTALL_HINT: string;
+  findPython(modules?: readonly string[], check?: string): string | null;
+}
+const { findPython, INSTALL_HINT, root } = require(join(projectRoot(), "scripts", "jupyter", "jupyter-env.mjs")) as JupyterEnv;
 
 const COURSE_TITLE = "Convolutional networks in TypeScript";
 const ASSETS = "assets";
 const LANG = "en"; // the lessons' language, on every page's <html> (the index page writes its own)
-const MARKER = ".tsdl-site"; // says "this folder was made by export.mjs, safe to replace"
-const require = createRequire(import.meta.url);
+const MARKER = ".tsdl-site"; // says "this folder was made by the export, safe to replace"
 
-function usage(message) {
+/** One page as render_pages.py reports it. */
+interface RenderedPage {
+  readonly output: string;
+  readonly plots: number;
+  /** Versions of the plotly.js the notebook's tsdl.plotlySetup() inlined. */
+  readonly plotlyLib: readonly string[];
+  readonly lexer: string;
+  readonly checks: number;
+}
+
+function usage(message?: string): never {
   if (message) console.error(`export: ${message}`);
-  console.error("usage: node scripts/site/export.mjs [--out DIR (default out/)] [--site DIR (default site/)]");
+  console.error("usage: npm run export -- [--out DIR (default out/)] [--site DIR (default site/)]");
   process.exit(2);
 }
 
-function parseArgs(argv) {
+function parseArgs(argv: readonly string[]): { out: string; site: string } {
   const opts = { out: join(root, "out"), site: join(root, "site") };
   for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
+    const a = argv[i]!;
     if (a === "--help" || a === "-h") usage();
     const m = /^--(out|site)(?:=(.*))?$/.exec(a);
     if (!m) usage(`unknown argument "${a}"`);
     const value = m[2] ?? argv[++i];
     if (!value) usage(`${a} needs a folder`);
-    opts[m[1]] = resolve(value);
+    opts[m[1] as "out" | "site"] = resolve(value);
   }
   return opts;
 }
 
-/** The compiled helpers; a clear message when `npm run build` has not been run. */
-function loadHelpers() {
-  const dir = join(root, "build", "scripts", "site");
-  const names = ["summary", "lesson-intro", "index-page", "inline-markdown", "math", "html", "demo", "page"];
-  const missing = names.filter((n) => !existsSync(join(dir, `${n}.js`)));
-  if (missing.length) {
-    console.error(`export: ${dir}/{${missing.join(",")}}.js missing: run "npm run build" first`);
-    process.exit(2);
-  }
-  return Object.assign({}, ...names.map((n) => require(join(dir, `${n}.js`))));
-}
-
 /** A path as the user can read it: relative to the current folder when inside it, else absolute. */
-function shown(path) {
+function shown(path: string): string {
   const r = relative(process.cwd(), path);
   return r === "" ? "." : r.startsWith("..") ? path : r;
 }
 
-function kB(bytes) {
+function kB(bytes: number): string {
   return bytes >= 1e6 ? `${(bytes / 1e6).toFixed(1)} MB` : `${Math.round(bytes / 1e3)} kB`;
 }
 
-function folderSize(path) {
+function folderSize(path: string): number {
   const st = statSync(path);
   if (!st.isDirectory()) return st.size;
   return readdirSync(path).reduce((sum, name) => sum + folderSize(join(path, name)), 0);
 }
 
-/** Refuses to replace a folder that export.mjs did not make (a typo in --site). */
-function checkReplaceable(site) {
+/** Refuses to replace a folder that the export did not make (a typo in --site). */
+function checkReplaceable(site: string): void {
   if (!existsSync(site)) return;
   if (!statSync(site).isDirectory()) throw new Error(`${site} exists and is not a folder`);
   if (readdirSync(site).length > 0 && !existsSync(join(site, MARKER))) {
@@ -78,14 +90,13 @@ function checkReplaceable(site) {
   }
 }
 
-function main() {
+function main(): void {
   const opts = parseArgs(process.argv.slice(2));
-  const h = loadHelpers();
   const summaryFile = join(opts.out, "summary.json");
   if (!existsSync(summaryFile)) {
     throw new Error(`${summaryFile} not found: run the lessons first (npm run lessons)`);
   }
-  const summary = h.parseRunSummary(JSON.parse(readFileSync(summaryFile, "utf8")), summaryFile);
+  const summary = parseRunSummary(JSON.parse(readFileSync(summaryFile, "utf8")), summaryFile);
   checkReplaceable(opts.site);
 
   // Titles and summaries first: the navigation of every page needs the neighbours' titles.
@@ -94,9 +105,9 @@ function main() {
     const candidates = [join(opts.out, "executed", run.notebook), ...(run.executed ? [resolve(root, run.executed)] : [])];
     const notebook = candidates.find((c) => existsSync(c));
     if (!notebook) throw new Error(`${run.notebook}: executed notebook not found (looked for ${candidates.join(", ")})`);
-    const intro = h.lessonIntro(JSON.parse(readFileSync(notebook, "utf8")), run.notebook);
+    const intro = lessonIntro(JSON.parse(readFileSync(notebook, "utf8")), run.notebook);
     const title = intro.title ?? basename(run.notebook, ".ipynb").replace(/^\d+-/, "").replace(/-/g, " ");
-    return { run, notebook, page: h.pageName(run.notebook), title, summary: intro.summary };
+    return { run, notebook, page: pageName(run.notebook), title, summary: intro.summary };
   });
   if (!lessons.some((l) => l.summary)) console.warn("export: warning: no lesson has a summary paragraph after its title");
 
@@ -106,10 +117,10 @@ function main() {
   const partial = inProject ? join(root, "build", "site-draft") : `${opts.site}.partial`;
   rmSync(partial, { recursive: true, force: true });
   mkdirSync(join(partial, ASSETS), { recursive: true });
-  writeFileSync(join(partial, MARKER), "Made by scripts/site/export.mjs; replaced by each `npm run export`.\n");
+  writeFileSync(join(partial, MARKER), "Made by scripts/site/export.ts; replaced by each `npm run export`.\n");
 
   // nbconvert renders the lesson pages (plain text for titles in <title> and the navigation).
-  const plainTitle = (md) => h.inlineMarkdownToText(md);
+  const plainTitle = (md: string) => inlineMarkdownToText(md);
   const job = {
     site: partial,
     assets: ASSETS,
@@ -118,9 +129,9 @@ function main() {
       output: l.page,
       title: `${plainTitle(l.title)} — ${COURSE_TITLE}`,
       nav: {
-        prev: i > 0 ? { href: lessons[i - 1].page, title: plainTitle(lessons[i - 1].title) } : null,
+        prev: i > 0 ? { href: lessons[i - 1]!.page, title: plainTitle(lessons[i - 1]!.title) } : null,
         index: { href: "index.html", title: "All lessons" },
-        next: i + 1 < lessons.length ? { href: lessons[i + 1].page, title: plainTitle(lessons[i + 1].title) } : null,
+        next: i + 1 < lessons.length ? { href: lessons[i + 1]!.page, title: plainTitle(lessons[i + 1]!.title) } : null,
       },
     })),
   };
@@ -134,34 +145,34 @@ function main() {
   if (r.status !== 0) {
     throw new Error(`rendering the pages with nbconvert failed (exit ${r.status ?? r.signal}):\n${(r.stderr || r.error?.message || "").trim()}`);
   }
-  const rendered = JSON.parse(r.stdout).pages;
+  const rendered = (JSON.parse(r.stdout) as { pages: RenderedPage[] }).pages;
 
   // Math, then the checks every page must pass.
-  const problems = [];
-  const warnings = [];
+  const problems: string[] = [];
+  const warnings: string[] = [];
   const plotly = JSON.parse(readFileSync(require.resolve("plotly.js-dist-min/package.json"), "utf8")).version;
   let anyMath = false;
-  const lines = [];
+  const lines: string[] = [];
   const demoContext = { root, site: partial, assets: ASSETS };
-  const demos = [];
+  const demos: (EmbeddedDemo & { page: string })[] = [];
   for (const p of rendered) {
     const file = join(partial, p.output);
-    const math = h.renderMathMarks(readFileSync(file, "utf8"));
+    const math = renderMathMarks(readFileSync(file, "utf8"));
     let html = math.html;
     try {
-      const demo = h.embedDemos(html, demoContext); // the drawing pad, where a lesson saved a demo model
+      const demo = embedDemos(html, demoContext); // the drawing pad, where a lesson saved a demo model
       html = demo.html;
       demos.push(...demo.demos.map((d) => ({ ...d, page: p.output })));
     } catch (err) {
-      problems.push(`${p.output}: drawing pad: ${err.message}`);
+      problems.push(`${p.output}: drawing pad: ${(err as Error).message}`);
     }
     for (const e of math.errors) problems.push(`${p.output}: math KaTeX cannot render: ${e}`);
-    html = h.setLang(html, LANG);
-    html = h.wrapTables(html).html;
-    if (p.plots > 0) html = h.addToBodyEnd(html, h.plotlyLoaderHtml(`${ASSETS}/plotly.min.js`));
+    html = setLang(html, LANG);
+    html = wrapTables(html).html;
+    if (p.plots > 0) html = addToBodyEnd(html, plotlyLoaderHtml(`${ASSETS}/plotly.min.js`));
     if (math.count > 0) {
       anyMath = true;
-      html = h.addToHead(html, `<link rel="stylesheet" href="${ASSETS}/katex/katex.min.css">`);
+      html = addToHead(html, `<link rel="stylesheet" href="${ASSETS}/katex/katex.min.css">`);
     }
     if (html.includes("<script data-tsdl-plotly-lib")) problems.push(`${p.output}: still holds an inline plotly.js (data-tsdl-plotly-lib)`);
     for (const v of p.plotlyLib) {
@@ -170,23 +181,23 @@ function main() {
     if (p.plots > 0 && p.plotlyLib.length === 0) {
       warnings.push(`${p.output}: has plots but no tsdl.plotlySetup() output (the notebook should call it in its first cell)`);
     }
-    for (const ref of h.externalReferences(html)) problems.push(`${p.output}: ${ref.kind} points outside the site: ${ref.url}`);
+    for (const ref of externalReferences(html)) problems.push(`${p.output}: ${ref.kind} points outside the site: ${ref.url}`);
     writeFileSync(file, html);
     lines.push(`  ${p.output.padEnd(40)} ${String(p.plots).padStart(3)} plot(s) ${String(math.count).padStart(3)} formula(s)  highlighting: ${p.lexer}  ${p.checks} check cell(s) hidden  ${kB(Buffer.byteLength(html))}`);
   }
 
   // The index page, with math in titles or summaries rendered the same way.
   let indexMath = false;
-  const inlineMath = (tex) => {
+  const inlineMath = (tex: string) => {
     indexMath = true;
     try {
-      return h.texToHtml(tex, false);
+      return texToHtml(tex, false);
     } catch (err) {
-      problems.push(`index.html: math KaTeX cannot render: $${tex}$: ${err.message}`);
-      return `<span class="tsdl-math-error">${h.escapeHtml(tex)}</span>`;
+      problems.push(`index.html: math KaTeX cannot render: $${tex}$: ${(err as Error).message}`);
+      return `<span class="tsdl-math-error">${escapeHtml(tex)}</span>`;
     }
   };
-  let index = h.indexPageHtml({
+  let index = indexPageHtml({
     courseTitle: COURSE_TITLE,
     profile: summary.profile,
     date: summary.date,
@@ -201,8 +212,8 @@ function main() {
       ...(l.run.backend ? { backend: l.run.backend } : {}),
     })),
   }, inlineMath);
-  if (indexMath) index = h.addToHead(index, `<link rel="stylesheet" href="${ASSETS}/katex/katex.min.css">`);
-  for (const ref of h.externalReferences(index)) problems.push(`index.html: ${ref.kind} points outside the site: ${ref.url}`);
+  if (indexMath) index = addToHead(index, `<link rel="stylesheet" href="${ASSETS}/katex/katex.min.css">`);
+  for (const ref of externalReferences(index)) problems.push(`index.html: ${ref.kind} points outside the site: ${ref.url}`);
   writeFileSync(join(partial, "index.html"), index);
 
   // Shared assets.
@@ -213,9 +224,9 @@ function main() {
     cpSync(join(require.resolve("plotly.js-dist-min/package.json"), "..", "LICENSE"), join(assets, "plotly.js-LICENSE.txt"));
   }
   cpSync(join(root, "scripts", "site", "assets", "tsdl.css"), join(assets, "tsdl.css"));
-  const demoAssets = demos.length ? h.copyDemoAssets(demoContext, require.resolve("@tensorflow/tfjs/dist/tf.min.js")) : null;
+  const demoAssets = demos.length ? copyDemoAssets(demoContext, require.resolve("@tensorflow/tfjs/dist/tf.min.js")) : null;
   if (anyMath || indexMath) {
-    const k = h.katexAssets();
+    const k = katexAssets();
     mkdirSync(join(assets, "katex", "fonts"), { recursive: true });
     cpSync(k.css, join(assets, "katex", "katex.min.css"));
     cpSync(join(k.css, "..", "..", "LICENSE"), join(assets, "katex", "LICENSE.txt"));
@@ -226,7 +237,7 @@ function main() {
     }
   }
   for (const css of [join(assets, "jupyter", "index.css"), join(assets, "jupyter", "theme-light.css"), join(assets, "tsdl.css")]) {
-    for (const ref of h.externalReferences(readFileSync(css, "utf8"))) {
+    for (const ref of externalReferences(readFileSync(css, "utf8"))) {
       problems.push(`${relative(partial, css)}: ${ref.kind} points outside the site: ${ref.url}`);
     }
   }
@@ -247,7 +258,7 @@ function main() {
     "  assets: " +
       (anyPlots ? `plotly.min.js ${plotly} ${kB(statSync(join(opts.site, ASSETS, "plotly.min.js")).size)} (shared by all pages), ` : "no plots (plotly.js not copied), ") +
       `JupyterLab CSS ${kB(folderSize(join(opts.site, ASSETS, "jupyter")))}` +
-      (anyMath || indexMath ? `, KaTeX ${h.katexAssets().version} CSS+woff2 ${kB(folderSize(join(opts.site, ASSETS, "katex")))}` : ", no math (KaTeX not copied)"),
+      (anyMath || indexMath ? `, KaTeX ${katexAssets().version} CSS+woff2 ${kB(folderSize(join(opts.site, ASSETS, "katex")))}` : ", no math (KaTeX not copied)"),
   );
   for (const d of demos) {
     console.log(`  drawing pad in ${d.page}: model ${d.id.slice(0, 12)}… (profile ${d.profile}, test accuracy ${(100 * d.test.accuracy).toFixed(2)} %) from ${d.manifest}, ${d.file} ${kB(d.bytes)}`);
@@ -260,6 +271,6 @@ function main() {
 try {
   main();
 } catch (err) {
-  console.error(`export: ${err.message}`);
+  console.error(`export: ${(err as Error).message}`);
   process.exit(1);
 }

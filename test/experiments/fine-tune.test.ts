@@ -2,10 +2,10 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
 import type { Dataset } from "../../src/data/dataset";
-import { bestValidationAccuracy, fineTune } from "../../src/train/fine-tune";
+import { bestValidationAccuracy, fineTune } from "../../src/experiments/fine-tune";
 import { fit } from "../../src/train/fit";
 import type { History } from "../../src/train/history";
-import { squaresDataset } from "./synthetic";
+import { squaresDataset } from "../train/synthetic";
 
 let train: Dataset;
 let validation: Dataset;

@@ -11,9 +11,9 @@ import {
   trainAndEvaluate,
   type ExperimentData,
   type ExperimentRun,
-} from "../../src/train/experiment";
-import type { TrainingRecipe } from "../../src/train/recipes";
-import { squaresDataset } from "./synthetic";
+} from "../../src/experiments/experiment";
+import type { TrainingRecipe } from "../../src/experiments/recipes";
+import { squaresDataset } from "../train/synthetic";
 
 let data: ExperimentData & { dispose(): void };
 

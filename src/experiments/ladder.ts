@@ -12,8 +12,8 @@ import pl from "nodejs-polars";
 import type { Dataset } from "../data/dataset";
 import { accuracyWithError, formatAccuracy, type AccuracyWithError } from "../eval/compare";
 import { evaluate } from "../eval/evaluate";
-import { fit, type FitOptions } from "./fit";
-import type { History } from "./history";
+import { fit, type FitOptions } from "../train/fit";
+import type { History } from "../train/history";
 
 /** What one rung of the ladder leaves behind (its model is already disposed). */
 export interface Rung {

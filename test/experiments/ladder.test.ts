@@ -5,8 +5,8 @@ import type { Dataset } from "../../src/data/dataset";
 import { accuracyWithError } from "../../src/eval/compare";
 import { mlp } from "../../src/models/mlp";
 import { softmaxRegression } from "../../src/models/softmax-regression";
-import { armTable, describeRung, trainArm, trainRung, type Rung, type RungData } from "../../src/train/ladder";
-import { squaresDataset } from "./synthetic";
+import { armTable, describeRung, trainArm, trainRung, type Rung, type RungData } from "../../src/experiments/ladder";
+import { squaresDataset } from "../train/synthetic";
 
 let data: RungData & { dispose(): void };
 

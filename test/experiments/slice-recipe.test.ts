@@ -1,8 +1,8 @@
 import { before, test } from "node:test";
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
-import { labelledSlice, sliceFitOptions, sliceRecipe } from "../../src/train/slice-recipe";
-import { squaresDataset } from "./synthetic";
+import { labelledSlice, sliceFitOptions, sliceRecipe } from "../../src/experiments/slice-recipe";
+import { squaresDataset } from "../train/synthetic";
 
 before(async () => {
   await tf.setBackend("cpu");

@@ -170,8 +170,8 @@ def number_solutions(nb, name):
         for output in cell.get("outputs", []):
             text = html_of(output)
             if text is not None and 'class="tsdl-plot"' in text:
-                raise ExportError(f"{name}: cell {index}: a solution draws a plot; plots are drawn while "
-                                  "the solution is collapsed, at no size: print numbers instead")
+                raise ExportError(f"{name}: cell {index}: a solution draws a plot; the page draws its plots "
+                                  "when it loads, while solutions are collapsed, not when one opens: print numbers instead")
         solutions.append(cell)
     if solutions and len(solutions) != exercises:
         raise ExportError(f"{name}: {len(solutions)} cell(s) tagged {SOLUTION_TAG!r} for {exercises} numbered "

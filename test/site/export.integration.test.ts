@@ -132,10 +132,14 @@ test("export refuses a plotly.js output mixed with other content and leaves the 
   }
 });
 
-test("export refuses solutions that do not match the exercises one to one, naming the notebook", () => {
+test("export refuses solutions that do not match the exercises one to one, or that draw a plot, naming the notebook and cell", () => {
   const cases: [object[], RegExp][] = [
     [[{ cell_type: "markdown", id: "m2", metadata: {}, source: EXERCISES }, SOLUTIONS[0]!], /01-fixture.ipynb: 1 cell\(s\) tagged 'solution' for 2 numbered exercise\(s\)/],
     [[SOLUTIONS[1]!, { cell_type: "markdown", id: "m2", metadata: {}, source: EXERCISES }], /01-fixture.ipynb: cell 4: a cell tagged 'solution' comes before the Exercises heading/],
+    [
+      [{ cell_type: "markdown", id: "m2", metadata: {}, source: EXERCISES }, { ...SOLUTIONS[0]!, outputs: [{ output_type: "display_data", data: { "text/html": PLOT }, metadata: {} }] }, SOLUTIONS[1]!],
+      /01-fixture.ipynb: cell 5: a solution draws a plot/,
+    ],
   ];
   for (const [tail, message] of cases) {
     const f = fixture(LIB, tail);

@@ -183,7 +183,7 @@ function main(): void {
     }
     for (const ref of externalReferences(html)) problems.push(`${p.output}: ${ref.kind} points outside the site: ${ref.url}`);
     writeFileSync(file, html);
-    lines.push(`  ${p.output.padEnd(40)} ${String(p.plots).padStart(3)} plot(s) ${String(math.count).padStart(3)} formula(s)  highlighting: ${p.lexer}  ${p.checks} check cell(s) hidden  ${kB(Buffer.byteLength(html))}`);
+    lines.push(`  ${p.output.padEnd(40)} ${String(p.plots).padStart(3)} plot(s) ${String(math.count).padStart(3)} formula(s)  highlighting: ${p.lexer}  ${p.checks} check cell(s) hidden  ${p.solutions} solution(s) collapsed  ${kB(Buffer.byteLength(html))}`);
   }
 
   // The index page, with math in titles or summaries rendered the same way.

@@ -10,7 +10,8 @@ Reads a JSON job on stdin:
 writes SITE/OUTPUT for every page and SITE/ASSETS/jupyter/{index,theme-light}.css (the
 JupyterLab CSS of nbconvert's "lab" template, shared by all pages instead of inlined in each),
 and prints a JSON report on stdout:
-    {"pages": [{"output": ..., "plots": n, "plotlyLib": ["3.1.2"], "lexer": "typescript", "checks": n}]}
+    {"pages": [{"output": ..., "plots": n, "plotlyLib": ["3.1.2"], "lexer": "typescript", "checks": n,
+                "solutions": n}]}
 
 What it changes on the way (on a copy; the executed notebooks are left as they are):
 - leaves out the cells tagged `check` (accuracy floors, asserted tolerances: the runner executes
@@ -18,6 +19,11 @@ What it changes on the way (on a copy; the executed notebooks are left as they a
   nbconvert's TagRemovePreprocessor;
 - drops the output that holds plotly.js itself (`<script data-tsdl-plotly-lib="VERSION">`, about
   4.8 MB, once per notebook): the page loads one shared assets/plotly.min.js in its head instead;
+- shows each cell tagged `solution` (a worked solution: code, or Markdown for a prose answer;
+  one per exercise, in order, after the "Exercises" heading) collapsed, inside
+  `<details class="tsdl-solution"><summary>Solution to exercise N</summary>…</details>`: the
+  reader opens it by click or keyboard, without JavaScript. N is the cell's rank among the
+  solutions, so a notebook with solutions must have one for every numbered exercise;
 - sets the Pygments lexer to TypeScript when the kernel speaks TypeScript (so highlighting does
   not depend on what the kernel wrote in language_info);
 - marks math (`$…$`, `$$…$$`, `\\begin{env}…\\end{env}`) in Markdown as
@@ -28,6 +34,7 @@ Exits 1 with a message naming the notebook and cell when a notebook breaks one o
 import html
 import json
 import os
+import re
 import shutil
 import sys
 
@@ -45,6 +52,8 @@ except ImportError:  # pragma: no cover - jinja2 2.x (nbconvert 6 supports both)
 from traitlets.config import Config
 
 CHECK_TAG = "check"
+SOLUTION_TAG = "solution"
+SOLUTION_KEY = "tsdl_solution"  # the exercise number render() gives a solution cell, for the template
 TEMPLATES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "templates")
 LIB_MARK = "data-tsdl-plotly-lib"
 
@@ -124,6 +133,54 @@ def drop_plotly_lib(nb, name):
     return versions, plots
 
 
+def exercise_count(source):
+    """The number of items in the numbered list under an "Exercises" heading in a Markdown source."""
+    lines = source.splitlines()
+    start = next((i for i, line in enumerate(lines) if re.match(r"^#+\s+Exercises\s*$", line)), None)
+    if start is None:
+        return None
+    count = 0
+    for line in lines[start + 1:]:
+        if re.match(r"^#+\s", line):
+            break
+        if re.match(r"^\d+\.\s", line):
+            count += 1
+    return count
+
+
+def number_solutions(nb, name):
+    """Gives each `solution` cell its exercise number (metadata SOLUTION_KEY); returns how many.
+
+    The rules are checked here because the number is a cell's rank: a missing or extra solution,
+    or one above the exercises, would put the wrong number on every later one.
+    """
+    exercises, solutions = None, []
+    for index, cell in enumerate(nb.cells):
+        tags = cell.get("metadata", {}).get("tags", [])
+        if SOLUTION_TAG not in tags:
+            if cell.cell_type == "markdown" and exercises is None:
+                exercises = exercise_count("".join(cell.source))
+            continue
+        if exercises is None:
+            raise ExportError(f"{name}: cell {index}: a cell tagged {SOLUTION_TAG!r} comes before the "
+                              "Exercises heading (solutions follow the exercises, one per exercise, in order)")
+        if CHECK_TAG in tags:
+            raise ExportError(f"{name}: cell {index}: tagged both {SOLUTION_TAG!r} and {CHECK_TAG!r} "
+                              "(a check is left out of the page, a solution is shown collapsed)")
+        for output in cell.get("outputs", []):
+            text = html_of(output)
+            if text is not None and 'class="tsdl-plot"' in text:
+                raise ExportError(f"{name}: cell {index}: a solution draws a plot; the page draws its plots "
+                                  "when it loads, while solutions are collapsed, not when one opens: print numbers instead")
+        solutions.append(cell)
+    if solutions and len(solutions) != exercises:
+        raise ExportError(f"{name}: {len(solutions)} cell(s) tagged {SOLUTION_TAG!r} for {exercises} numbered "
+                          "exercise(s): one solution per exercise, in the exercises' order")
+    for number, cell in enumerate(solutions, start=1):
+        cell.metadata[SOLUTION_KEY] = number
+    return len(solutions)
+
+
 def choose_lexer(nb):
     """Forces TypeScript highlighting for TypeScript notebooks; returns the lexer nbconvert uses.
 
@@ -162,6 +219,7 @@ def render(job):
             raise ExportError(f"{name}: cannot read the notebook: {err}") from err
         versions, plots = drop_plotly_lib(nb, name)
         lexer = choose_lexer(nb)
+        solutions = number_solutions(nb, name)
         checks = sum(CHECK_TAG in cell.get("metadata", {}).get("tags", []) for cell in nb.cells)
         nb.metadata["title"] = page["title"]
         resources = {
@@ -171,7 +229,8 @@ def render(job):
         body, _ = exporter.from_notebook_node(nb, resources=resources)
         with open(os.path.join(site, page["output"]), "w", encoding="utf-8") as f:
             f.write(body)
-        report.append({"output": page["output"], "plots": plots, "plotlyLib": versions, "lexer": lexer, "checks": checks})
+        report.append({"output": page["output"], "plots": plots, "plotlyLib": versions, "lexer": lexer, "checks": checks,
+                       "solutions": solutions})
 
     # The JupyterLab CSS the "lab" template would inline in every page (about 550 kB), once.
     env = exporter.environment

@@ -3,6 +3,7 @@
 //   - axe-core on a page: every violation of impact "serious" or "critical" is a problem;
 //   - the keyboard: the skip link is the first tab stop and lands in the lesson, the next-lesson
 //     link is reached in a handful of presses, and nothing inside a plot takes a tab stop;
+//   - worked solutions: collapsed at first, numbered in order, opened by a click and by Enter;
 //   - the first paint of a lesson from file://: the median of a few loads, against a budget, and
 //     plotly.js fetched only after it.
 import { createRequire } from "node:module";
@@ -62,6 +63,40 @@ export async function keyboardCheck(page) {
   );
   if (inPlots > 0) problems.push(`${inPlots} element(s) inside plots take a tab stop (plotly's toolbar?)`);
   return { problems, reached, target };
+}
+
+/**
+ * The worked solutions (`details.tsdl-solution`, from cells tagged "solution"): each is closed
+ * when the page loads, with nothing of its cell drawn, and its summary names exercise 1, 2, … in
+ * order; the first opens on a click on its summary (and closes on another), the last on Enter
+ * with the keyboard focus on its summary — which is left open, so axe audits a solution's content.
+ * Returns the problems found and how many solutions the page has.
+ */
+export async function solutionCheck(page) {
+  const problems = [];
+  const state = () =>
+    page.evaluate(() =>
+      [...document.querySelectorAll("details.tsdl-solution")].map((d) => ({
+        open: d.open,
+        summary: d.querySelector(":scope > summary")?.textContent?.trim() ?? "",
+        shown: [...d.children].filter((c) => c.tagName !== "SUMMARY").some((c) => c.checkVisibility()),
+      })),
+    );
+  const before = await state();
+  before.forEach((s, i) => {
+    if (s.summary !== `Solution to exercise ${i + 1}`) problems.push(`solution ${i + 1}'s summary reads "${s.summary}"`);
+    if (s.open || s.shown) problems.push(`solution ${i + 1} is not collapsed when the page loads`);
+  });
+  if (before.length === 0) return { problems, count: 0 };
+  const summaries = page.locator("details.tsdl-solution > summary");
+  await summaries.first().click();
+  if (!(await state())[0].shown) problems.push("solution 1 does not open on a click on its summary");
+  await summaries.first().click();
+  if ((await state())[0].open) problems.push("solution 1 does not close on a second click");
+  await summaries.last().focus();
+  await page.keyboard.press("Enter");
+  if (!(await state()).at(-1).shown) problems.push(`solution ${before.length} does not open on Enter`);
+  return { problems, count: before.length };
 }
 
 /**

@@ -10,9 +10,10 @@
 //   - no axe-core violation of impact serious or critical, at 1280 px and again at 390 px (a
 //     phone: the page reloaded at that width, its plots drawn for it), and no sideways scroll;
 //   - a lesson page: the skip link first, the next-lesson link within a few Tab presses, no tab
-//     stop inside a plot (browser-test-a11y.mjs);
-// and, for the site: every link between pages answers HTTP 200 and every lesson page is linked
-// from the index; the first paint of every lesson opened from file:// (median of 3 loads) is
+//     stop inside a plot; its worked solutions collapsed, opened by a click and by Enter
+//     (browser-test-a11y.mjs);
+// and, for the site: every link between pages answers HTTP 200, every lesson page is linked
+// from the index and some lesson has worked solutions; the first paint of every lesson opened from file:// (median of 3 loads) is
 // within budget (FIRST_PAINT_BUDGET_MS below) and plotly.js is fetched only after it. Writes a
 // full-page screenshot of each page to out/screenshots/NAME.png (build artefacts, kept out of the
 // site), and phone-width ones of the lesson with the most plots and of the pad's page.
@@ -27,7 +28,7 @@ import { join, relative, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { root } from "../../scripts/jupyter/jupyter-env.mjs";
 import { demoPages, testDemos } from "./browser-test-demo.mjs";
-import { axeCheck, firstPaint, keyboardCheck, median } from "./browser-test-a11y.mjs";
+import { axeCheck, firstPaint, keyboardCheck, median, solutionCheck } from "./browser-test-a11y.mjs";
 
 const require = createRequire(import.meta.url);
 const PLOT_TIMEOUT_MS = 30_000;
@@ -133,6 +134,7 @@ async function main() {
 
   const problems = []; // { page, text }
   let linkCount = 0;
+  let solutionCount = 0;
   let firstPaints = [];
   let blankPaint = 0;
   let blankUrl = null; // the one-line page the first paint is compared with
@@ -194,6 +196,9 @@ async function main() {
         if (info.mathErrors > 0) add(`${info.mathErrors} formula(s) KaTeX could not render`);
         const keys = !phone && name !== "index.html" ? await keyboardCheck(page) : null;
         for (const p of keys?.problems ?? []) add(p);
+        const solutions = !phone && name !== "index.html" ? await solutionCheck(page) : null;
+        for (const p of solutions?.problems ?? []) add(p);
+        solutionCount += solutions?.count ?? 0;
         const axe = await axeCheck(page);
         for (const p of axe.problems) add(`${phone ? `at ${PHONE.width} px: ` : ""}${p}`);
         const a11y = `axe ${axe.problems.length ? "FAILS" : "0 serious/critical"}${axe.lesser.length ? ` (lesser: ${axe.lesser.join(", ")})` : ""}`;
@@ -214,7 +219,8 @@ async function main() {
           name,
           text:
             `${drawn}/${info.plots.length} plots drawn, ${info.tables} table(s), ${info.math} formula(s), ${count} requests; ${a11y}` +
-            (keys?.reached ? `; Tab reaches the ${keys.target} link in ${keys.reached}` : ""),
+            (keys?.reached ? `; Tab reaches the ${keys.target} link in ${keys.reached}` : "") +
+            (solutions?.count ? `; ${solutions.count} solution(s) open on click and Enter` : ""),
         });
         return info;
       } finally {
@@ -275,6 +281,7 @@ async function main() {
       const res = await fetch(href, { method: "HEAD" });
       if (res.status !== 200) problems.push({ page: "(links)", text: `${href.slice(origin.length)} answers HTTP ${res.status}` });
     }
+    if (solutionCount === 0) problems.push({ page: "(site)", text: "no lesson page has a worked solution (cells tagged \"solution\")" });
     if (pads.length === 0 && opts.pad) problems.push({ page: "(site)", text: "no page has a drawing pad (the MNIST lesson's run saves one; --no-pad to skip)" });
     if (pads.length > 0) {
       report.push(...(await testDemos({ context, site: opts.site, serverUrl: server.url, pages: pads, problems, screenshots: opts.screenshots ? shots : null })));
@@ -292,7 +299,7 @@ async function main() {
   const siteProblems = problems.filter((p) => !report.some((r) => r.name === p.page));
   console.log(`browser-test: ${shown(opts.site)}/ over ${server.url} in headless Chromium`);
   for (const r of report) console.log(`  ${failedPages.has(r.name) ? "FAIL" : "  ok"}  ${r.name.padEnd(40)} ${r.text}`);
-  console.log(`  ${siteProblems.length ? "FAIL" : "  ok"}  ${"(site)".padEnd(40)} ${linkCount} links between pages answer 200, every page linked from the index`);
+  console.log(`  ${siteProblems.length ? "FAIL" : "  ok"}  ${"(site)".padEnd(40)} ${linkCount} links between pages answer 200, every page linked from the index, ${solutionCount} worked solution(s)`);
   if (firstPaints.length) {
     console.log(
       `browser-test: first paint from file:// at most ${Math.round(Math.max(...firstPaints))} ms (median of ${FIRST_PAINT_RUNS} loads a lesson; ` +

@@ -16,7 +16,20 @@ const PLOT =
   `<script>(function(){function draw(){window.Plotly.newPlot("tsdl-plot-ab-1",[{type:"bar",x:[1],y:[2]}],{height:300});}` +
   ` if(window.Plotly){draw();}else{(window.__tsdlPlotQueue=window.__tsdlPlotQueue||[]).push(draw);}})();</script>`;
 
-function notebook(libOutput: string) {
+const EXERCISES = "## Exercises\n\n1. Print the filter.\n2. Explain the output size.";
+const SOLUTIONS = [
+  {
+    cell_type: "code",
+    id: "s1",
+    metadata: { tags: ["solution"], jupyter: { source_hidden: true, outputs_hidden: true } },
+    execution_count: 4,
+    source: "console.log(filterOfTheSolution);",
+    outputs: [{ output_type: "stream", name: "stdout", text: "solution-one-printed\n" }],
+  },
+  { cell_type: "markdown", id: "s2", metadata: { tags: ["solution"], jupyter: { source_hidden: true } }, source: "The size is *smaller*." },
+];
+
+function notebook(libOutput: string, tail: object[] = [{ cell_type: "markdown", id: "m2", metadata: {}, source: EXERCISES }, ...SOLUTIONS]) {
   const display = (html: string) => ({ output_type: "display_data", data: { "text/html": html, "text/plain": "plot" }, metadata: {} });
   return {
     nbformat: 4,
@@ -42,15 +55,16 @@ function notebook(libOutput: string) {
         source: "if (accuracyOfTheFloorCheck < 0.9) throw new Error();",
         outputs: [{ output_type: "stream", name: "stdout", text: "floor-check-passed\n" }],
       },
+      ...tail,
     ],
   };
 }
 
-function fixture(libOutput = LIB) {
+function fixture(libOutput = LIB, tail?: object[]) {
   const dir = mkdtempSync(join(tmpdir(), "tsdl-export-"));
   const out = join(dir, "out");
   mkdirSync(join(out, "executed"), { recursive: true });
-  writeFileSync(join(out, "executed", "01-fixture.ipynb"), JSON.stringify(notebook(libOutput)));
+  writeFileSync(join(out, "executed", "01-fixture.ipynb"), JSON.stringify(notebook(libOutput, tail)));
   const run = { notebook: "01-fixture.ipynb", ok: true, cellsRun: 2, cellsNotRun: 0, seconds: 3.4, backend: "tfjs · cpu" };
   writeFileSync(join(out, "summary.json"), JSON.stringify({ profile: "fast", date: "2026-11-25T13:02:01+0000", notebooks: [run] }));
   return { dir, out, site: join(dir, "site") };
@@ -91,7 +105,13 @@ test("export renders a lesson page that loads one shared plotly.js, with math, T
       assert.ok(existsSync(join(f.site, "assets", asset)), asset);
     }
     assert.ok(!page.includes("accuracyOfTheFloorCheck") && !page.includes("floor-check-passed"), "the check cell is hidden");
-    assert.match(r.stdout, /01-fixture.html +1 plot\(s\) +2 formula\(s\) +highlighting: typescript +1 check cell\(s\) hidden/);
+    assert.match(r.stdout, /01-fixture.html +1 plot\(s\) +2 formula\(s\) +highlighting: typescript +1 check cell\(s\) hidden +2 solution\(s\) collapsed/);
+    // Worked solutions: each in a closed <details> named by its exercise, code with its output, Markdown rendered.
+    const solutions = [...page.matchAll(/<details class="tsdl-solution">\s*<summary>([^<]*)<\/summary>([\s\S]*?)<\/details>/g)];
+    assert.deepEqual(solutions.map((m) => m[1]), ["Solution to exercise 1", "Solution to exercise 2"]);
+    assert.match(solutions[0]![2]!, /filterOfTheSolution[\s\S]*solution-one-printed/);
+    assert.match(solutions[1]![2]!, /The size is <em>smaller<\/em>\./);
+    assert.ok(page.indexOf("Print the filter") < page.indexOf('<details class="tsdl-solution">'), "after the exercises");
   } finally {
     rmSync(f.dir, { recursive: true, force: true });
   }
@@ -109,6 +129,27 @@ test("export refuses a plotly.js output mixed with other content and leaves the 
     assert.equal(readFileSync(join(f.site, "index.html"), "utf8"), "old");
   } finally {
     rmSync(f.dir, { recursive: true, force: true });
+  }
+});
+
+test("export refuses solutions that do not match the exercises one to one, or that draw a plot, naming the notebook and cell", () => {
+  const cases: [object[], RegExp][] = [
+    [[{ cell_type: "markdown", id: "m2", metadata: {}, source: EXERCISES }, SOLUTIONS[0]!], /01-fixture.ipynb: 1 cell\(s\) tagged 'solution' for 2 numbered exercise\(s\)/],
+    [[SOLUTIONS[1]!, { cell_type: "markdown", id: "m2", metadata: {}, source: EXERCISES }], /01-fixture.ipynb: cell 4: a cell tagged 'solution' comes before the Exercises heading/],
+    [
+      [{ cell_type: "markdown", id: "m2", metadata: {}, source: EXERCISES }, { ...SOLUTIONS[0]!, outputs: [{ output_type: "display_data", data: { "text/html": PLOT }, metadata: {} }] }, SOLUTIONS[1]!],
+      /01-fixture.ipynb: cell 5: a solution draws a plot/,
+    ],
+  ];
+  for (const [tail, message] of cases) {
+    const f = fixture(LIB, tail);
+    try {
+      const r = exportSite(f.out, f.site);
+      assert.equal(r.status, 1);
+      assert.match(r.stderr, message);
+    } finally {
+      rmSync(f.dir, { recursive: true, force: true });
+    }
   }
 });
 

@@ -43,6 +43,8 @@ interface RenderedPage {
   readonly plotlyLib: readonly string[];
   readonly lexer: string;
   readonly checks: number;
+  /** Cells tagged `solution`, rendered collapsed. */
+  readonly solutions: number;
 }
 
 function usage(message?: string): never {

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Render executed lesson notebooks to the site's lesson pages with nbconvert (called by
-scripts/site/export.mjs; not meant to be run by hand).
+scripts/site/export.ts; not meant to be run by hand).
 
 Reads a JSON job on stdin:
     {"site": "/abs/site", "assets": "assets",
@@ -28,7 +28,7 @@ What it changes on the way (on a copy; the executed notebooks are left as they a
   not depend on what the kernel wrote in language_info);
 - marks math (`$…$`, `$$…$$`, `\\begin{env}…\\end{env}`) in Markdown as
   `<tsdl-math data-display="inline|block">TeX, HTML-escaped</tsdl-math>` instead of leaving it to
-  MathJax in the browser: export.mjs renders it with KaTeX, so pages load no script for math.
+  MathJax in the browser: export.ts renders it with KaTeX, so pages load no script for math.
 Exits 1 with a message naming the notebook and cell when a notebook breaks one of these rules.
 """
 import html

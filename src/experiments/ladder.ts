@@ -60,7 +60,7 @@ export async function trainRung(label: string, model: tf.LayersModel, data: Rung
 export function describeRung(rung: Rung): string {
   return (
     `${rung.label}: ${formatAccuracy(rung.test)} on ${rung.test.n.toLocaleString("en-US")} test images · ` +
-    `${rung.params.toLocaleString("en-US")} params · ${rung.history.epochs.length} epochs in ${Math.round(rung.seconds)} s`
+    `${rung.params.toLocaleString("en-US")} params · ${rung.history.epochs.length} epoch${rung.history.epochs.length === 1 ? "" : "s"} in ${Math.round(rung.seconds)} s`
   );
 }
 

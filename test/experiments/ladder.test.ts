@@ -36,6 +36,11 @@ test("trainRung trains, scores on the test set, disposes the model and leaves no
   assert.deepEqual(again.predictions, rung.predictions);
 });
 
+test("describeRung says '1 epoch' for a one-epoch rung (lesson 7 trains its 2-conv CNN for one)", async () => {
+  const rung = await trainRung("softmax", softmaxRegression({ seed: 1 }), data, { ...QUICK, epochs: 1 });
+  assert.match(describeRung(rung), / · 7,850 params · 1 epoch in \d+ s$/);
+});
+
 test("trainRung disposes the model when training fails, and names a bad label", async () => {
   const start = tf.memory().numTensors;
   await assert.rejects(trainRung("bad", mlp({ hidden: [4], dropout: 0 }), data, { ...QUICK, epochs: 0 }), /epochs must be an integer ≥ 1, got 0/);

@@ -13,7 +13,6 @@ const BEYOND_LESSONS: Readonly<Record<string, string>> = {
   accuracy: "the plainest score (fraction right) for the exercises, beside accuracyWithError",
   SeededDropout: "the layer class behind seededDropout: the MNIST CNN lesson's cell-parity test checks its model is built of it",
   TrainingInterruptedError: "what Stop makes fit throw: a learner's cell can catch it (the README's Stop section)",
-  onSharedSeeds: "cuts two logged arms to their shared seeds, for reading the full-profile log beside a run",
 };
 
 test("every value of the public index is called by a lesson, or listed with its reason", () => {

@@ -26,7 +26,14 @@ export { loadFashionMnist } from "./data/fashion-mnist";
 export { testSplitLabels, type DatasetName } from "./data/datasets";
 export { type DatasetSplits, type LoadDatasetOptions } from "./data/idx-dataset";
 export { subsetDataset } from "./data/subset";
-export { readDigitCsv, readImageCsv, writeImageCsv, type ReadDigitCsvOptions, type UnlabeledDigits, type WriteImageCsvOptions } from "./data/csv";
+export {
+  readDigitCsv,
+  readImageCsv,
+  writeImageCsv,
+  type ReadDigitCsvOptions,
+  type UnlabeledDigits,
+  type WriteImageCsvOptions,
+} from "./data/csv";
 export { labelDistribution } from "./data/label-distribution";
 
 // Small arrays, axis shuffles, convolution and pooling for teaching
@@ -71,7 +78,17 @@ export { confusionMatrix } from "./eval/confusion";
 export { perClassAccuracy, type ClassAccuracy } from "./eval/per-class";
 export { mostConfidentMistakes, type Mistake } from "./eval/mistakes";
 export { accuracyWithError, formatAccuracy, pairedComparison, type AccuracyWithError, type PairedComparison } from "./eval/compare";
-export { compareAcrossSeeds, loggedArm, onSharedSeeds, seedVerdict, verdictAgreement, type Arm, type ArmSummary, type SeedComparison, type SeedRun } from "./eval/seeds";
+export {
+  compareAcrossSeeds,
+  loggedArm,
+  onSharedSeeds,
+  seedVerdict,
+  verdictAgreement,
+  type Arm,
+  type ArmSummary,
+  type SeedComparison,
+  type SeedRun,
+} from "./eval/seeds";
 
 // Model files
 export { loadModel, saveModel, type SavedModelFiles, type SaveModelOptions } from "./io/model-files";
@@ -86,7 +103,14 @@ export { type OptimizerName } from "./train/optimizer";
 export { type LrSchedule } from "./train/schedule";
 export { type EarlyStoppingOptions } from "./train/early-stopping";
 export { recipeFitOptions, recipeText, trainingRecipe, type TrainingRecipe } from "./experiments/recipes";
-export { describeRun, perClassFrame, resultsFrame, trainAndEvaluate, type ExperimentData, type ExperimentRun } from "./experiments/experiment";
+export {
+  describeRun,
+  perClassFrame,
+  resultsFrame,
+  trainAndEvaluate,
+  type ExperimentData,
+  type ExperimentRun,
+} from "./experiments/experiment";
 export { armTable, describeRung, trainArm, type ArmRungs, type Rung, type RungData, type SeededRung } from "./experiments/ladder";
 export { labelledSlice, sliceFitOptions, sliceRecipe, type LabelledSlice, type SliceRecipe } from "./experiments/slice-recipe";
 

@@ -24,7 +24,10 @@ test("the name parsers of models, optimizers, initialisers and data sets all go 
   ];
   for (const [parse, names, what] of parsers) {
     for (const name of names) assert.equal(parse(name), name);
-    assert.throws(() => parse("nope"), (err: Error) => err.message === `Unknown ${what} "nope": expected one of ${names.join(", ")}`);
+    assert.throws(
+      () => parse("nope"),
+      (err: Error) => err.message === `Unknown ${what} "nope": expected one of ${names.join(", ")}`,
+    );
   }
 });
 

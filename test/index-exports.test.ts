@@ -16,10 +16,16 @@ const BEYOND_LESSONS: Readonly<Record<string, string>> = {
 };
 
 test("every value of the public index is called by a lesson, or listed with its reason", () => {
-  const lessons = notebookNames().map((n) => readNotebook(n).cells.map(cellSource).join("\n")).join("\n");
+  const lessons = notebookNames()
+    .map((n) => readNotebook(n).cells.map(cellSource).join("\n"))
+    .join("\n");
   const exported = Object.keys(tsdl);
   const unused = exported.filter((name) => !new RegExp(`\\btsdl\\.${name}\\b`).test(lessons) && !(name in BEYOND_LESSONS));
-  assert.deepEqual(unused, [], `exported by src/index.ts but called by no lesson: drop them from the index or list them in BEYOND_LESSONS with a reason`);
+  assert.deepEqual(
+    unused,
+    [],
+    `exported by src/index.ts but called by no lesson: drop them from the index or list them in BEYOND_LESSONS with a reason`,
+  );
   for (const [name, why] of Object.entries(BEYOND_LESSONS)) {
     assert.ok(exported.includes(name), `BEYOND_LESSONS lists ${name}, which src/index.ts does not export`);
     assert.ok(why.length > 10, `${name}: say why it is public`);

@@ -60,7 +60,8 @@ export function layerViolations(files: readonly { file: string; text: string }[]
       if (to === from) continue;
       const toLayer = layers.get(to);
       if (toLayer === undefined) out.push(`${path.relative(root, file)} imports ${spec}: src/${to} has no layer`);
-      else if (!(toLayer < fromLayer)) out.push(`${path.relative(root, file)} (${from}, layer ${fromLayer}) imports ${spec} (${to}, layer ${toLayer})`);
+      else if (!(toLayer < fromLayer))
+        out.push(`${path.relative(root, file)} (${from}, layer ${fromLayer}) imports ${spec} (${to}, layer ${toLayer})`);
     }
   }
   return out;
@@ -69,8 +70,16 @@ export function layerViolations(files: readonly { file: string; text: string }[]
 test("README's layer table covers every folder and top-level file of src/", () => {
   const layers = readmeLayers(readFileSync(path.join(root, "README.md"), "utf8"));
   const units = new Set(readdirSync(src));
-  assert.deepEqual([...units].filter((u) => !layers.has(u)), [], "units of src/ missing from the table");
-  assert.deepEqual([...layers.keys()].filter((u) => !units.has(u)), [], "table rows naming nothing in src/");
+  assert.deepEqual(
+    [...units].filter((u) => !layers.has(u)),
+    [],
+    "units of src/ missing from the table",
+  );
+  assert.deepEqual(
+    [...layers.keys()].filter((u) => !units.has(u)),
+    [],
+    "table rows naming nothing in src/",
+  );
 });
 
 test("every import in src/ goes to its own folder or a lower layer", () => {
@@ -81,7 +90,11 @@ test("every import in src/ goes to its own folder or a lower layer", () => {
 });
 
 test("the check catches an import against the layers, from either kind of import", () => {
-  const layers = new Map([["data", 2], ["train", 5], ["check.ts", 0]]);
+  const layers = new Map([
+    ["data", 2],
+    ["train", 5],
+    ["check.ts", 0],
+  ]);
   const fake = (unit: string, text: string) => ({ file: path.join(src, unit, "x.ts"), text });
   assert.deepEqual(layerViolations([fake("train", 'import { a } from "../data/batches";\nimport "../check";')], layers), []);
   assert.equal(layerViolations([fake("data", 'import { fit } from "../train/fit";')], layers).length, 1);

@@ -57,7 +57,8 @@ export function findPythonReferences(
   if (want.pytorch) {
     fromVenv("pytorch", "PyTorch 2.13 (bench/.venv)", "import torch", "torch_bench.py");
     const debian = ["python3", "/usr/bin/python3"].find((py) => tryImport(py, "import torch") === undefined && !isVenv(py, venvPython));
-    if (debian !== undefined) found.push({ kind: "pytorch", python: debian, script: script("torch_bench.py"), origin: `Debian (${debian})` });
+    if (debian !== undefined)
+      found.push({ kind: "pytorch", python: debian, script: script("torch_bench.py"), origin: `Debian (${debian})` });
     else missing.push({ backend: "PyTorch (Debian)", reason: "no python3 that imports torch (apt-get install python3-torch)" });
   }
   if (want.keras) {

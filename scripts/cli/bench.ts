@@ -134,12 +134,16 @@ async function measure(network: Network, job: ChildJob, summary: string, threads
     // One fit call, as a lesson makes it: the first epoch warms up (XNNPACK operators, V8),
     // the next `repeats` are timed; what the call took beyond its epochs is starting the workers.
     const start = performance.now();
-    const history = await fit(model, { train: { xs: x as tf.Tensor4D, ys: y as tf.Tensor2D, size: job.train } }, {
-      epochs: job.repeats + 1,
-      batchSize: batch,
-      lr: 1e-3,
-      progress: false,
-    });
+    const history = await fit(
+      model,
+      { train: { xs: x as tf.Tensor4D, ys: y as tf.Tensor2D, size: job.train } },
+      {
+        epochs: job.repeats + 1,
+        batchSize: batch,
+        lr: 1e-3,
+        progress: false,
+      },
+    );
     const total = (performance.now() - start) / 1000;
     trainRuns.push(...history.epochs.slice(1).map((e) => e.samplesPerSecond));
     library = { workers: history.workers, startSeconds: round(total - history.seconds.reduce((a, b) => a + b, 0)) };
@@ -210,9 +214,13 @@ interface GemmRound {
 }
 
 function runGemmChild(repeats: number): GemmRound {
-  const r = spawnSync(process.execPath, [...RELAXED_SIMD_FLAG, __filename, "--gemm-child", String(repeats)], { encoding: "utf8", maxBuffer: 1 << 20 });
+  const r = spawnSync(process.execPath, [...RELAXED_SIMD_FLAG, __filename, "--gemm-child", String(repeats)], {
+    encoding: "utf8",
+    maxBuffer: 1 << 20,
+  });
   const line = r.stdout.split("\n").find((l) => l.startsWith("GEMM "));
-  if (r.status !== 0 || line === undefined) throw new Error(`GEMM measurement failed: ${r.stderr.trim().split("\n").pop() ?? `exit code ${r.status}`}`);
+  if (r.status !== 0 || line === undefined)
+    throw new Error(`GEMM measurement failed: ${r.stderr.trim().split("\n").pop() ?? `exit code ${r.status}`}`);
   return JSON.parse(line.slice(5)) as GemmRound;
 }
 
@@ -423,9 +431,14 @@ async function main(): Promise<void> {
             const m = runReference(ref, network, threads, { train, infer, inferBatch, repeats });
             frameworks.add(m.framework!);
             measured.push(m);
-            console.log(`  ${network} on ${m.framework}: ${fmt(m.trainSamplesPerSec)} train / ${fmt(m.inferSamplesPerSec)} infer samples/s`);
+            console.log(
+              `  ${network} on ${m.framework}: ${fmt(m.trainSamplesPerSec)} train / ${fmt(m.inferSamplesPerSec)} infer samples/s`,
+            );
           } catch (err) {
-            const reason = `${ref.script} failed: ${String((err as { stderr?: string }).stderr ?? err).trim().split("\n").pop()}`;
+            const reason = `${ref.script} failed: ${String((err as { stderr?: string }).stderr ?? err)
+              .trim()
+              .split("\n")
+              .pop()}`;
             if (round === 1) skipped.push({ backend: `${ref.kind} (${ref.origin})`, reason });
             console.log(`  skipped: ${reason}`);
           }
@@ -567,8 +580,16 @@ function printGemmTable(gemm: GemmRound): void {
   ]);
   const head = ["network", "product", "A·B", "tfjs MatMul", "ours SIMD", "ours FMA"];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (r: string[]) => r.map((c, i) => c.padEnd(widths[i]!)).join("  ").trimEnd();
-  console.log(["", `GEMM GFLOP/s, 1 thread${gemm.relaxedSimd ? "" : " (no relaxed SIMD here: no FMA column)"}`, line(head), ...rows.map(line)].join("\n"));
+  const line = (r: string[]) =>
+    r
+      .map((c, i) => c.padEnd(widths[i]!))
+      .join("  ")
+      .trimEnd();
+  console.log(
+    ["", `GEMM GFLOP/s, 1 thread${gemm.relaxedSimd ? "" : " (no relaxed SIMD here: no FMA column)"}`, line(head), ...rows.map(line)].join(
+      "\n",
+    ),
+  );
 }
 
 function ratioText(r: { train: number; infer: number } | null | undefined): string {
@@ -593,7 +614,11 @@ function printTable(results: Measurement[]): void {
   ]);
   const head = ["network", "backend", "train/s", "infer/s", "÷ PyTorch all cores", "÷ PyTorch same threads", ""];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (r: string[]) => r.map((c, i) => c.padEnd(widths[i]!)).join("  ").trimEnd();
+  const line = (r: string[]) =>
+    r
+      .map((c, i) => c.padEnd(widths[i]!))
+      .join("  ")
+      .trimEnd();
   console.log(["", line(head), ...rows.map(line)].join("\n"));
 }
 

@@ -10,7 +10,17 @@ import { ensembleReport } from "../../src/ensemble/report";
 import { savedModelOutputs } from "../../src/ensemble/saved-models";
 import { resultLine } from "../../src/results/log";
 import type { LessonProfile } from "../../src/profile";
-import { checkedResultsFile, logResult, machineFields, npmCommandLine, parseFlags, RUN_FLAGS, runCommand, runSettings, shownPath } from "./common";
+import {
+  checkedResultsFile,
+  logResult,
+  machineFields,
+  npmCommandLine,
+  parseFlags,
+  RUN_FLAGS,
+  runCommand,
+  runSettings,
+  shownPath,
+} from "./common";
 import { reportFields, reportLines } from "./ensemble-result";
 
 /** The parsed command line. */
@@ -56,7 +66,8 @@ export function parseCombineArgs(argv: readonly string[]): CombineArgs | "help" 
   if (models.length < 2) throw new Error(`--models names one model (${models[0]}): an ensemble needs at least 2`);
   const twice = models.filter((m, i) => models.indexOf(m) !== i);
   if (twice.length > 0) throw new Error(`--models lists ${twice[0]} twice: a member counted twice is a weighted average, not an ensemble`);
-  if (values.name !== undefined && !/^[\w.-]+$/.test(values.name)) throw new Error(`--name must be letters, digits, ".", "_" or "-", got "${values.name}"`);
+  if (values.name !== undefined && !/^[\w.-]+$/.test(values.name))
+    throw new Error(`--name must be letters, digits, ".", "_" or "-", got "${values.name}"`);
   const { profile, backend } = runSettings(values);
   return { models, profile, name: values.name, backend, results: values.results };
 }
@@ -83,9 +94,20 @@ async function main(argv: readonly string[]): Promise<void> {
   console.log(backendReport(backend));
   const data = await loadMnist({ profile: args.profile });
   try {
-    const members = await savedModelOutputs(args.models.map((m) => path.resolve(root, m)), data.test.xs);
-    const report = ensembleReport(members.map((m) => m.outputs), data.test.labels);
-    console.log(reportLines(report, members.map((m, i) => `${args.models[i]} · ${architecture(m.metadata)}`)).join("\n"));
+    const members = await savedModelOutputs(
+      args.models.map((m) => path.resolve(root, m)),
+      data.test.xs,
+    );
+    const report = ensembleReport(
+      members.map((m) => m.outputs),
+      data.test.labels,
+    );
+    console.log(
+      reportLines(
+        report,
+        members.map((m, i) => `${args.models[i]} · ${architecture(m.metadata)}`),
+      ).join("\n"),
+    );
     const epochs = members.map((m) => numberField(m.metadata, "epochs"));
     const seconds = members.map((m) => numberField(m.metadata, "seconds"));
     const result = resultLine({

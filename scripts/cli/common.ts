@@ -5,7 +5,14 @@ import { writeFileSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
-import { BACKEND_ENV, parseBackendRequest, parseWasmThreads, WASM_THREADS_ENV, type BackendInfo, type BackendName } from "../../src/backend/select";
+import {
+  BACKEND_ENV,
+  parseBackendRequest,
+  parseWasmThreads,
+  WASM_THREADS_ENV,
+  type BackendInfo,
+  type BackendName,
+} from "../../src/backend/select";
 import { parseProfile, PROFILE_ENV, type LessonProfile } from "../../src/profile";
 import { parseTrainWorkers, TRAIN_WORKERS_ENV } from "../../src/train/parallel/count";
 import { appendResult, checkAppendable, defaultResultsFile, type MachineFields, type ResultLine } from "../../src/results/log";

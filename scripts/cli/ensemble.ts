@@ -17,7 +17,19 @@ import type { LessonProfile } from "../../src/profile";
 import { trainMembers } from "../../src/ensemble/train-members";
 import { ensembleName, ensembleRunDir, memberResultFields } from "../../src/ensemble/run-folder";
 import { describeRecipe, memberRecipe, type MemberRecipe } from "../../src/ensemble/member-recipe";
-import { checkedResultsFile, integerFlag, logResult, shownPath as shown, machineFields, npmCommandLine, parseFlags, runCommand, RUN_FLAGS, runSettings, splitSizesLine } from "./common";
+import {
+  checkedResultsFile,
+  integerFlag,
+  logResult,
+  shownPath as shown,
+  machineFields,
+  npmCommandLine,
+  parseFlags,
+  runCommand,
+  RUN_FLAGS,
+  runSettings,
+  splitSizesLine,
+} from "./common";
 
 /** The parsed command line. */
 export interface EnsembleArgs {
@@ -136,7 +148,8 @@ async function main(argv: readonly string[]): Promise<void> {
   const recipe = ensembleRecipe(args);
   const runDir = path.resolve(root, args.out ?? defaultRunDir(args));
   // Output paths first: a bad one must not cost the training.
-  if (modelFolderState(runDir) === "model") throw new Error(`${shown(root, runDir)} holds a single saved model, not an ensemble's run folder`);
+  if (modelFolderState(runDir) === "model")
+    throw new Error(`${shown(root, runDir)} holds a single saved model, not an ensemble's run folder`);
   const lock = lockFolder(runDir); // one run per folder, as train; also proves the parent can be written
   if (lock.tookOver) console.log(`Took over ${shown(root, lock.file)}: its run (process ${lock.tookOver.pid}) is gone`);
   const resultsFile = checkedResultsFile(root, args.results);
@@ -146,7 +159,9 @@ async function main(argv: readonly string[]): Promise<void> {
   const data = await loadMnist({ profile: args.profile });
   try {
     console.log(splitSizesLine(args.profile, data));
-    console.log(`${ensembleName(args)}: ${args.members} × ${describeRecipe(recipe)} · seeds ${args.seed}…${args.seed + args.members - 1}\n`);
+    console.log(
+      `${ensembleName(args)}: ${args.members} × ${describeRecipe(recipe)} · seeds ${args.seed}…${args.seed + args.members - 1}\n`,
+    );
     const run = await trainMembers(data, {
       recipe,
       members: args.members,
@@ -158,13 +173,25 @@ async function main(argv: readonly string[]): Promise<void> {
       if (args.only !== undefined) {
         // Part of an ensemble: nothing to combine or log yet.
         console.log(`\nTest accuracy on ${data.test.size.toLocaleString("en-US")} images:`);
-        run.members.forEach((m) => console.log(`  member ${m.member} (seed ${m.seed})  ${pct(m.testAccuracy)}${m.loaded ? "  (loaded)" : ""}`));
+        run.members.forEach((m) =>
+          console.log(`  member ${m.member} (seed ${m.seed})  ${pct(m.testAccuracy)}${m.loaded ? "  (loaded)" : ""}`),
+        );
         const which = args.only.length === 1 ? `Member ${args.only[0]} is` : `Members ${args.only.join(", ")} are`;
-        console.log(`${which} in ${shown(root, runDir)}. Once every member is trained, run the command without --only to combine them and log the result.`);
+        console.log(
+          `${which} in ${shown(root, runDir)}. Once every member is trained, run the command without --only to combine them and log the result.`,
+        );
         return;
       }
-      const report = ensembleReport(run.members.map((m) => m.outputs), data.test.labels);
-      console.log(reportLines(report, run.members.map((m) => `member ${m.member} (seed ${m.seed})${m.loaded ? " (loaded)" : ""}`)).join("\n"));
+      const report = ensembleReport(
+        run.members.map((m) => m.outputs),
+        data.test.labels,
+      );
+      console.log(
+        reportLines(
+          report,
+          run.members.map((m) => `member ${m.member} (seed ${m.seed})${m.loaded ? " (loaded)" : ""}`),
+        ).join("\n"),
+      );
 
       const result = resultLine({
         model: ensembleName(args),

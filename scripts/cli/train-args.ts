@@ -127,7 +127,10 @@ function rateFlag(flag: string, value: string): number {
 }
 
 /** The builder options the model flags ask for; a flag the model does not take throws, naming the ones it does. */
-function modelOptionsFromFlags(model: ModelName | "transfer", values: ReturnType<typeof parseFlags<typeof OPTIONS>>): ModelOptionsByName[ModelName] {
+function modelOptionsFromFlags(
+  model: ModelName | "transfer",
+  values: ReturnType<typeof parseFlags<typeof OPTIONS>>,
+): ModelOptionsByName[ModelName] {
   const modelFlags = new Set(Object.values(MODEL_FLAGS).flat());
   const takesFlags = model === "transfer" ? [] : MODEL_FLAGS[model];
   for (const [flag, value] of Object.entries(values)) {
@@ -158,7 +161,8 @@ export function parseTrainArgs(argv: readonly string[]): TrainArgs | "help" {
   if (values.help) return "help";
   const transferFrom = values["transfer-from"];
   if (transferFrom !== undefined) {
-    if (values.model !== undefined) throw new Error("--model does not apply to --transfer-from: the saved model's base and a new head are the model");
+    if (values.model !== undefined)
+      throw new Error("--model does not apply to --transfer-from: the saved model's base and a new head are the model");
     if (transferFrom.trim() === "") throw new Error("--transfer-from must name a saved model folder, got an empty path");
     if (values["per-class"] === undefined) {
       throw new Error("--transfer-from trains on a labelled slice: give --per-class <n> (lesson 10's full profile uses 10, 100 and 1000)");
@@ -166,7 +170,8 @@ export function parseTrainArgs(argv: readonly string[]): TrainArgs | "help" {
   } else if (values.model === undefined) {
     throw new Error(`--model is required: one of ${MODEL_NAMES.join(", ")} (or --transfer-from <model dir>)`);
   }
-  if (values["fine-tune"] && transferFrom === undefined) throw new Error("--fine-tune needs --transfer-from: it fine-tunes a transferred base");
+  if (values["fine-tune"] && transferFrom === undefined)
+    throw new Error("--fine-tune needs --transfer-from: it fine-tunes a transferred base");
   if (values["per-class"] !== undefined && values.dataset === undefined) {
     throw new Error("--per-class slices a data set's training split: name it with --dataset (mnist or fashion-mnist)");
   }
@@ -175,7 +180,8 @@ export function parseTrainArgs(argv: readonly string[]): TrainArgs | "help" {
   }
   const model = transferFrom !== undefined ? "transfer" : parseModelName(values.model!);
   const { profile, backend } = runSettings(values);
-  if (values.name !== undefined && !/^[\w.-]+$/.test(values.name)) throw new Error(`--name must be letters, digits, ".", "_" or "-", got "${values.name}"`);
+  if (values.name !== undefined && !/^[\w.-]+$/.test(values.name))
+    throw new Error(`--name must be letters, digits, ".", "_" or "-", got "${values.name}"`);
   const modelOptions = modelOptionsFromFlags(model, values);
   const perClass = values["per-class"] === undefined ? undefined : integerFlag("per-class", values["per-class"], 1);
   // Flags given explicitly win; the rest comes from the recipe lesson 6 trains with, or for a

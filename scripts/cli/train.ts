@@ -44,7 +44,16 @@ async function main(argv: readonly string[]): Promise<void> {
     const dataset = idxDataset(args.dataset);
     const data = await loadIdxDataset(dataset, { profile: args.profile });
     try {
-      const context = { root, data, title: dataset.title, checkpoint, base, backend, machine: machineFields(backend), command: commandLine(argv) };
+      const context = {
+        root,
+        data,
+        title: dataset.title,
+        checkpoint,
+        base,
+        backend,
+        machine: machineFields(backend),
+        command: commandLine(argv),
+      };
       const result = await runTraining(args, model, { ...context, log: (line) => console.log(line) });
       // The model's metadata records how it was trained; its predictions belong to the log only.
       const { testPredictions: _predictions, ...metadata } = result;

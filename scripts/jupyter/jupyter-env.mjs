@@ -10,8 +10,7 @@ export const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 
 /** The project's pinned Jupyter: setup.sh installs it into .venv/. */
 export const VENV_PYTHON = join(root, ".venv", "bin", "python");
-export const INSTALL_HINT =
-  "bash scripts/setup.sh   (makes .venv/ with scripts/jupyter/requirements.txt)";
+export const INSTALL_HINT = "bash scripts/setup.sh   (makes .venv/ with scripts/jupyter/requirements.txt)";
 
 /**
  * The first Python that can import the given modules, or null: the project's .venv/ (pinned

@@ -17,7 +17,8 @@ const tfjsFromPage = {
   setup(b) {
     b.onResolve({ filter: /^@tensorflow\/tfjs(-core|-layers)?$/ }, (args) => ({ path: args.path, namespace: "tfjs-from-page" }));
     b.onLoad({ filter: /.*/, namespace: "tfjs-from-page" }, () => ({
-      contents: 'if (typeof window.tf !== "object") throw new Error("tsdl-demo.js needs tfjs (tf.min.js) loaded before it"); module.exports = window.tf;',
+      contents:
+        'if (typeof window.tf !== "object") throw new Error("tsdl-demo.js needs tfjs (tf.min.js) loaded before it"); module.exports = window.tf;',
       loader: "js",
     }));
   },

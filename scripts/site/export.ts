@@ -145,7 +145,9 @@ function main(): void {
     maxBuffer: 64 * 1024 * 1024,
   });
   if (r.status !== 0) {
-    throw new Error(`rendering the pages with nbconvert failed (exit ${r.status ?? r.signal}):\n${(r.stderr || r.error?.message || "").trim()}`);
+    throw new Error(
+      `rendering the pages with nbconvert failed (exit ${r.status ?? r.signal}):\n${(r.stderr || r.error?.message || "").trim()}`,
+    );
   }
   const rendered = (JSON.parse(r.stdout) as { pages: RenderedPage[] }).pages;
 
@@ -178,14 +180,17 @@ function main(): void {
     }
     if (html.includes("<script data-tsdl-plotly-lib")) problems.push(`${p.output}: still holds an inline plotly.js (data-tsdl-plotly-lib)`);
     for (const v of p.plotlyLib) {
-      if (v !== plotly) warnings.push(`${p.output}: the notebook was run with plotly.js ${v}, the site ships ${plotly} (re-run the lessons)`);
+      if (v !== plotly)
+        warnings.push(`${p.output}: the notebook was run with plotly.js ${v}, the site ships ${plotly} (re-run the lessons)`);
     }
     if (p.plots > 0 && p.plotlyLib.length === 0) {
       warnings.push(`${p.output}: has plots but no tsdl.plotlySetup() output (the notebook should call it in its first cell)`);
     }
     for (const ref of externalReferences(html)) problems.push(`${p.output}: ${ref.kind} points outside the site: ${ref.url}`);
     writeFileSync(file, html);
-    lines.push(`  ${p.output.padEnd(40)} ${String(p.plots).padStart(3)} plot(s) ${String(math.count).padStart(3)} formula(s)  highlighting: ${p.lexer}  ${p.checks} check cell(s) hidden  ${p.solutions} solution(s) collapsed  ${kB(Buffer.byteLength(html))}`);
+    lines.push(
+      `  ${p.output.padEnd(40)} ${String(p.plots).padStart(3)} plot(s) ${String(math.count).padStart(3)} formula(s)  highlighting: ${p.lexer}  ${p.checks} check cell(s) hidden  ${p.solutions} solution(s) collapsed  ${kB(Buffer.byteLength(html))}`,
+    );
   }
 
   // The index page, with math in titles or summaries rendered the same way.
@@ -199,21 +204,24 @@ function main(): void {
       return `<span class="tsdl-math-error">${escapeHtml(tex)}</span>`;
     }
   };
-  let index = indexPageHtml({
-    courseTitle: COURSE_TITLE,
-    profile: summary.profile,
-    date: summary.date,
-    assets: ASSETS,
-    lessons: lessons.map((l) => ({
-      href: l.page,
-      title: l.title,
-      summary: l.summary,
-      seconds: l.run.seconds,
-      ok: l.run.ok,
-      ...(l.run.error ? { error: l.run.error } : {}),
-      ...(l.run.backend ? { backend: l.run.backend } : {}),
-    })),
-  }, inlineMath);
+  let index = indexPageHtml(
+    {
+      courseTitle: COURSE_TITLE,
+      profile: summary.profile,
+      date: summary.date,
+      assets: ASSETS,
+      lessons: lessons.map((l) => ({
+        href: l.page,
+        title: l.title,
+        summary: l.summary,
+        seconds: l.run.seconds,
+        ok: l.run.ok,
+        ...(l.run.error ? { error: l.run.error } : {}),
+        ...(l.run.backend ? { backend: l.run.backend } : {}),
+      })),
+    },
+    inlineMath,
+  );
   if (indexMath) index = addToHead(index, `<link rel="stylesheet" href="${ASSETS}/katex/katex.min.css">`);
   for (const ref of externalReferences(index)) problems.push(`index.html: ${ref.kind} points outside the site: ${ref.url}`);
   writeFileSync(join(partial, "index.html"), index);
@@ -258,15 +266,25 @@ function main(): void {
   console.log(lines.join("\n"));
   console.log(
     "  assets: " +
-      (anyPlots ? `plotly.min.js ${plotly} ${kB(statSync(join(opts.site, ASSETS, "plotly.min.js")).size)} (shared by all pages), ` : "no plots (plotly.js not copied), ") +
+      (anyPlots
+        ? `plotly.min.js ${plotly} ${kB(statSync(join(opts.site, ASSETS, "plotly.min.js")).size)} (shared by all pages), `
+        : "no plots (plotly.js not copied), ") +
       `JupyterLab CSS ${kB(folderSize(join(opts.site, ASSETS, "jupyter")))}` +
-      (anyMath || indexMath ? `, KaTeX ${katexAssets().version} CSS+woff2 ${kB(folderSize(join(opts.site, ASSETS, "katex")))}` : ", no math (KaTeX not copied)"),
+      (anyMath || indexMath
+        ? `, KaTeX ${katexAssets().version} CSS+woff2 ${kB(folderSize(join(opts.site, ASSETS, "katex")))}`
+        : ", no math (KaTeX not copied)"),
   );
   for (const d of demos) {
-    console.log(`  drawing pad in ${d.page}: model ${d.id.slice(0, 12)}… (profile ${d.profile}, test accuracy ${(100 * d.test.accuracy).toFixed(2)} %) from ${d.manifest}, ${d.file} ${kB(d.bytes)}`);
+    console.log(
+      `  drawing pad in ${d.page}: model ${d.id.slice(0, 12)}… (profile ${d.profile}, test accuracy ${(100 * d.test.accuracy).toFixed(2)} %) from ${d.manifest}, ${d.file} ${kB(d.bytes)}`,
+    );
   }
-  if (demoAssets) console.log(`  assets: tfjs ${kB(demoAssets.tfjs)} and the pad's bundle ${kB(demoAssets.bundle)} (shared by pages with a drawing pad)`);
-  if (failed.length) console.warn(`export: warning: ${failed.length} lesson(s) failed to run and are marked so on the index: ${failed.map((l) => l.run.notebook).join(", ")}`);
+  if (demoAssets)
+    console.log(`  assets: tfjs ${kB(demoAssets.tfjs)} and the pad's bundle ${kB(demoAssets.bundle)} (shared by pages with a drawing pad)`);
+  if (failed.length)
+    console.warn(
+      `export: warning: ${failed.length} lesson(s) failed to run and are marked so on the index: ${failed.map((l) => l.run.notebook).join(", ")}`,
+    );
   console.log(`export: open ${join(shown(opts.site), "index.html")} (works offline, from any folder)`);
 }
 

@@ -61,14 +61,22 @@ export function shortBackend(line: string): string {
 export function indexPageHtml(site: SiteIndex, math: (tex: string) => string): string {
   const md = (text: string) => inlineMarkdownToHtml(text, math);
   // Lessons whose lines differ only in notices share one backend: the header names it once.
-  const backends = [...new Set(site.lessons.map((l) => l.backend).filter((b): b is string => b !== undefined).map(shortBackend))];
+  const backends = [
+    ...new Set(
+      site.lessons
+        .map((l) => l.backend)
+        .filter((b): b is string => b !== undefined)
+        .map(shortBackend),
+    ),
+  ];
   const fullLines = (short: string) =>
     [...new Set(site.lessons.map((l) => l.backend).filter((b): b is string => b !== undefined && shortBackend(b) === short))].join("\n");
   const total = site.lessons.reduce((sum, l) => sum + l.seconds, 0);
   const failed = site.lessons.filter((l) => !l.ok).length;
   const items = site.lessons.map((l, i) => {
     const status = l.ok ? "" : ` <span class="tsdl-failed">failed${l.error ? `: ${escapeHtml(l.error)}` : ""}</span>`;
-    const backend = backends.length > 1 && l.backend ? ` · <span title="${escapeHtml(l.backend)}">${escapeHtml(shortBackend(l.backend))}</span>` : "";
+    const backend =
+      backends.length > 1 && l.backend ? ` · <span title="${escapeHtml(l.backend)}">${escapeHtml(shortBackend(l.backend))}</span>` : "";
     return [
       `<li class="tsdl-lesson-item${l.ok ? "" : " tsdl-lesson-failed"}">`,
       `<div class="tsdl-lesson-head"><span class="tsdl-lesson-number">${i + 1}</span>`,

@@ -97,7 +97,10 @@ export const SUMMARY_CHARS = 420;
  * sentence when the items have none; whole sentences up to {@link SUMMARY_CHARS}.
  */
 export function indexLine(paragraph: string, next?: { readonly kind: string; readonly text: string }): string {
-  let text = paragraph.replace(/\s*\n\s*/g, " ").replace(/\s+\([^()]*\)/g, "").trim();
+  let text = paragraph
+    .replace(/\s*\n\s*/g, " ")
+    .replace(/\s+\([^()]*\)/g, "")
+    .trim();
   if (text.endsWith(":")) {
     const items = next?.kind === "other" ? next.text.split("\n").filter((l) => /^([-*+]|\d+[.)])\s/.test(l)) : [];
     const leads = items.map((l) => /^(?:[-*+]|\d+[.)])\s+\*\*(.+?)\*\*/.exec(l)?.[1]);

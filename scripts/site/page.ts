@@ -35,7 +35,10 @@ export function wrapTables(html: string): { html: string; count: number } {
   let count = 0;
   const out = html.replace(VISIBLE_TABLE, (table) => {
     count += 1;
-    const caption = /<caption\b[^>]*>([\s\S]*?)<\/caption>/i.exec(table)?.[1]?.replace(/<[^>]*>/g, "").trim();
+    const caption = /<caption\b[^>]*>([\s\S]*?)<\/caption>/i
+      .exec(table)?.[1]
+      ?.replace(/<[^>]*>/g, "")
+      .trim();
     const label = caption ? `Table ${count}: ${caption}` : `Table ${count}`; // numbered: region names must differ
     return `<div class="tsdl-table-scroll" role="region" tabindex="0" aria-label="${label.replace(/"/g, "&quot;")}">${table}</div>`;
   });

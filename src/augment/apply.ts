@@ -34,7 +34,8 @@ export function transformKernelHandlesBatches(): boolean {
 /** Throws unless `x` is a live float32 [n, h, w, c] tensor; `what` names the caller. */
 export function checkImageBatch(x: tf.Tensor, what: string): void {
   // Duck-typed rather than instanceof: a notebook may hold tensors from another copy of tfjs.
-  if (typeof x !== "object" || x === null || !Array.isArray((x as { shape?: unknown }).shape)) throw new Error(`${what}: x must be a tf.Tensor4D [n, h, w, c], got ${String(x)}`);
+  if (typeof x !== "object" || x === null || !Array.isArray((x as { shape?: unknown }).shape))
+    throw new Error(`${what}: x must be a tf.Tensor4D [n, h, w, c], got ${String(x)}`);
   if (x.isDisposed) throw new Error(`${what}: x has been disposed`);
   if (x.rank !== 4) throw new Error(`${what}: x must be [n, h, w, c] (rank 4, e.g. [n, 28, 28, 1]), got shape [${x.shape}]`);
   if (x.dtype !== "float32") throw new Error(`${what}: x must be float32 pixels in [0, 1], got dtype ${x.dtype}`);
@@ -66,9 +67,7 @@ export function applyTransformRows(x: tf.Tensor4D, rows: Float32Array): tf.Tenso
     const out = batched
       ? tf.image.transform(x, m, "bilinear", "constant", 0)
       : tf.concat(
-          tf.split<tf.Tensor4D>(x, n, 0).map((img, i) =>
-            tf.image.transform(img, m.slice([i, 0], [1, 8]), "bilinear", "constant", 0),
-          ),
+          tf.split<tf.Tensor4D>(x, n, 0).map((img, i) => tf.image.transform(img, m.slice([i, 0], [1, 8]), "bilinear", "constant", 0)),
           0,
         );
     // Bilinear weights sum to 1, so the result is within [0, 1] up to rounding; clip makes it exact.

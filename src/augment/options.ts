@@ -67,9 +67,7 @@ export function resolveAugmentOptions(options: Partial<AugmentOptions>): Augment
   }
   for (const key of Object.keys(options)) {
     if (/flip|mirror/i.test(key)) {
-      throw new Error(
-        `augment option "${key}" is not supported: a flipped digit is another digit or none`,
-      );
+      throw new Error(`augment option "${key}" is not supported: a flipped digit is another digit or none`);
     }
   }
   checkOptions(options, OPTION_KEYS, "augment");

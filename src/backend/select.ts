@@ -57,9 +57,7 @@ export function parseBackendRequest(value: string | undefined): BackendName | "a
   if (v === "" || v === "auto") return "auto";
   if (v === "tfjs-node" || v === "node") return "tensorflow";
   if (isBackendName(v)) return v;
-  throw new Error(
-    `Unknown backend "${value}" (from ${BACKEND_ENV} or the argument): expected one of auto, ${ORDER.join(", ")}`,
-  );
+  throw new Error(`Unknown backend "${value}" (from ${BACKEND_ENV} or the argument): expected one of auto, ${ORDER.join(", ")}`);
 }
 
 function isAuto(value: number | string | undefined): boolean {
@@ -76,11 +74,7 @@ function isAuto(value: number | string | undefined): boolean {
  * slows every op. Measured on 2 cores, reference CNN: idle machine ~600 (2 threads) vs ~400
  * (1 thread) samples/s; with one other busy process ~290 (2) vs ~400 (1).
  */
-export function parseWasmThreads(
-  value: number | string | undefined,
-  cores = os.cpus().length,
-  loadAverage = os.loadavg()[0] ?? 0,
-): number {
+export function parseWasmThreads(value: number | string | undefined, cores = os.cpus().length, loadAverage = os.loadavg()[0] ?? 0): number {
   if (isAuto(value)) {
     const idle = Math.round(cores - loadAverage);
     return Math.max(1, Math.min(idle, cores, MAX_WASM_THREADS));
@@ -197,9 +191,7 @@ function firstLine(err: unknown): string {
 
 /** One line for a notebook or log: what runs and, briefly, why the faster ones did not. */
 export function backendReport(info: BackendInfo): string {
-  const why = info.skipped.length
-    ? ` (skipped: ${info.skipped.map((s) => `${s.name} — ${s.reason}`).join("; ")})`
-    : "";
+  const why = info.skipped.length ? ` (skipped: ${info.skipped.map((s) => `${s.name} — ${s.reason}`).join("; ")})` : "";
   const notes = info.notices.length ? ` [${info.notices.join("; ")}]` : "";
   return `Backend: ${info.summary}${notes}${why}`;
 }

@@ -122,10 +122,10 @@ function checkHeader(file: string, want: boolean | undefined): string[] {
  * the first bad cell (missing, non-numeric, not an integer, or too big for int32).
  */
 function badCellError(file: string, column: string, range: string): Error {
-  const text = pl.readCSV(file, { columns: [column], inferSchemaLength: 0 }).getColumn(column).toArray() as (
-    | string
-    | null
-  )[];
+  const text = pl
+    .readCSV(file, { columns: [column], inferSchemaLength: 0 })
+    .getColumn(column)
+    .toArray() as (string | null)[];
   for (let row = 0; row < text.length; row++) {
     const cell = text[row];
     const where = `column ${column}, data row ${row + 1} (line ${row + 2})`;
@@ -190,9 +190,7 @@ export function readDigitCsv(file: string, options: ReadDigitCsvOptions = {}): D
     for (let row = 0; row < n; row++) {
       const v = values[row]!;
       if (v < 0 || v > max) {
-        throw new Error(
-          `${file}: value ${v} in column ${name}, data row ${row + 1} (line ${row + 2}) is out of range 0..${max}`,
-        );
+        throw new Error(`${file}: value ${v} in column ${name}, data row ${row + 1} (line ${row + 2}) is out of range 0..${max}`);
       }
       if (isLabel) labels![row] = v;
       else pixels[row * PIXELS_PER_IMAGE + p] = v;

@@ -40,9 +40,7 @@ function checkIndices(indices: Int32Array, available: number, what: string): voi
 
 function checkPixels(pixels: Uint8Array, what: string): number {
   if (pixels.length % PIXELS_PER_IMAGE !== 0) {
-    throw new Error(
-      `${what}: ${pixels.length} pixel bytes is not a whole number of ${IMAGE_SIZE}×${IMAGE_SIZE} images`,
-    );
+    throw new Error(`${what}: ${pixels.length} pixel bytes is not a whole number of ${IMAGE_SIZE}×${IMAGE_SIZE} images`);
   }
   return pixels.length / PIXELS_PER_IMAGE;
 }
@@ -68,12 +66,7 @@ export function imagesFromBytes(pixels: Uint8Array, indices?: Int32Array, what =
  * A {@link Dataset} from raw bytes: images as in {@link imagesFromBytes}, `labels` one per image
  * (values 0..9, checked). `indices` selects and orders the examples (default: all, in order).
  */
-export function datasetFromBytes(
-  pixels: Uint8Array,
-  labels: Uint8Array | Int32Array,
-  indices?: Int32Array,
-  what = "data set",
-): Dataset {
+export function datasetFromBytes(pixels: Uint8Array, labels: Uint8Array | Int32Array, indices?: Int32Array, what = "data set"): Dataset {
   const available = checkPixels(pixels, what);
   if (labels.length !== available) {
     throw new Error(`${what}: ${available} images but ${labels.length} labels — they must match one to one`);
@@ -99,9 +92,7 @@ export function datasetFromBytes(
 export function makeDataset(xs: tf.Tensor4D, ys: tf.Tensor2D, labels: Int32Array): Dataset {
   const size = xs.shape[0];
   if (ys.shape[0] !== size || labels.length !== size) {
-    throw new Error(
-      `Dataset sizes disagree: xs has ${size} examples, ys ${ys.shape[0]}, labels ${labels.length}`,
-    );
+    throw new Error(`Dataset sizes disagree: xs has ${size} examples, ys ${ys.shape[0]}, labels ${labels.length}`);
   }
   if (ys.shape[1] !== NUM_CLASSES) throw new Error(`Dataset ys must be [n, ${NUM_CLASSES}], got [${ys.shape}]`);
   return {

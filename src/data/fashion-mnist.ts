@@ -66,10 +66,6 @@ export function loadFashionMnist(options: LoadDatasetOptions = {}): Promise<Data
 }
 
 /** A few normalised Fashion-MNIST images in file order, like {@link mnistDigits}. Dispose `xs`. */
-export function fashionMnistImages(
-  split: "train" | "test",
-  count: number,
-  offset = 0,
-): { xs: tf.Tensor4D; labels: Int32Array } {
+export function fashionMnistImages(split: "train" | "test", count: number, offset = 0): { xs: tf.Tensor4D; labels: Int32Array } {
   return idxImages(FASHION_MNIST, split, count, offset, "fashionMnistImages");
 }

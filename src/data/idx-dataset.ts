@@ -145,9 +145,7 @@ function checkPair(images: IdxArray, labels: IdxArray, imagesPath: string, label
   }
   const labelCount = labels.dims[0]!;
   if (labelCount !== count) {
-    throw new Error(
-      `Image/label count mismatch: ${imagesPath} has ${count} images but ${labelsPath} has ${labelCount} labels`,
-    );
+    throw new Error(`Image/label count mismatch: ${imagesPath} has ${count} images but ${labelsPath} has ${labelCount} labels`);
   }
   const bad = labels.data.findIndex((v) => v >= NUM_CLASSES);
   if (bad >= 0) {
@@ -158,9 +156,7 @@ function checkPair(images: IdxArray, labels: IdxArray, imagesPath: string, label
 
 function splitFiles(spec: IdxDatasetSpec, dir: string, split: IdxSplitName, verify: boolean) {
   if (!existsSync(dir)) {
-    throw new Error(
-      `${spec.title} folder not found: ${dir} (it should hold the four .gz files, see data/${spec.name}/README.md)`,
-    );
+    throw new Error(`${spec.title} folder not found: ${dir} (it should hold the four .gz files, see data/${spec.name}/README.md)`);
   }
   const files = spec.files[split];
   return {
@@ -214,12 +210,7 @@ export async function readIdxSplit(
 }
 
 /** Synchronous {@link readIdxSplit}, for helpers that must work in any notebook cell. */
-export function readIdxSplitSync(
-  spec: IdxDatasetSpec,
-  dir: string,
-  split: IdxSplitName,
-  options: ReadSplitOptions = {},
-): IdxRaw {
+export function readIdxSplitSync(spec: IdxDatasetSpec, dir: string, split: IdxSplitName, options: ReadSplitOptions = {}): IdxRaw {
   checkSplitName(spec, split);
   const verify = options.verify ?? true;
   const key = cacheKey(spec, dir, split, verify);
@@ -233,14 +224,7 @@ export function readIdxSplitSync(
   return raw;
 }
 
-const OPTION_KEYS: readonly (keyof LoadDatasetOptions)[] = [
-  "dir",
-  "profile",
-  "trainSize",
-  "validationSize",
-  "testSize",
-  "seed",
-];
+const OPTION_KEYS: readonly (keyof LoadDatasetOptions)[] = ["dir", "profile", "trainSize", "validationSize", "testSize", "seed"];
 
 interface Plan {
   dir: string;
@@ -301,10 +285,7 @@ function plan(spec: IdxDatasetSpec, options: LoadDatasetOptions): Plan {
  */
 export async function loadIdxDataset(spec: IdxDatasetSpec, options: LoadDatasetOptions = {}): Promise<DatasetSplits> {
   const p = plan(spec, options);
-  const [trainRaw, testRaw] = await Promise.all([
-    readIdxSplit(spec, p.dir, "train"),
-    readIdxSplit(spec, p.dir, "test"),
-  ]);
+  const [trainRaw, testRaw] = await Promise.all([readIdxSplit(spec, p.dir, "train"), readIdxSplit(spec, p.dir, "test")]);
   // Validation first, then train: the validation set depends only on the seed and its size.
   const order = shuffledIndices(trainRaw.count, p.seed);
   const validationIdx = order.slice(0, p.validation);

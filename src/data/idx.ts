@@ -139,9 +139,7 @@ export function decodeIdx(bytes: Uint8Array, expect: IdxExpectations = {}): IdxA
   }
   const headerBytes = 4 + 4 * ndims;
   if (bytes.length < headerBytes) {
-    throw new Error(
-      `${name}: truncated IDX header — ${ndims} dimension(s) need ${headerBytes} header bytes, found ${bytes.length}`,
-    );
+    throw new Error(`${name}: truncated IDX header — ${ndims} dimension(s) need ${headerBytes} header bytes, found ${bytes.length}`);
   }
   const dims: number[] = [];
   let expectedLength = 1;
@@ -154,9 +152,7 @@ export function decodeIdx(bytes: Uint8Array, expect: IdxExpectations = {}): IdxA
   const found = bytes.length - headerBytes;
   if (found !== expectedLength) {
     const what = found < expectedLength ? "truncated data" : "extra bytes after the data";
-    throw new Error(
-      `${name}: ${what} — dimensions [${dims.join(", ")}] need ${expectedLength} data bytes, found ${found}`,
-    );
+    throw new Error(`${name}: ${what} — dimensions [${dims.join(", ")}] need ${expectedLength} data bytes, found ${found}`);
   }
   return { magic, dims, data: bytes.subarray(headerBytes) };
 }

@@ -22,9 +22,17 @@ export function labelDistribution(labels: Int32Array, classNames?: readonly stri
     counts[v]!++;
   }
   return pl.DataFrame([
-    pl.Series("digit", counts.map((_, d) => d), pl.Int32),
+    pl.Series(
+      "digit",
+      counts.map((_, d) => d),
+      pl.Int32,
+    ),
     ...(classNames ? [pl.Series("class", [...classNames], pl.Utf8)] : []),
     pl.Series("count", counts, pl.Int64),
-    pl.Series("share", counts.map((c) => c / labels.length), pl.Float64),
+    pl.Series(
+      "share",
+      counts.map((c) => c / labels.length),
+      pl.Float64,
+    ),
   ]);
 }

@@ -106,10 +106,6 @@ export function loadMnist(options: LoadMnistOptions = {}): Promise<MnistSplits> 
  * of the train or test file, as [count, 28, 28, 1] in [0, 1] with their labels. Synchronous
  * (usable in any cell); reads data/mnist of the project. Dispose `xs` when done.
  */
-export function mnistDigits(
-  split: "train" | "test",
-  count: number,
-  offset = 0,
-): { xs: tf.Tensor4D; labels: Int32Array } {
+export function mnistDigits(split: "train" | "test", count: number, offset = 0): { xs: tf.Tensor4D; labels: Int32Array } {
   return idxImages(MNIST, split, count, offset, "mnistDigits");
 }

@@ -32,9 +32,7 @@ export function projectRoot(): string {
     if (existsSync(path.join(dir, "package.json"))) return dir;
     const parent = path.dirname(dir);
     if (parent === dir) {
-      throw new Error(
-        `Cannot find the project root: no package.json above ${__dirname}; set ${PROJECT_ROOT_ENV}`,
-      );
+      throw new Error(`Cannot find the project root: no package.json above ${__dirname}; set ${PROJECT_ROOT_ENV}`);
     }
     dir = parent;
   }

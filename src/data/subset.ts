@@ -20,7 +20,11 @@ export function subsetDataset(ds: Dataset, indices: ArrayLike<number>): Dataset 
     const at = tf.tensor1d(idx, "int32");
     return [tf.gather(ds.xs, at) as tf.Tensor4D, tf.gather(ds.ys, at) as tf.Tensor2D];
   });
-  return makeDataset(xs, ys, Int32Array.from(idx, (k) => ds.labels[k]!));
+  return makeDataset(
+    xs,
+    ys,
+    Int32Array.from(idx, (k) => ds.labels[k]!),
+  );
 }
 
 /**

@@ -18,7 +18,10 @@ export const LIVE_END = "<!-- /tsdl-demo-live -->";
 
 /** `html` without the live widgets (what the export does before placing the site's widget). */
 export function withoutLiveWidgets(html: string): string {
-  return html.split(LIVE_START).map((part, i) => (i === 0 ? part : part.slice(part.indexOf(LIVE_END) + LIVE_END.length))).join("");
+  return html
+    .split(LIVE_START)
+    .map((part, i) => (i === 0 ? part : part.slice(part.indexOf(LIVE_END) + LIVE_END.length)))
+    .join("");
 }
 
 /** The live widget's HTML for `payload`, or a line saying what to build when the bundle is missing. */

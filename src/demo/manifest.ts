@@ -47,7 +47,10 @@ export function findDemoSlots(html: string): { readonly html: string; readonly m
   const re = new RegExp(`<div class="${DEMO_SLOT_CLASS}" data-manifest="([^"]*)" data-model-id="([0-9a-f]{64})"><p>[^<]*</p></div>`, "g");
   return [...html.matchAll(re)].map((m) => ({
     html: m[0],
-    manifest: m[1]!.replace(/&lt;/g, "<").replace(/&quot;/g, '"').replace(/&amp;/g, "&"),
+    manifest: m[1]!
+      .replace(/&lt;/g, "<")
+      .replace(/&quot;/g, '"')
+      .replace(/&amp;/g, "&"),
     id: m[2]!,
   }));
 }
@@ -74,12 +77,16 @@ export function readDemoManifest(file: string, expectedId: string): DemoManifest
   } catch (err) {
     fail(file, `not valid JSON (${(err as Error).message})`);
   }
-  if (m.format !== DEMO_FORMAT) fail(file, `format is ${JSON.stringify(m.format)}, expected "${DEMO_FORMAT}": re-run the lesson that saves the model`);
+  if (m.format !== DEMO_FORMAT)
+    fail(file, `format is ${JSON.stringify(m.format)}, expected "${DEMO_FORMAT}": re-run the lesson that saves the model`);
   if (!Array.isArray(m.examples) || typeof m.test?.accuracy !== "number" || typeof m.savedAt !== "string") {
     fail(file, "missing examples, test or savedAt");
   }
   if (m.id !== expectedId) {
-    fail(file, `describes model ${m.id.slice(0, 12)}…, but the page was made with model ${expectedId.slice(0, 12)}…: a later run replaced it; re-run the lessons`);
+    fail(
+      file,
+      `describes model ${m.id.slice(0, 12)}…, but the page was made with model ${expectedId.slice(0, 12)}…: a later run replaced it; re-run the lessons`,
+    );
   }
   const { id, ...facts } = m;
   const onDisk = demoId(path.dirname(file), facts);

@@ -74,5 +74,10 @@ export function demoPayloadScript(payload: DemoPayload): string {
 export function parseDemoPayloadScript(script: string): DemoPayload {
   const start = script.indexOf("= {");
   if (!script.startsWith(`(window.${DEMO_GLOBAL}`) || start < 0) throw new Error("not a demo model script");
-  return JSON.parse(script.slice(start + 2).trim().replace(/;$/, "")) as DemoPayload;
+  return JSON.parse(
+    script
+      .slice(start + 2)
+      .trim()
+      .replace(/;$/, ""),
+  ) as DemoPayload;
 }

@@ -181,7 +181,8 @@ export function mnistStyle(image: InkImage, options: MnistStyleOptions = {}): Fl
  * `size`×`size` canvas. Used to put an MNIST digit onto the pad and in tests.
  */
 export function enlarge(pixels: ArrayLike<number>, scale: number, size: number, top = 0, left = 0): InkImage {
-  if (pixels.length !== MNIST_SIDE * MNIST_SIDE) throw new Error(`enlarge: expected ${MNIST_SIDE * MNIST_SIDE} pixels, got ${pixels.length}`);
+  if (pixels.length !== MNIST_SIDE * MNIST_SIDE)
+    throw new Error(`enlarge: expected ${MNIST_SIDE * MNIST_SIDE} pixels, got ${pixels.length}`);
   if (top < 0 || left < 0 || top + MNIST_SIDE * scale > size || left + MNIST_SIDE * scale > size) {
     throw new Error(`enlarge: a ${MNIST_SIDE * scale}-pixel image at (${top}, ${left}) does not fit a ${size}×${size} canvas`);
   }

@@ -32,7 +32,11 @@ export interface SavedDemoModel extends SavedModelFiles {
 }
 
 /** One correctly classified digit of each class (the first in the set), then the surest mistakes. */
-function pickExamples(test: LabeledImages, evaluation: Evaluation, mistakes: number): { index: number; predicted: number; confidence: number }[] {
+function pickExamples(
+  test: LabeledImages,
+  evaluation: Evaluation,
+  mistakes: number,
+): { index: number; predicted: number; confidence: number }[] {
   const picked: { index: number; predicted: number; confidence: number }[] = [];
   for (let digit = 0; digit < 10; digit++) {
     const i = test.labels.findIndex((label, k) => label === digit && evaluation.predictions[k] === digit);
@@ -60,12 +64,16 @@ export async function saveDemoModel(model: tf.LayersModel, dir: string, options:
     throw new Error("saveDemoModel: pass the test set and the model's evaluation on it ({ test, evaluation }), of the same length");
   }
   const mistakes = options.mistakes ?? 2;
-  if (!(Number.isInteger(mistakes) && mistakes >= 0)) throw new Error(`saveDemoModel: mistakes must be a non-negative integer, got ${mistakes}`);
+  if (!(Number.isInteger(mistakes) && mistakes >= 0))
+    throw new Error(`saveDemoModel: mistakes must be a non-negative integer, got ${mistakes}`);
 
   const saved = await saveModel(model, dir, options.metadata ? { metadata: options.metadata } : {});
   const picked = pickExamples(test, evaluation, mistakes);
   const pixels = tf.tidy(() => {
-    const images = tf.gather(test.xs as tf.Tensor4D, picked.map((p) => p.index));
+    const images = tf.gather(
+      test.xs as tf.Tensor4D,
+      picked.map((p) => p.index),
+    );
     return images.mul(255).round().clipByValue(0, 255).dataSync();
   });
   const examples: DemoExample[] = picked.map((p, k) => ({
@@ -92,7 +100,8 @@ export async function saveDemoModel(model: tf.LayersModel, dir: string, options:
   const fromRoot = path.relative(projectRoot(), file);
   const where = fromRoot.startsWith("..") ? file : fromRoot;
   showHtml(
-    demoSlotHtml(where.split(path.sep).join("/"), id, "Draw a digit: this model runs here, in your browser.") + liveWidgetHtml(demoPayload(dir, manifest)),
+    demoSlotHtml(where.split(path.sep).join("/"), id, "Draw a digit: this model runs here, in your browser.") +
+      liveWidgetHtml(demoPayload(dir, manifest)),
     `demo manifest ${where} (model ${id.slice(0, 12)}…)`,
   );
   return { ...saved, manifest: file, id };

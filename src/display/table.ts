@@ -20,7 +20,6 @@ export interface TableHtmlOptions {
   readonly caption?: string;
 }
 
-
 const NUMERIC = new Set([
   ...["Int8", "Int16", "Int32", "Int64", "UInt8", "UInt16", "UInt32", "UInt64"],
   ...["Float32", "Float64", "Decimal"],
@@ -53,8 +52,7 @@ export function dataFrameHtml(df: DataFrame, options: TableHtmlOptions = {}): st
   const align = (i: number) => (right[i] ? ' style="text-align:right"' : "");
   const head = columns.map((c, i) => `<th${align(i)}>${escapeHtml(c)}</th>`).join("");
   const shown = df.height > maxRows ? df.head(maxRows) : df;
-  const cell = (v: unknown, i: number) =>
-    `<td${align(i)}>${escapeHtml(formatCell(v, FLOAT.has(variants[i]!), decimals))}</td>`;
+  const cell = (v: unknown, i: number) => `<td${align(i)}>${escapeHtml(formatCell(v, FLOAT.has(variants[i]!), decimals))}</td>`;
   const body = shown.rows().map((row) => `<tr>${row.map(cell).join("")}</tr>`);
   if (df.height > maxRows) {
     const more = df.height - maxRows;

@@ -156,7 +156,9 @@ export class MembersProgress {
       const secs = s.kind === "done" || s.kind === "loaded" ? s.seconds.toFixed(1) : "";
       return `<tr>${[String(i + 1), String(p.seed), escapeHtml(state), acc, secs].map(cell).join("")}</tr>`;
     });
-    const head = ["member", "seed", "status", "test acc", "seconds"].map((h) => `<th style="text-align:right;padding:0 8px">${h}</th>`).join("");
+    const head = ["member", "seed", "status", "test acc", "seconds"]
+      .map((h) => `<th style="text-align:right;padding:0 8px">${h}</th>`)
+      .join("");
     const html =
       `<div style="font-family:monospace"><div>${escapeHtml(headline)}</div>` +
       `<table style="border-collapse:collapse"><tr>${head}</tr>${rows.join("")}</table></div>`;

@@ -116,4 +116,3 @@ export function ensembleReport(members: readonly MemberProbabilities[], labels: 
     byK,
   };
 }
-

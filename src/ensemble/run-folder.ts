@@ -62,7 +62,8 @@ export interface EnsembleRunSpec {
 
 /** The ensemble's name, e.g. `ensemble-cnn-x5` or `ensemble-cnn-x5-aug` (the `model` of its results line). */
 export function ensembleName(spec: Pick<EnsembleRunSpec, "model" | "members" | "augment">): string {
-  if (!(Number.isInteger(spec.members) && spec.members >= 1)) throw new Error(`ensembleName: members must be an integer ≥ 1, got ${spec.members}`);
+  if (!(Number.isInteger(spec.members) && spec.members >= 1))
+    throw new Error(`ensembleName: members must be an integer ≥ 1, got ${spec.members}`);
   return `ensemble-${spec.model}-x${spec.members}${spec.augment ? "-aug" : ""}`;
 }
 

@@ -45,6 +45,7 @@ export async function savedModelOutputs(dirs: readonly string[], xs: tf.Tensor4D
     }
   }
   const classes = new Set(out.map((o) => o.outputs.numClasses));
-  if (classes.size > 1) throw new Error(`The models disagree on the number of classes: ${out.map((o) => `${o.dir}: ${o.outputs.numClasses}`).join(", ")}`);
+  if (classes.size > 1)
+    throw new Error(`The models disagree on the number of classes: ${out.map((o) => `${o.dir}: ${o.outputs.numClasses}`).join(", ")}`);
   return out;
 }

@@ -24,19 +24,47 @@ export function ensembleTable(report: EnsembleReport, names?: readonly string[])
     [`vote of ${report.members}`, report.vote.accuracy],
   ];
   return pl.DataFrame([
-    pl.Series("model", rows.map((r) => r[0]), pl.Utf8),
-    pl.Series("accuracy", rows.map((r) => r[1]), pl.Float64),
-    pl.Series("errors", rows.map((r) => errors(r[1])), pl.Int32),
+    pl.Series(
+      "model",
+      rows.map((r) => r[0]),
+      pl.Utf8,
+    ),
+    pl.Series(
+      "accuracy",
+      rows.map((r) => r[1]),
+      pl.Float64,
+    ),
+    pl.Series(
+      "errors",
+      rows.map((r) => errors(r[1])),
+      pl.Int32,
+    ),
   ]);
 }
 
 /** Columns `k`, `average`, `vote`, `mean member`: ensemble accuracy of the first k members. */
 export function accuracyByKTable(report: EnsembleReport): DataFrame {
   return pl.DataFrame([
-    pl.Series("k", report.byK.map((r) => r.k), pl.Int32),
-    pl.Series("average", report.byK.map((r) => r.average), pl.Float64),
-    pl.Series("vote", report.byK.map((r) => r.vote), pl.Float64),
-    pl.Series("mean member", report.byK.map((r) => r.meanMember), pl.Float64),
+    pl.Series(
+      "k",
+      report.byK.map((r) => r.k),
+      pl.Int32,
+    ),
+    pl.Series(
+      "average",
+      report.byK.map((r) => r.average),
+      pl.Float64,
+    ),
+    pl.Series(
+      "vote",
+      report.byK.map((r) => r.vote),
+      pl.Float64,
+    ),
+    pl.Series(
+      "mean member",
+      report.byK.map((r) => r.meanMember),
+      pl.Float64,
+    ),
   ]);
 }
 
@@ -61,7 +89,11 @@ export function errorOverlapTable(report: EnsembleReport, labels: ArrayLike<numb
     if (report.vote.predictions[i] === labels[i]) voteRight[j]! += 1;
   }
   return pl.DataFrame([
-    pl.Series("members wrong", images.map((_, j) => `${j} of ${k}`), pl.Utf8),
+    pl.Series(
+      "members wrong",
+      images.map((_, j) => `${j} of ${k}`),
+      pl.Utf8,
+    ),
     pl.Series("images", images, pl.Int32),
     pl.Series("average right", averageRight, pl.Int32),
     pl.Series("vote right", voteRight, pl.Int32),

@@ -100,7 +100,8 @@ function planRecipes(options: TrainMembersOptions): MemberRecipe[] {
     if (options.recipe !== undefined || options.members !== undefined) {
       throw new Error("trainMembers: give either recipes (one per member) or recipe + members, not both");
     }
-    if (!Array.isArray(options.recipes) || options.recipes.length === 0) throw new Error("trainMembers: recipes must list at least one recipe");
+    if (!Array.isArray(options.recipes) || options.recipes.length === 0)
+      throw new Error("trainMembers: recipes must list at least one recipe");
     return options.recipes.map((r, i) => {
       checkMemberRecipe(r, `trainMembers: recipe of member ${i + 1}`);
       return normalizeRecipe(r);
@@ -118,7 +119,8 @@ function selectedMembers(only: readonly number[] | undefined, count: number): Re
   if (only === undefined) return new Set(Array.from({ length: count }, (_, i) => i));
   if (!Array.isArray(only) || only.length === 0) throw new Error("trainMembers: only must list at least one member number");
   for (const n of only) {
-    if (!(Number.isInteger(n) && n >= 1 && n <= count)) throw new Error(`trainMembers: only lists member ${n}, but members are numbered 1–${count}`);
+    if (!(Number.isInteger(n) && n >= 1 && n <= count))
+      throw new Error(`trainMembers: only lists member ${n}, but members are numbered 1–${count}`);
   }
   return new Set(only.map((n) => n - 1));
 }
@@ -195,7 +197,9 @@ export async function trainMembers(data: MembersData, options: TrainMembersOptio
         try {
           current = await loadModel(dir);
         } catch (err) {
-          throw new Error(`${dir} is marked finished but its model cannot be loaded (${(err as Error).message}); delete the folder to retrain it`);
+          throw new Error(
+            `${dir} is marked finished but its model cannot be loaded (${(err as Error).message}); delete the folder to retrain it`,
+          );
         }
         const outputs = memberProbabilities(current, data.test.xs);
         const testAccuracy = memberAccuracy(outputs, data.test.labels);
@@ -205,11 +209,15 @@ export async function trainMembers(data: MembersData, options: TrainMembersOptio
         progress.startMember(i);
         current = build(recipe, seed);
         const started = performance.now();
-        const history = await fit(current, { train: data.train, ...(data.validation ? { validation: data.validation } : {}) }, {
-          ...recipeFitOptions(recipe, seed),
-          progress: progress.fitMode(),
-          onEpoch: (log) => progress.endEpoch(i, log),
-        });
+        const history = await fit(
+          current,
+          { train: data.train, ...(data.validation ? { validation: data.validation } : {}) },
+          {
+            ...recipeFitOptions(recipe, seed),
+            progress: progress.fitMode(),
+            onEpoch: (log) => progress.endEpoch(i, log),
+          },
+        );
         const seconds = (performance.now() - started) / 1000;
         const outputs = memberProbabilities(current, data.test.xs);
         const fresh: MemberRecord = {

@@ -70,7 +70,10 @@ export function pairedComparison(
   checkLabels(labels, classes, "labels");
   checkLabels(predictionsA, classes, "predictionsA");
   checkLabels(predictionsB, classes, "predictionsB");
-  let bothRight = 0, fixed = 0, broken = 0, bothWrong = 0;
+  let bothRight = 0,
+    fixed = 0,
+    broken = 0,
+    bothWrong = 0;
   for (let i = 0; i < labels.length; i++) {
     const a = predictionsA[i] === labels[i];
     const b = predictionsB[i] === labels[i];
@@ -93,7 +96,10 @@ export function pairedComparison(
 
 /** Two-sided exact binomial test of b vs c successes out of b + c fair coin flips. */
 export function mcnemarExactP(b: number, c: number): number {
-  for (const [v, name] of [[b, "b"], [c, "c"]] as const) {
+  for (const [v, name] of [
+    [b, "b"],
+    [c, "c"],
+  ] as const) {
     if (!(Number.isInteger(v) && v >= 0)) throw new Error(`mcnemarExactP: ${name} must be a count ≥ 0, got ${v}`);
   }
   const n = b + c;

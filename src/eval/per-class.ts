@@ -15,11 +15,7 @@ export interface ClassAccuracy {
 }
 
 /** Accuracy per true class, in class order. */
-export function perClassAccuracy(
-  labels: ArrayLike<number>,
-  predictions: ArrayLike<number>,
-  numClasses: number,
-): ClassAccuracy[] {
+export function perClassAccuracy(labels: ArrayLike<number>, predictions: ArrayLike<number>, numClasses: number): ClassAccuracy[] {
   checkNumClasses(numClasses);
   checkSameLength(labels, "labels", predictions, "predictions");
   checkLabels(labels, numClasses, "labels");

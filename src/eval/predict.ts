@@ -61,12 +61,9 @@ export function checkInputs(model: tf.LayersModel, xs: tf.Tensor): void {
   const expected = model.inputs[0]?.shape.slice(1) ?? [];
   const got = xs.shape.slice(1);
   if (got.length !== expected.length || expected.some((d, i) => d !== null && d !== got[i])) {
-    throw new Error(
-      `Inputs of shape [${xs.shape.join(", ")}] do not fit the model's input [batch, ${expected.join(", ")}]`,
-    );
+    throw new Error(`Inputs of shape [${xs.shape.join(", ")}] do not fit the model's input [batch, ${expected.join(", ")}]`);
   }
 }
-
 
 /** Per-batch results of {@link scoreInBatches}. */
 export interface Scores extends Predictions {
@@ -78,12 +75,7 @@ export interface Scores extends Predictions {
  * The shared loop behind {@link predictClasses} and `evaluate`: consecutive slices of `xs` (and
  * `ys`), inference mode (dropout off), one tidy per batch.
  */
-export function scoreInBatches(
-  model: tf.LayersModel,
-  xs: tf.Tensor,
-  ys: tf.Tensor2D | undefined,
-  options: PredictOptions = {},
-): Scores {
+export function scoreInBatches(model: tf.LayersModel, xs: tf.Tensor, ys: tf.Tensor2D | undefined, options: PredictOptions = {}): Scores {
   const batchSize = options.batchSize ?? 500;
   checkPositiveInt(batchSize, "batchSize", "predict");
   checkInputs(model, xs);

@@ -57,14 +57,19 @@ export interface SeedComparison {
  */
 export function compareAcrossSeeds(labels: ArrayLike<number>, a: Arm, b: Arm): SeedComparison {
   for (const arm of [a, b]) {
-    if (typeof arm?.label !== "string" || !Array.isArray(arm.runs)) throw new Error("compareAcrossSeeds: an arm is { label, runs: [{ seed, predictions }] }");
+    if (typeof arm?.label !== "string" || !Array.isArray(arm.runs))
+      throw new Error("compareAcrossSeeds: an arm is { label, runs: [{ seed, predictions }] }");
   }
   const seeds = a.runs.map((r) => r.seed);
   const bySeed = new Map(b.runs.map((r) => [r.seed, r]));
-  if (new Set(seeds).size !== seeds.length || bySeed.size !== b.runs.length) throw new Error(`compareAcrossSeeds: a seed appears twice in "${a.label}" or "${b.label}"`);
-  if (seeds.length < 2) throw new Error(`compareAcrossSeeds: "${a.label}" has ${seeds.length} seed(s); the spread across seeds needs at least 2`);
+  if (new Set(seeds).size !== seeds.length || bySeed.size !== b.runs.length)
+    throw new Error(`compareAcrossSeeds: a seed appears twice in "${a.label}" or "${b.label}"`);
+  if (seeds.length < 2)
+    throw new Error(`compareAcrossSeeds: "${a.label}" has ${seeds.length} seed(s); the spread across seeds needs at least 2`);
   if (seeds.length !== b.runs.length || !seeds.every((s) => bySeed.has(s))) {
-    throw new Error(`compareAcrossSeeds: the arms must share their seeds ("${a.label}": ${seeds.join(", ")}; "${b.label}": ${b.runs.map((r) => r.seed).join(", ")})`);
+    throw new Error(
+      `compareAcrossSeeds: the arms must share their seeds ("${a.label}": ${seeds.join(", ")}; "${b.label}": ${b.runs.map((r) => r.seed).join(", ")})`,
+    );
   }
   const perSeed = a.runs.map((run) => {
     const other = bySeed.get(run.seed)!;
@@ -80,10 +85,22 @@ export function compareAcrossSeeds(labels: ArrayLike<number>, a: Arm, b: Arm): S
   const interval = [meanDifference - half, meanDifference + half] as const;
   const pValue = se === 0 ? (meanDifference === 0 ? 1 : 0) : studentTwoSidedP(meanDifference / se, k - 1);
   const better = interval[0] > 0 ? "b" : interval[1] < 0 ? "a" : "undecided";
-  const summary = (arm: Arm, accuracies: number[]): ArmSummary => ({ label: arm.label, seeds, accuracies, mean: mean(accuracies), sd: sampleSd(accuracies) });
+  const summary = (arm: Arm, accuracies: number[]): ArmSummary => ({
+    label: arm.label,
+    seeds,
+    accuracies,
+    mean: mean(accuracies),
+    sd: sampleSd(accuracies),
+  });
   return {
-    a: summary(a, perSeed.map((c) => c.a.accuracy)),
-    b: summary(b, perSeed.map((c) => c.b.accuracy)),
+    a: summary(
+      a,
+      perSeed.map((c) => c.a.accuracy),
+    ),
+    b: summary(
+      b,
+      perSeed.map((c) => c.b.accuracy),
+    ),
     differences,
     meanDifference,
     interval,
@@ -184,7 +201,8 @@ export function studentTwoSidedP(t: number, df: number): number {
 
 /** The t such that P(|T| ≥ t) = 0.05 with `df` degrees of freedom (12.706 for df 1, 4.303 for 2, …). */
 export function studentTQuantile975(df: number): number {
-  let lo = 0, hi = 1e4;
+  let lo = 0,
+    hi = 1e4;
   for (let i = 0; i < 200; i++) {
     const mid = (lo + hi) / 2;
     if (studentTwoSidedP(mid, df) > 0.05) lo = mid;
@@ -200,7 +218,11 @@ export function studentTQuantile975(df: number): number {
  *
  * @example loggedArm("ladder-cnn", tsdl.readResultLines(), (l) => l.profile === "full" && l.model === "ladder-cnn")
  */
-export function loggedArm(label: string, lines: readonly ResultLine[], match: (line: ResultLine) => boolean): Arm & { readonly lines: readonly ResultLine[] } {
+export function loggedArm(
+  label: string,
+  lines: readonly ResultLine[],
+  match: (line: ResultLine) => boolean,
+): Arm & { readonly lines: readonly ResultLine[] } {
   const bySeed = new Map<number, ResultLine>();
   for (const line of lines) {
     const seed = line.seed;

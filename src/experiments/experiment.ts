@@ -74,10 +74,14 @@ export async function trainAndEvaluate<N extends ModelName>(
   const model = buildModel(name, { seed: recipe.seed, ...options.model } as ModelOptionsByName[N]);
   try {
     const started = performance.now();
-    const history = await fit(model, { train: data.train, validation: data.validation }, {
-      ...fitOptions,
-      ...(options.progress !== undefined ? { progress: options.progress } : {}),
-    });
+    const history = await fit(
+      model,
+      { train: data.train, validation: data.validation },
+      {
+        ...fitOptions,
+        ...(options.progress !== undefined ? { progress: options.progress } : {}),
+      },
+    );
     const seconds = (performance.now() - started) / 1000;
     const test = evaluate(model, data.test);
     return {
@@ -118,12 +122,32 @@ function checkRuns(runs: readonly ExperimentRun[], where: string): void {
 export function resultsFrame(runs: readonly ExperimentRun[]): DataFrame {
   checkRuns(runs, "resultsFrame");
   return pl.DataFrame([
-    pl.Series("model", runs.map((r) => r.name), pl.Utf8),
-    pl.Series("params", runs.map((r) => r.params), pl.Int64),
-    pl.Series("epochs", runs.map((r) => r.history.epochs.length), pl.Int32),
+    pl.Series(
+      "model",
+      runs.map((r) => r.name),
+      pl.Utf8,
+    ),
+    pl.Series(
+      "params",
+      runs.map((r) => r.params),
+      pl.Int64,
+    ),
+    pl.Series(
+      "epochs",
+      runs.map((r) => r.history.epochs.length),
+      pl.Int32,
+    ),
     // Whole seconds: the table compares minutes of training, and float columns print 4 decimals.
-    pl.Series("seconds", runs.map((r) => Math.round(r.seconds)), pl.Int32),
-    pl.Series("test_accuracy", runs.map((r) => r.test.accuracy), pl.Float64),
+    pl.Series(
+      "seconds",
+      runs.map((r) => Math.round(r.seconds)),
+      pl.Int32,
+    ),
+    pl.Series(
+      "test_accuracy",
+      runs.map((r) => r.test.accuracy),
+      pl.Float64,
+    ),
   ]);
 }
 
@@ -135,8 +159,18 @@ export function perClassFrame(runs: readonly ExperimentRun[], labels: ArrayLike<
   checkRuns(runs, "perClassFrame");
   const columns = runs.map((r) => {
     const perClass = perClassAccuracy(labels, r.test.predictions, NUM_CLASSES);
-    return pl.Series(r.name, perClass.map((c) => c.accuracy), pl.Float64);
+    return pl.Series(
+      r.name,
+      perClass.map((c) => c.accuracy),
+      pl.Float64,
+    );
   });
-  return pl.DataFrame([pl.Series("digit", Array.from({ length: NUM_CLASSES }, (_, d) => d), pl.Int32), ...columns]);
+  return pl.DataFrame([
+    pl.Series(
+      "digit",
+      Array.from({ length: NUM_CLASSES }, (_, d) => d),
+      pl.Int32,
+    ),
+    ...columns,
+  ]);
 }
-

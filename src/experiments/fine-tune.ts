@@ -20,7 +20,12 @@ export function bestValidationAccuracy(history: History): number {
  * validation accuracy beats `head`'s (the run that trained the new head); otherwise the model goes
  * back to the head's weights with the layers frozen as they were.
  */
-export async function fineTune(model: tf.LayersModel, data: FitData, options: FitOptions, head: History): Promise<{ tuned: History; kept: boolean }> {
+export async function fineTune(
+  model: tf.LayersModel,
+  data: FitData,
+  options: FitOptions,
+  head: History,
+): Promise<{ tuned: History; kept: boolean }> {
   const headAcc = bestValidationAccuracy(head); // before any work: a head without validation cannot be compared
   const trainable = model.layers.map((l) => l.trainable);
   const headWeights = model.getWeights().map((w) => w.clone());

@@ -44,9 +44,14 @@ export interface RungData {
  */
 export async function trainRung(label: string, model: tf.LayersModel, data: RungData, options: FitOptions): Promise<Rung> {
   try {
-    if (typeof label !== "string" || label.trim() === "") throw new Error(`trainRung: label must be a non-empty string, got ${JSON.stringify(label)}`);
+    if (typeof label !== "string" || label.trim() === "")
+      throw new Error(`trainRung: label must be a non-empty string, got ${JSON.stringify(label)}`);
     const started = performance.now();
-    const history = await fit(model, data.validation === undefined ? { train: data.train } : { train: data.train, validation: data.validation }, options);
+    const history = await fit(
+      model,
+      data.validation === undefined ? { train: data.train } : { train: data.train, validation: data.validation },
+      options,
+    );
     const seconds = (performance.now() - started) / 1000;
     const { predictions } = evaluate(model, data.test);
     const test = accuracyWithError(data.test.labels, predictions);
@@ -91,7 +96,12 @@ export async function trainArm(
   seeds: readonly number[],
 ): Promise<ArmRungs> {
   if (typeof build !== "function") throw new Error("trainArm: build must be a function (seed) => model");
-  if (!Array.isArray(seeds) || seeds.length === 0 || new Set(seeds).size !== seeds.length || !seeds.every((s) => Number.isInteger(s) && s >= 0)) {
+  if (
+    !Array.isArray(seeds) ||
+    seeds.length === 0 ||
+    new Set(seeds).size !== seeds.length ||
+    !seeds.every((s) => Number.isInteger(s) && s >= 0)
+  ) {
     throw new Error(`trainArm: seeds must be distinct integers ≥ 0, got ${JSON.stringify(seeds)}`);
   }
   const runs: SeededRung[] = [];
@@ -112,12 +122,32 @@ export function armTable(arms: readonly ArmRungs[]): DataFrame {
   const mean = (xs: number[]) => xs.reduce((s, x) => s + x, 0) / xs.length;
   const sd = (xs: number[]) => (xs.length < 2 ? null : Math.sqrt(xs.reduce((s, x) => s + (x - mean(xs)) ** 2, 0) / (xs.length - 1)));
   return pl.DataFrame([
-    pl.Series("arm", arms.map((a) => a.label), pl.Utf8),
-    pl.Series("seeds", arms.map((a) => a.runs.length), pl.Int32),
+    pl.Series(
+      "arm",
+      arms.map((a) => a.label),
+      pl.Utf8,
+    ),
+    pl.Series(
+      "seeds",
+      arms.map((a) => a.runs.length),
+      pl.Int32,
+    ),
     pl.Series("test accuracy (%)", accuracies.map(mean), pl.Float64),
     pl.Series("sd over seeds (%)", accuracies.map(sd), pl.Float64),
-    pl.Series("epochs", arms.map((a) => a.runs[0]!.history.epochs.length), pl.Int32),
-    pl.Series("seconds per run", arms.map((a) => Math.round(mean(a.runs.map((r) => r.seconds)))), pl.Int32),
-    pl.Series("params", arms.map((a) => a.runs[0]!.params), pl.Int64),
+    pl.Series(
+      "epochs",
+      arms.map((a) => a.runs[0]!.history.epochs.length),
+      pl.Int32,
+    ),
+    pl.Series(
+      "seconds per run",
+      arms.map((a) => Math.round(mean(a.runs.map((r) => r.seconds)))),
+      pl.Int32,
+    ),
+    pl.Series(
+      "params",
+      arms.map((a) => a.runs[0]!.params),
+      pl.Int64,
+    ),
   ]);
 }

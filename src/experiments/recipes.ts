@@ -48,21 +48,20 @@ function recipe(epochs: number, lrDecay: number, lr: number = BASE.lr): Training
 }
 
 /** Every recipe, by profile and model. Read it through {@link trainingRecipe}. */
-export const TRAINING_RECIPES: { readonly [P in LessonProfile]: { readonly [M in ModelName]: TrainingRecipe } } =
-  Object.freeze({
-    full: Object.freeze({
-      softmax: recipe(10, 1),
-      mlp: recipe(12, 0.85),
-      cnn: recipe(15, 0.85),
-      "deep-cnn": recipe(15, 0.85),
-    }),
-    fast: Object.freeze({
-      softmax: recipe(10, 1),
-      mlp: recipe(2, 1),
-      cnn: recipe(3, 1, 0.002),
-      "deep-cnn": recipe(2, 1),
-    }),
-  });
+export const TRAINING_RECIPES: { readonly [P in LessonProfile]: { readonly [M in ModelName]: TrainingRecipe } } = Object.freeze({
+  full: Object.freeze({
+    softmax: recipe(10, 1),
+    mlp: recipe(12, 0.85),
+    cnn: recipe(15, 0.85),
+    "deep-cnn": recipe(15, 0.85),
+  }),
+  fast: Object.freeze({
+    softmax: recipe(10, 1),
+    mlp: recipe(2, 1),
+    cnn: recipe(3, 1, 0.002),
+    "deep-cnn": recipe(2, 1),
+  }),
+});
 
 /**
  * The recipe of `model` in `profile`. An unknown model or profile (from untyped input) throws,

@@ -103,7 +103,8 @@ export function sliceFitOptions(
   recipe: SliceRecipe,
   phase: "train" | "fine-tune",
 ): Required<Pick<FitOptions, "epochs" | "batchSize" | "lr" | "seed" | "earlyStopping">> {
-  if (phase !== "train" && phase !== "fine-tune") throw new Error(`sliceFitOptions: phase must be "train" or "fine-tune", got ${String(phase)}`);
+  if (phase !== "train" && phase !== "fine-tune")
+    throw new Error(`sliceFitOptions: phase must be "train" or "fine-tune", got ${String(phase)}`);
   return {
     epochs: recipe.epochs,
     batchSize: recipe.batchSize,

@@ -22,7 +22,14 @@ import { buildModel, type ModelName, type ModelOptionsByName } from "../models/r
 import { modelSummary, summaryText } from "../models/summary";
 import { transferModel } from "../models/transfer";
 import type { LessonProfile } from "../profile";
-import { encodePredictions, resultLine, type MachineFields, type ModelOptionFields, type ResultLine, type TransferFields } from "../results/log";
+import {
+  encodePredictions,
+  resultLine,
+  type MachineFields,
+  type ModelOptionFields,
+  type ResultLine,
+  type TransferFields,
+} from "../results/log";
 import { CHECKPOINT_FOLDER, checkpointDir, loadCheckpoint, readCheckpointInfo, saveCheckpoint } from "../train/checkpoint";
 import { fit, type FitOptions } from "../train/fit";
 import type { OptimizerName } from "../train/optimizer";
@@ -86,7 +93,12 @@ export interface TrainDefaults {
  * trains with), or with `perClass` the slice recipe lesson 10 trains with (Adam, constant lr,
  * early stopping). `seed` when given replaces the recipe's, and seeds the slice.
  */
-export function trainDefaults(model: ModelName | "transfer", profile: LessonProfile, perClass: number | undefined, seed?: number): TrainDefaults {
+export function trainDefaults(
+  model: ModelName | "transfer",
+  profile: LessonProfile,
+  perClass: number | undefined,
+  seed?: number,
+): TrainDefaults {
   if (perClass !== undefined) {
     const slice = sliceRecipe(perClass, profile, seed ?? sliceRecipe(perClass, profile).seed);
     const { epochs, batchSize, lr, patience } = slice;
@@ -122,9 +134,7 @@ export function checkedOutputFolder(args: TrainSettings, root: string): string {
     throw new Error(`--out ${shownPath(root, out)} is the --transfer-from folder: the base must not be replaced by its own transfer`);
   }
   if (state === "ours" && !args.overwrite) {
-    throw new Error(
-      `${shownPath(root, out)} already holds a saved model; pass --overwrite to replace it, or --out another folder`,
-    );
+    throw new Error(`${shownPath(root, out)} already holds a saved model; pass --overwrite to replace it, or --out another folder`);
   }
   return out;
 }
@@ -132,7 +142,21 @@ export function checkedOutputFolder(args: TrainSettings, root: string): string {
 /** What a checkpoint records of the command, and a resumed run must ask for again: all that changes what is trained. */
 export function checkpointSettings(args: TrainSettings): Record<string, unknown> {
   const { model, name, dataset, profile, epochs, batchSize, lr, optimizer, lrDecay, patience, seed, modelOptions, augment } = args;
-  return { model, name: name ?? null, dataset, profile, epochs, batchSize, lr, optimizer, lrDecay, patience: patience ?? null, seed, modelOptions, augment };
+  return {
+    model,
+    name: name ?? null,
+    dataset,
+    profile,
+    epochs,
+    batchSize,
+    lr,
+    optimizer,
+    lrDecay,
+    patience: patience ?? null,
+    seed,
+    modelOptions,
+    augment,
+  };
 }
 
 /** A run's checkpoint folder, and the epochs it holds when the run resumes from it. */
@@ -243,7 +267,9 @@ function checkedSlice(data: DatasetSplits, recipe: SliceRecipe, profile: LessonP
  * loaded, so that a bad base costs nothing; the caller disposes it.
  */
 export async function runModel(args: TrainSettings, base: TransferBase | undefined, root: string): Promise<tf.LayersModel> {
-  return base !== undefined ? loadTransferModel(base.dir, root, args.seed) : buildModel(args.model as ModelName, { ...args.modelOptions, seed: args.seed });
+  return base !== undefined
+    ? loadTransferModel(base.dir, root, args.seed)
+    : buildModel(args.model as ModelName, { ...args.modelOptions, seed: args.seed });
 }
 
 /** What {@link runTraining} needs beside the settings: the checked places and what the result line records. */
@@ -292,9 +318,14 @@ export async function runTraining(args: TrainSettings, model: tf.LayersModel, co
     log(splitSizesLine(args.profile, data, title));
     if (recipe !== undefined) {
       const validation = recipe.validationPerClass === undefined ? "the whole validation split" : `${recipe.validationPerClass} per class`;
-      log(`Training on ${args.perClass} images per class (${train.train.size.toLocaleString("en-US")}), seed ${args.seed}; validation: ${validation}`);
+      log(
+        `Training on ${args.perClass} images per class (${train.train.size.toLocaleString("en-US")}), seed ${args.seed}; validation: ${validation}`,
+      );
     }
-    const described = base !== undefined ? `${shownPath(root, base.dir)}'s base, frozen, and a new head` : `${args.model} ${JSON.stringify(args.modelOptions)}`;
+    const described =
+      base !== undefined
+        ? `${shownPath(root, base.dir)}'s base, frozen, and a new head`
+        : `${args.model} ${JSON.stringify(args.modelOptions)}`;
     log(`\nModel ${runName(args)} (${described}):\n${summaryText(modelSummary(model))}\n`);
 
     // Long runs (the whole training split) save their state after every epoch; a slice's run takes minutes.
@@ -316,7 +347,10 @@ export async function runTraining(args: TrainSettings, model: tf.LayersModel, co
     const first = await fit(model, train, {
       ...fitOptions("train"),
       ...(recipe === undefined
-        ? { onState: (state: TrainingState) => saveCheckpoint(checkpoint.dir, state, settingsRecord), ...(resumeFrom ? { resumeFrom } : {}) }
+        ? {
+            onState: (state: TrainingState) => saveCheckpoint(checkpoint.dir, state, settingsRecord),
+            ...(resumeFrom ? { resumeFrom } : {}),
+          }
         : {}),
     });
     let history = first;
@@ -340,7 +374,13 @@ export async function runTraining(args: TrainSettings, model: tf.LayersModel, co
           `Fine-tuning ${kept ? "kept" : "not kept (the head's weights are saved)"}: validation accuracy ` +
             `${(100 * bestValidationAccuracy(tuned)).toFixed(2)} % against the head's ${(100 * bestValidationAccuracy(first)).toFixed(2)} %`,
         );
-        transfer = { ...transfer, fineTuned: kept, fineTuneEpochs: tuned.loss.length, fineTuneValidationAccuracy: bestValidationAccuracy(tuned), fineTuneLr };
+        transfer = {
+          ...transfer,
+          fineTuned: kept,
+          fineTuneEpochs: tuned.loss.length,
+          fineTuneValidationAccuracy: bestValidationAccuracy(tuned),
+          fineTuneLr,
+        };
       }
     }
     const seconds = secondsBefore + (performance.now() - started) / 1000;

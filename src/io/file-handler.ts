@@ -81,10 +81,7 @@ function parseModelJson(text: string, file: string): tf.io.ModelJSON {
   if (obj.modelTopology === undefined || obj.modelTopology === null || typeof obj.modelTopology !== "object") {
     throw new Error(`${file} has no modelTopology: not a tfjs layers model file`);
   }
-  if (
-    !Array.isArray(obj.weightsManifest) ||
-    !obj.weightsManifest.every((g) => Array.isArray(g?.paths) && Array.isArray(g?.weights))
-  ) {
+  if (!Array.isArray(obj.weightsManifest) || !obj.weightsManifest.every((g) => Array.isArray(g?.paths) && Array.isArray(g?.weights))) {
     throw new Error(`${file} has no valid weightsManifest (a list of {paths, weights} groups)`);
   }
   return obj as tf.io.ModelJSON;
@@ -163,7 +160,9 @@ export function fileHandler(dir: string): tf.io.IOHandler {
           group.paths.forEach((relative, i) => {
             const recorded = checksums[relative];
             if (recorded !== undefined && recorded !== sha256(groupBuffers[i]!)) {
-              throw new Error(`${weightsFile(dir, relative, jsonFile)} does not match its checksum in ${MODEL_JSON}: the model is damaged; save or train it again`);
+              throw new Error(
+                `${weightsFile(dir, relative, jsonFile)} does not match its checksum in ${MODEL_JSON}: the model is damaged; save or train it again`,
+              );
             }
           });
           specs.push(...group.weights);

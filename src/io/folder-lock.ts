@@ -91,7 +91,9 @@ export function lockFolder(folder: string): FolderLock {
     }
     if (owner === undefined && age(file) < 5_000) {
       // Just created by a run that has not written its pid yet: theirs.
-      throw new Error(`${file}: another run is taking the lock of ${folder}; wait for it to finish, or remove the lock file if no such run is going`);
+      throw new Error(
+        `${file}: another run is taking the lock of ${folder}; wait for it to finish, or remove the lock file if no such run is going`,
+      );
     }
     // The owner is gone. Move its lock aside (a rename is atomic), and check that what moved is
     // the dead owner's: had another run taken the lock over in between, its lock goes back.

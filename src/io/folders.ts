@@ -72,7 +72,9 @@ function sample(entries: readonly Dirent[]): string {
  */
 export function replaceableFolder(dir: string, kind: FolderKind, base: string = process.cwd()): ReplaceableState {
   if (typeof dir !== "string" || dir.trim() === "") {
-    throw new Error(`the ${kind.what} folder must be a path, got ${JSON.stringify(dir)} (empty): name a folder, e.g. results/models/<name>`);
+    throw new Error(
+      `the ${kind.what} folder must be a path, got ${JSON.stringify(dir)} (empty): name a folder, e.g. results/models/<name>`,
+    );
   }
   const full = path.resolve(base, dir);
   for (let p = path.dirname(full); ; p = path.dirname(p)) {
@@ -98,7 +100,9 @@ export function replaceableFolder(dir: string, kind: FolderKind, base: string = 
   for (const p of protectedFolders()) {
     if (p.dir === real || p.dir.startsWith(real === path.sep ? real : real + path.sep)) {
       const where = p.dir === real ? `is ${p.name}` : `holds ${p.name} (${p.dir})`;
-      throw new Error(`${dir} ${where}: a save replaces its folder as a whole, so it never writes there; give a folder of its own, e.g. results/models/<name>`);
+      throw new Error(
+        `${dir} ${where}: a save replaces its folder as a whole, so it never writes there; give a folder of its own, e.g. results/models/<name>`,
+      );
     }
   }
   if (!existsSync(full)) return "absent";

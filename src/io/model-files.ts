@@ -140,7 +140,9 @@ export async function saveModel(model: tf.LayersModel, dir: string, options: Sav
     const handler = fileHandler(tmp);
     if (!options.metadata) return handler;
     const metadata = JSON.parse(JSON.stringify(options.metadata));
-    return { save: (artifacts) => handler.save!({ ...artifacts, userDefinedMetadata: { ...(artifacts.userDefinedMetadata ?? {}), ...metadata } }) };
+    return {
+      save: (artifacts) => handler.save!({ ...artifacts, userDefinedMetadata: { ...(artifacts.userDefinedMetadata ?? {}), ...metadata } }),
+    };
   };
   const result = await writeFolderAtomically(dir, MODEL_FOLDER, async (tmp) => {
     const saved = await model.save(target(tmp));

@@ -29,7 +29,11 @@ export function reluLayerNames(model: tf.LayersModel): string[] {
  *
  * @example activationStats(mlp({ hidden: [256, 256], init: "he" }), batch).map((s) => s.std)
  */
-export function activationStats(model: tf.LayersModel, xs: tf.Tensor, layers: readonly string[] = reluLayerNames(model)): ActivationStats[] {
+export function activationStats(
+  model: tf.LayersModel,
+  xs: tf.Tensor,
+  layers: readonly string[] = reluLayerNames(model),
+): ActivationStats[] {
   const known = model.layers.map((l) => l.name);
   for (const name of layers) {
     if (!known.includes(name)) throw new Error(`activationStats: no layer "${name}" in ${model.name} (layers: ${known.join(", ")})`);

@@ -57,9 +57,25 @@ export function summaryText(rows: readonly ModelSummaryRow[]): string {
 export function layersFrame(model: tf.LayersModel): DataFrame {
   const rows = modelSummary(model);
   return pl.DataFrame([
-    pl.Series("layer", rows.map((r) => r.layer), pl.Utf8),
-    pl.Series("type", rows.map((r) => r.type), pl.Utf8),
-    pl.Series("output_shape", rows.map((r) => formatShape(r.outputShape)), pl.Utf8),
-    pl.Series("params", rows.map((r) => r.params), pl.Int64),
+    pl.Series(
+      "layer",
+      rows.map((r) => r.layer),
+      pl.Utf8,
+    ),
+    pl.Series(
+      "type",
+      rows.map((r) => r.type),
+      pl.Utf8,
+    ),
+    pl.Series(
+      "output_shape",
+      rows.map((r) => formatShape(r.outputShape)),
+      pl.Utf8,
+    ),
+    pl.Series(
+      "params",
+      rows.map((r) => r.params),
+      pl.Int64,
+    ),
   ]);
 }

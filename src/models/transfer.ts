@@ -43,7 +43,9 @@ function baseLayers(base: tf.LayersModel): tf.layers.Layer[] {
   if (flatten < 0) throw new Error(`transferModel: ${name} has no Flatten layer, so no convolutional base before it`);
   const layers = base.layers.slice(0, flatten).filter((l) => !LEFT_OUT.has(l.getClassName()));
   if (!layers.some((l) => l.getClassName() === "Conv2D")) {
-    throw new Error(`transferModel: ${name} has no convolution before its Flatten (${layers.map((l) => l.name).join(", ") || "no layers"})`);
+    throw new Error(
+      `transferModel: ${name} has no convolution before its Flatten (${layers.map((l) => l.name).join(", ") || "no layers"})`,
+    );
   }
   return layers;
 }
@@ -77,10 +79,20 @@ export function transferModel(base: tf.LayersModel, options: TransferOptions = {
   const convs = layers.filter((l) => l.getClassName() === "Conv2D").length;
   model.add(tf.layers.flatten({ name: "flatten" }));
   model.add(
-    tf.layers.dense({ units: TRANSFER_DENSE_UNITS, activation: "relu", kernelInitializer: glorot(options.seed, convs + 1), name: "new_dense" }),
+    tf.layers.dense({
+      units: TRANSFER_DENSE_UNITS,
+      activation: "relu",
+      kernelInitializer: glorot(options.seed, convs + 1),
+      name: "new_dense",
+    }),
   );
   model.add(
-    tf.layers.dense({ units: MNIST_CLASSES, activation: "softmax", kernelInitializer: glorot(options.seed, convs + 2), name: "new_output" }),
+    tf.layers.dense({
+      units: MNIST_CLASSES,
+      activation: "softmax",
+      kernelInitializer: glorot(options.seed, convs + 2),
+      name: "new_output",
+    }),
   );
   return model;
 }

@@ -63,7 +63,13 @@ export function linePlot(series: readonly Series[], opts: ChartOptions = {}): Pl
     x: [...s.x],
     y: s.y.map(roundForPlot),
   }));
-  return { data, layout: chartLayout(opts, series.length > 1), config: { responsive: true, displaylogo: false }, maxWidth: 720, ...captionOf(opts) };
+  return {
+    data,
+    layout: chartLayout(opts, series.length > 1),
+    config: { responsive: true, displaylogo: false },
+    maxWidth: 720,
+    ...captionOf(opts),
+  };
 }
 
 /**
@@ -77,7 +83,11 @@ export function barChart(series: readonly BarSeries[], opts: ChartOptions = {}):
   const data: BarTrace[] = series.map((s) => ({ type: "bar", name: s.name, x: [...s.x], y: [...s.y] }));
   return {
     data,
-    layout: { ...chartLayout(opts, series.length > 1), barmode: "group", xaxis: { type: "category", ...(opts.xTitle ? { title: { text: opts.xTitle } } : {}), automargin: true } },
+    layout: {
+      ...chartLayout(opts, series.length > 1),
+      barmode: "group",
+      xaxis: { type: "category", ...(opts.xTitle ? { title: { text: opts.xTitle } } : {}), automargin: true },
+    },
     config: { responsive: true, displaylogo: false },
     maxWidth: 720,
     ...captionOf(opts),

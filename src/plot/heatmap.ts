@@ -28,7 +28,8 @@ export interface HeatmapOptions {
 function labels(given: readonly string[] | undefined, count: number, name: string): string[] {
   if (given === undefined) return Array.from({ length: count }, (_, i) => String(i));
   if (given.length !== count) throw new Error(`heatmap: ${given.length} ${name} labels for ${count} ${name === "x" ? "columns" : "rows"}`);
-  if (new Set(given).size !== given.length) throw new Error(`heatmap: ${name} labels must be distinct (plotly merges equal category labels)`);
+  if (new Set(given).size !== given.length)
+    throw new Error(`heatmap: ${name} labels must be distinct (plotly merges equal category labels)`);
   return [...given];
 }
 

@@ -87,7 +87,8 @@ export function newPlotId(): string {
 export const NARROW_PLOT_PX = 640;
 
 // Inline, not a class: the text must stay hidden in Jupyter too, where the site's CSS is absent.
-const VISUALLY_HIDDEN = "position:absolute;width:1px;height:1px;margin:-1px;padding:0;overflow:hidden;clip:rect(0,0,0,0);white-space:nowrap;border:0";
+const VISUALLY_HIDDEN =
+  "position:absolute;width:1px;height:1px;margin:-1px;padding:0;overflow:hidden;clip:rect(0,0,0,0);white-space:nowrap;border:0";
 
 /**
  * The HTML of one plot: a `<figure>` whose caption is the title (HTML, so it wraps on a narrow

@@ -4,7 +4,18 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { swapaxes } from "../tensor/swapaxes";
-import { type AnnotationSpec, type AxisSpec, type Colorscale, type HeatmapTrace, type LayoutSpec, type Plot, TITLE_ROOM, captionOf, colorStops, roundForPlot } from "./spec";
+import {
+  type AnnotationSpec,
+  type AxisSpec,
+  type Colorscale,
+  type HeatmapTrace,
+  type LayoutSpec,
+  type Plot,
+  TITLE_ROOM,
+  captionOf,
+  colorStops,
+  roundForPlot,
+} from "./spec";
 
 /** Options for {@link imageGrid}. */
 export interface ImageGridOptions {
@@ -105,14 +116,16 @@ function checkCount(value: number | undefined, name: string, fallback: number): 
 export function imageGrid(images: tf.Tensor, opts: ImageGridOptions = {}): Plot {
   if (!(images instanceof tf.Tensor)) throw new Error("imageGrid: expected a tf.Tensor");
   const from = opts.from ?? "images";
-  if (from !== "images" && from !== "channels") throw new Error(`imageGrid: unknown from "${String(from)}": expected "images" or "channels"`);
+  if (from !== "images" && from !== "channels")
+    throw new Error(`imageGrid: unknown from "${String(from)}": expected "images" or "channels"`);
   const colorscale = colorStops(opts.colorscale ?? "gray");
   const { shape, values } = tf.tidy(() => {
     const stack = asImageStack(images, from);
     const count = stack.shape[0];
     if (count === 0) throw new Error(`imageGrid: no images to show (shape [${images.shape.join(", ")}])`);
     // Checked before reading the data back: a whole data set passed by mistake is not copied.
-    if (count > MAX_GRID_IMAGES) throw new Error(`imageGrid: ${count} images is too many for one figure (max ${MAX_GRID_IMAGES}); slice the tensor first`);
+    if (count > MAX_GRID_IMAGES)
+      throw new Error(`imageGrid: ${count} images is too many for one figure (max ${MAX_GRID_IMAGES}); slice the tensor first`);
     if (opts.titles !== undefined && opts.titles.length !== count) {
       throw new Error(`imageGrid: ${opts.titles.length} titles for ${count} images; give one per image`);
     }
@@ -217,5 +230,11 @@ export function imageGrid(images: tf.Tensor, opts: ImageGridOptions = {}): Plot 
     ...(annotations.length ? { annotations } : {}),
     ...axes,
   };
-  return { data, layout, config: { responsive: true, displaylogo: false, displayModeBar: false }, maxWidth: paperW + margin.l + margin.r, ...captionOf(opts) };
+  return {
+    data,
+    layout,
+    config: { responsive: true, displaylogo: false, displayModeBar: false },
+    maxWidth: paperW + margin.l + margin.r,
+    ...captionOf(opts),
+  };
 }

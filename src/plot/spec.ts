@@ -148,7 +148,8 @@ export interface Plot {
 /** `{ caption }` when one is given (checked), else nothing: shared by every builder. */
 export function captionOf(opts: { readonly caption?: string }): { caption?: string } {
   if (opts.caption === undefined) return {};
-  if (typeof opts.caption !== "string" || opts.caption.trim() === "") throw new Error(`caption must be a non-empty string, got ${JSON.stringify(opts.caption)}`);
+  if (typeof opts.caption !== "string" || opts.caption.trim() === "")
+    throw new Error(`caption must be a non-empty string, got ${JSON.stringify(opts.caption)}`);
   return { caption: opts.caption };
 }
 

@@ -63,12 +63,15 @@ export function plotAltText(plot: Plot): string {
   const grid = isImageGrid(plot);
   for (const t of plot.data) {
     if (t.type === "scatter") {
-      const points = t.x.map((x, i) => [x, t.y[i]] as const).filter((p): p is readonly [number, number] => p[1] !== null && Number.isFinite(p[1]));
+      const points = t.x
+        .map((x, i) => [x, t.y[i]] as const)
+        .filter((p): p is readonly [number, number] => p[1] !== null && Number.isFinite(p[1]));
       const a = points[0];
       const b = points[points.length - 1];
       parts.push(a && b ? `${t.name}: ${say(a[1])} at ${say(a[0])} to ${say(b[1])} at ${say(b[0])}` : `${t.name}: no values`);
     } else if (t.type === "bar") {
-      const shown = t.x.length <= 12 ? t.x.map((x, i) => `${x}: ${say(t.y[i]!)}`).join(", ") : `${say(Math.min(...t.y))} to ${say(Math.max(...t.y))}`;
+      const shown =
+        t.x.length <= 12 ? t.x.map((x, i) => `${x}: ${say(t.y[i]!)}`).join(", ") : `${say(Math.min(...t.y))} to ${say(Math.max(...t.y))}`;
       parts.push(`${t.name ? `${t.name}: ` : ""}${shown}`);
     } else if (!grid) {
       const values = finite(t.z.flat());
@@ -98,7 +101,10 @@ export function plotDataTable(plot: Plot, attributes = ""): string {
   const corner = `${escapeHtml(y || "row")} \\ ${escapeHtml(x || "column")}`; // never empty: a header names its column
   const head = `<tr><th scope="col">${corner}</th>${colLabels.map((c) => `<th scope="col">${escapeHtml(c)}</th>`).join("")}</tr>`;
   const body = t.z
-    .map((row, r) => `<tr><th scope="row">${escapeHtml(rowLabels[r] ?? String(r))}</th>${row.map((v) => `<td>${v === null ? "" : say(v)}</td>`).join("")}</tr>`)
+    .map(
+      (row, r) =>
+        `<tr><th scope="row">${escapeHtml(rowLabels[r] ?? String(r))}</th>${row.map((v) => `<td>${v === null ? "" : say(v)}</td>`).join("")}</tr>`,
+    )
     .join("");
   return `<table${attributes}><caption>${escapeHtml(plotCaption(plot))}: the values</caption>${head}${body}</table>`;
 }

@@ -24,7 +24,8 @@ export function ensembleResultsTable(lines: readonly ResultLine[], profile: Less
     .filter((r) => r.profile === profile && Array.isArray(r.members))
     .filter((r) => {
       const missing = ENSEMBLE_FIELDS.find((k) => typeof r[k] !== "number");
-      if (missing !== undefined) console.warn(`results log: ensemble ${r.model} (${r.date}) has no number "${missing}"; left out of the table`);
+      if (missing !== undefined)
+        console.warn(`results log: ensemble ${r.model} (${r.date}) has no number "${missing}"; left out of the table`);
       return missing === undefined;
     })
     .map((r) => ({ ...r, k: (r.members as unknown[]).length }) as ResultLine & Record<(typeof ENSEMBLE_FIELDS)[number] | "k", number>)
@@ -32,18 +33,56 @@ export function ensembleResultsTable(lines: readonly ResultLine[], profile: Less
   const float = (name: string, values: number[]) => pl.Series(name, values, pl.Float64);
   const int = (name: string, values: number[]) => pl.Series(name, values, pl.Int32);
   return pl.DataFrame([
-    pl.Series("model", rows.map((r) => r.model), pl.Utf8),
+    pl.Series(
+      "model",
+      rows.map((r) => r.model),
+      pl.Utf8,
+    ),
     // The same command can be run again with other seeds: the day tells such runs apart.
-    pl.Series("date", rows.map((r) => r.date.slice(0, 10)), pl.Utf8),
-    int("members", rows.map((r) => r.k)),
-    int("epochs", rows.map((r) => r.epochs)),
-    int("training min", rows.map((r) => Math.round(r.seconds / 60))),
-    float("mean member", rows.map((r) => r.meanMemberAccuracy)),
-    float("best member", rows.map((r) => r.bestMemberAccuracy)),
-    float("average", rows.map((r) => r.testAccuracy)),
-    float("vote", rows.map((r) => r.voteAccuracy)),
-    float("average − best", rows.map((r) => r.testAccuracy - r.bestMemberAccuracy)),
-    float("agreement", rows.map((r) => r.meanAgreement)),
-    int("all wrong", rows.map((r) => r.allWrong)),
+    pl.Series(
+      "date",
+      rows.map((r) => r.date.slice(0, 10)),
+      pl.Utf8,
+    ),
+    int(
+      "members",
+      rows.map((r) => r.k),
+    ),
+    int(
+      "epochs",
+      rows.map((r) => r.epochs),
+    ),
+    int(
+      "training min",
+      rows.map((r) => Math.round(r.seconds / 60)),
+    ),
+    float(
+      "mean member",
+      rows.map((r) => r.meanMemberAccuracy),
+    ),
+    float(
+      "best member",
+      rows.map((r) => r.bestMemberAccuracy),
+    ),
+    float(
+      "average",
+      rows.map((r) => r.testAccuracy),
+    ),
+    float(
+      "vote",
+      rows.map((r) => r.voteAccuracy),
+    ),
+    float(
+      "average − best",
+      rows.map((r) => r.testAccuracy - r.bestMemberAccuracy),
+    ),
+    float(
+      "agreement",
+      rows.map((r) => r.meanAgreement),
+    ),
+    int(
+      "all wrong",
+      rows.map((r) => r.allWrong),
+    ),
   ]);
 }

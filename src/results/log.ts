@@ -5,12 +5,35 @@
  * The README's results table and lesson 6's table of full-profile ensembles are both read from
  * this file, so a measured number is never typed into prose or a notebook by hand.
  */
-import { accessSync, closeSync, constants, existsSync, fstatSync, ftruncateSync, lstatSync, mkdirSync, openSync, readSync, statSync, writeSync } from "node:fs";
+import {
+  accessSync,
+  closeSync,
+  constants,
+  existsSync,
+  fstatSync,
+  ftruncateSync,
+  lstatSync,
+  mkdirSync,
+  openSync,
+  readSync,
+  statSync,
+  writeSync,
+} from "node:fs";
 import * as path from "node:path";
 import { projectRoot } from "../data/paths";
 import { resultLineProblem, type ResultLine } from "./schema";
 
-export type { CombinedMemberFields, EnsembleSummaryFields, MachineFields, ModelOptionFields, ResultFields, ResultLine, ResultLineInput, TrainedMemberFields, TransferFields } from "./schema";
+export type {
+  CombinedMemberFields,
+  EnsembleSummaryFields,
+  MachineFields,
+  ModelOptionFields,
+  ResultFields,
+  ResultLine,
+  ResultLineInput,
+  TrainedMemberFields,
+  TransferFields,
+} from "./schema";
 export { resultLine } from "./schema";
 
 /** The log's path inside the project: the one place it is written down. */
@@ -69,7 +92,11 @@ export function resultPredictions(line: ResultLine): Int32Array | undefined {
 }
 
 /** Collects the good lines and the problems of a log, line by line. */
-function collect(lines: Iterable<{ readonly number: number; readonly text: string | undefined }>, name: string, maxBytes: number): ResultLog {
+function collect(
+  lines: Iterable<{ readonly number: number; readonly text: string | undefined }>,
+  name: string,
+  maxBytes: number,
+): ResultLog {
   const good: ResultLine[] = [];
   const problems: string[] = [];
   for (const { number, text } of lines) {
@@ -195,12 +222,15 @@ export function checkAppendable(file: string): void {
     link = undefined;
   }
   if (link !== undefined) {
-    if (link.isSymbolicLink() && !existsSync(file)) throw new Error(`the results log ${name} is a symlink to nothing (a dangling link): fix or remove it`);
+    if (link.isSymbolicLink() && !existsSync(file))
+      throw new Error(`the results log ${name} is a symlink to nothing (a dangling link): fix or remove it`);
     if (!statSync(file).isFile()) throw new Error(`the results log ${name} is not a file`);
     try {
       closeSync(openSync(file, "a"));
     } catch (err) {
-      throw new Error(`the results log ${name} cannot be appended to (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}): make it writable or pass --results <file>`);
+      throw new Error(
+        `the results log ${name} cannot be appended to (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}): make it writable or pass --results <file>`,
+      );
     }
     return;
   }
@@ -210,7 +240,9 @@ export function checkAppendable(file: string): void {
   try {
     accessSync(folder, constants.W_OK | constants.X_OK);
   } catch (err) {
-    throw new Error(`the results log ${name} cannot be created: its folder ${shownName(folder)} is not writable (${(err as NodeJS.ErrnoException).code})`);
+    throw new Error(
+      `the results log ${name} cannot be created: its folder ${shownName(folder)} is not writable (${(err as NodeJS.ErrnoException).code})`,
+    );
   }
 }
 
@@ -254,7 +286,9 @@ export function appendResult(result: ResultLine, file: string = defaultResultsFi
     if (written !== bytes.length) {
       // Our bytes are the file's last `written` ones (O_APPEND): cut them off again.
       ftruncateSync(fd, fstatSync(fd).size - written);
-      throw new Error(`could not append to ${shownName(file)}: only ${written} of ${bytes.length} bytes could be written (a full disk?); the partial line was removed`);
+      throw new Error(
+        `could not append to ${shownName(file)}: only ${written} of ${bytes.length} bytes could be written (a full disk?); the partial line was removed`,
+      );
     }
   } finally {
     closeSync(fd);

@@ -143,7 +143,16 @@ export interface ResultLine extends ResultFields, Partial<MachineFields>, Partia
 type Problem = readonly [path: string, message: string];
 type Check = (value: unknown) => Problem | undefined;
 
-const shown = (v: unknown): string => (typeof v === "string" ? JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}…` : v) : v === null ? "null" : Array.isArray(v) ? "a list" : typeof v === "object" ? "an object" : String(v));
+const shown = (v: unknown): string =>
+  typeof v === "string"
+    ? JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}…` : v)
+    : v === null
+      ? "null"
+      : Array.isArray(v)
+        ? "a list"
+        : typeof v === "object"
+          ? "an object"
+          : String(v);
 const fail = (expected: string, v: unknown): Problem => ["", `expected ${expected}, got ${shown(v)}`];
 
 const text: Check = (v) => (typeof v === "string" && v.trim() !== "" ? undefined : fail("a non-empty string", v));
@@ -152,18 +161,29 @@ const date: Check = (v) => (typeof v === "string" && !Number.isNaN(Date.parse(v)
 const fraction: Check = (v) => (typeof v === "number" && v >= 0 && v <= 1 ? undefined : fail("a number in [0, 1]", v));
 const nonNegative: Check = (v) => (typeof v === "number" && Number.isFinite(v) && v >= 0 ? undefined : fail("a finite number ≥ 0", v));
 const positive: Check = (v) => (typeof v === "number" && Number.isFinite(v) && v > 0 ? undefined : fail("a finite number > 0", v));
-const integer = (min: number): Check => (v) => (Number.isSafeInteger(v) && (v as number) >= min ? undefined : fail(`an integer ≥ ${min}`, v));
-const oneOf = (names: readonly string[]): Check => (v) => (typeof v === "string" && names.includes(v) ? undefined : fail(names.map((n) => JSON.stringify(n)).join(" or "), v));
-const orNull = (check: Check): Check => (v) => (v === null ? undefined : check(v));
+const integer =
+  (min: number): Check =>
+  (v) =>
+    Number.isSafeInteger(v) && (v as number) >= min ? undefined : fail(`an integer ≥ ${min}`, v);
+const oneOf =
+  (names: readonly string[]): Check =>
+  (v) =>
+    typeof v === "string" && names.includes(v) ? undefined : fail(names.map((n) => JSON.stringify(n)).join(" or "), v);
+const orNull =
+  (check: Check): Check =>
+  (v) =>
+    v === null ? undefined : check(v);
 const digits: Check = (v) => (typeof v === "string" && /^[0-9]+$/.test(v) ? undefined : fail("one digit 0–9 per test image", v));
-const list = (item: Check, min = 0): Check => (v) => {
-  if (!Array.isArray(v) || v.length < min) return fail(min > 0 ? `a list of at least ${min}` : "a list", v);
-  for (let i = 0; i < v.length; i++) {
-    const p = item(v[i]);
-    if (p) return [`[${i}]${p[0]}`, p[1]];
-  }
-  return undefined;
-};
+const list =
+  (item: Check, min = 0): Check =>
+  (v) => {
+    if (!Array.isArray(v) || v.length < min) return fail(min > 0 ? `a list of at least ${min}` : "a list", v);
+    for (let i = 0; i < v.length; i++) {
+      const p = item(v[i]);
+      if (p) return [`[${i}]${p[0]}`, p[1]];
+    }
+    return undefined;
+  };
 
 /** A check per field of `T`, each field listed exactly once: a field added to the type must be added here. */
 type Fields<T> = { readonly [K in keyof T]-?: Check };
@@ -185,10 +205,21 @@ function objectOf<T>(fields: Fields<T>, required: readonly (keyof T & string)[])
 }
 
 const TRAINED_MEMBER: Fields<TrainedMemberFields> = {
-  member: integer(1), seed: integer(0), epochs: integer(0), seconds: nonNegative, validationAccuracy: orNull(fraction), testAccuracy: fraction, backend: text, date,
+  member: integer(1),
+  seed: integer(0),
+  epochs: integer(0),
+  seconds: nonNegative,
+  validationAccuracy: orNull(fraction),
+  testAccuracy: fraction,
+  backend: text,
+  date,
 };
 const COMBINED_MEMBER: Fields<CombinedMemberFields> = {
-  dir: text, architecture: text, epochs: orNull(integer(0)), seconds: orNull(nonNegative), testAccuracy: fraction,
+  dir: text,
+  architecture: text,
+  epochs: orNull(integer(0)),
+  seconds: orNull(nonNegative),
+  testAccuracy: fraction,
 };
 const trainedMember = objectOf(TRAINED_MEMBER, ["member", "seed", "epochs", "seconds", "testAccuracy"]);
 const combinedMember = objectOf(COMBINED_MEMBER, ["dir", "architecture", "epochs", "seconds", "testAccuracy"]);
@@ -196,31 +227,77 @@ const combinedMember = objectOf(COMBINED_MEMBER, ["dir", "architecture", "epochs
 const member: Check = (v) => (typeof v === "object" && v !== null && "dir" in v ? combinedMember(v) : trainedMember(v));
 
 const TRANSFER: Fields<TransferFields> = {
-  from: text, baseModel: text, baseDate: date, headEpochs: integer(0), headValidationAccuracy: fraction, fineTuned: bool,
-  fineTuneEpochs: integer(0), fineTuneValidationAccuracy: fraction, fineTuneLr: positive,
+  from: text,
+  baseModel: text,
+  baseDate: date,
+  headEpochs: integer(0),
+  headValidationAccuracy: fraction,
+  fineTuned: bool,
+  fineTuneEpochs: integer(0),
+  fineTuneValidationAccuracy: fraction,
+  fineTuneLr: positive,
 };
 const rate: Check = (v) => (typeof v === "number" && v >= 0 && v < 1 ? undefined : fail("a number in [0, 1)", v));
 const MODEL_OPTIONS: Fields<ModelOptionFields> = {
-  hidden: list(integer(1), 1), init: text, dropout: rate, batchNorm: bool, filters: list(integer(1), 1), denseUnits: integer(1),
-  kernelSize: integer(1), convDropout: rate,
+  hidden: list(integer(1), 1),
+  init: text,
+  dropout: rate,
+  batchNorm: bool,
+  filters: list(integer(1), 1),
+  denseUnits: integer(1),
+  kernelSize: integer(1),
+  convDropout: rate,
 };
 
 const REQUIRED: readonly (keyof ResultFields)[] = ["model", "profile", "backend", "epochs", "seconds", "testAccuracy", "date", "command"];
 
 /** Every field of a line and its check: the schema, in the order a line is written. */
 const LINE: Fields<ResultLine> = {
-  model: text, dataset: oneOf(DATASET_NAMES), profile: oneOf(["fast", "full"]), backend: text, epochs: integer(0), seconds: nonNegative,
-  testAccuracy: fraction, date, command: text,
-  testLoss: nonNegative, testSize: integer(1), epochsRequested: integer(1), stoppedEarly: bool, validationAccuracy: fraction,
-  params: integer(0), trainSize: integer(1), perClass: integer(1), validationSize: integer(1),
-  earlyStopping: objectOf<NonNullable<ResultLine["earlyStopping"]>>({ monitor: oneOf(["val_acc", "val_loss"]), patience: integer(1) }, ["monitor", "patience"]),
+  model: text,
+  dataset: oneOf(DATASET_NAMES),
+  profile: oneOf(["fast", "full"]),
+  backend: text,
+  epochs: integer(0),
+  seconds: nonNegative,
+  testAccuracy: fraction,
+  date,
+  command: text,
+  testLoss: nonNegative,
+  testSize: integer(1),
+  epochsRequested: integer(1),
+  stoppedEarly: bool,
+  validationAccuracy: fraction,
+  params: integer(0),
+  trainSize: integer(1),
+  perClass: integer(1),
+  validationSize: integer(1),
+  earlyStopping: objectOf<NonNullable<ResultLine["earlyStopping"]>>({ monitor: oneOf(["val_acc", "val_loss"]), patience: integer(1) }, [
+    "monitor",
+    "patience",
+  ]),
   transfer: objectOf(TRANSFER, ["from", "headEpochs", "headValidationAccuracy", "fineTuned"]),
   members: list(member, 1),
-  voteAccuracy: fraction, bestMemberAccuracy: fraction, meanMemberAccuracy: fraction, accuracyByK: list(fraction, 1), meanAgreement: fraction,
-  allWrong: integer(0), membersLoaded: integer(0), trainWorkers: integer(1), resumedFromEpoch: integer(0),
-  batchSize: integer(1), lr: positive, lrDecay: positive, optimizer: text, seed: integer(0), architecture: text,
-  modelOptions: objectOf(MODEL_OPTIONS, []), augment: bool, runDir: text,
-  cores: integer(1), backendSummary: text, node: text,
+  voteAccuracy: fraction,
+  bestMemberAccuracy: fraction,
+  meanMemberAccuracy: fraction,
+  accuracyByK: list(fraction, 1),
+  meanAgreement: fraction,
+  allWrong: integer(0),
+  membersLoaded: integer(0),
+  trainWorkers: integer(1),
+  resumedFromEpoch: integer(0),
+  batchSize: integer(1),
+  lr: positive,
+  lrDecay: positive,
+  optimizer: text,
+  seed: integer(0),
+  architecture: text,
+  modelOptions: objectOf(MODEL_OPTIONS, []),
+  augment: bool,
+  runDir: text,
+  cores: integer(1),
+  backendSummary: text,
+  node: text,
   testPredictions: digits,
 };
 const line = objectOf(LINE, REQUIRED);
@@ -262,7 +339,8 @@ export function resultLine(input: ResultLineInput): ResultLine {
   const given = input as unknown as Readonly<Record<string, unknown>>;
   const out: Record<string, unknown> = {};
   for (const key of Object.keys(LINE)) {
-    const value = key === "date" ? (input.date ?? new Date().toISOString()) : key === "seconds" ? Math.round(input.seconds * 10) / 10 : given[key];
+    const value =
+      key === "date" ? (input.date ?? new Date().toISOString()) : key === "seconds" ? Math.round(input.seconds * 10) / 10 : given[key];
     if (value !== undefined) out[key] = value;
   }
   for (const key of Object.keys(given)) if (!(key in LINE)) out[key] = given[key]; // reported just below

@@ -12,9 +12,7 @@ function normalizeAxis(axis: number, rank: number, name: string): number {
   if (rank === 0) throw new Error("swapaxes: a scalar (rank-0 tensor) has no axes to swap");
   if (!Number.isInteger(axis)) throw new Error(`swapaxes: ${name} must be an integer, got ${axis}`);
   if (axis < -rank || axis >= rank) {
-    throw new Error(
-      `swapaxes: ${name} = ${axis} is out of range for a rank-${rank} tensor (valid: ${-rank}..${rank - 1})`,
-    );
+    throw new Error(`swapaxes: ${name} = ${axis} is out of range for a rank-${rank} tensor (valid: ${-rank}..${rank - 1})`);
   }
   return axis < 0 ? axis + rank : axis;
 }

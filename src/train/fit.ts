@@ -192,7 +192,9 @@ function augmentSeed(seed: number): number {
  */
 function checkLoss(loss: number, where: string): void {
   if (!Number.isFinite(loss)) {
-    throw new Error(`fit: the loss became ${loss} ${where}; training stopped (the weights are no longer usable): try a lower learning rate`);
+    throw new Error(
+      `fit: the loss became ${loss} ${where}; training stopped (the weights are no longer usable): try a lower learning rate`,
+    );
   }
 }
 
@@ -319,8 +321,13 @@ export async function fit(model: tf.LayersModel, data: FitData, options: FitOpti
   let restored = false;
   const interrupt = new InterruptWatch(options.signal ?? kernelInterruptSignal());
   const interrupted = (epoch: number, batches: number): TrainingInterruptedError =>
-    new TrainingInterruptedError(epoch, batches, historyFromLogs(logs, { workers: workers?.count ?? 1, stoppedEarly, restoredBestWeights: false }),
-      options.epochs, batchCount(data.train.size, options.batchSize));
+    new TrainingInterruptedError(
+      epoch,
+      batches,
+      historyFromLogs(logs, { workers: workers?.count ?? 1, stoppedEarly, restoredBestWeights: false }),
+      options.epochs,
+      batchCount(data.train.size, options.batchSize),
+    );
   try {
     if (options.resumeFrom) best.adopt(await restoreTrainingState(run, options.resumeFrom));
     if (choice.count > 1) {
@@ -421,7 +428,9 @@ export async function fit(model: tf.LayersModel, data: FitData, options: FitOpti
       // The loss alone misses weights gone NaN on wasm (relu there maps NaN to 0): one read per epoch.
       const badWeight = firstNonFiniteTensor(variables);
       if (badWeight >= 0) {
-        throw new Error(`fit: the weights became NaN or infinite in epoch ${epoch + 1} (${variables[badWeight]!.name}); training stopped (the model is no longer usable): try a lower learning rate`);
+        throw new Error(
+          `fit: the weights became NaN or infinite in epoch ${epoch + 1} (${variables[badWeight]!.name}); training stopped (the model is no longer usable): try a lower learning rate`,
+        );
       }
       const trainSeconds = (performance.now() - started) / 1000;
       const validation = data.validation

@@ -50,7 +50,11 @@ export interface RunParts {
 /** The state after `logs.length` epochs (the caller's tensors are read, not kept). */
 export async function captureTrainingState(
   parts: RunParts,
-  run: { readonly logs: readonly EpochLog[]; readonly augmentRandom: SeededRandom | undefined; readonly best: readonly tf.Tensor[] | undefined },
+  run: {
+    readonly logs: readonly EpochLog[];
+    readonly augmentRandom: SeededRandom | undefined;
+    readonly best: readonly tf.Tensor[] | undefined;
+  },
 ): Promise<TrainingState> {
   const optimizer = await optimizerState(parts.optimizer, parts.optimizerName);
   try {
@@ -93,7 +97,10 @@ export function checkTrainingState(
     throw new Error(`${where} comes from a run with ${state.optimizer}, but these options ask for ${options.optimizer}`);
   }
   const same = (what: string, saved: boolean, asked: boolean) => {
-    if (saved !== asked) throw new Error(`${where} comes from a run ${saved ? "with" : "without"} ${what}, but these options have ${asked ? "" : "no "}${what}`);
+    if (saved !== asked)
+      throw new Error(
+        `${where} comes from a run ${saved ? "with" : "without"} ${what}, but these options have ${asked ? "" : "no "}${what}`,
+      );
   };
   same("augmentation", state.augmentRandom !== null, options.augment);
   same("early stopping", state.earlyStopping !== null, options.earlyStopping);
@@ -106,7 +113,10 @@ export function checkTrainingState(
  */
 export async function restoreTrainingState(parts: RunParts, state: TrainingState): Promise<tf.Tensor[] | undefined> {
   const tensors = tf.io.decodeWeights(state.data, [...state.specs]);
-  const group = (name: string) => Object.keys(tensors).filter((k) => k.startsWith(`${name}/`)).map((_, i) => tensors[`${name}/${i}`]!);
+  const group = (name: string) =>
+    Object.keys(tensors)
+      .filter((k) => k.startsWith(`${name}/`))
+      .map((_, i) => tensors[`${name}/${i}`]!);
   const best = group("best");
   try {
     const weights = group("model");

@@ -47,7 +47,9 @@ function moments(t: tf.Tensor4D): { mass: number; x: number; y: number }[] {
   const d = t.dataSync();
   const out: { mass: number; x: number; y: number }[] = [];
   for (let i = 0; i < t.shape[0]; i++) {
-    let mass = 0, sx = 0, sy = 0;
+    let mass = 0,
+      sx = 0,
+      sy = 0;
     for (let r = 0; r < SIZE; r++) {
       for (let c = 0; c < SIZE; c++) {
         const v = d[i * SIZE * SIZE + r * SIZE + c]!;
@@ -95,7 +97,10 @@ for (const backend of BACKENDS) {
       assert.deepEqual(y.shape, [3, SIZE, SIZE, 1]);
       assert.equal(y.dtype, "float32");
       const v = y.dataSync();
-      assert.ok(v.every((p) => p >= 0 && p <= 1), "every pixel in [0, 1]");
+      assert.ok(
+        v.every((p) => p >= 0 && p <= 1),
+        "every pixel in [0, 1]",
+      );
       assert.ok(maxAbsDiff(x, y) > 0.1, "the default recipe changes the images");
       assert.equal(x.isDisposed, false, "the input is not disposed");
       tf.dispose([x, y]);
@@ -120,7 +125,11 @@ for (const backend of BACKENDS) {
       const x = batchOf([onePixel(10, 12), onePixel(10, 12), onePixel(10, 12)]);
       // Three images: also guards against tfjs 4.22's cpu Transform kernel, which skips images 2..n.
       const y = applyDigitTransforms(x, [{ shiftX: 1 }, { shiftY: 1 }, { shiftX: -1, shiftY: -1 }]);
-      const expected: [number, number][] = [[10, 13], [11, 12], [9, 11]];
+      const expected: [number, number][] = [
+        [10, 13],
+        [11, 12],
+        [9, 11],
+      ];
       expected.forEach(([r, c], i) => {
         const lit = litPixels(y, i);
         assert.equal(lit.length, 1, `image ${i}: exactly one lit pixel, got ${JSON.stringify(lit)}`);

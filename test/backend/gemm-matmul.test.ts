@@ -28,13 +28,24 @@ test("TSDL_GEMM: ours, xnnpack or unset; anything else is refused naming the cho
 test("the wrapper computes plain products itself and passes transposed, batched and int32 ones on", () => {
   const passed: string[] = [];
   const stock: RawKernelFunc = (args) => {
-    passed.push(Object.values(args.inputs).map((t) => `${t.dtype}[${t.shape}]`).join("·"));
+    passed.push(
+      Object.values(args.inputs)
+        .map((t) => `${t.dtype}[${t.shape}]`)
+        .join("·"),
+    );
     return args.inputs["a"]!;
   };
   const kernel = gemmMatMul(stock);
   const backend = tf.backend() as unknown as { readSync(id: tf.DataId): Float32Array; disposeData(id: tf.DataId): boolean };
-  const a = tf.tensor2d([[1, 2, 3], [4, 5, 6]]);
-  const b = tf.tensor2d([[1, 0], [0, 1], [1, -1]]);
+  const a = tf.tensor2d([
+    [1, 2, 3],
+    [4, 5, 6],
+  ]);
+  const b = tf.tensor2d([
+    [1, 0],
+    [0, 1],
+    [1, -1],
+  ]);
   const out = kernel({ inputs: { a, b }, backend, attrs: {} }) as tf.TensorInfo;
   assert.deepEqual(out.shape, [2, 2]);
   assert.deepEqual([...backend.readSync(out.dataId)], [4, -1, 10, -1]);
@@ -52,7 +63,12 @@ test("the wrapper computes plain products itself and passes transposed, batched 
 /** f(...) on wasm and on cpu, from the same values. */
 async function onBoth(shapes: number[][], f: (...xs: tf.Tensor[]) => tf.Tensor[]): Promise<[Float32Array[], Float32Array[]]> {
   const next = rng(7);
-  const values = shapes.map((s) => randomValues(s.reduce((p, d) => p * d, 1), next));
+  const values = shapes.map((s) =>
+    randomValues(
+      s.reduce((p, d) => p * d, 1),
+      next,
+    ),
+  );
   const run = () => tf.tidy(() => f(...values.map((v, i) => tf.tensor(v, shapes[i]!))).map((t) => t.dataSync() as Float32Array));
   const wasm = run();
   await tf.setBackend("cpu");
@@ -78,7 +94,13 @@ test("through tfjs: products (odd, transposed, rank 3) agree with cpu", async ()
 
 test("through tfjs: a dense layer's gradients agree with cpu, and a step leaves nothing behind", async () => {
   const f = (x: tf.Tensor, w: tf.Tensor) => tf.relu(tf.matMul(x, w)).square().sum() as tf.Scalar;
-  const [wasm, cpu] = await onBoth([[50, 70], [70, 30]], (x, w) => tf.grads(f)([x!, w!]));
+  const [wasm, cpu] = await onBoth(
+    [
+      [50, 70],
+      [70, 30],
+    ],
+    (x, w) => tf.grads(f)([x!, w!]),
+  );
   wasm.forEach((g, i) => assert.ok(relError(g, cpu[i]!) < 1e-5, `gradient ${i}: ${relError(g, cpu[i]!)}`));
 
   const x = tf.randomUniform([50, 70]);

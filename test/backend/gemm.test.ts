@@ -97,15 +97,29 @@ test("gemm: k = 0 or an empty side leaves C as it is", () => {
 
 test("gemm: wrong sizes and dimensions are refused with the numbers", () => {
   const gemm = kernels[0]!;
-  assert.throws(() => gemm.multiplyAdd(new Float32Array(5), new Float32Array(6), new Float32Array(4), 2, 2, 3), /A has 5 values, expected m·k = 2·3 = 6/);
-  assert.throws(() => gemm.multiplyAdd(new Float32Array(6), new Float32Array(5), new Float32Array(4), 2, 2, 3), /B has 5 values, expected k·n = 3·2 = 6/);
-  assert.throws(() => gemm.multiplyAdd(new Float32Array(6), new Float32Array(6), new Float32Array(3), 2, 2, 3), /C has 3 values, expected m·n/);
-  assert.throws(() => gemm.multiplyAdd(new Float32Array(0), new Float32Array(0), new Float32Array(0), -1, 2, 0), /m must be a non-negative integer, got -1/);
+  assert.throws(
+    () => gemm.multiplyAdd(new Float32Array(5), new Float32Array(6), new Float32Array(4), 2, 2, 3),
+    /A has 5 values, expected m·k = 2·3 = 6/,
+  );
+  assert.throws(
+    () => gemm.multiplyAdd(new Float32Array(6), new Float32Array(5), new Float32Array(4), 2, 2, 3),
+    /B has 5 values, expected k·n = 3·2 = 6/,
+  );
+  assert.throws(
+    () => gemm.multiplyAdd(new Float32Array(6), new Float32Array(6), new Float32Array(3), 2, 2, 3),
+    /C has 3 values, expected m·n/,
+  );
+  assert.throws(
+    () => gemm.multiplyAdd(new Float32Array(0), new Float32Array(0), new Float32Array(0), -1, 2, 0),
+    /m must be a non-negative integer, got -1/,
+  );
   assert.throws(() => new WasmGemm({ nr: 6 }), /nr must be a positive multiple of 4, got 6/);
   assert.throws(() => new WasmGemm({ mr: 8, nr: 8 }), /more than 16 vector registers/);
 });
 
-test("gemm: relaxed SIMD asked for where it is off is an error that says so", { skip: relaxedSimdAvailable() && "relaxed SIMD is on here" }, () => {
+test("gemm: relaxed SIMD asked for where it is off is an error that says so", {
+  skip: relaxedSimdAvailable() && "relaxed SIMD is on here",
+}, () => {
   assert.throws(() => new WasmGemm({ fma: true }), /relaxed SIMD \(f32x4\.relaxed_madd\) is not available/);
 });
 
@@ -126,14 +140,16 @@ test("wasm-binary: LEB128 numbers as the spec writes them", () => {
   assert.throws(() => uleb(-1), /non-negative integer/);
 });
 
-test(
-  `gemm: the FMA kernel under ${RELAXED_FLAG} (Node 20: relaxed SIMD is behind the flag)`,
-  { skip: (relaxedSimdAvailable() || process.execArgv.includes(RELAXED_FLAG)) && "relaxed SIMD is on: tested above" },
-  () => {
-    // Without NODE_TEST_CONTEXT the child reports as a top-level run (on stdout, as TAP).
-    const { NODE_TEST_CONTEXT: _, ...env } = process.env;
-    const r = spawnSync(process.execPath, [RELAXED_FLAG, "--test", "--test-reporter=tap", __filename], { encoding: "utf8", env, timeout: 300_000 });
-    assert.equal(r.status, 0, `${r.stdout}\n${r.stderr}`);
-    assert.match(r.stdout, /^ok \d+ - gemm \(relaxed-SIMD FMA\): C \+= A·B matches float64/m);
-  },
-);
+test(`gemm: the FMA kernel under ${RELAXED_FLAG} (Node 20: relaxed SIMD is behind the flag)`, {
+  skip: (relaxedSimdAvailable() || process.execArgv.includes(RELAXED_FLAG)) && "relaxed SIMD is on: tested above",
+}, () => {
+  // Without NODE_TEST_CONTEXT the child reports as a top-level run (on stdout, as TAP).
+  const { NODE_TEST_CONTEXT: _, ...env } = process.env;
+  const r = spawnSync(process.execPath, [RELAXED_FLAG, "--test", "--test-reporter=tap", __filename], {
+    encoding: "utf8",
+    env,
+    timeout: 300_000,
+  });
+  assert.equal(r.status, 0, `${r.stdout}\n${r.stderr}`);
+  assert.match(r.stdout, /^ok \d+ - gemm \(relaxed-SIMD FMA\): C \+= A·B matches float64/m);
+});

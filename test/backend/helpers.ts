@@ -61,9 +61,7 @@ export async function runOn(backend: "cpu" | "wasm", compute: () => tf.Tensor[])
     tf.dispose(outs);
   }
   if (tf.memory().numTensors !== tensorsBefore || backendDataIds() !== buffersBefore) {
-    throw new Error(
-      `${backend}: leaked ${tf.memory().numTensors - tensorsBefore} tensors / ${backendDataIds() - buffersBefore} buffers`,
-    );
+    throw new Error(`${backend}: leaked ${tf.memory().numTensors - tensorsBefore} tensors / ${backendDataIds() - buffersBefore} buffers`);
   }
   return values;
 }

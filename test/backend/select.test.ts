@@ -5,13 +5,7 @@
 import { afterEach, test } from "node:test";
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
-import {
-  BACKEND_ENV,
-  backendReport,
-  parseBackendRequest,
-  parseWasmThreads,
-  selectBackend,
-} from "../../src/backend/select";
+import { BACKEND_ENV, backendReport, parseBackendRequest, parseWasmThreads, selectBackend } from "../../src/backend/select";
 import { isOurWasmKernel, WASM_TRAINING_KERNELS } from "../../src/backend/wasm-kernels";
 
 const savedEnv = process.env[BACKEND_ENV];
@@ -68,7 +62,10 @@ test("auto prefers tfjs-node, and otherwise says why it was skipped", async () =
 
 test("selectBackend called from JavaScript with bad arguments names what it expected", async () => {
   const untyped = selectBackend as (...args: unknown[]) => Promise<unknown>;
-  await assert.rejects(untyped({ wasmThreads: 1 }), /selectBackend: the backend must be one of auto, tensorflow, wasm, cpu, got \{"wasmThreads":1\}; options go second/);
+  await assert.rejects(
+    untyped({ wasmThreads: 1 }),
+    /selectBackend: the backend must be one of auto, tensorflow, wasm, cpu, got \{"wasmThreads":1\}; options go second/,
+  );
   await assert.rejects(untyped("gpu"), /Unknown backend "gpu"/);
   await assert.rejects(untyped("wasm", { threads: 1 }), /selectBackend: unknown option "threads" \(expected one of wasmThreads\)/);
 });
@@ -90,7 +87,12 @@ test("wasm comes up with the training kernels and a one-line report of version, 
   for (const name of WASM_TRAINING_KERNELS) assert.ok(isOurWasmKernel(name), name);
   const line = backendReport(info);
   assert.ok(!line.includes("\n"), line);
-  assert.match(line, new RegExp(`^Backend: tfjs ${tf.version.tfjs.replace(/\./g, "\\.")} · wasm \\d+\\.\\d+\\.\\d+ \\(XNNPACK, (no )?SIMD, \\d+ threads?\\)`));
+  assert.match(
+    line,
+    new RegExp(
+      `^Backend: tfjs ${tf.version.tfjs.replace(/\./g, "\\.")} · wasm \\d+\\.\\d+\\.\\d+ \\(XNNPACK, (no )?SIMD, \\d+ threads?\\)`,
+    ),
+  );
   assert.ok(info.threads !== undefined && info.threads >= 1);
   assert.match(line, new RegExp(`${info.threads} thread`));
 });

@@ -59,7 +59,23 @@ function convCases(count: number, seed: number): ConvCase[] {
   cases.push({ batch: 3, h: 6, w: 7, ci: 1, co: 9, kh: 3, kw: 2, sh: 1, sw: 2, pad: "same" });
   cases.push({ batch: 2, h: 9, w: 10, ci: 6, co: 5, kh: 3, kw: 2, sh: 2, sw: 1, pad: "same" });
   // Explicit, asymmetric padding (tf.conv2d accepts it; the layers API never makes it).
-  cases.push({ batch: 2, h: 7, w: 6, ci: 3, co: 4, kh: 3, kw: 2, sh: 2, sw: 1, pad: [[0, 0], [2, 0], [0, 1], [0, 0]] });
+  cases.push({
+    batch: 2,
+    h: 7,
+    w: 6,
+    ci: 3,
+    co: 4,
+    kh: 3,
+    kw: 2,
+    sh: 2,
+    sw: 1,
+    pad: [
+      [0, 0],
+      [2, 0],
+      [0, 1],
+      [0, 0],
+    ],
+  });
   return cases;
 }
 
@@ -84,16 +100,29 @@ describe("Conv2D gradients on wasm match cpu", () => {
       const next = rng(c.batch * 1000 + c.h * 100 + c.ci);
       const xv = randomValues(c.batch * c.h * c.w * c.ci, next);
       const wv = randomValues(c.kh * c.kw * c.ci * c.co, next);
-      const outShape = tf.tidy(() =>
-        tf.conv2d(tf.zeros([c.batch, c.h, c.w, c.ci]) as tf.Tensor4D, tf.zeros([c.kh, c.kw, c.ci, c.co]) as tf.Tensor4D, [c.sh, c.sw], c.pad).shape,
+      const outShape = tf.tidy(
+        () =>
+          tf.conv2d(
+            tf.zeros([c.batch, c.h, c.w, c.ci]) as tf.Tensor4D,
+            tf.zeros([c.kh, c.kw, c.ci, c.co]) as tf.Tensor4D,
+            [c.sh, c.sw],
+            c.pad,
+          ).shape,
       );
-      const rv = randomValues(outShape.reduce((a, b) => a * b, 1), next);
+      const rv = randomValues(
+        outShape.reduce((a, b) => a * b, 1),
+        next,
+      );
       const compute = () => {
         const x = tf.tensor4d(xv, [c.batch, c.h, c.w, c.ci]);
         const w = tf.tensor4d(wv, [c.kh, c.kw, c.ci, c.co]);
         const r = tf.tensor(rv, outShape);
         // A random weighting makes dy non-uniform, so every gradient entry is exercised.
-        const f = (a: tf.Tensor, b: tf.Tensor) => tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, [c.sh, c.sw], c.pad).mul(r).sum();
+        const f = (a: tf.Tensor, b: tf.Tensor) =>
+          tf
+            .conv2d(a as tf.Tensor4D, b as tf.Tensor4D, [c.sh, c.sw], c.pad)
+            .mul(r)
+            .sum();
         return tf.grads(f)([x, w]);
       };
       const [cdx, cdw] = await runOn("cpu", compute);
@@ -107,9 +136,7 @@ describe("Conv2D gradients on wasm match cpu", () => {
     const next = rng(7);
     const yv = randomValues(2 * 4 * 5 * 6, next);
     const fv = randomValues(3 * 3 * 3 * 6, next);
-    const compute = () => [
-      tf.conv2dTranspose(tf.tensor4d(yv, [2, 4, 5, 6]), tf.tensor4d(fv, [3, 3, 3, 6]), [2, 8, 10, 3], 2, "same"),
-    ];
+    const compute = () => [tf.conv2dTranspose(tf.tensor4d(yv, [2, 4, 5, 6]), tf.tensor4d(fv, [3, 3, 3, 6]), [2, 8, 10, 3], 2, "same")];
     const [c] = await runOn("cpu", compute);
     const [w] = await runOn("wasm", compute);
     assert.ok(relError(w!, c!) < TOL, `relative error ${relError(w!, c!)}`);
@@ -198,8 +225,16 @@ describe("dense / matmul gradients on wasm match cpu", () => {
           const b2 = tf.tensor(bv.subarray(0, k * n), shapeB);
           const a3 = tf.tensor(av, [2, ...shapeA]);
           const b3 = tf.tensor(bv, [2, ...shapeB]);
-          const f2 = (a: tf.Tensor, b: tf.Tensor) => tf.matMul(a, b, ta, tb).mul(tf.tensor(rv.subarray(0, m * n), [m, n])).sum();
-          const f3 = (a: tf.Tensor, b: tf.Tensor) => tf.matMul(a, b, ta, tb).mul(tf.tensor(rv, [2, m, n])).sum();
+          const f2 = (a: tf.Tensor, b: tf.Tensor) =>
+            tf
+              .matMul(a, b, ta, tb)
+              .mul(tf.tensor(rv.subarray(0, m * n), [m, n]))
+              .sum();
+          const f3 = (a: tf.Tensor, b: tf.Tensor) =>
+            tf
+              .matMul(a, b, ta, tb)
+              .mul(tf.tensor(rv, [2, m, n]))
+              .sum();
           const fused = (a: tf.Tensor, b: tf.Tensor) =>
             tf.fused
               .matMul({ a: a as tf.Tensor2D, b: b as tf.Tensor2D, transposeA: ta, transposeB: tb, bias: tf.ones([n]), activation: "relu" })
@@ -241,7 +276,13 @@ describe("other kernels a CNN trains with, on wasm vs cpu", () => {
       e2: [5],
     };
     const values = Object.fromEntries(
-      Object.entries(shapes).map(([k, s]) => [k, randomValues(s.reduce((a, b) => a * b, 1), next)]),
+      Object.entries(shapes).map(([k, s]) => [
+        k,
+        randomValues(
+          s.reduce((a, b) => a * b, 1),
+          next,
+        ),
+      ]),
     );
     const xv = randomValues(4 * 12 * 12 * 2, next);
     const labels = [0, 3, 1, 4];
@@ -285,7 +326,12 @@ describe("wasm training kernels: registration and refusals", () => {
   const attrs = { strides: 1, pad: "same", dimRoundingMode: undefined };
   const refusals: [string, string, Record<string, unknown>, RegExp][] = [
     ["Conv2DBackpropFilter", "x", { ...attrs, dataFormat: "NCHW", filterShape: [3, 3, 2, 4] }, /supports dataFormat 'NHWC'.*got 'NCHW'/],
-    ["Conv2DBackpropFilter", "x", { ...attrs, dataFormat: "NHWC", dilations: [2, 2], filterShape: [3, 3, 2, 4] }, /dilation 1 only, got dilations \[2, 2\]/],
+    [
+      "Conv2DBackpropFilter",
+      "x",
+      { ...attrs, dataFormat: "NHWC", dilations: [2, 2], filterShape: [3, 3, 2, 4] },
+      /dilation 1 only, got dilations \[2, 2\]/,
+    ],
     ["Conv2DBackpropInput", "dy", { ...attrs, dataFormat: "NCHW", inputShape: [1, 5, 5, 2] }, /supports dataFormat 'NHWC'.*got 'NCHW'/],
     ["Conv2DBackpropInput", "dy", { ...attrs, dataFormat: "NHWC", dilations: 3, inputShape: [1, 5, 5, 2] }, /dilation 1 only/],
   ];
@@ -310,7 +356,10 @@ describe("wasm training kernels: registration and refusals", () => {
       const x = tf.zeros([1, 5, 5, 2], "int32");
       const dy = tf.zeros([1, 5, 5, 4], "int32");
       assert.throws(
-        () => tf.engine().runKernel("Conv2DBackpropFilter", { x, dy }, { strides: 1, pad: "same", dataFormat: "NHWC", filterShape: [3, 3, 2, 4] }),
+        () =>
+          tf
+            .engine()
+            .runKernel("Conv2DBackpropFilter", { x, dy }, { strides: 1, pad: "same", dataFormat: "NHWC", filterShape: [3, 3, 2, 4] }),
         /supports float32 only, x is int32/,
       );
     });

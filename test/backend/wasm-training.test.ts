@@ -38,7 +38,16 @@ function bars(count: number, seed: number): { x: tf.Tensor4D; y: tf.Tensor2D } {
 function smallCnn(): tf.Sequential {
   const m = tf.sequential();
   const init = (seed: number) => tf.initializers.glorotUniform({ seed });
-  m.add(tf.layers.conv2d({ inputShape: [12, 12, 1], filters: 8, kernelSize: 3, padding: "same", activation: "relu", kernelInitializer: init(1) }));
+  m.add(
+    tf.layers.conv2d({
+      inputShape: [12, 12, 1],
+      filters: 8,
+      kernelSize: 3,
+      padding: "same",
+      activation: "relu",
+      kernelInitializer: init(1),
+    }),
+  );
   m.add(tf.layers.maxPooling2d({ poolSize: 2, padding: "same" }));
   m.add(tf.layers.conv2d({ filters: 8, kernelSize: 3, strides: 2, padding: "valid", activation: "relu", kernelInitializer: init(2) }));
   m.add(tf.layers.flatten());

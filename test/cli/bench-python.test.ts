@@ -19,12 +19,18 @@ test("bench: a bench/.venv whose Python lacks a package names the import error",
   const bin = path.join(root, "bench", ".venv", "bin");
   fs.mkdirSync(bin, { recursive: true });
   // A stand-in Python that has no torch and no keras.
-  fs.writeFileSync(path.join(bin, "python"), `#!/bin/sh\necho "ModuleNotFoundError: No module named 'torch'" >&2\nexit 1\n`, { mode: 0o755 });
+  fs.writeFileSync(path.join(bin, "python"), `#!/bin/sh\necho "ModuleNotFoundError: No module named 'torch'" >&2\nexit 1\n`, {
+    mode: 0o755,
+  });
   const { found, missing } = findPythonReferences(root, { pytorch: true, keras: false });
   assert.ok(found.every((r) => r.origin !== "bench/.venv"));
   assert.equal(
     missing.find((m) => m.backend === "PyTorch 2.13 (bench/.venv)")?.reason,
     "ModuleNotFoundError: No module named 'torch': run npm run bench:setup",
   );
-  assert.equal(missing.some((m) => m.backend.startsWith("Keras")), false, "Keras not asked for");
+  assert.equal(
+    missing.some((m) => m.backend.startsWith("Keras")),
+    false,
+    "Keras not asked for",
+  );
 });

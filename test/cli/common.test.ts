@@ -79,7 +79,10 @@ test("appendResult: one JSON line per run, appended, folder created; machine fie
     const lines = readFileSync(file, "utf8").split("\n");
     assert.equal(lines.length, 3, "two lines, each ended by a newline");
     assert.equal(lines[2], "");
-    assert.deepEqual(lines.slice(0, 2).map((l) => JSON.parse(l) as unknown), [line(1), line(2)]);
+    assert.deepEqual(
+      lines.slice(0, 2).map((l) => JSON.parse(l) as unknown),
+      [line(1), line(2)],
+    );
     assert.deepEqual(Object.keys(JSON.parse(lines[0]!) as object).slice(-3), ["cores", "backendSummary", "node"]);
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -89,7 +92,10 @@ test("appendResult: one JSON line per run, appended, folder created; machine fie
 test("runSettings: a flag wins, else the environment; bad values name the flag or variable", () => {
   assert.deepEqual(cli.runSettings({}, {}), { profile: "fast", backend: "auto" });
   assert.deepEqual(cli.runSettings({}, { TSDL_BACKEND: "cpu", LESSON_PROFILE: "full" }), { profile: "full", backend: "cpu" });
-  assert.deepEqual(cli.runSettings({ backend: "wasm", profile: "fast" }, { TSDL_BACKEND: "cpu", LESSON_PROFILE: "full" }), { profile: "fast", backend: "wasm" });
+  assert.deepEqual(cli.runSettings({ backend: "wasm", profile: "fast" }, { TSDL_BACKEND: "cpu", LESSON_PROFILE: "full" }), {
+    profile: "fast",
+    backend: "wasm",
+  });
   assert.throws(() => cli.runSettings({}, { TSDL_BACKEND: "gpu" }), /Unknown backend "gpu" \(from TSDL_BACKEND or the argument\)/);
   assert.throws(() => cli.runSettings({}, { LESSON_PROFILE: "quick" }), /Unknown LESSON_PROFILE "quick"/);
   assert.throws(() => cli.runSettings({}, { TSDL_WASM_THREADS: "0" }), /Bad wasm thread count "0" \(from TSDL_WASM_THREADS/);
@@ -100,8 +106,16 @@ test("logResult: a log that fails after training keeps the line beside the run a
   const root = mkdtempSync(path.join(os.tmpdir(), "tsdl-cli-"));
   try {
     const result = resultLine({
-      model: "cnn", profile: "fast", backend: "cpu", epochs: 1, seconds: 1, testAccuracy: 0.9, command: "npm run train -- --model cnn",
-      cores: 1, backendSummary: "cpu", node: process.version,
+      model: "cnn",
+      profile: "fast",
+      backend: "cpu",
+      epochs: 1,
+      seconds: 1,
+      testAccuracy: 0.9,
+      command: "npm run train -- --model cnn",
+      cores: 1,
+      backendSummary: "cpu",
+      node: process.version,
     });
     const log = path.join(root, "results.jsonl");
     mkdirSync(log); // what the pre-flight would refuse, arriving after it: appending fails
@@ -110,11 +124,16 @@ test("logResult: a log that fails after training keeps the line beside the run a
       () => cli.logResult(root, result, log, keep),
       (err: Error) =>
         /could not append to .*results\.jsonl/.test(err.message) &&
-        err.message.includes(`The run is kept: its result line is in cnn-fast.result.jsonl. Once results.jsonl can be written, log it with:\n  cat ${keep} >> ${log}`),
+        err.message.includes(
+          `The run is kept: its result line is in cnn-fast.result.jsonl. Once results.jsonl can be written, log it with:\n  cat ${keep} >> ${log}`,
+        ),
     );
     assert.deepEqual(JSON.parse(readFileSync(keep, "utf8")), result);
     // Where even that cannot be written, the message carries the line itself.
-    assert.throws(() => cli.logResult(root, result, log, path.join(root, "missing", "x.jsonl")), (err: Error) => err.message.endsWith(`once it can be written:\n${JSON.stringify(result)}`));
+    assert.throws(
+      () => cli.logResult(root, result, log, path.join(root, "missing", "x.jsonl")),
+      (err: Error) => err.message.endsWith(`once it can be written:\n${JSON.stringify(result)}`),
+    );
     rmSync(log, { recursive: true });
     cli.logResult(root, result, log, keep);
     assert.deepEqual(JSON.parse(readFileSync(log, "utf8")), result, "a writable log: appended");
@@ -135,7 +154,10 @@ test("train, ensemble and combine refuse a log they could not append to before a
       ["combine.js", ["--models", "a,b"]],
     ];
     for (const [script, argv] of runs) {
-      const r = spawnSync(process.execPath, [path.join(cliDir, script), ...argv, "--results", dangling], { encoding: "utf8", timeout: 60_000 });
+      const r = spawnSync(process.execPath, [path.join(cliDir, script), ...argv, "--results", dangling], {
+        encoding: "utf8",
+        timeout: 60_000,
+      });
       assert.equal(r.status, 1, `${script}: ${r.stderr}`);
       assert.match(r.stderr, /the results log .*log\.jsonl is a symlink to nothing/, script);
       assert.doesNotMatch(r.stdout, /Backend|MNIST/, `${script} started no work`);

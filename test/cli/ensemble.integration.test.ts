@@ -18,7 +18,21 @@ test("ensemble stopped (SIGTERM) while training its first member leaves no finis
   const runDir = path.join(root, "run");
   const results = path.join(root, "results.jsonl");
   const script = path.join(__dirname, "..", "..", "scripts", "cli", "ensemble.js");
-  const argv = [script, "--model", "softmax", "--members", "2", "--epochs", "2", "--profile", "fast", "--out", runDir, "--results", results];
+  const argv = [
+    script,
+    "--model",
+    "softmax",
+    "--members",
+    "2",
+    "--epochs",
+    "2",
+    "--profile",
+    "fast",
+    "--out",
+    runDir,
+    "--results",
+    results,
+  ];
   const env = { ...process.env, TSDL_PROJECT_ROOT: root, TSDL_WASM_THREADS: "1" };
   /** Every member folder that holds a model must be a finished member (member.json); returns the finished ones. */
   const finishedMembers = () =>

@@ -25,8 +25,34 @@ test("parseEnsembleArgs: defaults and overrides", () => {
     only: undefined,
   });
   assert.deepEqual(
-    args(["--model=deep-cnn", "--members", "3", "--augment", "--profile", "full", "--epochs", "20", "--seed", "7", "--backend", "cpu", "--out", "x/y"]),
-    { model: "deep-cnn", members: 3, augment: true, profile: "full", epochs: 20, seed: 7, backend: "cpu", out: "x/y", results: undefined, only: undefined },
+    args([
+      "--model=deep-cnn",
+      "--members",
+      "3",
+      "--augment",
+      "--profile",
+      "full",
+      "--epochs",
+      "20",
+      "--seed",
+      "7",
+      "--backend",
+      "cpu",
+      "--out",
+      "x/y",
+    ]),
+    {
+      model: "deep-cnn",
+      members: 3,
+      augment: true,
+      profile: "full",
+      epochs: 20,
+      seed: 7,
+      backend: "cpu",
+      out: "x/y",
+      results: undefined,
+      only: undefined,
+    },
   );
   assert.deepEqual(args(["--model", "cnn", "--only", "5,1,3"]).only, [1, 3, 5]);
   assert.deepEqual(args(["--model", "cnn", "--members", "2", "--only", "2"]).only, [2]);
@@ -36,7 +62,10 @@ test("parseEnsembleArgs: defaults and overrides", () => {
 });
 
 test("parseEnsembleArgs: unknown flags and bad values are named", () => {
-  assert.throws(() => parseEnsembleArgs(["--model", "cnn", "--member", "3"]), /Unknown option '--member' \(run with --help for the flags\)/);
+  assert.throws(
+    () => parseEnsembleArgs(["--model", "cnn", "--member", "3"]),
+    /Unknown option '--member' \(run with --help for the flags\)/,
+  );
   assert.throws(() => parseEnsembleArgs(["--model", "cnn", "extra"]), /Unexpected argument 'extra'/);
   assert.throws(() => parseEnsembleArgs(["--members", "3"]), /--model is required: one of softmax, mlp, cnn, deep-cnn/);
   assert.throws(() => parseEnsembleArgs(["--model", "vgg"]), /Unknown model "vgg"/);

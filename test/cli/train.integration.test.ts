@@ -42,8 +42,14 @@ test("train with --out at a file or an existing model exits before loading data 
     mkdirSync(path.join(dir, "model"));
     writeFileSync(path.join(dir, "model", "model.json"), "{}");
     const train = path.join(__dirname, "..", "..", "scripts", "cli", "train.js");
-    for (const [out, message] of [[file, /is a file, not a model folder/], [path.join(dir, "model"), /already holds a saved model; pass --overwrite/]] as const) {
-      const r = spawnSync(process.execPath, [train, "--model", "softmax", "--epochs", "1", "--out", out], { encoding: "utf8", timeout: 60_000 });
+    for (const [out, message] of [
+      [file, /is a file, not a model folder/],
+      [path.join(dir, "model"), /already holds a saved model; pass --overwrite/],
+    ] as const) {
+      const r = spawnSync(process.execPath, [train, "--model", "softmax", "--epochs", "1", "--out", out], {
+        encoding: "utf8",
+        timeout: 60_000,
+      });
       assert.equal(r.status, 1, r.stderr);
       assert.match(r.stderr, message);
       assert.doesNotMatch(r.stdout, /Backend:|MNIST/, "no work started");
@@ -90,7 +96,12 @@ test("train refuses an --out that would replace the project root, a folder above
       ["results/models", /^train: results\/models is not a model folder \(it holds old\/\)/m],
       ["link", /^train: link is a symbolic link \(to .*thesis\)/m],
     ] as const) {
-      const r = spawnSync(process.execPath, [TRAIN_JS, "--model", "softmax", "--epochs", "1", "--overwrite", "--out", out], { cwd: root, env, encoding: "utf8", timeout: 120_000 });
+      const r = spawnSync(process.execPath, [TRAIN_JS, "--model", "softmax", "--epochs", "1", "--overwrite", "--out", out], {
+        cwd: root,
+        env,
+        encoding: "utf8",
+        timeout: 120_000,
+      });
       assert.equal(r.status, 1, `--out ${JSON.stringify(out)}: ${r.stderr}`);
       assert.match(r.stderr, message, `--out ${JSON.stringify(out)}`);
       assert.doesNotMatch(r.stdout, /Backend:|MNIST/, "refused before any work");
@@ -117,7 +128,12 @@ test("two train runs into one --out: the second refuses before any work, naming 
     first.kill("SIGSTOP"); // holds its lock, as a run busy training does
     const second = spawnSync(process.execPath, command, { env, encoding: "utf8", timeout: 120_000 });
     assert.equal(second.status, 1, second.stderr);
-    assert.match(second.stderr, new RegExp(`m\\.lock: another run writes to .*m \\(process ${first.pid}, since .*\\); wait for it to finish, or remove the lock file if no such run is going`));
+    assert.match(
+      second.stderr,
+      new RegExp(
+        `m\\.lock: another run writes to .*m \\(process ${first.pid}, since .*\\); wait for it to finish, or remove the lock file if no such run is going`,
+      ),
+    );
     assert.doesNotMatch(second.stdout, /Backend:|MNIST/, "refused before any work");
     first.kill("SIGKILL");
     await exited;
@@ -144,11 +160,29 @@ test("train killed after its first epoch, then run with --resume, logs the same 
   const root = scratchRoot();
   const train = path.join(__dirname, "..", "..", "scripts", "cli", "train.js");
   // Augmented: the random stream must pick up where it stopped. One wasm thread: a shared machine.
-  const command = (out: string, ...extra: string[]) => [train, "--model", "softmax", "--epochs", "2", "--augment", "--profile", "fast", "--out", out, ...extra];
+  const command = (out: string, ...extra: string[]) => [
+    train,
+    "--model",
+    "softmax",
+    "--epochs",
+    "2",
+    "--augment",
+    "--profile",
+    "fast",
+    "--out",
+    out,
+    ...extra,
+  ];
   const env = { ...process.env, TSDL_PROJECT_ROOT: root, TSDL_WASM_THREADS: "1" };
   const run = (argv: string[]) => spawnSync(process.execPath, argv, { env, encoding: "utf8", timeout: 120_000 });
   const results = path.join(root, "results", "results.jsonl");
-  const lines = () => (existsSync(results) ? readFileSync(results, "utf8").trim().split("\n").map((l) => JSON.parse(l) as Record<string, unknown>) : []);
+  const lines = () =>
+    existsSync(results)
+      ? readFileSync(results, "utf8")
+          .trim()
+          .split("\n")
+          .map((l) => JSON.parse(l) as Record<string, unknown>)
+      : [];
   try {
     const whole = run(command(path.join(root, "whole")));
     assert.equal(whole.status, 0, whole.stderr);
@@ -167,7 +201,10 @@ test("train killed after its first epoch, then run with --resume, logs the same 
 
     const refused = run(command(out));
     assert.equal(refused.status, 1);
-    assert.match(refused.stderr, /stopped\.checkpoint holds the checkpoint of an interrupted run \(1 epoch done\); pass --resume to continue it, or remove that folder to start over/);
+    assert.match(
+      refused.stderr,
+      /stopped\.checkpoint holds the checkpoint of an interrupted run \(1 epoch done\); pass --resume to continue it, or remove that folder to start over/,
+    );
     const other = run(command(out, "--resume", "--seed", "5"));
     assert.equal(other.status, 1);
     assert.match(other.stderr, /comes from a run with other settings \(seed 1 there, 5 here\)/);
@@ -179,7 +216,10 @@ test("train killed after its first epoch, then run with --resume, logs the same 
     writeFileSync(bin, Buffer.alloc(good.length, 0xff));
     const damaged = run(command(out, "--resume"));
     assert.equal(damaged.status, 1);
-    assert.match(damaged.stderr, /stopped\.checkpoint\/state\.bin does not match its checksum: the checkpoint is damaged; remove .*stopped\.checkpoint to start over/);
+    assert.match(
+      damaged.stderr,
+      /stopped\.checkpoint\/state\.bin does not match its checksum: the checkpoint is damaged; remove .*stopped\.checkpoint to start over/,
+    );
     writeFileSync(bin, good);
 
     // Two --resume of one run at once: the second is refused, naming the first's lock and pid
@@ -194,7 +234,10 @@ test("train killed after its first epoch, then run with --resume, logs the same 
     const twice = run(command(out, "--resume"));
     resuming.kill("SIGCONT");
     assert.equal(twice.status, 1);
-    assert.match(twice.stderr, new RegExp(`stopped\\.lock: another run writes to .*stopped \\(process ${resuming.pid}, since .*\\); wait for it to finish`));
+    assert.match(
+      twice.stderr,
+      new RegExp(`stopped\\.lock: another run writes to .*stopped \\(process ${resuming.pid}, since .*\\); wait for it to finish`),
+    );
     for (const r of [damaged, twice]) assert.doesNotMatch(r.stdout, /Backend:|MNIST/, "refused before any work");
     const [status] = await resumingExit;
     const resumed = { status, ...output };
@@ -231,12 +274,20 @@ test("train: a base that is not a 28×28×1 convolutional network, or a slice la
   const dir = mkdtempSync(path.join(os.tmpdir(), "tsdl-train-transfer-"));
   try {
     await tf.setBackend("cpu");
-    const colour = tf.sequential({ name: "colour", layers: [
-      tf.layers.conv2d({ inputShape: [32, 32, 3], filters: 2, kernelSize: 3 }), tf.layers.flatten(), tf.layers.dense({ units: 10, activation: "softmax" }),
-    ] });
+    const colour = tf.sequential({
+      name: "colour",
+      layers: [
+        tf.layers.conv2d({ inputShape: [32, 32, 3], filters: 2, kernelSize: 3 }),
+        tf.layers.flatten(),
+        tf.layers.dense({ units: 10, activation: "softmax" }),
+      ],
+    });
     await saveModel(colour, path.join(dir, "colour"));
     colour.dispose();
-    const dense = tf.sequential({ name: "dense_only", layers: [tf.layers.flatten({ inputShape: [28, 28, 1] }), tf.layers.dense({ units: 10, activation: "softmax" })] });
+    const dense = tf.sequential({
+      name: "dense_only",
+      layers: [tf.layers.flatten({ inputShape: [28, 28, 1] }), tf.layers.dense({ units: 10, activation: "softmax" })],
+    });
     await saveModel(dense, path.join(dir, "dense"));
     dense.dispose();
     const common = ["--dataset", "fashion-mnist", "--per-class", "10", "--results", path.join(dir, "results.jsonl")];
@@ -249,9 +300,23 @@ test("train: a base that is not a 28×28×1 convolutional network, or a slice la
       assert.match(r.stderr, message);
       assert.doesNotMatch(r.stdout, /Fashion-MNIST \(fast\)|Epoch/, "no data loaded, no training");
     }
-    const r = train(["--model", "softmax", "--dataset", "fashion-mnist", "--per-class", "600", "--out", path.join(dir, "out-big"), "--results", path.join(dir, "results.jsonl")]);
+    const r = train([
+      "--model",
+      "softmax",
+      "--dataset",
+      "fashion-mnist",
+      "--per-class",
+      "600",
+      "--out",
+      path.join(dir, "out-big"),
+      "--results",
+      path.join(dir, "results.jsonl"),
+    ]);
     assert.equal(r.status, 1, r.stderr);
-    assert.match(r.stderr, /--per-class 600: the fast-profile Fashion-MNIST training split has \d+ images of class \d \([^)]+\); at most 565 per class/);
+    assert.match(
+      r.stderr,
+      /--per-class 600: the fast-profile Fashion-MNIST training split has \d+ images of class \d \([^)]+\); at most 565 per class/,
+    );
     assert.doesNotMatch(r.stdout, /Epoch/);
     assert.deepEqual(readResultLines(path.join(dir, "results.jsonl")), [], "nothing logged");
   } finally {
@@ -265,11 +330,27 @@ test("train --transfer-from --per-class --fine-tune: trains head and fine-tuning
     await tf.setBackend("cpu");
     // A narrow CNN stands in for the MNIST model: the run is about the plumbing, not the accuracy.
     const base = cnn({ seed: 2, filters: [4, 8], denseUnits: 16 });
-    await saveModel(base, path.join(dir, "tiny-mnist"), { metadata: { model: "tiny", dataset: "mnist", date: "2026-12-01T00:00:00.000Z" } });
+    await saveModel(base, path.join(dir, "tiny-mnist"), {
+      metadata: { model: "tiny", dataset: "mnist", date: "2026-12-01T00:00:00.000Z" },
+    });
     base.dispose();
     const results = path.join(dir, "results.jsonl");
     const out = path.join(dir, "out");
-    const argv = ["--transfer-from", path.join(dir, "tiny-mnist"), "--dataset", "fashion-mnist", "--per-class", "10", "--fine-tune", "--epochs", "2", "--out", out, "--results", results];
+    const argv = [
+      "--transfer-from",
+      path.join(dir, "tiny-mnist"),
+      "--dataset",
+      "fashion-mnist",
+      "--per-class",
+      "10",
+      "--fine-tune",
+      "--epochs",
+      "2",
+      "--out",
+      out,
+      "--results",
+      results,
+    ];
     const r = train(argv);
     assert.equal(r.status, 0, r.stderr);
     assert.match(r.stdout, /Training on 10 images per class \(100\), seed 1; validation: 20 per class/);

@@ -5,7 +5,13 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import * as os from "node:os";
 import { commandLine } from "../../scripts/cli/train";
 import { HELP, parseTrainArgs, type TrainArgs } from "../../scripts/cli/train-args";
-import { checkedCheckpoint, checkedOutputFolder, checkedTransferFolder, checkpointSettings, runName } from "../../src/experiments/train-run";
+import {
+  checkedCheckpoint,
+  checkedOutputFolder,
+  checkedTransferFolder,
+  checkpointSettings,
+  runName,
+} from "../../src/experiments/train-run";
 import { checkpointDir, saveCheckpoint } from "../../src/train/checkpoint";
 import type { TrainingState } from "../../src/train/training-state";
 
@@ -34,14 +40,53 @@ test("parseTrainArgs: required flags, defaults and overrides", () => {
     fineTune: false,
   });
   const args = parseTrainArgs([
-    "--model=deep-cnn", "--epochs=2", "--batch-size", "64", "--lr", "0.01", "--optimizer", "sgd",
-    "--lr-decay", "0.9", "--patience", "2", "--profile", "full", "--seed", "7", "--backend", "cpu", "--out", "x/y", "--overwrite",
-    "--dataset", "fashion-mnist", "--resume",
+    "--model=deep-cnn",
+    "--epochs=2",
+    "--batch-size",
+    "64",
+    "--lr",
+    "0.01",
+    "--optimizer",
+    "sgd",
+    "--lr-decay",
+    "0.9",
+    "--patience",
+    "2",
+    "--profile",
+    "full",
+    "--seed",
+    "7",
+    "--backend",
+    "cpu",
+    "--out",
+    "x/y",
+    "--overwrite",
+    "--dataset",
+    "fashion-mnist",
+    "--resume",
   ]);
   assert.deepEqual(args, {
-    model: "deep-cnn", dataset: "fashion-mnist", epochs: 2, batchSize: 64, lr: 0.01, optimizer: "sgd", lrDecay: 0.9, patience: 2,
-    profile: "full", seed: 7, backend: "cpu", out: "x/y", overwrite: true, resume: true, name: undefined, modelOptions: {}, augment: false,
-    results: undefined, perClass: undefined, transferFrom: undefined, fineTune: false,
+    model: "deep-cnn",
+    dataset: "fashion-mnist",
+    epochs: 2,
+    batchSize: 64,
+    lr: 0.01,
+    optimizer: "sgd",
+    lrDecay: 0.9,
+    patience: 2,
+    profile: "full",
+    seed: 7,
+    backend: "cpu",
+    out: "x/y",
+    overwrite: true,
+    resume: true,
+    name: undefined,
+    modelOptions: {},
+    augment: false,
+    results: undefined,
+    perClass: undefined,
+    transferFrom: undefined,
+    fineTune: false,
   });
   assert.equal(parseTrainArgs(["--help"]), "help");
   assert.match(HELP, /--model <name>\s+one of softmax, mlp, cnn, deep-cnn/);
@@ -60,23 +105,44 @@ test("parseTrainArgs: flags left out come from the model's training recipe for t
 });
 
 test("parseTrainArgs: unknown flags, missing flags and bad values are named", () => {
-  assert.throws(() => parseTrainArgs(["--model", "cnn", "--epochs", "1", "--epoch", "2"]), /Unknown option '--epoch' \(run with --help for the flags\)/);
+  assert.throws(
+    () => parseTrainArgs(["--model", "cnn", "--epochs", "1", "--epoch", "2"]),
+    /Unknown option '--epoch' \(run with --help for the flags\)/,
+  );
   assert.throws(() => parseTrainArgs(["--model", "cnn", "--epochs", "1", "extra"]), /Unexpected argument 'extra'/);
   assert.throws(() => parseTrainArgs(["--epochs", "1"]), /--model is required: one of softmax, mlp, cnn, deep-cnn/);
   assert.throws(() => parseTrainArgs(["--model", "vgg", "--epochs", "1"]), /Unknown model "vgg"/);
   assert.throws(() => parseTrainArgs(["--model", "cnn", "--epochs", "0"]), /--epochs must be an integer ≥ 1, got "0"/);
   assert.throws(() => parseTrainArgs(["--model", "cnn", "--epochs", "1", "--lr", "fast"]), /--lr must be a number in \(0, ∞\], got "fast"/);
   assert.throws(() => parseTrainArgs(["--model", "cnn", "--epochs", "1", "--lr-decay", "1.5"]), /--lr-decay must be a number in \(0, 1\]/);
-  assert.throws(() => parseTrainArgs(["--model", "cnn", "--epochs", "1", "--profile", "huge"]), /--profile must be "fast" or "full", got "huge"/);
+  assert.throws(
+    () => parseTrainArgs(["--model", "cnn", "--epochs", "1", "--profile", "huge"]),
+    /--profile must be "fast" or "full", got "huge"/,
+  );
   assert.throws(() => parseTrainArgs(["--model", "cnn", "--epochs", "1", "--backend", "gpu"]), /Unknown backend "gpu"/);
   assert.throws(() => parseTrainArgs(["--model", "cnn", "--epochs", "1", "--optimizer", "adamw"]), /Unknown optimizer "adamw"/);
-  assert.throws(() => parseTrainArgs(["--model", "cnn", "--dataset", "cifar10"]), /Unknown data set "cifar10": expected one of mnist, fashion-mnist/);
+  assert.throws(
+    () => parseTrainArgs(["--model", "cnn", "--dataset", "cifar10"]),
+    /Unknown data set "cifar10": expected one of mnist, fashion-mnist/,
+  );
 });
 
 test("parseTrainArgs: the ladder's model options, augmentation and a name for the result", () => {
   const args = parseTrainArgs([
-    "--model", "mlp", "--hidden", "512,512,512,512", "--init", "he", "--dropout", "0", "--batch-norm",
-    "--augment", "--name", "ladder-mlp-5x512-bn", "--profile", "full",
+    "--model",
+    "mlp",
+    "--hidden",
+    "512,512,512,512",
+    "--init",
+    "he",
+    "--dropout",
+    "0",
+    "--batch-norm",
+    "--augment",
+    "--name",
+    "ladder-mlp-5x512-bn",
+    "--profile",
+    "full",
   ]);
   assert.notEqual(args, "help");
   if (args === "help") return;
@@ -85,18 +151,38 @@ test("parseTrainArgs: the ladder's model options, augmentation and a name for th
   assert.equal(args.augment, true);
   const narrow = parseTrainArgs(["--model", "cnn", "--filters", "8,16,32", "--dense-units", "64"]);
   assert.deepEqual(narrow !== "help" && narrow.modelOptions, { filters: [8, 16, 32], denseUnits: 64 });
-  const twoConv = parseTrainArgs(["--model", "cnn", "--filters", "32,64", "--kernel-size", "5", "--dense-units", "1024", "--conv-dropout", "0"]);
+  const twoConv = parseTrainArgs([
+    "--model",
+    "cnn",
+    "--filters",
+    "32,64",
+    "--kernel-size",
+    "5",
+    "--dense-units",
+    "1024",
+    "--conv-dropout",
+    "0",
+  ]);
   assert.deepEqual(twoConv !== "help" && twoConv.modelOptions, { filters: [32, 64], denseUnits: 1024, kernelSize: 5, convDropout: 0 });
   assert.throws(() => parseTrainArgs(["--model", "cnn", "--conv-dropout", "1"]), /--conv-dropout must be a number in \[0, 1\), got "1"/);
   assert.match(HELP, /--init <name>\s+mlp: kernel initializer, one of zeros, normal, glorot, he/);
 });
 
 test("parseTrainArgs: model options are checked at the door, naming the flag", () => {
-  assert.throws(() => parseTrainArgs(["--model", "cnn", "--hidden", "64"]), /--hidden does not apply to cnn \(it takes --filters, --dense-units, --kernel-size, --conv-dropout\)/);
-  assert.throws(() => parseTrainArgs(["--model", "softmax", "--dropout", "0.5"]), /--dropout does not apply to softmax \(it takes no model flags\)/);
+  assert.throws(
+    () => parseTrainArgs(["--model", "cnn", "--hidden", "64"]),
+    /--hidden does not apply to cnn \(it takes --filters, --dense-units, --kernel-size, --conv-dropout\)/,
+  );
+  assert.throws(
+    () => parseTrainArgs(["--model", "softmax", "--dropout", "0.5"]),
+    /--dropout does not apply to softmax \(it takes no model flags\)/,
+  );
   assert.throws(() => parseTrainArgs(["--model", "mlp", "--hidden", "512,,512"]), /--hidden must be an integer ≥ 1, got ""/);
   assert.throws(() => parseTrainArgs(["--model", "mlp", "--hidden", "512,0"]), /--hidden must be an integer ≥ 1, got "0"/);
-  assert.throws(() => parseTrainArgs(["--model", "mlp", "--init", "xavier"]), /Unknown initializer "xavier": expected one of zeros, normal, glorot, he/);
+  assert.throws(
+    () => parseTrainArgs(["--model", "mlp", "--init", "xavier"]),
+    /Unknown initializer "xavier": expected one of zeros, normal, glorot, he/,
+  );
   assert.throws(() => parseTrainArgs(["--model", "mlp", "--dropout", "1"]), /--dropout must be a number in \[0, 1\), got "1"/);
   assert.throws(() => parseTrainArgs(["--model", "cnn", "--dense-units", "0"]), /--dense-units must be an integer ≥ 1, got "0"/);
   assert.throws(() => parseTrainArgs(["--model", "cnn", "--name", "a b"]), /--name must be letters, digits/);
@@ -129,11 +215,17 @@ test("train checks its model folder before any work: no silent replacement, no f
     mkdirSync(saved, { recursive: true });
     assert.equal(checkedOutputFolder(args([]), root), saved, "an empty folder is fine");
     writeFileSync(path.join(saved, "model.json"), "{}");
-    assert.throws(() => checkedOutputFolder(args([]), root), /results\/models\/softmax-fast already holds a saved model; pass --overwrite to replace it, or --out another folder/);
+    assert.throws(
+      () => checkedOutputFolder(args([]), root),
+      /results\/models\/softmax-fast already holds a saved model; pass --overwrite to replace it, or --out another folder/,
+    );
     assert.equal(checkedOutputFolder(args(["--overwrite"]), root), saved);
     writeFileSync(path.join(root, "a-file"), "x");
     assert.throws(() => checkedOutputFolder(args(["--out", "a-file"]), root), /a-file is a file, not a model folder/);
-    assert.throws(() => checkedOutputFolder(args(["--out", "a-file/model"]), root), /cannot make model folder .*a-file\/model: .*a-file is a file/);
+    assert.throws(
+      () => checkedOutputFolder(args(["--out", "a-file/model"]), root),
+      /cannot make model folder .*a-file\/model: .*a-file is a file/,
+    );
   } finally {
     rmSync(root, { recursive: true, force: true });
   }
@@ -158,14 +250,21 @@ test("checkedCheckpoint: a checkpoint is resumed only on request and only with t
     const dir = checkpointDir(out);
     assert.equal(dir, `${out}.checkpoint`);
     assert.deepEqual(checkedCheckpoint(args([]), out, root), { dir, epochs: undefined }, "no checkpoint: a fresh run");
-    assert.throws(() => checkedCheckpoint(args(["--resume"]), out, root), /^Error: --resume: there is no checkpoint at m\.checkpoint to resume from$/);
+    assert.throws(
+      () => checkedCheckpoint(args(["--resume"]), out, root),
+      /^Error: --resume: there is no checkpoint at m\.checkpoint to resume from$/,
+    );
     await saveCheckpoint(dir, ONE_EPOCH, checkpointSettings(args([])));
     assert.throws(
       () => checkedCheckpoint(args([]), out, root),
       /^Error: m\.checkpoint holds the checkpoint of an interrupted run \(1 epoch done\); pass --resume to continue it, or remove that folder to start over$/,
     );
     assert.deepEqual(checkedCheckpoint(args(["--resume"]), out, root), { dir, epochs: 1 });
-    assert.deepEqual(checkedCheckpoint(args(["--resume", "--overwrite", "--backend", "cpu"]), out, root).epochs, 1, "flags that do not change training may differ");
+    assert.deepEqual(
+      checkedCheckpoint(args(["--resume", "--overwrite", "--backend", "cpu"]), out, root).epochs,
+      1,
+      "flags that do not change training may differ",
+    );
     assert.throws(
       () => checkedCheckpoint(args(["--resume", "--epochs", "4", "--augment", "--seed", "2"]), out, root),
       /--resume: the checkpoint at m\.checkpoint comes from a run with other settings \(epochs 3 there, 4 here; seed 1 there, 2 here; augment false there, true here\); give the interrupted command's flags with --resume, or remove that folder to start over/,
@@ -188,14 +287,42 @@ test("parseTrainArgs: --resume is refused for a --per-class run, which keeps no 
 test("parseTrainArgs: --per-class takes lesson 10's slice recipe as its defaults; flags still win", () => {
   const args = parsed(["--model", "cnn", "--dataset", "fashion-mnist", "--per-class", "100", "--profile", "full"]);
   assert.deepEqual(
-    { epochs: args.epochs, batchSize: args.batchSize, lr: args.lr, lrDecay: args.lrDecay, optimizer: args.optimizer, patience: args.patience, seed: args.seed, perClass: args.perClass },
+    {
+      epochs: args.epochs,
+      batchSize: args.batchSize,
+      lr: args.lr,
+      lrDecay: args.lrDecay,
+      optimizer: args.optimizer,
+      patience: args.patience,
+      seed: args.seed,
+      perClass: args.perClass,
+    },
     { epochs: 6, batchSize: 100, lr: 0.001, lrDecay: 1, optimizer: "adam", patience: 3, seed: 1, perClass: 100 },
   );
-  const small = parsed(["--model", "softmax", "--dataset", "mnist", "--per-class", "10", "--epochs", "4", "--patience", "2", "--seed", "3"]);
+  const small = parsed([
+    "--model",
+    "softmax",
+    "--dataset",
+    "mnist",
+    "--per-class",
+    "10",
+    "--epochs",
+    "4",
+    "--patience",
+    "2",
+    "--seed",
+    "3",
+  ]);
   assert.deepEqual([small.epochs, small.batchSize, small.patience, small.seed], [4, 10, 2, 3]);
   const transfer = parsed(["--transfer-from", "results/models/cnn-full", "--dataset", "fashion-mnist", "--per-class", "10", "--fine-tune"]);
   assert.deepEqual(
-    { model: transfer.model, transferFrom: transfer.transferFrom, fineTune: transfer.fineTune, epochs: transfer.epochs, modelOptions: transfer.modelOptions },
+    {
+      model: transfer.model,
+      transferFrom: transfer.transferFrom,
+      fineTune: transfer.fineTune,
+      epochs: transfer.epochs,
+      modelOptions: transfer.modelOptions,
+    },
     { model: "transfer", transferFrom: "results/models/cnn-full", fineTune: true, epochs: 20, modelOptions: {} },
   );
   assert.match(HELP, /--transfer-from <dir>/);
@@ -205,14 +332,35 @@ test("parseTrainArgs: --per-class takes lesson 10's slice recipe as its defaults
 
 test("parseTrainArgs: the transfer flags are checked together, before any work", () => {
   const fashion = ["--dataset", "fashion-mnist"];
-  assert.throws(() => parseTrainArgs(["--transfer-from", "m", ...fashion]), /--transfer-from trains on a labelled slice: give --per-class <n>/);
-  assert.throws(() => parseTrainArgs(["--transfer-from", "m", "--model", "cnn", "--per-class", "10", ...fashion]), /--model does not apply to --transfer-from/);
-  assert.throws(() => parseTrainArgs(["--transfer-from", " ", "--per-class", "10", ...fashion]), /--transfer-from must name a saved model folder/);
-  assert.throws(() => parseTrainArgs(["--model", "cnn", "--fine-tune", "--per-class", "10", ...fashion]), /--fine-tune needs --transfer-from/);
-  assert.throws(() => parseTrainArgs(["--model", "cnn", "--per-class", "10"]), /--per-class slices a data set's training split: name it with --dataset/);
+  assert.throws(
+    () => parseTrainArgs(["--transfer-from", "m", ...fashion]),
+    /--transfer-from trains on a labelled slice: give --per-class <n>/,
+  );
+  assert.throws(
+    () => parseTrainArgs(["--transfer-from", "m", "--model", "cnn", "--per-class", "10", ...fashion]),
+    /--model does not apply to --transfer-from/,
+  );
+  assert.throws(
+    () => parseTrainArgs(["--transfer-from", " ", "--per-class", "10", ...fashion]),
+    /--transfer-from must name a saved model folder/,
+  );
+  assert.throws(
+    () => parseTrainArgs(["--model", "cnn", "--fine-tune", "--per-class", "10", ...fashion]),
+    /--fine-tune needs --transfer-from/,
+  );
+  assert.throws(
+    () => parseTrainArgs(["--model", "cnn", "--per-class", "10"]),
+    /--per-class slices a data set's training split: name it with --dataset/,
+  );
   assert.throws(() => parseTrainArgs(["--model", "cnn", "--per-class", "0", ...fashion]), /--per-class must be an integer ≥ 1, got "0"/);
-  assert.throws(() => parseTrainArgs(["--model", "cnn", "--per-class", "ten", ...fashion]), /--per-class must be an integer ≥ 1, got "ten"/);
-  assert.throws(() => parseTrainArgs(["--transfer-from", "m", "--per-class", "10", "--filters", "8", ...fashion]), /--filters does not apply to --transfer-from/);
+  assert.throws(
+    () => parseTrainArgs(["--model", "cnn", "--per-class", "ten", ...fashion]),
+    /--per-class must be an integer ≥ 1, got "ten"/,
+  );
+  assert.throws(
+    () => parseTrainArgs(["--transfer-from", "m", "--per-class", "10", "--filters", "8", ...fashion]),
+    /--filters does not apply to --transfer-from/,
+  );
   assert.throws(() => parseTrainArgs(["--per-class", "10", ...fashion]), /--model is required: .* \(or --transfer-from <model dir>\)/);
 });
 
@@ -224,9 +372,21 @@ test("runName and the default folder: the slice, the base and fine-tuning are in
     assert.equal(runName(parsed(["--model", "cnn", "--per-class", "100", ...fashion])), "cnn-100-per-class");
     const tuned = parsed(["--transfer-from", "results/models/cnn-full/", "--per-class", "100", "--fine-tune", ...fashion]);
     assert.equal(runName(tuned), "transfer-cnn-full-100-per-class-fine-tuned");
-    assert.equal(checkedOutputFolder(tuned, root), path.join(root, "results", "models", "fashion-mnist-transfer-cnn-full-100-per-class-fine-tuned-full"));
+    assert.equal(
+      checkedOutputFolder(tuned, root),
+      path.join(root, "results", "models", "fashion-mnist-transfer-cnn-full-100-per-class-fine-tuned-full"),
+    );
     assert.equal(runName(parsed(["--transfer-from", "b", "--per-class", "10", "--name", "mine", ...fashion])), "mine");
-    const onBase = parsed(["--transfer-from", "results/models/cnn-full", "--per-class", "10", "--out", "results/models/cnn-full", "--overwrite", ...fashion]);
+    const onBase = parsed([
+      "--transfer-from",
+      "results/models/cnn-full",
+      "--per-class",
+      "10",
+      "--out",
+      "results/models/cnn-full",
+      "--overwrite",
+      ...fashion,
+    ]);
     assert.throws(() => checkedOutputFolder(onBase, root), /--out results\/models\/cnn-full is the --transfer-from folder/);
   } finally {
     rmSync(root, { recursive: true, force: true });
@@ -246,8 +406,14 @@ test("checkedTransferFolder: a missing folder, a folder without a model, a corru
     writeFileSync(path.join(root, "corrupt", "model.json"), "{ not json");
     await assert.rejects(checkedTransferFolder(args("corrupt"), root), /--transfer-from corrupt: .*model.json is not valid JSON/);
     mkdirSync(path.join(root, "fashion-base"));
-    writeFileSync(path.join(root, "fashion-base", "model.json"), JSON.stringify({ modelTopology: {}, weightsManifest: [], userDefinedMetadata: { dataset: "fashion-mnist", model: "cnn" } }));
-    await assert.rejects(checkedTransferFolder(args("fashion-base"), root), /--transfer-from fashion-base was trained on fashion-mnist's training images: transfer it to another data set/);
+    writeFileSync(
+      path.join(root, "fashion-base", "model.json"),
+      JSON.stringify({ modelTopology: {}, weightsManifest: [], userDefinedMetadata: { dataset: "fashion-mnist", model: "cnn" } }),
+    );
+    await assert.rejects(
+      checkedTransferFolder(args("fashion-base"), root),
+      /--transfer-from fashion-base was trained on fashion-mnist's training images: transfer it to another data set/,
+    );
     const ok = await checkedTransferFolder(args("fashion-base", "mnist"), root);
     assert.deepEqual(ok, { dir: path.join(root, "fashion-base"), metadata: { dataset: "fashion-mnist", model: "cnn" } });
     assert.equal(await checkedTransferFolder(parsed(["--model", "cnn"]), root), undefined);
@@ -255,4 +421,3 @@ test("checkedTransferFolder: a missing folder, a folder without a model, a corru
     rmSync(root, { recursive: true, force: true });
   }
 });
-

@@ -39,11 +39,18 @@ for (const backend of ["cpu", "wasm"] as const) {
       const before = tf.memory().numTensors;
       const valid = conv2dToy(IMAGE, ONES, { padding: "valid" });
       assert.deepEqual(valid.shape, [1, 2, 2, 1]);
-      assert.deepEqual(toMatrix(valid), [[12, 16], [24, 28]]);
+      assert.deepEqual(toMatrix(valid), [
+        [12, 16],
+        [24, 28],
+      ]);
       assert.deepEqual(toMatrix(valid), windowSums("valid"));
       const same = conv2dToy(IMAGE, ONES, { stride: 1, padding: "same" });
       assert.deepEqual(same.shape, [1, 3, 3, 1]);
-      assert.deepEqual(toMatrix(same), [[12, 16, 9], [24, 28, 15], [15, 17, 9]]);
+      assert.deepEqual(toMatrix(same), [
+        [12, 16, 9],
+        [24, 28, 15],
+        [15, 17, 9],
+      ]);
       assert.deepEqual(toMatrix(same), windowSums("same"));
       tf.dispose([valid, same]);
       assert.equal(tf.memory().numTensors, before);
@@ -52,12 +59,19 @@ for (const backend of ["cpu", "wasm"] as const) {
     test(`conv2dToy: three filters (ones ×1, ×10, ×−1) give the maps ×1, ×10, ×−1`, () => {
       const before = tf.memory().numTensors;
       const x = toTensor4D(IMAGE);
-      const w = toFilter4D(ONES, ONES.map((r) => r.map((v) => v * 10)), ONES.map((r) => r.map((v) => -v)));
+      const w = toFilter4D(
+        ONES,
+        ONES.map((r) => r.map((v) => v * 10)),
+        ONES.map((r) => r.map((v) => -v)),
+      );
       const out = conv2dToy(x, w, { padding: "valid" });
       assert.deepEqual(out.shape, [1, 2, 2, 3]);
       const base = windowSums("valid");
       [1, 10, -1].forEach((scale, k) => {
-        assert.deepEqual(toMatrix(out, k), base.map((r) => r.map((v) => v * scale)));
+        assert.deepEqual(
+          toMatrix(out, k),
+          base.map((r) => r.map((v) => v * scale)),
+        );
       });
       assert.equal(x.isDisposed || w.isDisposed, false, "the caller's tensors stay alive");
       tf.dispose([x, w, out]);
@@ -81,14 +95,28 @@ for (const backend of ["cpu", "wasm"] as const) {
     test(`maxPoolToy: 2×2, stride 1, SAME on 1..9; stride 2 VALID for contrast`, () => {
       const before = tf.memory().numTensors;
       const same = maxPoolToy(IMAGE, { size: 2, stride: 1, padding: "same" });
-      assert.deepEqual(toMatrix(same), [[5, 6, 6], [8, 9, 9], [8, 9, 9]]);
+      assert.deepEqual(toMatrix(same), [
+        [5, 6, 6],
+        [8, 9, 9],
+        [8, 9, 9],
+      ]);
       const valid = maxPoolToy(IMAGE, { padding: "valid" }); // size 2, stride defaults to the size
       assert.deepEqual(valid.shape, [1, 1, 1, 1]);
       assert.deepEqual(toMatrix(valid), [[5]]);
       const x = tf.tidy(() => tf.concat([toTensor4D(IMAGE), toTensor4D(IMAGE).neg()], 3)) as tf.Tensor4D;
       const perChannel = maxPoolToy(x, { stride: 1, padding: "valid" });
-      assert.deepEqual(toMatrix(perChannel, 0), [[5, 6], [8, 9]]);
-      assert.deepEqual(toMatrix(perChannel, 1), [[-1, -2], [-4, -5]], "channels are pooled separately");
+      assert.deepEqual(toMatrix(perChannel, 0), [
+        [5, 6],
+        [8, 9],
+      ]);
+      assert.deepEqual(
+        toMatrix(perChannel, 1),
+        [
+          [-1, -2],
+          [-4, -5],
+        ],
+        "channels are pooled separately",
+      );
       tf.dispose([same, valid, x, perChannel]);
       assert.equal(tf.memory().numTensors, before);
     });

@@ -38,17 +38,26 @@ test("mulberry32's state continues its stream: a generator made from it draws wh
   assert.ok(Number.isInteger(state) && state >= 0 && state < 2 ** 32, `state ${state} is a 32-bit integer`);
   const rest = Array.from({ length: 500 }, () => whole());
   const resumed = mulberry32(state);
-  assert.deepEqual(Array.from({ length: 500 }, () => resumed()), rest);
+  assert.deepEqual(
+    Array.from({ length: 500 }, () => resumed()),
+    rest,
+  );
   assert.notDeepEqual(rest, first);
   assert.equal(mulberry32(5).state(), 5, "before any draw the state is the seed");
 });
 
 test("shuffledIndices is a seeded permutation", () => {
   const p = shuffledIndices(1000, 42);
-  assert.deepEqual(Array.from(p).sort((x, y) => x - y), Array.from({ length: 1000 }, (_, i) => i));
+  assert.deepEqual(
+    Array.from(p).sort((x, y) => x - y),
+    Array.from({ length: 1000 }, (_, i) => i),
+  );
   assert.deepEqual(shuffledIndices(1000, 42), p);
   assert.notDeepEqual(shuffledIndices(1000, 43), p);
-  assert.notDeepEqual(Array.from(p), Array.from({ length: 1000 }, (_, i) => i));
+  assert.notDeepEqual(
+    Array.from(p),
+    Array.from({ length: 1000 }, (_, i) => i),
+  );
   assert.equal(shuffledIndices(0, 1).length, 0);
   assert.throws(() => shuffledIndices(-1, 1), /n must be a non-negative integer, got -1/);
 });
@@ -66,13 +75,24 @@ test("forEachBatch covers every index exactly once per epoch, gathers matching x
       // tidy: the test's own read-back tensors must not count as leaks.
       const ids = tf.tidy(() => Array.from(x.slice([0, 0, 0, 0], [-1, 1, 1, 1]).dataSync()));
       const labels = tf.tidy(() => Array.from(y.argMax(1).dataSync()));
-      assert.deepEqual(labels, ids.map((i) => i % 10), "y rows belong to the same examples as x rows");
+      assert.deepEqual(
+        labels,
+        ids.map((i) => i % 10),
+        "y rows belong to the same examples as x rows",
+      );
       seen.push(...ids);
     });
     assert.equal(steps, 11);
     assert.deepEqual(sizes, [10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 3]);
-    assert.deepEqual([...seen].sort((a, b) => a - b), Array.from({ length: 103 }, (_, i) => i));
-    assert.notDeepEqual(seen, [...seen].sort((a, b) => a - b), "the order is shuffled");
+    assert.deepEqual(
+      [...seen].sort((a, b) => a - b),
+      Array.from({ length: 103 }, (_, i) => i),
+    );
+    assert.notDeepEqual(
+      seen,
+      [...seen].sort((a, b) => a - b),
+      "the order is shuffled",
+    );
     assert.equal(tf.memory().numTensors, before);
   } finally {
     ds.dispose();
@@ -118,9 +138,15 @@ test("forEachBatch: same seed → same order, shuffle:false keeps order, dropRem
     const c = await order({ seed: 10 });
     assert.deepEqual(a, b);
     assert.notDeepEqual(a, c);
-    assert.deepEqual(await order({ shuffle: false }), Array.from({ length: 25 }, (_, i) => i));
+    assert.deepEqual(
+      await order({ shuffle: false }),
+      Array.from({ length: 25 }, (_, i) => i),
+    );
     const dropped = await order({ shuffle: false, dropRemainder: true });
-    assert.deepEqual(dropped, Array.from({ length: 24 }, (_, i) => i));
+    assert.deepEqual(
+      dropped,
+      Array.from({ length: 24 }, (_, i) => i),
+    );
     assert.equal(batchCount(25, 4), 7);
     assert.equal(batchCount(25, 4, true), 6);
   } finally {
@@ -130,12 +156,21 @@ test("forEachBatch: same seed → same order, shuffle:false keeps order, dropRem
 
 test("forEachBatch rejects a bad batch size, unknown options and a disposed data set", async () => {
   const ds = indexDataset(5);
-  await assert.rejects(forEachBatch(ds, 0, { seed: 1 }, () => {}), /batch size must be a positive integer, got 0/);
+  await assert.rejects(
+    forEachBatch(ds, 0, { seed: 1 }, () => {}),
+    /batch size must be a positive integer, got 0/,
+  );
   await assert.rejects(
     forEachBatch(ds, 2, { seed: 1, epochs: 3 } as unknown as BatchOptions, () => {}),
     /unknown option "epochs"/,
   );
-  await assert.rejects(forEachBatch(ds, 2, {} as BatchOptions, () => {}), /give a seed, or shuffle: false/);
+  await assert.rejects(
+    forEachBatch(ds, 2, {} as BatchOptions, () => {}),
+    /give a seed, or shuffle: false/,
+  );
   ds.dispose();
-  await assert.rejects(forEachBatch(ds, 2, { seed: 1 }, () => {}), /has been disposed/);
+  await assert.rejects(
+    forEachBatch(ds, 2, { seed: 1 }, () => {}),
+    /has been disposed/,
+  );
 });

@@ -79,7 +79,10 @@ test("a Kaggle test.csv layout (no label column) reads as unlabelled images", ()
 
 test("wrong column count or names are errors naming the problem", () => {
   const short = csvFile("label,pixel0,pixel1\n1,2,3\n");
-  assert.throws(() => readDigitCsv(short), /expected 785 columns \(label, pixel0\.\.pixel783 or pixel1\.\.pixel784\) or 784 .* found 3: label,pixel0,pixel1/);
+  assert.throws(
+    () => readDigitCsv(short),
+    /expected 785 columns \(label, pixel0\.\.pixel783 or pixel1\.\.pixel784\) or 784 .* found 3: label,pixel0,pixel1/,
+  );
   const renamed = csvFile([LABELED_HEADER.replace("pixel5,", "pixl5,"), row("1")].join("\n"));
   assert.throws(() => readDigitCsv(renamed), /column 7 is named "pixl5", expected "pixel5"/);
   const firstNotLabel = csvFile([["digit", ...CSV_PIXEL_COLUMNS].join(","), row("1")].join("\n"));
@@ -120,7 +123,10 @@ test("ragged rows, empty files and missing files are errors", () => {
   assert.throws(() => readDigitCsv(csvFile(LABELED_HEADER + "\n")), /the header is fine but there are no data rows/);
   assert.throws(() => readDigitCsv(csvFile("")), /cannot read the CSV header/);
   const nope = path.join(tmp.dir, "nope.csv");
-  assert.throws(() => readDigitCsv(nope), (err: Error) => err.message === `CSV file not found: ${nope}`);
+  assert.throws(
+    () => readDigitCsv(nope),
+    (err: Error) => err.message === `CSV file not found: ${nope}`,
+  );
   assert.throws(() => readDigitCsv(nope, { label: true } as never), /unknown option "label"/);
 });
 
@@ -133,13 +139,19 @@ test("a missing column is named, the last one too; a folder in place of the file
   const noPixel5 = [LABELED_HEADER.replace(",pixel5,", ","), row("3").split(",").slice(0, -1).join(",")].join("\n");
   assert.throws(() => readDigitCsv(csvFile(noPixel5)), /column 7 \("pixel5"\) is missing/);
   const unlabelledNoLast = [CSV_PIXEL_COLUMNS.slice(0, -1).join(","), row(null).split(",").slice(0, -1).join(",")].join("\n");
-  assert.throws(() => readDigitCsv(csvFile(unlabelledNoLast)), /column 784 \("pixel783"\) is missing: found 783 columns \(header must be pixel0\.\.pixel783\)/);
+  assert.throws(
+    () => readDigitCsv(csvFile(unlabelledNoLast)),
+    /column 784 \("pixel783"\) is missing: found 783 columns \(header must be pixel0\.\.pixel783\)/,
+  );
   const fashionNoLast = [["label", ...csvPixelColumns(1).slice(0, -1)].join(","), row("3").split(",").slice(0, -1).join(",")].join("\n");
   assert.throws(() => readImageCsv(csvFile(fashionNoLast)), /column 785 \("pixel784"\) is missing/);
 
   const folder = path.join(tmp.dir, `folder-${counter++}.csv`);
   mkdirSync(folder);
-  assert.throws(() => readDigitCsv(folder), (err: Error) => err.message === `${folder} is a folder, not a CSV file`);
+  assert.throws(
+    () => readDigitCsv(folder),
+    (err: Error) => err.message === `${folder} is a folder, not a CSV file`,
+  );
 });
 
 test("Kaggle's Fashion-MNIST layout, pixel1..pixel784, reads like pixel0..pixel783", () => {
@@ -161,7 +173,10 @@ test("Kaggle's Fashion-MNIST layout, pixel1..pixel784, reads like pixel0..pixel7
   unlabelled.dispose();
   // Mixed numbering: pixel1 first, then a pixel0-style name further on.
   const mixed = csvFile([header.replace("pixel784", "pixel783x"), row("1")].join("\n"));
-  assert.throws(() => readDigitCsv(mixed), /column 785 is named "pixel783x", expected "pixel784" \(header must be label,pixel1\.\.pixel784/);
+  assert.throws(
+    () => readDigitCsv(mixed),
+    /column 785 is named "pixel783x", expected "pixel784" \(header must be label,pixel1\.\.pixel784/,
+  );
   const shifted = csvFile([["label", ...csvPixelColumns(1).slice(0, 783), "pixel0"].join(","), row("1")].join("\n"));
   assert.throws(() => readDigitCsv(shifted), /column 785 is named "pixel0", expected "pixel784"/);
 });
@@ -187,8 +202,14 @@ test("writeImageCsv writes either layout and readImageCsv reads the same images 
   assert.equal(tf.memory().numTensors, before);
   const xs = tf.zeros([1, 28, 28, 1]) as tf.Tensor4D;
   const file = path.join(tmp.dir, "bad.csv");
-  assert.throws(() => writeImageCsv(file, { xs, labels: Int32Array.of(1, 2), size: 2 }), /expected 2 images of 784 pixels and 2 labels, got xs \[1,28,28,1\]/);
-  assert.throws(() => writeImageCsv(file, { xs, labels: Int32Array.of(1), size: 1 }, { firstPixel: 2 as 0 }), /firstPixel must be 0 or 1, got 2/);
+  assert.throws(
+    () => writeImageCsv(file, { xs, labels: Int32Array.of(1, 2), size: 2 }),
+    /expected 2 images of 784 pixels and 2 labels, got xs \[1,28,28,1\]/,
+  );
+  assert.throws(
+    () => writeImageCsv(file, { xs, labels: Int32Array.of(1), size: 1 }, { firstPixel: 2 as 0 }),
+    /firstPixel must be 0 or 1, got 2/,
+  );
   const bright = tf.fill([1, 28, 28, 1], 2) as tf.Tensor4D;
   assert.throws(() => writeImageCsv(file, { xs: bright, labels: Int32Array.of(1), size: 1 }), /pixel 0 of image 0 is 2, outside \[0, 1\]/);
   assert.equal(existsSync(file), false, "nothing is left behind by a failed write");

@@ -179,7 +179,8 @@ test("idxDataset: the data sets by name, each in data/<name>; an unknown name is
 test("testSplitLabels: a data set's whole test split, the order the results log predicts in", () => {
   const fashion = testSplitLabels("fashion-mnist");
   assert.equal(fashion.length, 10000);
-  for (let c = 0; c < 10; c++) assert.equal(fashion.filter((l) => l === c).length, 1000, `Fashion-MNIST's test split has 1,000 of class ${c}`);
+  for (let c = 0; c < 10; c++)
+    assert.equal(fashion.filter((l) => l === c).length, 1000, `Fashion-MNIST's test split has 1,000 of class ${c}`);
   assert.deepEqual(Array.from(testSplitLabels("mnist")), Array.from(readMnistSplitSync(defaultMnistDir(), "test").labels));
   assert.throws(() => testSplitLabels("cifar"), /cifar/);
 });

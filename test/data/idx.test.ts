@@ -42,12 +42,15 @@ test("parseIdx gives the same result for gzipped and raw bytes", () => {
 
 test("a truncated file is an error naming expected and found bytes", () => {
   const full = idxBytes([3, 2, 2], ramp(12));
-  assert.throws(() => parseIdx(full.subarray(0, full.length - 5), { name: "short.idx" }), (err: Error) => {
-    assert.match(err.message, /short\.idx/);
-    assert.match(err.message, /truncated data/);
-    assert.match(err.message, /need 12 data bytes, found 7/);
-    return true;
-  });
+  assert.throws(
+    () => parseIdx(full.subarray(0, full.length - 5), { name: "short.idx" }),
+    (err: Error) => {
+      assert.match(err.message, /short\.idx/);
+      assert.match(err.message, /truncated data/);
+      assert.match(err.message, /need 12 data bytes, found 7/);
+      return true;
+    },
+  );
   // Also when gzipped: the gzip stream is complete but holds too few bytes.
   assert.throws(() => parseIdx(gzipSync(full.subarray(0, full.length - 1))), /need 12 data bytes, found 11/);
 });
@@ -70,10 +73,7 @@ test("a corrupt magic number is an error naming it", () => {
   const float = idxBytes([2], Uint8Array.of(1, 2), 0x0d);
   assert.throws(() => decodeIdx(float), /unsupported IDX element type 0x0d \(float32\)/);
   const labelsAsImages = idxBytes([2], Uint8Array.of(1, 2));
-  assert.throws(
-    () => decodeIdx(labelsAsImages, { ndims: 3 }),
-    /wrong magic number 0x00000801 \(2049\) — expected 0x00000803 \(2051\)/,
-  );
+  assert.throws(() => decodeIdx(labelsAsImages, { ndims: 3 }), /wrong magic number 0x00000801 \(2049\) — expected 0x00000803 \(2051\)/);
 });
 
 test("corrupt gzip data is an error naming the file", () => {
@@ -88,12 +88,15 @@ test("md5: correct checksum passes, wrong checksum names file, expected and actu
   assert.equal(md5Hex(bytes), actual);
   verifyMd5(bytes, actual.toUpperCase(), "ok.idx"); // hex case does not matter
   const wrong = "0123456789abcdef0123456789abcdef";
-  assert.throws(() => parseIdx(bytes, { name: "f.idx", md5: wrong }), (err: Error) => {
-    assert.match(err.message, /f\.idx: wrong checksum/);
-    assert.ok(err.message.includes(`expected md5 ${wrong}`), err.message);
-    assert.ok(err.message.includes(`found ${actual}`), err.message);
-    return true;
-  });
+  assert.throws(
+    () => parseIdx(bytes, { name: "f.idx", md5: wrong }),
+    (err: Error) => {
+      assert.match(err.message, /f\.idx: wrong checksum/);
+      assert.ok(err.message.includes(`expected md5 ${wrong}`), err.message);
+      assert.ok(err.message.includes(`found ${actual}`), err.message);
+      return true;
+    },
+  );
   assert.throws(() => verifyMd5(bytes, "xyz", "f.idx"), /Invalid expected md5 "xyz"/);
 });
 
@@ -113,11 +116,17 @@ test("readIdxFile / readIdxFileSync read files, check md5 of the stored bytes, a
     assert.throws(() => readIdxFileSync(file, { md5: wrong }), /wrong checksum/);
     const missing = path.join(dir, "nope.gz");
     await assert.rejects(readIdxFile(missing), (err: Error) => err.message === `IDX file not found: ${missing}`);
-    assert.throws(() => readIdxFileSync(missing), (err: Error) => err.message === `IDX file not found: ${missing}`);
+    assert.throws(
+      () => readIdxFileSync(missing),
+      (err: Error) => err.message === `IDX file not found: ${missing}`,
+    );
     const folder = path.join(dir, "images-idx3-ubyte.gz");
     mkdirSync(folder);
     await assert.rejects(readIdxFile(folder), (err: Error) => err.message === `${folder} is a folder, not an IDX file`);
-    assert.throws(() => readIdxFileSync(folder), (err: Error) => err.message === `${folder} is a folder, not an IDX file`);
+    assert.throws(
+      () => readIdxFileSync(folder),
+      (err: Error) => err.message === `${folder} is a folder, not an IDX file`,
+    );
   } finally {
     cleanup();
   }

@@ -246,7 +246,10 @@ test("readMnistSplit: a data file replaced by a folder is an error naming its pa
     mkdirSync(labels);
     const message = `${labels} is a folder, not an IDX file`;
     await assert.rejects(readMnistSplit(dir, "train", { verify: false }), (err: Error) => err.message === message);
-    assert.throws(() => readMnistSplitSync(dir, "train", { verify: false }), (err: Error) => err.message === message);
+    assert.throws(
+      () => readMnistSplitSync(dir, "train", { verify: false }),
+      (err: Error) => err.message === message,
+    );
   } finally {
     cleanup();
   }

@@ -15,11 +15,17 @@ test("perClassIndices: n of every class, sorted, seeded, nested as n grows", () 
   const counts = new Array(10).fill(0);
   five.forEach((k) => counts[labels[k]!]++);
   assert.deepEqual(counts, new Array(10).fill(5));
-  assert.deepEqual(Array.from(five), [...five].sort((a, b) => a - b));
+  assert.deepEqual(
+    Array.from(five),
+    [...five].sort((a, b) => a - b),
+  );
   assert.deepEqual(perClassIndices(labels, 5, 3), five);
   assert.notDeepEqual(perClassIndices(labels, 5, 4), five);
   const twenty = new Set(perClassIndices(labels, 20, 3));
-  assert.ok([...five].every((k) => twenty.has(k)), "the 5-per-class slice is inside the 20-per-class one");
+  assert.ok(
+    [...five].every((k) => twenty.has(k)),
+    "the 5-per-class slice is inside the 20-per-class one",
+  );
   assert.throws(() => perClassIndices(labels, 51), /class 0 has 50 examples, fewer than perClass 51/);
   assert.throws(() => perClassIndices(labels, 0), /perClass must be a positive integer, got 0/);
 });

@@ -19,8 +19,10 @@ test("MNIST's own convention, measured on all 10,000 test digits: bounding box 2
     assert.ok(side <= MNIST_BOX, `digit ${i}: bounding box side ${side} > ${MNIST_BOX}`);
     if (side === MNIST_BOX) side20++;
     const com = centreOfMass(img)!;
-    assert.ok(Math.abs(com.row - MNIST_CENTRE) <= 0.5 + 1e-9 && Math.abs(com.col - MNIST_CENTRE) <= 0.5 + 1e-9,
-      `digit ${i}: centre of mass (${com.row}, ${com.col}) is more than ½ px from (${MNIST_CENTRE}, ${MNIST_CENTRE})`);
+    assert.ok(
+      Math.abs(com.row - MNIST_CENTRE) <= 0.5 + 1e-9 && Math.abs(com.col - MNIST_CENTRE) <= 0.5 + 1e-9,
+      `digit ${i}: centre of mass (${com.row}, ${com.col}) is more than ½ px from (${MNIST_CENTRE}, ${MNIST_CENTRE})`,
+    );
   }
   assert.ok(side20 >= 0.999 * test10k.count, `only ${side20} digits have a 20-pixel bounding box`);
 });

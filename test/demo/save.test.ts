@@ -70,7 +70,10 @@ test("a manifest whose model was replaced, or that names another model, is refus
   const bytes = await fs.readFile(weights);
   bytes[0] = bytes[0]! ^ 0xff;
   await fs.writeFile(weights, bytes);
-  assert.throws(() => readDemoManifest(again.manifest, again.id), /not to the id they were saved with .*: demo\.json or the model was changed since the lesson's run; re-run the lessons/);
+  assert.throws(
+    () => readDemoManifest(again.manifest, again.id),
+    /not to the id they were saved with .*: demo\.json or the model was changed since the lesson's run; re-run the lessons/,
+  );
   assert.throws(() => readDemoManifest(path.join(tmp, "nowhere", DEMO_MANIFEST), saved.id), /demo manifest not found/);
   first.dispose();
   second.dispose();
@@ -81,7 +84,10 @@ test("bad arguments are named before anything is written", async () => {
   const model = cnn({ seed: 1 });
   const data = randomTestSet(10, 7);
   const dir = path.join(tmp, "never");
-  await assert.rejects(saveDemoModel(model, dir, { test: data, evaluation: { ...evaluate(model, data), predictions: new Int32Array(3) } }), /of the same length/);
+  await assert.rejects(
+    saveDemoModel(model, dir, { test: data, evaluation: { ...evaluate(model, data), predictions: new Int32Array(3) } }),
+    /of the same length/,
+  );
   const flat = tf.sequential({ layers: [tf.layers.dense({ units: 10, inputShape: [784], activation: "softmax" })] });
   await assert.rejects(saveDemoModel(flat, dir, { test: data, evaluation: evaluate(model, data) }), /the model takes \[null,784\]/);
   await assert.rejects(fs.stat(dir), /ENOENT/);
@@ -98,5 +104,5 @@ test("slots are found in a page and round-trip their manifest path and id", () =
   assert.equal(slots[0]!.manifest, 'results/models/a"b&c/demo.json');
   assert.equal(slots[0]!.id, id);
   assert.ok(html.includes(slots[0]!.html));
-  assert.deepEqual(findDemoSlots("<div class=\"tsdl-demo-slot\">no id</div>"), []);
+  assert.deepEqual(findDemoSlots('<div class="tsdl-demo-slot">no id</div>'), []);
 });

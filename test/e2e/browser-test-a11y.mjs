@@ -23,7 +23,13 @@ export async function axeCheck(page) {
   await page.addScriptTag({ path: AXE }); // inline: no request leaves the site
   const violations = await page.evaluate(async () => {
     const r = await window.axe.run(document, { resultTypes: ["violations"] });
-    return r.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.length, first: v.nodes[0]?.target.join(" ") ?? "", help: v.help }));
+    return r.violations.map((v) => ({
+      id: v.id,
+      impact: v.impact,
+      nodes: v.nodes.length,
+      first: v.nodes[0]?.target.join(" ") ?? "",
+      help: v.help,
+    }));
   });
   const failing = violations.filter((v) => FAILING.has(v.impact));
   return {
@@ -59,7 +65,10 @@ export async function keyboardCheck(page) {
   const after = await focused();
   if (after.id !== "lesson") problems.push(`the skip link does not put focus in the lesson (focus on "${after.cls || after.id}")`);
   const inPlots = await page.evaluate(
-    () => [...document.querySelectorAll(".tsdl-plot *")].filter((e) => e.tabIndex >= 0 && (e.matches("a[href], button, input, select, textarea") || e.hasAttribute("tabindex"))).length,
+    () =>
+      [...document.querySelectorAll(".tsdl-plot *")].filter(
+        (e) => e.tabIndex >= 0 && (e.matches("a[href], button, input, select, textarea") || e.hasAttribute("tabindex")),
+      ).length,
   );
   if (inPlots > 0) problems.push(`${inPlots} element(s) inside plots take a tab stop (plotly's toolbar?)`);
   return { problems, reached, target };
@@ -131,7 +140,10 @@ export async function firstPaint(context, url) {
           setTimeout(() => reject(new Error("no first-contentful-paint within 60 s")), 60_000);
         }),
     );
-    const { timeOrigin, plots } = await page.evaluate(() => ({ timeOrigin: performance.timeOrigin, plots: document.querySelector(".tsdl-plot") !== null }));
+    const { timeOrigin, plots } = await page.evaluate(() => ({
+      timeOrigin: performance.timeOrigin,
+      plots: document.querySelector(".tsdl-plot") !== null,
+    }));
     if (plots && plotlyAsked === null) await Promise.race([asked, new Promise((r) => setTimeout(r, 10_000))]);
     return { fcp, plotlyStart: plotlyAsked === null ? null : plotlyAsked - timeOrigin };
   } finally {

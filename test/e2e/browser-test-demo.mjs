@@ -27,7 +27,9 @@ const TIMEOUT_MS = 60_000;
 
 /** Pages of the site that hold a drawing pad. */
 export function demoPages(site) {
-  return readdirSync(site).filter((f) => f.endsWith(".html") && readFileSync(join(site, f), "utf8").includes('class="tsdl-demo" data-model-id='));
+  return readdirSync(site).filter(
+    (f) => f.endsWith(".html") && readFileSync(join(site, f), "utf8").includes('class="tsdl-demo" data-model-id='),
+  );
 }
 
 /** The model of a page, from the page's own model script, on tfjs's cpu backend in Node. */
@@ -61,7 +63,17 @@ function strokes(pixels) {
         const dark = b < 28 && pixels[along === "rows" ? a * 28 + b : b * 28 + a] >= 128;
         if (dark && start < 0) start = b;
         if (!dark && start >= 0) {
-          out.push(along === "rows" ? [[a, start], [a, b - 1]] : [[start, a], [b - 1, a]]);
+          out.push(
+            along === "rows"
+              ? [
+                  [a, start],
+                  [a, b - 1],
+                ]
+              : [
+                  [start, a],
+                  [b - 1, a],
+                ],
+          );
           start = -1;
         }
       }
@@ -91,10 +103,14 @@ async function watchedPage(context, prefix, add) {
 
 /** The state the widget leaves on its element, once its latest ink has been read. */
 async function readState(page) {
-  await page.waitForFunction(() => {
-    const s = document.querySelector(".tsdl-demo").tsdlDemo;
-    return s.predicted === s.changes;
-  }, null, { timeout: TIMEOUT_MS });
+  await page.waitForFunction(
+    () => {
+      const s = document.querySelector(".tsdl-demo").tsdlDemo;
+      return s.predicted === s.changes;
+    },
+    null,
+    { timeout: TIMEOUT_MS },
+  );
   return page.evaluate(() => {
     const s = document.querySelector(".tsdl-demo").tsdlDemo;
     return { input: s.input, probabilities: s.probabilities, ms: s.ms, maps: document.querySelectorAll(".tsdl-demo-grid canvas").length };
@@ -113,7 +129,8 @@ function compareWithNode(node, what, got, add) {
   }
   const expected = node.predict(got.input);
   const diff = Math.max(...expected.map((p, k) => Math.abs(p - got.probabilities[k])));
-  if (argmax(expected) !== argmax(got.probabilities)) add(`${what}: the page reads ${argmax(got.probabilities)}, Node reads ${argmax(expected)}`);
+  if (argmax(expected) !== argmax(got.probabilities))
+    add(`${what}: the page reads ${argmax(got.probabilities)}, Node reads ${argmax(expected)}`);
   if (!(diff <= TOLERANCE)) add(`${what}: probabilities differ from Node's by ${diff.toExponential(2)} (> ${TOLERANCE})`);
   if (got.maps !== 32) add(`${what}: ${got.maps} feature maps drawn, expected 32`);
   return { top: argmax(got.probabilities), diff };
@@ -148,7 +165,11 @@ export async function testDemos({ context, site, serverUrl, pages, problems, scr
   const { readMnistSplitSync } = require(join(root, "build", "src", "data", "mnist.js"));
   const { inkBox } = require(join(root, "build", "src", "demo", "preprocess.js"));
   const test = readMnistSplitSync(join(root, "data", "mnist"), "test");
-  const digits = Array.from({ length: DIGITS.http }, (_, i) => ({ index: i, label: test.labels[i], pixels: test.pixels.subarray(i * 784, (i + 1) * 784) }));
+  const digits = Array.from({ length: DIGITS.http }, (_, i) => ({
+    index: i,
+    label: test.labels[i],
+    pixels: test.pixels.subarray(i * 784, (i + 1) * 784),
+  }));
   const report = [];
   for (const name of pages) {
     const node = await nodeModel(site, name);
@@ -186,7 +207,8 @@ export async function testDemos({ context, site, serverUrl, pages, problems, scr
             }
             const got = await read();
             const box = got.input && inkBox({ width: 28, height: 28, data: got.input });
-            if (box && Math.max(box.bottom - box.top, box.right - box.left) !== 20) add(`test digit ${d.index}: the page's input is not scaled to 20 px`);
+            if (box && Math.max(box.bottom - box.top, box.right - box.left) !== 20)
+              add(`test digit ${d.index}: the page's input is not scaled to 20 px`);
             const r = compare(`test digit ${d.index} drawn`, got);
             ms.push(got.ms);
             if (r) {
@@ -204,11 +226,15 @@ export async function testDemos({ context, site, serverUrl, pages, problems, scr
             // One click puts the lesson's own test digit in front of the network (stretched to a darkest pixel of 1, as mnistStyle does).
             const pixels = Buffer.from(mistakes[0].pixels, "base64");
             const darkest = Math.max(...pixels);
-            if (got.input?.some((v, k) => Math.abs(v - pixels[k] / darkest) > 1e-6)) add(`the lesson's mistake (test digit ${mistakes[0].index}) reaches the network changed`);
+            if (got.input?.some((v, k) => Math.abs(v - pixels[k] / darkest) > 1e-6))
+              add(`the lesson's mistake (test digit ${mistakes[0].index}) reaches the network changed`);
             const r = compare(`the lesson's mistake (test digit ${mistakes[0].index})`, got);
             if (r) mistakeText = `lesson's mistake ${mistakes[0].label}→${mistakes[0].predicted} loaded, page reads ${r.top}`;
           }
-          report.push({ name: label, text: `${DIGITS[how]} drawn digits agree with Node (max |Δp| ${worst.toExponential(1)}), ${right}/${DIGITS[how]} read as their label; ${mistakeText}; a reading ${Math.round(ms.sort((a, b) => a - b)[ms.length >> 1])} ms (median); ${((Date.now() - started) / 1000).toFixed(1)} s` });
+          report.push({
+            name: label,
+            text: `${DIGITS[how]} drawn digits agree with Node (max |Δp| ${worst.toExponential(1)}), ${right}/${DIGITS[how]} read as their label; ${mistakeText}; a reading ${Math.round(ms.sort((a, b) => a - b)[ms.length >> 1])} ms (median); ${((Date.now() - started) / 1000).toFixed(1)} s`,
+          });
         } catch (err) {
           add(err.message.split("\n")[0]);
           report.push({ name: label, text: "did not finish" });

@@ -61,7 +61,9 @@ function parseArgs(argv) {
     else if (a === "--site") opts.site = resolve(argv[++i] ?? "");
     else if (a.startsWith("--site=")) opts.site = resolve(a.slice("--site=".length));
     else {
-      console.error(`browser-test: unknown argument "${a}"\nusage: node test/e2e/browser-test.mjs [--site DIR] [--no-screenshots] [--no-pad]`);
+      console.error(
+        `browser-test: unknown argument "${a}"\nusage: node test/e2e/browser-test.mjs [--site DIR] [--no-screenshots] [--no-pad]`,
+      );
       process.exit(2);
     }
   }
@@ -184,13 +186,17 @@ async function main() {
         await page.evaluate(() => document.fonts.ready.then(() => true));
         const info = await page.evaluate(inspectPage);
         for (const p of info.plots) {
-          if (p.svg === 0) add(`plot ${p.id} did not draw (no .main-svg${info.hasPlotly ? ` after ${PLOT_TIMEOUT_MS / 1000} s` : ", plotly.js did not load"})`);
+          if (p.svg === 0)
+            add(
+              `plot ${p.id} did not draw (no .main-svg${info.hasPlotly ? ` after ${PLOT_TIMEOUT_MS / 1000} s` : ", plotly.js did not load"})`,
+            );
           else if (p.traces === 0 || p.drawn === 0) add(`plot ${p.id} is empty (${p.traces} traces, ${p.drawn} drawn elements)`);
           if (p.width < 50 || p.height < 50) add(`plot ${p.id} is ${p.width}×${p.height} px`);
           if (p.overflow > 1) add(`plot ${p.id} sticks out of the page by ${p.overflow} px`);
         }
         if (info.inlinePlotly > 0) add(`inlines plotly.js ${info.inlinePlotly} time(s) (data-tsdl-plotly-lib)`);
-        if (info.plots.length > 0 && info.plotlyScripts !== 1) add(`has plots but loads plotly.js ${info.plotlyScripts} times (expected once)`);
+        if (info.plots.length > 0 && info.plotlyScripts !== 1)
+          add(`has plots but loads plotly.js ${info.plotlyScripts} times (expected once)`);
         if (info.plots.length > 0 && !info.hasPlotly) add("has plots but window.Plotly is not defined");
         if (info.horizontalScroll > 1) add(`the page scrolls sideways by ${info.horizontalScroll} px`);
         if (info.mathErrors > 0) add(`${info.mathErrors} formula(s) KaTeX could not render`);
@@ -204,8 +210,15 @@ async function main() {
         const a11y = `axe ${axe.problems.length ? "FAILS" : "0 serious/critical"}${axe.lesser.length ? ` (lesser: ${axe.lesser.join(", ")})` : ""}`;
         if (phone) {
           if (opts.screenshots && phoneShots.has(name)) {
-            if (name === padPage) await page.waitForSelector(".tsdl-demo canvas.tsdl-demo-pad", { timeout: PAGE_TIMEOUT_MS }).catch(() => add("the pad did not start"));
-            await page.screenshot({ path: join(shots, `phone-${name.replace(/\.html$/, ".png")}`), fullPage: true, timeout: PAGE_TIMEOUT_MS });
+            if (name === padPage)
+              await page
+                .waitForSelector(".tsdl-demo canvas.tsdl-demo-pad", { timeout: PAGE_TIMEOUT_MS })
+                .catch(() => add("the pad did not start"));
+            await page.screenshot({
+              path: join(shots, `phone-${name.replace(/\.html$/, ".png")}`),
+              fullPage: true,
+              timeout: PAGE_TIMEOUT_MS,
+            });
           }
           const entry = report.find((r) => r.name === name);
           if (entry) entry.text += `; at ${PHONE.width} px: ${a11y}`;
@@ -263,13 +276,22 @@ async function main() {
         const r = await firstPaint(context, new URL(name, siteFiles).href);
         runs.push(r.fcp);
         if (r.plotlyStart !== null) plotlyStarts.push(r.plotlyStart);
-        if (r.plotlyStart !== null && r.plotlyStart < r.fcp) problems.push({ page: name, text: `plotly.js is fetched at ${Math.round(r.plotlyStart)} ms, before the first paint (${Math.round(r.fcp)} ms)` });
+        if (r.plotlyStart !== null && r.plotlyStart < r.fcp)
+          problems.push({
+            page: name,
+            text: `plotly.js is fetched at ${Math.round(r.plotlyStart)} ms, before the first paint (${Math.round(r.fcp)} ms)`,
+          });
       }
       const ms = median(runs);
       paints.push(ms);
       const entry = report.find((r) => r.name === name);
-      if (entry) entry.text += `; first paint from file:// ${Math.round(ms)} ms (median of ${FIRST_PAINT_RUNS})${plotlyStarts.length ? `, plotly.js asked for at ${Math.round(median(plotlyStarts))} ms` : ""}`;
-      if (ms > paintBudget) problems.push({ page: name, text: `first paint from file:// takes ${Math.round(ms)} ms (median of ${FIRST_PAINT_RUNS}), over the ${Math.round(paintBudget)} ms budget` });
+      if (entry)
+        entry.text += `; first paint from file:// ${Math.round(ms)} ms (median of ${FIRST_PAINT_RUNS})${plotlyStarts.length ? `, plotly.js asked for at ${Math.round(median(plotlyStarts))} ms` : ""}`;
+      if (ms > paintBudget)
+        problems.push({
+          page: name,
+          text: `first paint from file:// takes ${Math.round(ms)} ms (median of ${FIRST_PAINT_RUNS}), over the ${Math.round(paintBudget)} ms budget`,
+        });
     }
     firstPaints = paints;
     for (const file of readdirSync(opts.site).filter((f) => f.endsWith(".html"))) {
@@ -281,10 +303,20 @@ async function main() {
       const res = await fetch(href, { method: "HEAD" });
       if (res.status !== 200) problems.push({ page: "(links)", text: `${href.slice(origin.length)} answers HTTP ${res.status}` });
     }
-    if (solutionCount === 0) problems.push({ page: "(site)", text: "no lesson page has a worked solution (cells tagged \"solution\")" });
-    if (pads.length === 0 && opts.pad) problems.push({ page: "(site)", text: "no page has a drawing pad (the MNIST lesson's run saves one; --no-pad to skip)" });
+    if (solutionCount === 0) problems.push({ page: "(site)", text: 'no lesson page has a worked solution (cells tagged "solution")' });
+    if (pads.length === 0 && opts.pad)
+      problems.push({ page: "(site)", text: "no page has a drawing pad (the MNIST lesson's run saves one; --no-pad to skip)" });
     if (pads.length > 0) {
-      report.push(...(await testDemos({ context, site: opts.site, serverUrl: server.url, pages: pads, problems, screenshots: opts.screenshots ? shots : null })));
+      report.push(
+        ...(await testDemos({
+          context,
+          site: opts.site,
+          serverUrl: server.url,
+          pages: pads,
+          problems,
+          screenshots: opts.screenshots ? shots : null,
+        })),
+      );
     }
     for (const entry of server.log) {
       if (entry.status !== 200) problems.push({ page: "(server)", text: `${entry.path} answered HTTP ${entry.status}` });
@@ -299,7 +331,9 @@ async function main() {
   const siteProblems = problems.filter((p) => !report.some((r) => r.name === p.page));
   console.log(`browser-test: ${shown(opts.site)}/ over ${server.url} in headless Chromium`);
   for (const r of report) console.log(`  ${failedPages.has(r.name) ? "FAIL" : "  ok"}  ${r.name.padEnd(40)} ${r.text}`);
-  console.log(`  ${siteProblems.length ? "FAIL" : "  ok"}  ${"(site)".padEnd(40)} ${linkCount} links between pages answer 200, every page linked from the index, ${solutionCount} worked solution(s)`);
+  console.log(
+    `  ${siteProblems.length ? "FAIL" : "  ok"}  ${"(site)".padEnd(40)} ${linkCount} links between pages answer 200, every page linked from the index, ${solutionCount} worked solution(s)`,
+  );
   if (firstPaints.length) {
     console.log(
       `browser-test: first paint from file:// at most ${Math.round(Math.max(...firstPaints))} ms (median of ${FIRST_PAINT_RUNS} loads a lesson; ` +

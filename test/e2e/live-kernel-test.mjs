@@ -99,7 +99,9 @@ function parseArgs(argv) {
 }
 
 function usage(message) {
-  console.error(`live-test: ${message}\nusage: node test/e2e/live-kernel-test.mjs [NOTEBOOK.ipynb] [--timeout SECONDS] [--out DIR (default out/; screenshots in DIR/screenshots/)]`);
+  console.error(
+    `live-test: ${message}\nusage: node test/e2e/live-kernel-test.mjs [NOTEBOOK.ipynb] [--timeout SECONDS] [--out DIR (default out/; screenshots in DIR/screenshots/)]`,
+  );
   process.exit(2);
 }
 
@@ -132,10 +134,17 @@ async function startJupyter(python, app, log) {
   // the data dir stays the default one: it holds the secret that signs notebooks.
   const env = jupyterEnv({ JUPYTER_RUNTIME_DIR: runtime, JUPYTER_CONFIG_DIR: config });
   const args = [
-    "-m", app, "--no-browser", "--ip=127.0.0.1", `--port=${port}`, "--port-retries=0",
-    `--IdentityProvider.token=${token}`, `--ServerApp.root_dir=${root}`,
+    "-m",
+    app,
+    "--no-browser",
+    "--ip=127.0.0.1",
+    `--port=${port}`,
+    "--port-retries=0",
+    `--IdentityProvider.token=${token}`,
+    `--ServerApp.root_dir=${root}`,
     // No news or update checks: the test runs offline and must not wait on them.
-    "--LabApp.news_url=None", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+    "--LabApp.news_url=None",
+    "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
     // CI runs as root, and Jupyter refuses root unless told (it only serves loopback here).
     ...(process.getuid?.() === 0 ? ["--allow-root"] : []),
   ];
@@ -163,10 +172,14 @@ async function startJupyter(python, app, log) {
       await Promise.race([exit, sleep(10_000)]);
     }
     if (exited === null) {
-      try { process.kill(child.pid, "SIGTERM"); } catch {}
+      try {
+        process.kill(child.pid, "SIGTERM");
+      } catch {}
       await Promise.race([exit, sleep(5_000)]);
     }
-    try { process.kill(-child.pid, "SIGKILL"); } catch {} // leftovers of the group (kernels), if any
+    try {
+      process.kill(-child.pid, "SIGKILL");
+    } catch {} // leftovers of the group (kernels), if any
     rmSync(runtime, { recursive: true, force: true });
     rmSync(config, { recursive: true, force: true });
   };
@@ -192,7 +205,8 @@ async function startJupyter(python, app, log) {
   /** Shuts down the kernel of the notebook at path: one kernel at a time on a 2-core machine. */
   const closeSession = async (path) => {
     const sessions = await (await api("api/sessions")).json();
-    for (const x of sessions.filter((x) => x.path === path || x.notebook?.path === path)) await api(`api/sessions/${x.id}`, { method: "DELETE" });
+    for (const x of sessions.filter((x) => x.path === path || x.notebook?.path === path))
+      await api(`api/sessions/${x.id}`, { method: "DELETE" });
   };
   return { app, base, token, stop, kernelState, closeSession, output: () => output };
 }
@@ -207,7 +221,10 @@ function cellStates() {
     return {
       prompt,
       source: cell.querySelector(".jp-InputArea-editor")?.textContent ?? "",
-      text: outputs.filter((o) => o.dataset.mimeType === "application/vnd.jupyter.stdout").map((o) => o.textContent).join(""),
+      text: outputs
+        .filter((o) => o.dataset.mimeType === "application/vnd.jupyter.stdout")
+        .map((o) => o.textContent)
+        .join(""),
       // Error outputs (the kernel's traceback) render as stderr, like a stream to stderr.
       errors: outputs.filter((o) => o.dataset.mimeType === "application/vnd.jupyter.stderr").map((o) => o.textContent),
     };
@@ -246,7 +263,10 @@ function isJupyterNoise(msg) {
  */
 function isJupyterPageNoise(err) {
   if (err.message === "No active debugger session") return true;
-  return err.message === "Cannot read properties of undefined (reading 'schema')" && /\/static\/notebook\/notebook_core\.[0-9a-f]+\.js/.test(err.stack?.split("\n")[1] ?? "");
+  return (
+    err.message === "Cannot read properties of undefined (reading 'schema')" &&
+    /\/static\/notebook\/notebook_core\.[0-9a-f]+\.js/.test(err.stack?.split("\n")[1] ?? "")
+  );
 }
 
 /**
@@ -270,7 +290,9 @@ async function openNotebook(context, jupyter, file, problems, label) {
   const started = Date.now();
   while ((await jupyter.kernelState(path)) !== "idle") {
     if (Date.now() - started > KERNEL_TIMEOUT_MS) {
-      throw new Error(`${label}: the kernel did not become ready within ${KERNEL_TIMEOUT_MS / 1000} s (is the "tslab" kernelspec in build/jupyter? run npm run build)`);
+      throw new Error(
+        `${label}: the kernel did not become ready within ${KERNEL_TIMEOUT_MS / 1000} s (is the "tslab" kernelspec in build/jupyter? run npm run build)`,
+      );
     }
     await sleep(300);
   }
@@ -289,7 +311,8 @@ async function settle(page, jupyter, path, timeoutMs, done = () => false) {
   for (;;) {
     const cells = await page.evaluate(cellStates);
     const quiet = cells.every((c) => c.prompt !== "*") && (await jupyter.kernelState(path)) === "idle";
-    if ((quiet && cells.some((c) => c.prompt !== "")) || done(cells)) return { cells, seconds: (Date.now() - started) / 1000, timedOut: false };
+    if ((quiet && cells.some((c) => c.prompt !== "")) || done(cells))
+      return { cells, seconds: (Date.now() - started) / 1000, timedOut: false };
     if (Date.now() - started > timeoutMs) return { cells, seconds: timeoutMs / 1000, timedOut: true };
     await sleep(500);
   }
@@ -303,7 +326,10 @@ function cellOutputs(i) {
     prompt: (cell?.querySelector(".jp-InputArea-prompt")?.textContent ?? "").replace(/[[\]:\s]/g, ""),
     count: outputs.length,
     text: outputs.map((o) => o.textContent).join("\n"),
-    errors: outputs.filter((o) => o.dataset.mimeType === "application/vnd.jupyter.stderr").map((o) => o.textContent).join("\n"),
+    errors: outputs
+      .filter((o) => o.dataset.mimeType === "application/vnd.jupyter.stderr")
+      .map((o) => o.textContent)
+      .join("\n"),
     progress: cell?.querySelector(".jp-OutputArea-output progress") != null,
   };
 }
@@ -329,7 +355,8 @@ async function checkLesson(context, jupyter, copy, name, shots, problems, label,
   const run = cells.filter((c) => /^\d+$/.test(c.prompt)).length;
   const code = cells.filter((c) => c.source.trim() !== "").length;
   if (timedOut) problems.push(`${label}: not finished after ${timeoutMs / 1000} s: ${run}/${code} cells run`);
-  for (const c of cells) for (const e of c.errors) problems.push(`${label}: a cell failed:\n      ${e.split("\n").slice(0, 12).join("\n      ")}`);
+  for (const c of cells)
+    for (const e of c.errors) problems.push(`${label}: a cell failed:\n      ${e.split("\n").slice(0, 12).join("\n      ")}`);
   if (run < code) problems.push(`${label}: ${code - run} of ${code} code cells did not run`);
   await page.waitForFunction(allPlotsDrawn, null, { timeout: PLOT_TIMEOUT_MS }).catch(() => {});
   const out = await page.evaluate(pageOutputs);
@@ -377,14 +404,19 @@ async function checkCompletion(page, jupyter, shots, problems, label) {
   await page.keyboard.press("Control+End");
   await page.keyboard.press("Tab");
   const items = page.locator(".jp-Completer .jp-Completer-item");
-  await items.first().waitFor({ timeout: 30_000 }).catch(() => {});
+  await items
+    .first()
+    .waitFor({ timeout: 30_000 })
+    .catch(() => {});
   // The completer adds its items a batch per animation frame: read them once their count holds.
   for (let seen = -1, count = await items.count(), k = 0; count !== seen && k < 40; k++) {
     await sleep(250);
     [seen, count] = [count, await items.count()];
   }
   const names = await items.evaluateAll((els) => els.map((e) => e.getAttribute("data-value") ?? e.textContent.trim()));
-  for (const n of ["selectBackend", "toTensor4D", "formatMatrix"]) if (!names.includes(n)) problems.push(`${label}: the completer lacks "${n}" (it offered ${names.length}: ${names.slice(0, 8).join(", ")}…)`);
+  for (const n of ["selectBackend", "toTensor4D", "formatMatrix"])
+    if (!names.includes(n))
+      problems.push(`${label}: the completer lacks "${n}" (it offered ${names.length}: ${names.slice(0, 8).join(", ")}…)`);
   await page.screenshot({ path: join(shots, `${jupyter.app}-completion.png`) });
   await page.keyboard.press("Escape"); // closes the completer
 
@@ -392,9 +424,14 @@ async function checkCompletion(page, jupyter, shots, problems, label) {
   await page.keyboard.press("Control+End");
   await page.keyboard.press("Shift+Tab");
   const tooltip = page.locator(".jp-Tooltip");
-  await tooltip.first().waitFor({ timeout: 30_000 }).catch(() => {});
+  await tooltip
+    .first()
+    .waitFor({ timeout: 30_000 })
+    .catch(() => {});
   const shown = (await tooltip.allTextContents()).join("\n");
-  for (const t of INSPECTION) if (!shown.includes(t)) problems.push(`${label}: Shift-Tab after "tsdl.fit" does not show "${t}"; the tooltip: ${JSON.stringify(shown.slice(0, 300))}`);
+  for (const t of INSPECTION)
+    if (!shown.includes(t))
+      problems.push(`${label}: Shift-Tab after "tsdl.fit" does not show "${t}"; the tooltip: ${JSON.stringify(shown.slice(0, 300))}`);
   await page.screenshot({ path: join(shots, `${jupyter.app}-inspection.png`) });
   await page.keyboard.press("Escape");
   return `Tab after "tsdl." offers ${names.length} names; Shift-Tab after "tsdl.fit" shows its signature and documentation (${shown.split("\n").length} lines)`;
@@ -412,7 +449,8 @@ async function waitForCell(page, i, ok, timeoutMs, what) {
   for (;;) {
     const out = await page.evaluate(cellOutputs, i);
     if (ok(out)) return out;
-    if (Date.now() - started > timeoutMs) throw new Error(`${what} within ${timeoutMs / 1000} s; cell ${i + 1} shows [${out.prompt}] ${JSON.stringify(out.text.slice(-400))}`);
+    if (Date.now() - started > timeoutMs)
+      throw new Error(`${what} within ${timeoutMs / 1000} s; cell ${i + 1} shows [${out.prompt}] ${JSON.stringify(out.text.slice(-400))}`);
     await sleep(200);
   }
 }
@@ -439,8 +477,12 @@ async function checkStop(context, jupyter, file, demoDir, opened, shots, problem
     await sleep(1000);
     looks.push(await page.evaluate(cellOutputs, 1));
   }
-  if (looks.some((o) => o.count !== 1)) problems.push(`${label}: the training cell's progress is not one display updated in place: ${looks.map((o) => o.count).join(", ")} outputs in three looks`);
-  if (new Set(looks.map((o) => o.text)).size < 2) problems.push(`${label}: the progress did not change in two seconds: ${JSON.stringify(looks[0].text.slice(-200))}`);
+  if (looks.some((o) => o.count !== 1))
+    problems.push(
+      `${label}: the training cell's progress is not one display updated in place: ${looks.map((o) => o.count).join(", ")} outputs in three looks`,
+    );
+  if (new Set(looks.map((o) => o.text)).size < 2)
+    problems.push(`${label}: the progress did not change in two seconds: ${JSON.stringify(looks[0].text.slice(-200))}`);
   if (looks.some(numbered)) problems.push(`${label}: the training cell ended before Stop: ${JSON.stringify(looks.at(-1))}`);
   await page.screenshot({ path: join(shots, `${jupyter.app}-training-progress.png`) });
 
@@ -448,11 +490,16 @@ async function checkStop(context, jupyter, file, demoDir, opened, shots, problem
   await page.locator('.jp-NotebookPanel-toolbar [data-command="notebook:interrupt-kernel"]').click();
   const stopped = await waitForCell(page, 1, numbered, timeoutMs, "Stop did not end the training cell");
   const stopSeconds = (Date.now() - clicked) / 1000;
-  if (!stopped.errors.includes(TRAINING.interrupted)) problems.push(`${label}: the stopped cell's error block does not say "${TRAINING.interrupted}": ${JSON.stringify(stopped.text.slice(-400))}`);
-  if (stopSeconds > STOP_LIMIT_S) problems.push(`${label}: Stop took ${stopSeconds.toFixed(1)} s to end the training cell (limit ${STOP_LIMIT_S} s)`);
+  if (!stopped.errors.includes(TRAINING.interrupted))
+    problems.push(
+      `${label}: the stopped cell's error block does not say "${TRAINING.interrupted}": ${JSON.stringify(stopped.text.slice(-400))}`,
+    );
+  if (stopSeconds > STOP_LIMIT_S)
+    problems.push(`${label}: Stop took ${stopSeconds.toFixed(1)} s to end the training cell (limit ${STOP_LIMIT_S} s)`);
   await runCell(page, 2);
   const after = await waitForCell(page, 2, numbered, timeoutMs, "the cell after the stopped one did not run");
-  if (!after.text.includes(TRAINING.after)) problems.push(`${label}: the cell after Stop printed ${JSON.stringify(after.text)}, expected "${TRAINING.after}"`);
+  if (!after.text.includes(TRAINING.after))
+    problems.push(`${label}: the cell after Stop printed ${JSON.stringify(after.text)}, expected "${TRAINING.after}"`);
   await page.screenshot({ path: join(shots, `${jupyter.app}-stopped.png`), fullPage: true });
   const texts = new Set(looks.map((o) => o.text)).size;
   return `progress: one output, ${texts} different texts in 2 s; Stop ended training in ${stopSeconds.toFixed(1)} s with TrainingInterruptedError; the next cell ran`;
@@ -467,12 +514,18 @@ async function checkPad(page, jupyter, demoDir, shots, problems, label, timeoutM
   await runCell(page, 3);
   const saved = await waitForCell(page, 3, (o) => /^\d+$/.test(o.prompt), timeoutMs, "the save cell did not finish");
   if (saved.errors) throw new Error(`the save cell failed: ${saved.errors.slice(0, 600)}`);
-  await page.waitForFunction(() => document.querySelector(".jp-OutputArea .tsdl-demo")?.tsdlDemo !== undefined, null, { timeout: timeoutMs });
+  await page.waitForFunction(() => document.querySelector(".jp-OutputArea .tsdl-demo")?.tsdlDemo !== undefined, null, {
+    timeout: timeoutMs,
+  });
   await page.locator(".tsdl-demo .tsdl-demo-example").first().click();
-  await page.waitForFunction(() => {
-    const s = document.querySelector(".tsdl-demo").tsdlDemo;
-    return s.probabilities && s.predicted === s.changes;
-  }, null, { timeout: timeoutMs });
+  await page.waitForFunction(
+    () => {
+      const s = document.querySelector(".tsdl-demo").tsdlDemo;
+      return s.probabilities && s.predicted === s.changes;
+    },
+    null,
+    { timeout: timeoutMs },
+  );
   const got = await page.evaluate(() => {
     const s = document.querySelector(".tsdl-demo").tsdlDemo;
     return { input: s.input, probabilities: s.probabilities };
@@ -491,8 +544,10 @@ async function checkPad(page, jupyter, demoDir, shots, problems, label, timeoutM
   model.dispose();
   const argmax = (a) => a.indexOf(Math.max(...a));
   const diff = Math.max(...expected.map((p, k) => Math.abs(p - got.probabilities[k])));
-  if (argmax(expected) !== argmax(got.probabilities)) problems.push(`${label}: the pad reads ${argmax(got.probabilities)}, the same model in Node ${argmax(expected)}`);
-  if (!(diff <= PAD_TOLERANCE)) problems.push(`${label}: the pad's probabilities differ from Node's by ${diff.toExponential(2)} (> ${PAD_TOLERANCE})`);
+  if (argmax(expected) !== argmax(got.probabilities))
+    problems.push(`${label}: the pad reads ${argmax(got.probabilities)}, the same model in Node ${argmax(expected)}`);
+  if (!(diff <= PAD_TOLERANCE))
+    problems.push(`${label}: the pad's probabilities differ from Node's by ${diff.toExponential(2)} (> ${PAD_TOLERANCE})`);
   return `the pad in the save cell's output reads its first test digit as ${argmax(got.probabilities)}, as the model in Node does (max |Δp| ${diff.toExponential(1)})`;
 }
 
@@ -501,7 +556,8 @@ async function main() {
   const opts = parseArgs(process.argv.slice(2));
   const name = basename(opts.notebook);
   if (!existsSync(opts.notebook)) usage(`${opts.notebook} not found`);
-  if (!EXPECTED[name]) console.log(`live-test: no expected outputs listed for ${name}: checking only that it runs cleanly and its plots draw`);
+  if (!EXPECTED[name])
+    console.log(`live-test: no expected outputs listed for ${name}: checking only that it runs cleanly and its plots draw`);
   const python = findPython(["jupyterlab", "notebook"]);
   if (!python) throw new Error(`JupyterLab and Notebook 7 were not found in any Python here. Install them with:\n  ${INSTALL_HINT}`);
   const chromiumJs = join(root, "build", "scripts", "site", "chromium.js");
@@ -554,7 +610,9 @@ async function main() {
       const title = app === "jupyterlab" ? "JupyterLab" : "Notebook 7";
       const starting = Date.now();
       jupyter = await startJupyter(python, app, (s) => verbose && process.stderr.write(s));
-      console.log(`live-test: ${title} on ${jupyter.base} (kernel from build/jupyter), up in ${((Date.now() - starting) / 1000).toFixed(1)} s`);
+      console.log(
+        `live-test: ${title} on ${jupyter.base} (kernel from build/jupyter), up in ${((Date.now() - starting) / 1000).toFixed(1)} s`,
+      );
       const origin = new URL(jupyter.base).origin;
       await browser.context.unroute("**/*").catch(() => {});
       await browser.context.route("**/*", (route) => {
@@ -563,14 +621,27 @@ async function main() {
         problems.push(`${current}: request off the local Jupyter (aborted): ${url}`);
         return route.abort("blockedbyclient");
       });
-      await check(`${title}: ${shown(opts.notebook)}`, (label) => checkLesson(browser.context, jupyter, copy, name, shots, problems, label, opts.timeout * 1000));
+      await check(`${title}: ${shown(opts.notebook)}`, (label) =>
+        checkLesson(browser.context, jupyter, copy, name, shots, problems, label, opts.timeout * 1000),
+      );
       if (app === "jupyterlab") {
-        await check(`${title}: a failing cell`, (label) => checkFailingCell(browser.context, jupyter, failingCopy, shots, problems, label, KERNEL_TIMEOUT_MS));
+        await check(`${title}: a failing cell`, (label) =>
+          checkFailingCell(browser.context, jupyter, failingCopy, shots, problems, label, KERNEL_TIMEOUT_MS),
+        );
         const training = {}; // page and path of TRAINING's notebook once open: the next checks use it
-        await check(`${title}: a training cell`, (label) => checkStop(browser.context, jupyter, trainingCopy, demoDir, training, shots, problems, label, KERNEL_TIMEOUT_MS));
-        const opened = (run) => (label) => (training.page ? run(label) : Promise.reject(new Error("not run: the training notebook did not open")));
-        await check(`${title}: drawing pad`, opened((label) => checkPad(training.page, jupyter, demoDir, shots, problems, label, KERNEL_TIMEOUT_MS)));
-        await check(`${title}: completion and inspection`, opened((label) => checkCompletion(training.page, jupyter, shots, problems, label)));
+        await check(`${title}: a training cell`, (label) =>
+          checkStop(browser.context, jupyter, trainingCopy, demoDir, training, shots, problems, label, KERNEL_TIMEOUT_MS),
+        );
+        const opened = (run) => (label) =>
+          training.page ? run(label) : Promise.reject(new Error("not run: the training notebook did not open"));
+        await check(
+          `${title}: drawing pad`,
+          opened((label) => checkPad(training.page, jupyter, demoDir, shots, problems, label, KERNEL_TIMEOUT_MS)),
+        );
+        await check(
+          `${title}: completion and inspection`,
+          opened((label) => checkCompletion(training.page, jupyter, shots, problems, label)),
+        );
         await training.page?.close();
         if (training.path) await jupyter.closeSession(training.path);
       }

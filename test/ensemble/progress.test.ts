@@ -69,11 +69,14 @@ test("MembersProgress: members another process trains are skipped, named, and no
   p.startMember(2);
   p.endEpoch(2, log(0, 20));
   p.endMember(2, 0.98, 40, "run/member-3");
-  assert.deepEqual(out.filter((line) => !line.startsWith("member 3/3 · seed")), [
-    "Ensemble of 3 members in run (this run: members 1, 3): 1 already trained (loaded, not retrained), training 1.\n",
-    "member 1/3 loaded from run/member-1 · test acc 0.9700 (trained earlier in 40 s)\n",
-    "member 3/3 done · test acc 0.9800 · 40 s · saved to run/member-3\n",
-  ]);
+  assert.deepEqual(
+    out.filter((line) => !line.startsWith("member 3/3 · seed")),
+    [
+      "Ensemble of 3 members in run (this run: members 1, 3): 1 already trained (loaded, not retrained), training 1.\n",
+      "member 1/3 loaded from run/member-1 · test acc 0.9700 (trained earlier in 40 s)\n",
+      "member 3/3 done · test acc 0.9800 · 40 s · saved to run/member-3\n",
+    ],
+  );
   const area: DisplayArea = { html: (html) => void shown.push(html), text: () => undefined };
   const k = new MembersProgress({ members: plan, mode: "kernel", area });
   k.begin(undefined);

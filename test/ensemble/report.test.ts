@@ -16,8 +16,14 @@ before(async () => {
 const member = (rows: number[][]): MemberProbabilities => ({ probabilities: Float32Array.from(rows.flat()), numClasses: 3 });
 
 test("averageProbabilities is the mean table; argmaxRows breaks ties by the lowest class", () => {
-  const a = member([[0.5, 0.25, 0.25], [0.5, 0.5, 0]]);
-  const b = member([[0, 1, 0], [0, 0.5, 0.5]]);
+  const a = member([
+    [0.5, 0.25, 0.25],
+    [0.5, 0.5, 0],
+  ]);
+  const b = member([
+    [0, 1, 0],
+    [0, 0.5, 0.5],
+  ]);
   assert.deepEqual([...averageProbabilities([a, b])], [0.25, 0.625, 0.125, 0.25, 0.5, 0.25]);
   assert.deepEqual([...argmaxRows(a.probabilities, 3)], [0, 0], "row 2 ties 0 and 1: class 0");
   assert.deepEqual([...argmaxRows([0, 0.5, 0.5], 3)], [1]);
@@ -42,8 +48,21 @@ test("majorityVote ties: averaged probability among the tied classes, then the l
   const votes = [Int32Array.from([0, 0, 0]), Int32Array.from([2, 0, 0]), Int32Array.from([2, 1, 1]), Int32Array.from([0, 1, 1])];
   const averaged = Float64Array.from([0.375, 0.0625, 0.5625, 0.375, 0.5, 0.125, 0.25, 0.25, 0.5]);
   // Members 1–2 only, for image 0's two-way tie:
-  assert.deepEqual([...majorityVote(votes.slice(0, 2).map((v) => v.slice(0, 1)), averaged.slice(0, 3), 3).predictions], [2]);
-  const result = majorityVote(votes.map((v) => v.slice(1)), averaged.slice(3), 3);
+  assert.deepEqual(
+    [
+      ...majorityVote(
+        votes.slice(0, 2).map((v) => v.slice(0, 1)),
+        averaged.slice(0, 3),
+        3,
+      ).predictions,
+    ],
+    [2],
+  );
+  const result = majorityVote(
+    votes.map((v) => v.slice(1)),
+    averaged.slice(3),
+    3,
+  );
   assert.deepEqual([...result.predictions], [1, 0]);
   assert.equal(result.ties, 2);
 });
@@ -73,16 +92,35 @@ test("pairwise agreement and error overlap, counted by hand", () => {
   const report = ensembleReport([p1, p2, p3].map(oneHot), labels);
   const rows = errorOverlapTable(report, labels);
   assert.deepEqual(rows.getColumn("images").toArray(), [1, 3, 0, 1]);
-  assert.deepEqual(rows.getColumn("average right").toArray(), [1, 3, 0, 0], "all 3 images one member misses are fixed; the one all miss is not");
+  assert.deepEqual(
+    rows.getColumn("average right").toArray(),
+    [1, 3, 0, 0],
+    "all 3 images one member misses are fixed; the one all miss is not",
+  );
   assert.deepEqual(rows.getColumn("vote right").toArray(), [1, 3, 0, 0]);
 });
 
 test("ensembleReport: member and ensemble accuracies, vote, agreement and accuracy by K", () => {
   const labels = [0, 1, 2, 1];
   const members = [
-    member([[0.5, 0.25, 0.25], [0.5, 0.25, 0.25], [0, 0, 1], [0, 1, 0]]), // 0 0 2 1 → 3/4
-    member([[0.25, 0.75, 0], [0, 1, 0], [0.5, 0, 0.5], [0, 1, 0]]), //       1 1 0 1 → 2/4
-    member([[1, 0, 0], [0.25, 0.5, 0.25], [0.25, 0.25, 0.5], [0.5, 0.25, 0.25]]), // 0 1 2 0 → 3/4
+    member([
+      [0.5, 0.25, 0.25],
+      [0.5, 0.25, 0.25],
+      [0, 0, 1],
+      [0, 1, 0],
+    ]), // 0 0 2 1 → 3/4
+    member([
+      [0.25, 0.75, 0],
+      [0, 1, 0],
+      [0.5, 0, 0.5],
+      [0, 1, 0],
+    ]), //       1 1 0 1 → 2/4
+    member([
+      [1, 0, 0],
+      [0.25, 0.5, 0.25],
+      [0.25, 0.25, 0.5],
+      [0.5, 0.25, 0.25],
+    ]), // 0 1 2 0 → 3/4
   ];
   const r = ensembleReport(members, labels);
   assert.equal(r.size, 4);
@@ -103,9 +141,16 @@ test("ensembleReport: member and ensemble accuracies, vote, agreement and accura
     r.byK.map((b) => [b.k, b.average, b.vote]),
     // k = 2: averages [3/8,1/2,1/8] → 1 ✗, [1/4,5/8,1/8] → 1 ✓, [1/4,0,3/4] → 2 ✓, [0,1,0] → 1 ✓;
     //        votes tie on images 0 (0 vs 1), 1 (0 vs 1) and 2 (2 vs 0), settled by those averages.
-    [[1, 0.75, 0.75], [2, 0.75, 0.75], [3, 1, 1]],
+    [
+      [1, 0.75, 0.75],
+      [2, 0.75, 0.75],
+      [3, 1, 1],
+    ],
   );
-  assert.deepEqual(r.byK.map((b) => b.meanMember), [0.75, 0.625, r.meanMemberAccuracy]);
+  assert.deepEqual(
+    r.byK.map((b) => b.meanMember),
+    [0.75, 0.625, r.meanMemberAccuracy],
+  );
   // Member 1 predicts 0 0 2 1, member 2 1 1 0 1, member 3 0 1 2 0.
   assert.deepEqual(r.agreement.pairwise[0], [1, 0.25, 0.5]);
 
@@ -125,7 +170,17 @@ test("ensembleReport: member and ensemble accuracies, vote, agreement and accura
 test("bad inputs are named: mismatched members, logits, labels", () => {
   const ok = member([[1, 0, 0]]);
   assert.throws(() => averageProbabilities([]), /at least one member/);
-  assert.throws(() => averageProbabilities([ok, member([[1, 0, 0], [0, 1, 0]])]), /member 2 has 2 rows but member 1 has 1/);
+  assert.throws(
+    () =>
+      averageProbabilities([
+        ok,
+        member([
+          [1, 0, 0],
+          [0, 1, 0],
+        ]),
+      ]),
+    /member 2 has 2 rows but member 1 has 1/,
+  );
   assert.throws(() => averageProbabilities([ok, { probabilities: [0.5, 0.5], numClasses: 2 }]), /member 2 predicts 2 classes/);
   assert.throws(() => averageProbabilities([member([[2, -1, 0]])]), /2 is not a probability \(softmax outputs, not logits\)/);
   assert.throws(() => averageProbabilities([member([[0.5, 0.25, 0]])]), /sum to 0.75, not 1/);
@@ -147,7 +202,13 @@ function handModel(scale: number, permutation: number[]): tf.Sequential {
 
 test("memberProbabilities scores real models in batches and leave no tensors", () => {
   const models = [handModel(2, [0, 1, 2]), handModel(1, [0, 1, 2]), handModel(3, [1, 0, 2])];
-  const xs = tf.tensor2d([[1, 0, 0], [0, 3, 0], [0, 0, 1], [2, 0, 0], [0, 1, 0.5]]);
+  const xs = tf.tensor2d([
+    [1, 0, 0],
+    [0, 3, 0],
+    [0, 0, 1],
+    [2, 0, 0],
+    [0, 1, 0.5],
+  ]);
   const labels = Int32Array.from([0, 1, 2, 0, 2]);
   const ys = tf.tidy(() => tf.oneHot(tf.tensor1d(labels, "int32"), 3).toFloat() as tf.Tensor2D);
   const ds = { xs, ys, labels, size: 5 };
@@ -155,7 +216,10 @@ test("memberProbabilities scores real models in batches and leave no tensors", (
   const p = memberProbabilities(models[0]!, xs, 2);
   const e = Math.exp(2);
   assert.ok(Math.abs(p.probabilities[0]! - e / (e + 2)) < 1e-6, "softmax(2·[1, 0, 0])[0]");
-  const report = ensembleReport(models.map((m) => memberProbabilities(m, xs, 2)), labels);
+  const report = ensembleReport(
+    models.map((m) => memberProbabilities(m, xs, 2)),
+    labels,
+  );
   assert.equal(tf.memory().numTensors, start, "no tensors left behind");
   models.forEach((m, k) => assert.equal(report.memberAccuracies[k], evaluate(m, ds).accuracy));
   // Members 1 and 2 get image 4 wrong; member 3 swaps classes 0 and 1 and gets only image 2 right.

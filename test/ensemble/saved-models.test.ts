@@ -28,8 +28,14 @@ test("savedModelOutputs: one model in memory at a time, the same probabilities a
   const start = tf.memory().numTensors;
   const out = await savedModelOutputs(dirs, xs);
   assert.equal(tf.memory().numTensors, start, "every loaded model is freed");
-  assert.deepEqual(out.map((o) => o.dir), dirs);
-  assert.deepEqual(out.map((o) => o.metadata.epochs), [1, 2]);
+  assert.deepEqual(
+    out.map((o) => o.dir),
+    dirs,
+  );
+  assert.deepEqual(
+    out.map((o) => o.metadata.epochs),
+    [1, 2],
+  );
   out.forEach((o, i) => {
     assert.equal(o.outputs.numClasses, 10);
     Array.from(o.outputs.probabilities).forEach((p, j) => assert.ok(Math.abs(p - expected[i]![j]!) < 1e-6));

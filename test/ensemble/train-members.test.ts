@@ -54,14 +54,20 @@ const data = () => ({ train, validation, test: testSet });
 test("an ensemble of tiny members beats its mean member, and its log loss is at most their mean", async () => {
   const start = tf.memory().numTensors;
   const run = await trainMembers(data(), { recipe: TINY, members: 5, progress: false });
-  const report = ensembleReport(run.members.map((m) => m.outputs), testSet.labels);
+  const report = ensembleReport(
+    run.members.map((m) => m.outputs),
+    testSet.labels,
+  );
   console.log(
     `members ${report.memberAccuracies.map((a) => a.toFixed(3)).join(" ")} · mean ${report.meanMemberAccuracy.toFixed(4)} · ` +
       `average ${report.average.accuracy.toFixed(4)} · vote ${report.vote.accuracy.toFixed(4)} · agreement ${report.agreement.mean.toFixed(3)}`,
   );
   assert.equal(run.trained, 5);
   assert.equal(run.loaded, 0);
-  assert.deepEqual(run.members.map((m) => m.seed), [1, 2, 3, 4, 5]);
+  assert.deepEqual(
+    run.members.map((m) => m.seed),
+    [1, 2, 3, 4, 5],
+  );
   assert.ok(report.agreement.mean < 1, "members with different seeds disagree somewhere");
   assert.ok(report.average.accuracy > report.meanMemberAccuracy, "the averaged ensemble beats the mean member");
   // Always true for averaged probabilities (−log is convex): the ensemble's cross-entropy is at
@@ -109,7 +115,10 @@ test("resume: finished members are loaded, not retrained; a half-written member 
   const dir = tempDir();
   const options: TrainMembersOptions = { recipe: { ...TINY, epochs: 1 }, members: 2, dir, progress: false };
   const first = await trainMembers(data(), options);
-  assert.deepEqual(first.members.map((m) => m.loaded), [false, false]);
+  assert.deepEqual(
+    first.members.map((m) => m.loaded),
+    [false, false],
+  );
   const firstWeights = first.members.map((m) => m.model.getWeights()[0]!.dataSync().slice());
   const record = await readMemberRecord(memberDir(dir, 1));
   assert.equal(record?.member, 2);
@@ -122,11 +131,19 @@ test("resume: finished members are loaded, not retrained; a half-written member 
   // The run is asked for 3 members now: 1 and 2 come from disk, only 3 trains.
   const seen: EnsembleMember[] = [];
   const second = await trainMembers(data(), { ...options, members: 3, onMember: (m) => void seen.push(m) });
-  assert.deepEqual(second.members.map((m) => m.loaded), [true, true, false]);
+  assert.deepEqual(
+    second.members.map((m) => m.loaded),
+    [true, true, false],
+  );
   assert.equal(second.trained, 1);
   assert.equal(second.loaded, 2);
-  assert.deepEqual(seen.map((m) => m.member), [1, 2, 3]);
-  second.members.slice(0, 2).forEach((m, k) => assert.deepEqual(m.model.getWeights()[0]!.dataSync(), firstWeights[k], `member ${k + 1} is the saved one`));
+  assert.deepEqual(
+    seen.map((m) => m.member),
+    [1, 2, 3],
+  );
+  second.members
+    .slice(0, 2)
+    .forEach((m, k) => assert.deepEqual(m.model.getWeights()[0]!.dataSync(), firstWeights[k], `member ${k + 1} is the saved one`));
   assert.equal(second.members[0]!.history, undefined, "a loaded member has no new history");
   assert.equal(statSync(path.join(memberDir(dir, 0), "weights.bin")).mtimeMs, written, "member 1 was not rewritten");
   assert.ok(Math.abs(second.seconds - second.members.reduce((s, m) => s + m.seconds, 0)) < 1e-9);
@@ -135,7 +152,11 @@ test("resume: finished members are loaded, not retrained; a half-written member 
   // Simulate a run killed while saving member 3: its model files are there, member.json is not.
   unlinkSync(path.join(memberDir(dir, 2), MEMBER_JSON));
   const third = await trainMembers(data(), { ...options, members: 3 });
-  assert.deepEqual(third.members.map((m) => m.loaded), [true, true, false], "member 3 is retrained");
+  assert.deepEqual(
+    third.members.map((m) => m.loaded),
+    [true, true, false],
+    "member 3 is retrained",
+  );
   assert.ok(existsSync(path.join(memberDir(dir, 2), MEMBER_JSON)), "and now marked finished");
   third.dispose();
 });
@@ -146,15 +167,27 @@ test("only: two calls train disjoint members of one run folder; a third loads th
   const start = tf.memory().numTensors;
   // As two processes would, one per core (run here one after the other).
   const odd = await trainMembers(data(), { ...options, only: [3, 1] });
-  assert.deepEqual(odd.members.map((m) => [m.member, m.seed, m.loaded]), [[1, 1, false], [3, 3, false]]);
+  assert.deepEqual(
+    odd.members.map((m) => [m.member, m.seed, m.loaded]),
+    [
+      [1, 1, false],
+      [3, 3, false],
+    ],
+  );
   assert.ok(!existsSync(memberDir(dir, 1)), "member 2 is left alone");
   odd.dispose();
   const even = await trainMembers(data(), { ...options, only: [2] });
-  assert.deepEqual(even.members.map((m) => [m.member, m.seed, m.loaded]), [[2, 2, false]]);
+  assert.deepEqual(
+    even.members.map((m) => [m.member, m.seed, m.loaded]),
+    [[2, 2, false]],
+  );
   const evenWeights = even.members[0]!.model.getWeights()[0]!.dataSync().slice();
   even.dispose();
   const all = await trainMembers(data(), options);
-  assert.deepEqual(all.members.map((m) => m.loaded), [true, true, true]);
+  assert.deepEqual(
+    all.members.map((m) => m.loaded),
+    [true, true, true],
+  );
   assert.deepEqual(all.members[1]!.model.getWeights()[0]!.dataSync(), evenWeights);
   all.dispose();
   assert.equal(tf.memory().numTensors, start);
@@ -167,7 +200,10 @@ test("resume refuses a run folder trained another way, and a corrupt record", as
   const options: TrainMembersOptions = { recipe: { ...TINY, epochs: 1 }, members: 1, dir, progress: false };
   (await trainMembers(data(), options)).dispose();
   const start = tf.memory().numTensors;
-  await assert.rejects(trainMembers(data(), { ...options, recipe: { ...TINY, epochs: 2 } }), /holds a member trained with seed 1 and recipe .*"epochs":1.* but this run asks for seed 1 and recipe .*"epochs":2/);
+  await assert.rejects(
+    trainMembers(data(), { ...options, recipe: { ...TINY, epochs: 2 } }),
+    /holds a member trained with seed 1 and recipe .*"epochs":1.* but this run asks for seed 1 and recipe .*"epochs":2/,
+  );
   await assert.rejects(trainMembers(data(), { ...options, seed: 7 }), /trained with seed 1 .* asks for seed 7/);
   writeFileSync(path.join(memberDir(dir, 0), MEMBER_JSON), "{ half");
   await assert.rejects(trainMembers(data(), options), /member-1\/member.json is not valid JSON .* delete the folder to retrain/);
@@ -182,15 +218,30 @@ test("different architectures per member, and bad plans fail before training", a
     { model: "softmax", epochs: 1, batchSize: 10, lr: 0.01, lrDecay: 1, optimizer: "adam" },
   ];
   const run = await trainMembers(data(), { recipes, progress: false });
-  assert.deepEqual(run.members.map((m) => m.recipe.model), ["mlp", "softmax"]);
-  assert.deepEqual(run.members.map((m) => m.model.name.startsWith("softmax")), [false, true]);
+  assert.deepEqual(
+    run.members.map((m) => m.recipe.model),
+    ["mlp", "softmax"],
+  );
+  assert.deepEqual(
+    run.members.map((m) => m.model.name.startsWith("softmax")),
+    [false, true],
+  );
   run.dispose();
 
   await assert.rejects(trainMembers(data(), { recipe: TINY, members: 0 }), /members must be an integer ≥ 1, got 0/);
-  await assert.rejects(trainMembers(data(), { recipe: { ...TINY, epochs: 0 }, members: 1 }), /recipe: epochs must be an integer ≥ 1, got 0/);
-  await assert.rejects(trainMembers(data(), { recipe: { ...TINY, augment: { flip: true } as object }, members: 1 }), /augment option "flip" is not supported/);
+  await assert.rejects(
+    trainMembers(data(), { recipe: { ...TINY, epochs: 0 }, members: 1 }),
+    /recipe: epochs must be an integer ≥ 1, got 0/,
+  );
+  await assert.rejects(
+    trainMembers(data(), { recipe: { ...TINY, augment: { flip: true } as object }, members: 1 }),
+    /augment option "flip" is not supported/,
+  );
   await assert.rejects(trainMembers(data(), { recipes: [] }), /recipes must list at least one recipe/);
-  await assert.rejects(trainMembers(data(), { recipe: TINY, members: 1, epochs: 3 } as unknown as TrainMembersOptions), /unknown option "epochs"/);
+  await assert.rejects(
+    trainMembers(data(), { recipe: TINY, members: 1, epochs: 3 } as unknown as TrainMembersOptions),
+    /unknown option "epochs"/,
+  );
   await assert.rejects(
     trainMembers(data(), { recipe: { ...TINY, modelOptions: { seed: 3 } } as unknown as MemberRecipe, members: 1 }),
     /modelOptions must not set a seed/,

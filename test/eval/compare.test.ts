@@ -7,7 +7,7 @@ test("accuracyWithError: p and √(p(1−p)/n)", () => {
   assert.equal(a.accuracy, 0.75);
   assert.equal(a.correct, 3);
   assert.equal(a.n, 4);
-  assert.ok(Math.abs(a.standardError - Math.sqrt(0.75 * 0.25 / 4)) < 1e-15);
+  assert.ok(Math.abs(a.standardError - Math.sqrt((0.75 * 0.25) / 4)) < 1e-15);
   // 99.6 % on 10,000 images: about 0.06 %, the figure the README quotes.
   const labels = new Array(10000).fill(1);
   const preds = labels.map((l, i) => (i < 40 ? 0 : l));

@@ -35,7 +35,11 @@ test("trainAndEvaluate trains, evaluates on the test set and leaves only the mod
     assert.equal(run.name, "softmax");
     assert.equal(run.params, 7850);
     assert.equal(run.history.epochs.length, 3);
-    assert.deepEqual(run.history.lr.map((x) => +x.toFixed(6)), [0.01, 0.009, 0.0081], "the recipe's decay is applied");
+    assert.deepEqual(
+      run.history.lr.map((x) => +x.toFixed(6)),
+      [0.01, 0.009, 0.0081],
+      "the recipe's decay is applied",
+    );
     assert.ok(run.test.accuracy >= 0.9, `test accuracy ${run.test.accuracy}`);
     assert.equal(run.test.size, 200);
     assert.equal(run.test.predictions.length, 200);
@@ -43,7 +47,10 @@ test("trainAndEvaluate trains, evaluates on the test set and leaves only the mod
     assert.ok(run.seconds > 0 && Math.abs(run.secondsPerEpoch * 3 - run.seconds) < 1e-9);
     assert.ok(run.seconds >= run.history.seconds.reduce((a, b) => a + b, 0) - 1e-6, "fit's time covers its epochs");
     assert.equal(tf.memory().numTensors, before + run.model.weights.length, "only the model's weights are new");
-    assert.match(describeRun(run), /^softmax: 7,850 params · 3 epochs in \d+\.\d s \(\d+\.\d s\/epoch, \w+\) · test accuracy \d+\.\d\d % on 200 images$/);
+    assert.match(
+      describeRun(run),
+      /^softmax: 7,850 params · 3 epochs in \d+\.\d s \(\d+\.\d s\/epoch, \w+\) · test accuracy \d+\.\d\d % on 200 images$/,
+    );
   } finally {
     run.dispose();
   }
@@ -119,7 +126,11 @@ function fakeRun(name: "softmax" | "cnn", predictions: number[], seconds: number
 test("resultsFrame and perClassFrame tabulate the runs", () => {
   const labels = Array.from(data.test.labels);
   const perfect = fakeRun("cnn", labels, 12.34);
-  const shifted = fakeRun("softmax", labels.map((y, i) => (i % 4 === 0 ? (y + 1) % 10 : y)), 3.21);
+  const shifted = fakeRun(
+    "softmax",
+    labels.map((y, i) => (i % 4 === 0 ? (y + 1) % 10 : y)),
+    3.21,
+  );
   const results = resultsFrame([shifted, perfect]);
   assert.deepEqual(results.columns, ["model", "params", "epochs", "seconds", "test_accuracy"]);
   assert.deepEqual(results.getColumn("model").toArray(), ["softmax", "cnn"]);
@@ -134,7 +145,10 @@ test("resultsFrame and perClassFrame tabulate the runs", () => {
   assert.deepEqual(perClass.getColumn("cnn").toArray(), new Array(10).fill(1));
   const expected = perClassAccuracy(data.test.labels, shifted.test.predictions, 10).map((c) => c.accuracy);
   assert.deepEqual(perClass.getColumn("softmax").toArray(), expected);
-  assert.ok(expected.some((a) => a < 1), "the shifted predictions make some class wrong");
+  assert.ok(
+    expected.some((a) => a < 1),
+    "the shifted predictions make some class wrong",
+  );
 
   assert.throws(() => resultsFrame([]), /resultsFrame: no runs given/);
   assert.throws(() => perClassFrame([perfect, perfect], data.test.labels), /perClassFrame: model "cnn" appears twice/);

@@ -46,7 +46,10 @@ test("fineTune: a run that does not beat the head goes back to the head's weight
   const { tuned, kept } = await fineTune(model, { train, validation }, OPTIONS, unbeatable);
   assert.equal(kept, false);
   assert.equal(tuned.loss.length, 2);
-  assert.deepEqual(model.layers.map((l) => l.trainable), [true, false, true]);
+  assert.deepEqual(
+    model.layers.map((l) => l.trainable),
+    [true, false, true],
+  );
   assert.deepEqual(values(model), before, "the head's weights, bit for bit");
   assert.equal(tf.memory().numTensors, tensors);
   model.dispose();

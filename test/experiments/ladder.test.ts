@@ -43,7 +43,10 @@ test("describeRung says '1 epoch' for a one-epoch rung (lesson 7 trains its 2-co
 
 test("trainRung disposes the model when training fails, and names a bad label", async () => {
   const start = tf.memory().numTensors;
-  await assert.rejects(trainRung("bad", mlp({ hidden: [4], dropout: 0 }), data, { ...QUICK, epochs: 0 }), /epochs must be an integer ≥ 1, got 0/);
+  await assert.rejects(
+    trainRung("bad", mlp({ hidden: [4], dropout: 0 }), data, { ...QUICK, epochs: 0 }),
+    /epochs must be an integer ≥ 1, got 0/,
+  );
   await assert.rejects(trainRung("", softmaxRegression(), data, QUICK), /label must be a non-empty string/);
   assert.equal(tf.memory().numTensors, start);
 });
@@ -51,7 +54,14 @@ test("trainRung disposes the model when training fails, and names a bad label", 
 /** A rung with given predictions (the fields the table and sentence read). */
 function fakeRung(label: string, predictions: number[], labels: number[]): Rung {
   const history = { epochs: [{}, {}, {}] } as unknown as Rung["history"];
-  return { label, params: 10, seconds: 1.4, history, predictions: Int32Array.from(predictions), test: accuracyWithError(labels, predictions) };
+  return {
+    label,
+    params: 10,
+    seconds: 1.4,
+    history,
+    predictions: Int32Array.from(predictions),
+    test: accuracyWithError(labels, predictions),
+  };
 }
 
 test("armTable: one row per arm, its seeds, mean and spread", () => {
@@ -59,7 +69,13 @@ test("armTable: one row per arm, its seeds, mean and spread", () => {
   const a = fakeRung("plain", [0, 1, 0, 0], labels); // right on 0, 1
   const b = fakeRung("augmented", [0, 0, 2, 3], labels); // right on 0, 2, 3
   const arms = [
-    { label: "plain", runs: [{ ...a, seed: 1 }, { ...fakeRung("plain", [0, 1, 2, 0], labels), seed: 2 }] },
+    {
+      label: "plain",
+      runs: [
+        { ...a, seed: 1 },
+        { ...fakeRung("plain", [0, 1, 2, 0], labels), seed: 2 },
+      ],
+    },
     { label: "augmented", runs: [{ ...b, seed: 1 }] },
   ];
   const df = armTable(arms);
@@ -78,14 +94,29 @@ test("armTable: one row per arm, its seeds, mean and spread", () => {
 test("trainArm trains one rung per seed, each with its seed, and leaves no tensors", async () => {
   const start = tf.memory().numTensors;
   const arm = await trainArm("softmax", (seed) => softmaxRegression({ seed }), data, QUICK, [3, 4]);
-  assert.deepEqual(arm.runs.map((r) => [r.seed, r.label]), [[3, "softmax · seed 3"], [4, "softmax · seed 4"]]);
+  assert.deepEqual(
+    arm.runs.map((r) => [r.seed, r.label]),
+    [
+      [3, "softmax · seed 3"],
+      [4, "softmax · seed 4"],
+    ],
+  );
   // Another seed is another model: other initial weights and batch order.
   assert.notDeepEqual(arm.runs[0]!.history.loss, arm.runs[1]!.history.loss);
   // Options built per seed, and no validation passes without validation data: the same model for seed 3.
-  const again = await trainArm("softmax", (seed) => softmaxRegression({ seed }), { train: data.train, test: data.test }, (seed) => ({ ...QUICK, seed: seed + 100 }), [3]);
+  const again = await trainArm(
+    "softmax",
+    (seed) => softmaxRegression({ seed }),
+    { train: data.train, test: data.test },
+    (seed) => ({ ...QUICK, seed: seed + 100 }),
+    [3],
+  );
   assert.deepEqual(Array.from(again.runs[0]!.predictions), Array.from(arm.runs[0]!.predictions));
   assert.deepEqual(again.runs[0]!.history.valAcc, []);
   assert.equal(tf.memory().numTensors, start);
-  await assert.rejects(trainArm("softmax", (seed) => softmaxRegression({ seed }), data, QUICK, [1, 1]), /seeds must be distinct integers/);
+  await assert.rejects(
+    trainArm("softmax", (seed) => softmaxRegression({ seed }), data, QUICK, [1, 1]),
+    /seeds must be distinct integers/,
+  );
   await assert.rejects(trainArm("softmax", null as never, data, QUICK, [1]), /build must be a function/);
 });

@@ -82,7 +82,10 @@ test("checkRecipe names the bad field of a hand-made recipe", () => {
   assert.throws(() => checkRecipe({ ...r, lr: 0 }), /recipe: lr must be a positive number, got 0/);
   assert.throws(() => checkRecipe({ ...r, lrDecay: 1.2 }), /recipe: lrDecay must be in \(0, 1\], got 1.2/);
   assert.throws(() => checkRecipe({ ...r, seed: 0.5 }), /recipe: seed must be an integer, got 0.5/);
-  assert.throws(() => checkRecipe({ ...r, optimizer: "adamw" as "adam" }), /unknown optimizer "adamw": expected one of adam, sgd, momentum, rmsprop/);
+  assert.throws(
+    () => checkRecipe({ ...r, optimizer: "adamw" as "adam" }),
+    /unknown optimizer "adamw": expected one of adam, sgd, momentum, rmsprop/,
+  );
   assert.throws(() => recipeFitOptions({ ...r, lr: NaN }, r.seed), /recipe: lr must be a positive number, got NaN/);
 });
 
@@ -106,7 +109,20 @@ test("npm run train: settings not given come from the recipe, explicit flags win
     }
   }
   const args = parseTrainArgs([
-    "--model", "cnn", "--profile", "full", "--epochs", "2", "--lr", "0.01", "--lr-decay", "1", "--batch-size", "50", "--seed", "3",
+    "--model",
+    "cnn",
+    "--profile",
+    "full",
+    "--epochs",
+    "2",
+    "--lr",
+    "0.01",
+    "--lr-decay",
+    "1",
+    "--batch-size",
+    "50",
+    "--seed",
+    "3",
   ]);
   assert.notEqual(args, "help");
   if (args !== "help") {

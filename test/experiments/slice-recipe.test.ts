@@ -10,7 +10,14 @@ before(async () => {
 
 test("sliceRecipe: lesson 10's settings by slice size and profile", () => {
   assert.deepEqual(sliceRecipe(10, "fast"), {
-    perClass: 10, epochs: 20, batchSize: 10, lr: 0.001, fineTuneLr: 0.0001, patience: 3, validationPerClass: 20, seed: 1,
+    perClass: 10,
+    epochs: 20,
+    batchSize: 10,
+    lr: 0.001,
+    fineTuneLr: 0.0001,
+    patience: 3,
+    validationPerClass: 20,
+    seed: 1,
   });
   const full = sliceRecipe(100, "full", 4);
   assert.deepEqual(

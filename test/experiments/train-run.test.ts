@@ -9,7 +9,15 @@ import type { Dataset } from "../../src/data/dataset";
 import type { DatasetSplits } from "../../src/data/idx-dataset";
 import { trainingRecipe } from "../../src/experiments/recipes";
 import { sliceRecipe } from "../../src/experiments/slice-recipe";
-import { checkedTransferFolder, checkpointSettings, runModel, runTraining, trainDefaults, type TrainRunContext, type TrainSettings } from "../../src/experiments/train-run";
+import {
+  checkedTransferFolder,
+  checkpointSettings,
+  runModel,
+  runTraining,
+  trainDefaults,
+  type TrainRunContext,
+  type TrainSettings,
+} from "../../src/experiments/train-run";
 import { resultPredictions } from "../../src/results/log";
 import { saveModel } from "../../src/io/model-files";
 import { cnn } from "../../src/models/cnn";
@@ -108,7 +116,10 @@ test("trainDefaults: the model's recipe, or with perClass lesson 10's slice reci
     patience: slice.patience,
   });
   assert.equal(trainDefaults("mlp", "fast", 10, 4).seed, 4);
-  assert.throws(() => trainDefaults("transfer", "fast", undefined), /^Error: trainDefaults: a transferred model trains on a labelled slice: give perClass$/);
+  assert.throws(
+    () => trainDefaults("transfer", "fast", undefined),
+    /^Error: trainDefaults: a transferred model trains on a labelled slice: give perClass$/,
+  );
 });
 
 test("runTraining: trains, evaluates, builds the result line, checkpoints every epoch and leaves only the model's tensors", async () => {
@@ -201,9 +212,18 @@ test("runModel and runTraining with a transfer base: the base frozen under a new
   try {
     // A narrow CNN stands in for the MNIST model: the run is about the plumbing, not the accuracy.
     const saved = cnn({ seed: 2, filters: [4, 8], denseUnits: 16 });
-    await saveModel(saved, path.join(dir, "tiny"), { metadata: { model: "tiny", dataset: "fashion-mnist", date: "2026-12-01T00:00:00.000Z" } });
+    await saveModel(saved, path.join(dir, "tiny"), {
+      metadata: { model: "tiny", dataset: "fashion-mnist", date: "2026-12-01T00:00:00.000Z" },
+    });
     saved.dispose();
-    const args = settings({ ...trainDefaults("transfer", "fast", 5), model: "transfer", transferFrom: "tiny", perClass: 5, epochs: 2, fineTune: true });
+    const args = settings({
+      ...trainDefaults("transfer", "fast", 5),
+      model: "transfer",
+      transferFrom: "tiny",
+      perClass: 5,
+      epochs: 2,
+      fineTune: true,
+    });
     const base = await checkedTransferFolder(args, dir);
     assert.equal(base?.dir, path.join(dir, "tiny"));
     const before = tf.memory().numTensors;
@@ -219,9 +239,15 @@ test("runModel and runTraining with a transfer base: the base frozen under a new
       assert.equal(t.fineTuned, t.fineTuneValidationAccuracy! > t.headValidationAccuracy);
       assert.equal(result.validationAccuracy, t.fineTuned ? t.fineTuneValidationAccuracy : t.headValidationAccuracy);
       assert.equal(model.getLayer("conv1").trainable, t.fineTuned, "a base kept frozen stays frozen");
-      assert.equal(lines[2], "\nModel transfer-tiny-5-per-class-fine-tuned (tiny's base, frozen, and a new head):\n" + lines[2]!.split(":\n")[1]);
+      assert.equal(
+        lines[2],
+        "\nModel transfer-tiny-5-per-class-fine-tuned (tiny's base, frozen, and a new head):\n" + lines[2]!.split(":\n")[1],
+      );
       assert.equal(lines[3], "\nFine-tuning every layer at lr 0.0001:");
-      assert.match(lines[4]!, /^Fine-tuning (kept|not kept \(the head's weights are saved\)): validation accuracy \d+\.\d\d % against the head's \d+\.\d\d %$/);
+      assert.match(
+        lines[4]!,
+        /^Fine-tuning (kept|not kept \(the head's weights are saved\)): validation accuracy \d+\.\d\d % against the head's \d+\.\d\d %$/,
+      );
     } finally {
       model.dispose();
     }

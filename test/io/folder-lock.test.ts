@@ -32,7 +32,9 @@ test("a lock names its owner; a second taker is refused while the owner lives; r
   assert.ok(!Number.isNaN(Date.parse(owner.started)));
   assert.throws(
     () => lockFolder(out),
-    new RegExp(`m\\.lock: another run writes to .*models/m \\(process ${process.pid}, since .*\\); wait for it to finish, or remove the lock file`),
+    new RegExp(
+      `m\\.lock: another run writes to .*models/m \\(process ${process.pid}, since .*\\); wait for it to finish, or remove the lock file`,
+    ),
   );
   lock.release();
   assert.ok(!existsSync(lock.file));
@@ -73,7 +75,10 @@ test("a lock held by another live process is refused naming its pid; once that p
 
 test("an output folder whose parent cannot be written is named before any work", () => {
   // /sys refuses new folders even to root: a real unwritable parent on every Linux machine.
-  assert.throws(() => lockFolder("/sys/tsdl-no-such-folder/m"), /cannot make \/sys\/tsdl-no-such-folder \(the output folder's parent\): (EPERM|EACCES)/);
+  assert.throws(
+    () => lockFolder("/sys/tsdl-no-such-folder/m"),
+    /cannot make \/sys\/tsdl-no-such-folder \(the output folder's parent\): (EPERM|EACCES)/,
+  );
 });
 
 test("a full disk under the output folder is named before any work: the lock cannot be written", async (t) => {

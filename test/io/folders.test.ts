@@ -41,7 +41,10 @@ test("never the project root, a folder above it, the current folder or the home 
   assert.equal(projectRoot(), fakeRoot, "the tests' project root is the fake one");
   assert.throws(() => replaceableFolder("", MODEL_FOLDER), /the model folder must be a path, got "" \(empty\)/);
   assert.throws(() => replaceableFolder("  ", MODEL_FOLDER), /got " {2}" \(empty\)/);
-  assert.throws(() => replaceableFolder(fakeRoot, MODEL_FOLDER), /project is the project root: a save replaces its folder as a whole, so it never writes there/);
+  assert.throws(
+    () => replaceableFolder(fakeRoot, MODEL_FOLDER),
+    /project is the project root: a save replaces its folder as a whole, so it never writes there/,
+  );
   assert.throws(() => replaceableFolder(".", MODEL_FOLDER, fakeRoot), /^Error: \. is the project root/);
   assert.throws(() => replaceableFolder(tmp, MODEL_FOLDER), /holds the project root \(.*project\)/);
   assert.throws(() => replaceableFolder("/", MODEL_FOLDER), /^Error: \/ holds the project root/);
@@ -49,7 +52,10 @@ test("never the project root, a folder above it, the current folder or the home 
   assert.throws(() => replaceableFolder(process.cwd(), MODEL_FOLDER), /is the current folder|holds the current folder/);
   assert.throws(() => replaceableFolder(os.homedir(), MODEL_FOLDER), /is the home folder|holds the/);
   // Inside the project: src/ is a folder of its own, not a saved model.
-  assert.throws(() => replaceableFolder("src", MODEL_FOLDER, fakeRoot), /^Error: src is not a model folder \(it holds index\.ts\): a save would replace it as a whole, so it is left alone, --overwrite or not/);
+  assert.throws(
+    () => replaceableFolder("src", MODEL_FOLDER, fakeRoot),
+    /^Error: src is not a model folder \(it holds index\.ts\): a save would replace it as a whole, so it is left alone, --overwrite or not/,
+  );
   const model = tiny();
   try {
     await assert.rejects(saveModel(model, fakeRoot), /is the project root/);
@@ -66,7 +72,10 @@ test("an existing folder is replaced only when empty or recognisably a saved mod
   const thesis = path.join(tmp, "thesis");
   await fs.mkdir(path.join(thesis, "figures"), { recursive: true });
   await fs.writeFile(path.join(thesis, "thesis.txt"), "years of work");
-  assert.throws(() => replaceableFolder(thesis, MODEL_FOLDER), /thesis is not a model folder \(it holds (figures\/, thesis\.txt|thesis\.txt, figures\/)\)/);
+  assert.throws(
+    () => replaceableFolder(thesis, MODEL_FOLDER),
+    /thesis is not a model folder \(it holds (figures\/, thesis\.txt|thesis\.txt, figures\/)\)/,
+  );
 
   const models = path.join(tmp, "results", "models");
   const model = tiny();
@@ -74,7 +83,11 @@ test("an existing folder is replaced only when empty or recognisably a saved mod
     await saveModel(model, path.join(models, "a"));
     await saveModel(model, path.join(models, "b"), { files: { "member.json": "{}\n" } });
     assert.equal(replaceableFolder(path.join(models, "b"), MODEL_FOLDER), "ours", "model.json, weights.bin, member.json");
-    assert.throws(() => replaceableFolder(models, MODEL_FOLDER), /models is not a model folder \(it holds a\/, b\/\)/, "a folder of saved models is not one");
+    assert.throws(
+      () => replaceableFolder(models, MODEL_FOLDER),
+      /models is not a model folder \(it holds a\/, b\/\)/,
+      "a folder of saved models is not one",
+    );
     await assert.rejects(saveModel(model, models), /models is not a model folder/);
     await assert.rejects(saveModel(model, thesis), /thesis is not a model folder/);
     // A saved model with a file of the user's beside it is no longer only ours.
@@ -101,7 +114,10 @@ test("a symbolic link is refused, whatever it points to; the link and its target
     await saveModel(model, target, { metadata: { v: 1 } });
     const link = path.join(tmp, "link");
     await fs.symlink(target, link);
-    assert.throws(() => replaceableFolder(link, MODEL_FOLDER), /link is a symbolic link \(to .*real-model\): a save replaces the folder itself/);
+    assert.throws(
+      () => replaceableFolder(link, MODEL_FOLDER),
+      /link is a symbolic link \(to .*real-model\): a save replaces the folder itself/,
+    );
     await assert.rejects(saveModel(model, link), /is a symbolic link/);
     assert.ok((await fs.lstat(link)).isSymbolicLink());
     assert.deepEqual(JSON.parse(readFileSync(path.join(target, "model.json"), "utf8")).userDefinedMetadata, { v: 1 });
@@ -148,7 +164,10 @@ test("a full disk during a checkpoint names the file, and the previous checkpoin
       data: new ArrayBuffer(bytes),
     });
     await saveCheckpoint(dir, state(4096), {});
-    await assert.rejects(saveCheckpoint(dir, state(256 * 1024), {}), /cannot write .*small-disk\/\.m\.checkpoint\.tmp-\d+-\d+\/state\.bin: ENOSPC/);
+    await assert.rejects(
+      saveCheckpoint(dir, state(256 * 1024), {}),
+      /cannot write .*small-disk\/\.m\.checkpoint\.tmp-\d+-\d+\/state\.bin: ENOSPC/,
+    );
     assert.equal((await loadCheckpoint(dir)).data.byteLength, 4096, "the previous epoch's checkpoint is intact");
     assert.deepEqual(await fs.readdir(disk), ["m.checkpoint"], "the failed write's folder is gone");
   } finally {

@@ -138,7 +138,10 @@ test("saveModel's files are written into the folder in the same save; names that
     await saveModel(model, dir);
     assert.deepEqual((await fs.readdir(dir)).sort(), [MODEL_JSON, WEIGHTS_BIN], "a new save replaces the folder as a whole");
     for (const name of [MODEL_JSON, WEIGHTS_BIN, "../x.json", "a/b.json", ".hidden"]) {
-      await assert.rejects(saveModel(model, dir, { files: { [name]: "x" } }), /saveModel: files: ".*" must be a plain file name other than model\.json and weights\.bin/);
+      await assert.rejects(
+        saveModel(model, dir, { files: { [name]: "x" } }),
+        /saveModel: files: ".*" must be a plain file name other than model\.json and weights\.bin/,
+      );
     }
   } finally {
     model.dispose();

@@ -17,7 +17,10 @@ test("mlp: the defaults build the lecture's network, layer for layer, unchanged"
   const model = mlp({ seed: 1 });
   assert.deepEqual(layerTypes(model), [
     ["flatten", "Flatten"],
-    ...[1, 2, 3, 4].flatMap((i) => [[`dense${i}`, "Dense"], [`dropout${i}`, "SeededDropout"]]),
+    ...[1, 2, 3, 4].flatMap((i) => [
+      [`dense${i}`, "Dense"],
+      [`dropout${i}`, "SeededDropout"],
+    ]),
     ["output", "Dense"],
   ]);
   assert.deepEqual(reluLayerNames(model), ["dense1", "dense2", "dense3", "dense4"]);
@@ -96,20 +99,26 @@ test("activationStats: per-layer spread; zero weights give all-zero activations;
     return stats;
   };
   const zeros = spread("zeros");
-  assert.deepEqual(zeros.map((s) => s.layer), ["dense1", "dense2", "dense3", "dense4", "dense5"]);
+  assert.deepEqual(
+    zeros.map((s) => s.layer),
+    ["dense1", "dense2", "dense3", "dense4", "dense5"],
+  );
   assert.ok(zeros.every((s) => s.std === 0 && s.zeroFraction === 1));
   // Small weights: the activations shrink by more than 10× per layer; He keeps them within 4× of the first layer.
   const small = spread("normal").map((s) => s.std);
   for (let i = 1; i < small.length; i++) assert.ok(small[i]! < small[i - 1]! / 10, `normal: ${small}`);
   const he = spread("he").map((s) => s.std);
-  assert.ok(he.every((s) => s > he[0]! / 4 && s < he[0]! * 4), `he: ${he}`);
+  assert.ok(
+    he.every((s) => s > he[0]! / 4 && s < he[0]! * 4),
+    `he: ${he}`,
+  );
   assert.equal(tf.memory().numTensors, start);
   xs.dispose();
 });
 
 test("cnn: filters and denseUnits make it narrower; the defaults are unchanged", () => {
   const narrow = cnn({ filters: [8, 16, 32], denseUnits: 64, seed: 1 });
-  assert.equal(narrow.countParams(), (9 * 8 + 8) + (9 * 8 * 16 + 16) + (9 * 16 * 32 + 32) + (512 * 64 + 64) + (64 * 10 + 10));
+  assert.equal(narrow.countParams(), 9 * 8 + 8 + (9 * 8 * 16 + 16) + (9 * 16 * 32 + 32) + (512 * 64 + 64) + (64 * 10 + 10));
   assert.deepEqual(narrow.getLayer("flatten").outputShape, [null, 512]);
   const wide = cnn({ seed: 1 });
   const explicit = cnn({ seed: 1, filters: [32, 64, 128], denseUnits: 128 });

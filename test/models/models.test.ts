@@ -138,7 +138,11 @@ test("every builder names an unknown option key and the keys it takes, before bu
     ["cnn", /^Error: cnn: unknown option "sede" \(expected one of seed, convDropout, denseDropout, filters, denseUnits, kernelSize\)$/],
     ["deep-cnn", /^Error: deepCnn: unknown option "sede" \(expected one of seed, dropout\)$/],
   ];
-  assert.deepEqual(cases.map(([name]) => name), [...MODEL_NAMES], "every registered model is checked");
+  assert.deepEqual(
+    cases.map(([name]) => name),
+    [...MODEL_NAMES],
+    "every registered model is checked",
+  );
   for (const [name, message] of cases) {
     assert.throws(() => buildModel(name, { sede: 1 } as never), message, name);
   }
@@ -147,6 +151,9 @@ test("every builder names an unknown option key and the keys it takes, before bu
   assert.throws(() => deepCnn({ droput: 0.5 } as never), /deepCnn: unknown option "droput"/);
   assert.throws(() => softmaxRegression({ seeds: 1 } as never), /softmaxRegression: unknown option "seeds"/);
   assert.throws(() => cnn(null as never), /cnn: options must be an object, got null/);
-  assert.throws(() => seededDropout({ rate: 0.5, sede: 3 } as never), /^Error: seededDropout: unknown option "sede" \(expected one of rate, seed, name\)$/);
+  assert.throws(
+    () => seededDropout({ rate: 0.5, sede: 3 } as never),
+    /^Error: seededDropout: unknown option "sede" \(expected one of rate, seed, name\)$/,
+  );
   assert.equal(tf.memory().numTensors, start, "nothing was built");
 });

@@ -31,7 +31,10 @@ test("seededDropout: in training it drops about `rate` of the units and scales t
   const values = trainingCall(seededDropout({ rate: 0.25, seed: 1 }), 20_000);
   const dropped = values.filter((v) => v === 0).length / values.length;
   assert.ok(Math.abs(dropped - 0.25) < 0.015, `dropped ${dropped}`);
-  assert.ok(values.every((v) => v === 0 || Math.abs(v - 1 / 0.75) < 1e-6), "kept units are scaled by 1/(1 − rate)");
+  assert.ok(
+    values.every((v) => v === 0 || Math.abs(v - 1 / 0.75) < 1e-6),
+    "kept units are scaled by 1/(1 − rate)",
+  );
   assert.equal(tf.memory().numTensors, start, "no tensors left behind");
 });
 
@@ -65,9 +68,12 @@ test("modelDropout: each dropout layer of a seeded model gets its own seed, none
   assert.equal(modelDropout(undefined, 1, 0.5, "d1").seed, undefined);
   const model = cnn({ seed: 5 });
   const configs = model.layers.filter((l) => l instanceof SeededDropout).map((l) => l.getConfig());
-  assert.deepEqual(configs.map((c) => [c["name"], c["rate"], c["seed"]]), [
-    ["dropout1", 0.25, 5101],
-    ["dropout2", 0.5, 5102],
-  ]);
+  assert.deepEqual(
+    configs.map((c) => [c["name"], c["rate"], c["seed"]]),
+    [
+      ["dropout1", 0.25, 5101],
+      ["dropout2", 0.5, 5102],
+    ],
+  );
   model.dispose();
 });

@@ -55,7 +55,14 @@ test("layersFrame is the model summary as a table", () => {
     const frame = layersFrame(model);
     assert.deepEqual(frame.columns, ["layer", "type", "output_shape", "params"]);
     assert.equal(frame.height, model.layers.length);
-    assert.equal(frame.getColumn("params").toArray().map(Number).reduce((a, b) => a + b, 0), 356234);
+    assert.equal(
+      frame
+        .getColumn("params")
+        .toArray()
+        .map(Number)
+        .reduce((a, b) => a + b, 0),
+      356234,
+    );
     assert.deepEqual(frame.row(0), ["conv1", "Conv2D", "[null, 28, 28, 32]", 320]);
   } finally {
     model.dispose();

@@ -6,7 +6,9 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 
 const dir = join(__dirname, "..", "..", "..", "notebooks");
-const names = readdirSync(dir).filter((n) => n.endsWith(".ipynb")).sort();
+const names = readdirSync(dir)
+  .filter((n) => n.endsWith(".ipynb"))
+  .sort();
 
 test("lesson notebooks are named NN-topic.ipynb", () => {
   for (const n of names) assert.match(n, /^\d\d-[a-z0-9-]+\.ipynb$/, n);
@@ -34,7 +36,8 @@ for (const name of names) {
     for (const [i, c] of nb.cells.entries()) {
       if (!c.metadata?.tags?.includes("solution")) continue;
       assert.equal(c.metadata.jupyter?.source_hidden, true, `${name} cell ${i} (solution): metadata.jupyter.source_hidden`);
-      if (c.cell_type === "code") assert.equal(c.metadata.jupyter?.outputs_hidden, true, `${name} cell ${i} (solution): metadata.jupyter.outputs_hidden`);
+      if (c.cell_type === "code")
+        assert.equal(c.metadata.jupyter?.outputs_hidden, true, `${name} cell ${i} (solution): metadata.jupyter.outputs_hidden`);
     }
     const source = nb.cells.map((c) => (Array.isArray(c.source) ? c.source.join("") : c.source)).join("\n");
     assert.match(source, /import \* as tsdl from "tsdl"/, `${name} imports the library`);

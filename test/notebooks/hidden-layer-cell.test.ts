@@ -38,7 +38,10 @@ test("the lesson's hidden-layer network is tsdl.mlp with one hidden layer: same 
       library.getWeights().map((w) => w.shape),
       "kernel, bias, kernel, bias: the same shapes in the same order",
     );
-    assert.equal(ours.variables.reduce((n, v) => n + v.size, 0), library.countParams());
+    assert.equal(
+      ours.variables.reduce((n, v) => n + v.size, 0),
+      library.countParams(),
+    );
     assert.deepEqual(
       library.layers.map((l) => l.getClassName()),
       ["Flatten", "Dense", "Dense"],
@@ -49,7 +52,11 @@ test("the lesson's hidden-layer network is tsdl.mlp with one hidden layer: same 
       const X = tf.randomNormal([6, 28, 28, 1], 0, 1, "float32", 9);
       const gap = tf.max(tf.abs(tf.sub(tf.softmax(ours.scores(X)), library.predict(X) as tf.Tensor))).dataSync()[0]!;
       assert.ok(gap < 1e-5, `softmax of the lesson's scores vs tsdl.mlp's probabilities: ${gap}`);
-      const cut = tf.relu(tf.matMul(tf.reshape(X, [-1, 784]), ours.variables[0]!)).equal(0).any().dataSync()[0];
+      const cut = tf
+        .relu(tf.matMul(tf.reshape(X, [-1, 784]), ours.variables[0]!))
+        .equal(0)
+        .any()
+        .dataSync()[0];
       assert.equal(cut, 1, "the test inputs reach ReLU's flat part");
     });
     ours.dispose();

@@ -58,14 +58,19 @@ test("the lessons are numbered 1, 2, … by their file names, one notebook per n
 
 test('every "lesson N" in notebooks, README, src and scripts names an existing notebook', () => {
   const broken = texts().flatMap(({ where, text }) =>
-    lessonNumbers(text).filter((n) => !lessons.has(n)).map((n) => `${where}: lesson ${n}`),
+    lessonNumbers(text)
+      .filter((n) => !lessons.has(n))
+      .map((n) => `${where}: lesson ${n}`),
   );
   assert.deepEqual(broken, [], "references to lessons with no notebooks/NN-*.ipynb");
 });
 
 test('every "section N.M" names a numbered heading of lesson N', () => {
   const broken = texts().flatMap(({ where, text }) =>
-    [...text.matchAll(/\bsections? (\d+\.\d+)/gi)].map((m) => m[1]).filter((s) => !sections.has(s)).map((s) => `${where}: section ${s}`),
+    [...text.matchAll(/\bsections? (\d+\.\d+)/gi)]
+      .map((m) => m[1])
+      .filter((s) => !sections.has(s))
+      .map((s) => `${where}: section ${s}`),
   );
   assert.deepEqual(broken, []);
 });

@@ -23,7 +23,9 @@ export interface Notebook {
 
 /** The lesson notebooks' file names, in lesson order. */
 export function notebookNames(): string[] {
-  return readdirSync(notebooksDir).filter((n) => n.endsWith(".ipynb")).sort();
+  return readdirSync(notebooksDir)
+    .filter((n) => n.endsWith(".ipynb"))
+    .sort();
 }
 
 export function readNotebook(name: string): Notebook {

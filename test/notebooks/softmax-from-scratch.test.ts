@@ -53,7 +53,11 @@ test("the lesson's softmax is tf.softmax, and stays finite for huge logits", () 
   const start = tf.memory().numTensors;
   const lesson = lessonCode(undefined);
   tf.tidy(() => {
-    const logits = tf.tensor2d([[1, 2, 3, 4], [1000, 0, -1000, 5], [-3, -3, -3, -3]]);
+    const logits = tf.tensor2d([
+      [1, 2, 3, 4],
+      [1000, 0, -1000, 5],
+      [-3, -3, -3, -3],
+    ]);
     const p = lesson.softmax(logits);
     assert.ok(maxAbsDiff(p, tf.softmax(logits)) < 1e-6);
     assert.ok(p.dataSync().every(Number.isFinite));
@@ -86,7 +90,11 @@ test("the lesson's model is tsdl.softmaxRegression: same weight shapes, same pre
   assert.deepEqual(ours.W.shape, kernel!.shape);
   assert.deepEqual(ours.b.shape, bias!.shape);
   assert.equal(ours.W.size + ours.b.size, library.countParams());
-  assert.equal(tf.tidy(() => tf.sum(tf.abs(ours.W)).dataSync()[0]), 0, "the lesson's weights start at zero");
+  assert.equal(
+    tf.tidy(() => tf.sum(tf.abs(ours.W)).dataSync()[0]),
+    0,
+    "the lesson's weights start at zero",
+  );
   const randomBias = tf.randomNormal([10], 0, 1, "float32", 4);
   ours.W.assign(kernel!);
   ours.b.assign(randomBias);

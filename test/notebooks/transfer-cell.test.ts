@@ -25,7 +25,13 @@ function cellTransferModel(): CellTransferModel {
 
 // `frozen`: a layer whose weights do not train (a pooling layer's flag changes nothing).
 const layerTable = (model: tsdl.tf.LayersModel) =>
-  model.layers.map((l) => ({ name: l.name, className: l.getClassName(), outputShape: l.outputShape, params: l.countParams(), frozen: l.countParams() > 0 && !l.trainable }));
+  model.layers.map((l) => ({
+    name: l.name,
+    className: l.getClassName(),
+    outputShape: l.outputShape,
+    params: l.countParams(),
+    frozen: l.countParams() > 0 && !l.trainable,
+  }));
 
 test("the lesson's transfer cell builds the same model as tsdl.transferModel, with the same weights", () => {
   const transferModel = cellTransferModel();
@@ -36,7 +42,10 @@ test("the lesson's transfer cell builds the same model as tsdl.transferModel, wi
   try {
     assert.deepEqual(layerTable(fromCell), layerTable(fromLibrary));
     assert.equal(fromCell.countParams(), 356_234);
-    assert.deepEqual(fromCell.trainableWeights.map((w) => w.shape), fromLibrary.trainableWeights.map((w) => w.shape));
+    assert.deepEqual(
+      fromCell.trainableWeights.map((w) => w.shape),
+      fromLibrary.trainableWeights.map((w) => w.shape),
+    );
     assertSameWeights(fromCell, fromLibrary);
   } finally {
     fromCell.dispose();

@@ -77,7 +77,10 @@ function typeErrors(notebooks: ReadonlyMap<string, Notebook>): CellProblem[] {
 const shown = (ps: CellProblem[]) => ps.map((p) => `${p.notebook} cell ${p.cell}, line ${p.line}: ${p.message}`).join("\n");
 
 test("every lesson's code cells type-check against the built library, as tslab compiles them", () => {
-  assert.ok(existsSync(join(root, "node_modules", "tsdl")), "node_modules/tsdl is missing: `npm run build` links the library there, as the kernel finds it");
+  assert.ok(
+    existsSync(join(root, "node_modules", "tsdl")),
+    "node_modules/tsdl is missing: `npm run build` links the library there, as the kernel finds it",
+  );
   const names = notebookNames();
   assert.ok(names.length > 0, "no notebooks found");
   const problems = typeErrors(new Map(names.map((n) => [n, readNotebook(n)])));
@@ -88,7 +91,11 @@ test("a type error is reported with its notebook, cell and line", () => {
   const code = (source: string) => ({ cell_type: "code", source, metadata: {} });
   const nb: Notebook = {
     metadata: {},
-    cells: [code('import * as tsdl from "tsdl";\nconst n = 3;'), { cell_type: "markdown", source: "text" }, code("const ok = n + 1;\nconst bad: string = tsdl.lessonProfile().length;\nconsole.log(ok, bad);")],
+    cells: [
+      code('import * as tsdl from "tsdl";\nconst n = 3;'),
+      { cell_type: "markdown", source: "text" },
+      code("const ok = n + 1;\nconst bad: string = tsdl.lessonProfile().length;\nconsole.log(ok, bad);"),
+    ],
   };
   const problems = typeErrors(new Map([["probe.ipynb", nb]]));
   assert.equal(problems.length, 1, shown(problems));

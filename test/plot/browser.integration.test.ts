@@ -14,7 +14,13 @@ import { plotHtml, plotlyLibHtml, plotlyLibInfo } from "../../src/plot/html";
 
 const CHROMIUM = "/usr/bin/chromium";
 const skip = existsSync(CHROMIUM) ? false : `no ${CHROMIUM} (installed by scripts/setup.sh)`;
-const plot = heatmap([[1, 2], [3, 4]], { title: "toy", showValues: true });
+const plot = heatmap(
+  [
+    [1, 2],
+    [3, 4],
+  ],
+  { title: "toy", showValues: true },
+);
 // A stand-in for require.js: an AMD define that records anonymous-module registrations.
 const FAKE_REQUIRE = "<script>window.__amd=0;window.define=function(){window.__amd++;};window.define.amd={};</script>";
 
@@ -26,7 +32,15 @@ async function withPage(html: string, f: (page: import("playwright-core").Page) 
     writeFileSync(file, html);
     browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+      args: [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+      ],
     });
     const page = await browser.newPage();
     const errors: string[] = [];
@@ -48,28 +62,42 @@ async function drawnPlots(page: import("playwright-core").Page, count: number): 
   return (await page.evaluate(DRAWN_IDS)) as string[];
 }
 
-test("browser: with require.js on the page, queued and later plots both draw from the inline library", { skip, timeout: 60000 }, async () => {
+test("browser: with require.js on the page, queued and later plots both draw from the inline library", {
+  skip,
+  timeout: 60000,
+}, async () => {
   const before = plotHtml(plot, "tsdl-plot-before");
   const after = plotHtml(plot, "tsdl-plot-after");
-  await withPage(`<!doctype html><html><head>${FAKE_REQUIRE}</head><body>${before}${plotlyLibHtml()}${after}</body></html>`, async (page) => {
-    assert.deepEqual(await drawnPlots(page, 2), ["tsdl-plot-before", "tsdl-plot-after"]);
-    const state = await page.evaluate(
-      `({ version: window.Plotly && window.Plotly.version, amd: window.__amd, defineBack: typeof window.define === "function" && !!window.define.amd, queue: window.__tsdlPlotQueue.length })`,
-    );
-    assert.deepEqual(state, { version: plotlyLibInfo().version, amd: 0, defineBack: true, queue: 0 });
-    const texts = (await page.evaluate(`[...document.querySelectorAll("#tsdl-plot-after .heatmap-label text")].map((t) => t.textContent)`)) as string[];
-    assert.deepEqual([...texts].sort(), ["1", "2", "3", "4"], "cell values written in the cells");
-  });
+  await withPage(
+    `<!doctype html><html><head>${FAKE_REQUIRE}</head><body>${before}${plotlyLibHtml()}${after}</body></html>`,
+    async (page) => {
+      assert.deepEqual(await drawnPlots(page, 2), ["tsdl-plot-before", "tsdl-plot-after"]);
+      const state = await page.evaluate(
+        `({ version: window.Plotly && window.Plotly.version, amd: window.__amd, defineBack: typeof window.define === "function" && !!window.define.amd, queue: window.__tsdlPlotQueue.length })`,
+      );
+      assert.deepEqual(state, { version: plotlyLibInfo().version, amd: 0, defineBack: true, queue: 0 });
+      const texts = (await page.evaluate(
+        `[...document.querySelectorAll("#tsdl-plot-after .heatmap-label text")].map((t) => t.textContent)`,
+      )) as string[];
+      assert.deepEqual([...texts].sort(), ["1", "2", "3", "4"], "cell values written in the cells");
+    },
+  );
 });
 
-test("browser: with the library removed and plotly.min.js loaded in the head (the exported site), plots draw", { skip, timeout: 60000 }, async () => {
+test("browser: with the library removed and plotly.min.js loaded in the head (the exported site), plots draw", {
+  skip,
+  timeout: 60000,
+}, async () => {
   const head = `<script src="${pathToFileURL(plotlyLibInfo().path).href}"></script>`;
   await withPage(`<!doctype html><html><head>${head}</head><body>${plotHtml(plot, "tsdl-plot-head")}</body></html>`, async (page) => {
     assert.deepEqual(await drawnPlots(page, 1), ["tsdl-plot-head"]);
   });
 });
 
-test("browser: on a narrow page the legend goes below the chart, and the toolbar's buttons are out of the tab order", { skip, timeout: 60000 }, async () => {
+test("browser: on a narrow page the legend goes below the chart, and the toolbar's buttons are out of the tab order", {
+  skip,
+  timeout: 60000,
+}, async () => {
   const curves = linePlot(
     [
       { name: "train", x: [1, 2, 3], y: [3, 2, 1] },
@@ -80,7 +108,11 @@ test("browser: on a narrow page the legend goes below the chart, and the toolbar
   const head = `<script src="${pathToFileURL(plotlyLibInfo().path).href}"></script>`;
   const body = `<div style="width:360px">${plotHtml(curves, "narrow")}</div><div style="width:900px">${plotHtml(curves, "wide")}</div>`;
   await withPage(`<!doctype html><html><head>${head}</head><body>${body}</body></html>`, async (page) => {
-    await page.waitForFunction(`[...document.querySelectorAll(".tsdl-plot")].every((d) => d.querySelector(".main-svg .scatterlayer .trace"))`, undefined, { timeout: 20000 });
+    await page.waitForFunction(
+      `[...document.querySelectorAll(".tsdl-plot")].every((d) => d.querySelector(".main-svg .scatterlayer .trace"))`,
+      undefined,
+      { timeout: 20000 },
+    );
     const state = (await page.evaluate(`({
       narrow: document.getElementById("narrow")._fullLayout.legend.orientation,
       wide: document.getElementById("wide")._fullLayout.legend.orientation,

@@ -33,7 +33,9 @@ test("plotHtml: a figure with the title as caption, the div with its text altern
   assert.ok(html.includes('setAttribute("tabindex","-1")'), "toolbar buttons leave the tab order");
   assert.ok(html.includes(`g.clientWidth<${NARROW_PLOT_PX}`), "legend below the chart on a narrow plot");
   assert.ok(
-    html.endsWith(" if(window.Plotly){draw();}else{(window.__tsdlPlotQueue=window.__tsdlPlotQueue||[]).push(draw);}})();</script></figure>"),
+    html.endsWith(
+      " if(window.Plotly){draw();}else{(window.__tsdlPlotQueue=window.__tsdlPlotQueue||[]).push(draw);}})();</script></figure>",
+    ),
   );
   // plotly gets the layout without the title (the caption shows it) and without its room.
   const { title, ...untitled } = plot.layout;
@@ -46,8 +48,20 @@ test("plotHtml: a figure with the title as caption, the div with its text altern
 test("plotHtml: an untitled plot is captioned by its kind; a small heatmap carries its numbers as a hidden table", () => {
   const untitled = plotHtml(linePlot([{ name: "a", x: [0], y: [1] }], { yTitle: "loss" }), "p1");
   assert.match(untitled, /<figcaption [^>]*>Line chart of loss<\/figcaption>/);
-  const html = plotHtml(heatmap([[1, 2], [3, 4]], { x: ["p0", "p1"], y: ["t0", "t1"] }), "p2");
-  assert.match(html, /<\/script><div style="position:absolute;width:1px;height:1px;[^"]*"><table class="tsdl-plot-data"><caption>Heatmap, 2 rows by 2 columns: the values<\/caption>/);
+  const html = plotHtml(
+    heatmap(
+      [
+        [1, 2],
+        [3, 4],
+      ],
+      { x: ["p0", "p1"], y: ["t0", "t1"] },
+    ),
+    "p2",
+  );
+  assert.match(
+    html,
+    /<\/script><div style="position:absolute;width:1px;height:1px;[^"]*"><table class="tsdl-plot-data"><caption>Heatmap, 2 rows by 2 columns: the values<\/caption>/,
+  );
   assert.ok(html.includes('<tr><th scope="row">t1</th><td>3</td><td>4</td></tr></table></div></figure>'));
   assert.equal(untitled.includes("<table"), false, "no table for a line chart");
 });
@@ -82,7 +96,9 @@ test("plotlyLibHtml: one script tagged with the plotly version, define hidden wh
   assert.equal(version, pkg.version);
   const html = plotlyLibHtml();
   assert.ok(html.startsWith(`<script data-tsdl-plotly-lib="${version}">(function(){var d=window.define;window.define=undefined;try{\n`));
-  assert.ok(html.endsWith("\n}finally{window.define=d;}})();\n(window.__tsdlPlotQueue||[]).splice(0).forEach(function(f){f();});</script>"));
+  assert.ok(
+    html.endsWith("\n}finally{window.define=d;}})();\n(window.__tsdlPlotQueue||[]).splice(0).forEach(function(f){f();});</script>"),
+  );
   assert.equal(html.match(/<script/gi)!.length, 1, "one script element");
   assert.equal(html.match(/<\/script/gi)!.length, 1, "nothing inside ends the script early");
   const source = readFileSync(path, "utf8");

@@ -38,12 +38,21 @@ function inFakeKernel(f: () => void): Output[] {
   return outputs;
 }
 
-const plot = heatmap([[1, 2], [3, 4]], { title: "toy" });
+const plot = heatmap(
+  [
+    [1, 2],
+    [3, 4],
+  ],
+  { title: "toy" },
+);
 
 // Order matters: the first show() in this process must set plotly up by itself.
 test("show: outside Jupyter prints the setup line once, then one text line per plot", () => {
   const first = capture(() => show(plot));
-  assert.deepEqual(first.stdout, [`[plotly.js ${plotlyLibInfo().version}: plots show as text outside Jupyter]`, '[plot: 1 heatmap trace, title "toy"]']);
+  assert.deepEqual(first.stdout, [
+    `[plotly.js ${plotlyLibInfo().version}: plots show as text outside Jupyter]`,
+    '[plot: 1 heatmap trace, title "toy"]',
+  ]);
   const second = capture(() => show(plot));
   assert.deepEqual(second.stdout, ['[plot: 1 heatmap trace, title "toy"]']);
 });
@@ -57,9 +66,17 @@ test("in a kernel: plotlySetup shows ONE text/html output holding the library; s
   assert.equal(outputs.length, 3);
   for (const o of outputs) assert.deepEqual(Object.keys(o.data), ["text/html"]);
   assert.ok(outputs[0]!.data["text/html"]!.startsWith(`<script data-tsdl-plotly-lib="${plotlyLibInfo().version}">`));
-  const ids = outputs.slice(1).map((o) => /<figure class="tsdl-figure"[^>]*><figcaption[^>]*>.*?<\/figcaption><div class="tsdl-plot" id="(tsdl-plot-[^"]+)"/.exec(o.data["text/html"]!)![1]);
+  const ids = outputs
+    .slice(1)
+    .map(
+      (o) =>
+        /<figure class="tsdl-figure"[^>]*><figcaption[^>]*>.*?<\/figcaption><div class="tsdl-plot" id="(tsdl-plot-[^"]+)"/.exec(
+          o.data["text/html"]!,
+        )![1],
+    );
   assert.equal(new Set(ids).size, 2, "each plot has its own id");
-  for (const o of outputs.slice(1)) assert.equal(o.data["text/html"]!.includes("data-tsdl-plotly-lib"), false, "plots do not carry the library");
+  for (const o of outputs.slice(1))
+    assert.equal(o.data["text/html"]!.includes("data-tsdl-plotly-lib"), false, "plots do not carry the library");
 });
 
 test("in a kernel: calling plotlySetup again shows the library again (a re-run first cell keeps it)", () => {

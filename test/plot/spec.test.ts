@@ -19,13 +19,23 @@ function heat(t: unknown): HeatmapTrace {
 test("imageGrid: N×H×W×1 → one heatmap per image, z rows = image rows, in subplots x, x2, …", () => {
   const before = tf.memory().numTensors;
   // image i, pixel (r, c) = 100·i + 10·r + c: every value says where it came from
-  const images = tf.tidy(() => tf.range(0, 3).reshape([3, 1, 1, 1]).mul(100).add(tf.range(0, 2).reshape([1, 2, 1, 1]).mul(10)).add(tf.range(0, 4).reshape([1, 1, 4, 1])));
+  const images = tf.tidy(() =>
+    tf
+      .range(0, 3)
+      .reshape([3, 1, 1, 1])
+      .mul(100)
+      .add(tf.range(0, 2).reshape([1, 2, 1, 1]).mul(10))
+      .add(tf.range(0, 4).reshape([1, 1, 4, 1])),
+  );
   assert.deepEqual(images.shape, [3, 2, 4, 1]);
   const plot = imageGrid(images, { titles: ["a", "b", "c"], title: "three", columns: 2 });
   assert.equal(plot.data.length, 3);
   plot.data.forEach((t, i) => {
     const h = heat(t);
-    assert.deepEqual(h.z, [0, 1].map((r) => [0, 1, 2, 3].map((c) => 100 * i + 10 * r + c)));
+    assert.deepEqual(
+      h.z,
+      [0, 1].map((r) => [0, 1, 2, 3].map((c) => 100 * i + 10 * r + c)),
+    );
     assert.equal(h.xaxis, i === 0 ? "x" : `x${i + 1}`);
     assert.equal(h.yaxis, i === 0 ? "y" : `y${i + 1}`);
     assert.deepEqual(h.colorscale, colorStops("gray"));
@@ -52,7 +62,10 @@ test("imageGrid: N×H×W×1 → one heatmap per image, z rows = image rows, in s
     const [lo, hi] = dom(a);
     assert.ok(lo >= 0 && hi <= 1 && lo < hi, `${a} domain inside the paper: ${lo}..${hi}`);
   }
-  assert.deepEqual(L.annotations!.map((a) => a.text), ["a", "b", "c"]);
+  assert.deepEqual(
+    L.annotations!.map((a) => a.text),
+    ["a", "b", "c"],
+  );
   images.dispose();
   assert.equal(tf.memory().numTensors, before);
 });
@@ -72,7 +85,10 @@ test("imageGrid: N×H×W is the same as N×H×W×1; from 'channels' matches swap
   assert.deepEqual(imageGrid(hwc, { from: "channels" }).data, viaSwap.data);
   // and the values are channel k of the input, rounded for display
   const channel2 = tf.tidy(() => maps.slice([0, 0, 0, 2], [1, 5, 6, 1]).reshape([5, 6]).arraySync() as number[][]);
-  assert.deepEqual(heat(viaOption.data[2]).z, channel2.map((r) => r.map(roundForPlot)));
+  assert.deepEqual(
+    heat(viaOption.data[2]).z,
+    channel2.map((r) => r.map(roundForPlot)),
+  );
   tf.dispose([maps, swapped, squeezed, hwc]);
   assert.equal(tf.memory().numTensors, before);
 });
@@ -92,7 +108,14 @@ test("imageGrid: zeroCentered puts 0 in the middle of signed images only", () =>
   const before = tf.memory().numTensors;
   const t = tf.tensor3d([[[-1, 3]], [[2, 5]], [[-4, 2]]]);
   const own = imageGrid(t, { zeroCentered: true });
-  assert.deepEqual(own.data.map((d) => [heat(d).zmin, heat(d).zmax]), [[-3, 3], [undefined, undefined], [-4, 4]]);
+  assert.deepEqual(
+    own.data.map((d) => [heat(d).zmin, heat(d).zmax]),
+    [
+      [-3, 3],
+      [undefined, undefined],
+      [-4, 4],
+    ],
+  );
   const shared = imageGrid(t, { zeroCentered: true, sharedScale: true });
   for (const d of shared.data) assert.deepEqual([heat(d).zmin, heat(d).zmax], [-5, 5]);
   t.dispose();
@@ -133,7 +156,13 @@ test("heatmap: values, labels, row 0 on top, cell text only when asked", () => {
   assert.equal(plain.layout.yaxis!.autorange, "reversed");
   const cm = heatmap(m, { x: ["a", "b", "c"], y: ["p", "q"], showValues: true, xTitle: "predicted", yTitle: "true" });
   const c = heat(cm.data[0]);
-  assert.deepEqual([c.x, c.y], [["a", "b", "c"], ["p", "q"]]);
+  assert.deepEqual(
+    [c.x, c.y],
+    [
+      ["a", "b", "c"],
+      ["p", "q"],
+    ],
+  );
   assert.equal(c.texttemplate, "%{z}", "integers shown as they are");
   assert.deepEqual(cm.layout.xaxis!.title, { text: "predicted" });
   assert.equal(heat(heatmap([[0.5, 1]], { showValues: true }).data[0]).texttemplate, "%{z:.2f}");
@@ -154,7 +183,10 @@ test("linePlot / barChart: one trace per series with its numbers; mismatched len
     ],
     { title: "Loss", xTitle: "epoch", yTitle: "loss", logY: true },
   );
-  assert.deepEqual(p.data.map((t) => t.name), ["train", "test"]);
+  assert.deepEqual(
+    p.data.map((t) => t.name),
+    ["train", "test"],
+  );
   assert.deepEqual(p.data[1]!.y, [1.0, 0.6, null], "NaN becomes a gap");
   assert.equal(p.layout.yaxis!.type, "log");
   assert.equal(p.layout.showlegend, true);
@@ -189,7 +221,10 @@ test("imageGrid: long captions wrap at spaces into lines that fit their image, a
   try {
     const short = imageGrid(images, { titles: ["a", "b"], cellSize: 100 });
     const long = imageGrid(images, { titles: ["Shirt→T-shirt/top (0.93)", "b"], cellSize: 100 });
-    assert.deepEqual(long.layout.annotations!.map((a) => a.text), ["Shirt→T-shirt/top<br>(0.93)", "b"]);
+    assert.deepEqual(
+      long.layout.annotations!.map((a) => a.text),
+      ["Shirt→T-shirt/top<br>(0.93)", "b"],
+    );
     assert.equal(long.layout.height - short.layout.height, 15, "one more caption line, 15 px");
   } finally {
     images.dispose();

@@ -29,11 +29,17 @@ test("plotAltText: bars say their values, or their range when there are many", (
 });
 
 test("plotAltText / plotDataTable: a heatmap gives its range and, when small, every value", () => {
-  const plot = heatmap([[192, 0], [1, 180]], { x: ["0", "1"], y: ["0", "1"], xTitle: "predicted", yTitle: "true", showValues: true });
+  const plot = heatmap(
+    [
+      [192, 0],
+      [1, 180],
+    ],
+    { x: ["0", "1"], y: ["0", "1"], xTitle: "predicted", yTitle: "true", showValues: true },
+  );
   assert.equal(plotAltText(plot), "Heatmap, 2 rows (true) by 2 columns (predicted). Values from 0 to 192.");
   assert.equal(
     plotDataTable(plot),
-    '<table><caption>Heatmap, 2 rows (true) by 2 columns (predicted): the values</caption>' +
+    "<table><caption>Heatmap, 2 rows (true) by 2 columns (predicted): the values</caption>" +
       '<tr><th scope="col">true \\ predicted</th><th scope="col">0</th><th scope="col">1</th></tr>' +
       '<tr><th scope="row">0</th><td>192</td><td>0</td></tr><tr><th scope="row">1</th><td>1</td><td>180</td></tr></table>',
   );

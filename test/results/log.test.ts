@@ -5,29 +5,74 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "no
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ensembleResultsTable } from "../../src/results/ensemble-table";
-import { appendResult, encodePredictions, parseResultLog, readResultLines, readResultLog, resultPredictions, type ResultLine } from "../../src/results/log";
+import {
+  appendResult,
+  encodePredictions,
+  parseResultLog,
+  readResultLines,
+  readResultLog,
+  resultPredictions,
+  type ResultLine,
+} from "../../src/results/log";
 
 const base = {
-  model: "cnn", profile: "full" as const, backend: "wasm", epochs: 15, seconds: 3000, testAccuracy: 0.994,
-  date: "2026-11-25T13:00:00Z", command: "npm run train -- --model cnn",
+  model: "cnn",
+  profile: "full" as const,
+  backend: "wasm",
+  epochs: 15,
+  seconds: 3000,
+  testAccuracy: 0.994,
+  date: "2026-11-25T13:00:00Z",
+  command: "npm run train -- --model cnn",
 };
-const member = (i: number) => ({ member: i, seed: i, epochs: 15, seconds: 3600, validationAccuracy: 0.995, testAccuracy: 0.994, backend: "wasm", date: base.date });
+const member = (i: number) => ({
+  member: i,
+  seed: i,
+  epochs: 15,
+  seconds: 3600,
+  validationAccuracy: 0.995,
+  testAccuracy: 0.994,
+  backend: "wasm",
+  date: base.date,
+});
 const ensemble = (o: Record<string, unknown>) => ({
-  ...base, model: "ensemble-cnn-x3", seconds: 3 * 3600, members: [member(1), member(2), member(3)], testAccuracy: 0.9952,
-  meanMemberAccuracy: 0.995, bestMemberAccuracy: 0.9958, voteAccuracy: 0.9951, meanAgreement: 0.9969, allWrong: 30, ...o,
+  ...base,
+  model: "ensemble-cnn-x3",
+  seconds: 3 * 3600,
+  members: [member(1), member(2), member(3)],
+  testAccuracy: 0.9952,
+  meanMemberAccuracy: 0.995,
+  bestMemberAccuracy: 0.9958,
+  voteAccuracy: 0.9951,
+  meanAgreement: 0.9969,
+  allWrong: 30,
+  ...o,
 });
 const parsed = (text: string) => parseResultLog(text).lines;
 const log = (...lines: object[]) => lines.map((l) => JSON.stringify(l)).join("\n") + "\n";
 
 test("parseResultLog keeps every field, skips blank lines and reports each bad line by number", () => {
-  const { lines: [line] } = parseResultLog(log({ ...base, accuracyByK: [0.99, 0.995] }));
+  const {
+    lines: [line],
+  } = parseResultLog(log({ ...base, accuracyByK: [0.99, 0.995] }));
   assert.equal(line!.model, "cnn");
   assert.deepEqual(line!.accuracyByK, [0.99, 0.995]);
   assert.deepEqual(parseResultLog("\n\n"), { lines: [], problems: [] }, "blank lines are skipped");
   const bad = parseResultLog(
-    [JSON.stringify(base), "{oops", JSON.stringify({ model: "cnn" }), JSON.stringify({ ...base, profile: "Full" }), "[1]", JSON.stringify({ ...base, model: "mlp" })].join("\n"),
+    [
+      JSON.stringify(base),
+      "{oops",
+      JSON.stringify({ model: "cnn" }),
+      JSON.stringify({ ...base, profile: "Full" }),
+      "[1]",
+      JSON.stringify({ ...base, model: "mlp" }),
+    ].join("\n"),
   );
-  assert.deepEqual(bad.lines.map((r) => r.model), ["cnn", "mlp"], "the good lines around the bad ones are kept");
+  assert.deepEqual(
+    bad.lines.map((r) => r.model),
+    ["cnn", "mlp"],
+    "the good lines around the bad ones are kept",
+  );
   assert.equal(bad.problems.length, 4);
   assert.match(bad.problems[0]!, /^results\.jsonl line 2: not JSON \(.*\); skipped$/);
   assert.match(bad.problems[1]!, /^results\.jsonl line 3: field "profile": missing; skipped$/);
@@ -40,7 +85,10 @@ test("readResultLines reads a file; a missing file is an empty log", () => {
   const file = join(dir, "results.jsonl");
   assert.deepEqual(readResultLines(file), []);
   writeFileSync(file, log(base, ensemble({})));
-  assert.deepEqual(readResultLines(file).map((r) => r.model), ["cnn", "ensemble-cnn-x3"]);
+  assert.deepEqual(
+    readResultLines(file).map((r) => r.model),
+    ["cnn", "ensemble-cnn-x3"],
+  );
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -51,13 +99,20 @@ test("a log whose last line lost its newline: the next record starts a new line,
     // What an interrupted write leaves: a whole record without its newline, then half a record.
     writeFileSync(file, JSON.stringify(base));
     appendResult({ ...base, model: "mlp" }, file);
-    assert.deepEqual(readResultLines(file).map((r) => r.model), ["cnn", "mlp"]);
+    assert.deepEqual(
+      readResultLines(file).map((r) => r.model),
+      ["cnn", "mlp"],
+    );
     writeFileSync(file, `${readFileSync(file, "utf8")}{"model":"deep-cnn","prof`);
     appendResult({ ...base, model: "softmax" }, file);
     const text = readFileSync(file, "utf8");
     assert.ok(text.endsWith("\n"), "a record ends its line");
     const read = readResultLog(file);
-    assert.deepEqual(read.lines.map((r) => r.model), ["cnn", "mlp", "softmax"], "the half record is the only loss");
+    assert.deepEqual(
+      read.lines.map((r) => r.model),
+      ["cnn", "mlp", "softmax"],
+      "the half record is the only loss",
+    );
     assert.equal(read.problems.length, 1);
     assert.match(read.problems[0]!, /line 3: not JSON/);
     // The reader's warnings name the line; the table is still built from the good lines.
@@ -80,7 +135,10 @@ test("appendResult refuses a record the reader would skip, before writing", () =
   const dir = mkdtempSync(join(tmpdir(), "tsdl-results-"));
   const file = join(dir, "results.jsonl");
   try {
-    assert.throws(() => appendResult({ ...base, profile: "quick" } as never, file), /appendResult: .*field "profile": expected "fast" or "full"/);
+    assert.throws(
+      () => appendResult({ ...base, profile: "quick" } as never, file),
+      /appendResult: .*field "profile": expected "fast" or "full"/,
+    );
     assert.equal(existsSync(file), false);
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -109,7 +167,11 @@ test("two processes appending 200 records each at once: 400 whole lines, none lo
     assert.equal(read.lines.length, 400);
     for (const who of ["a", "b"]) {
       const mine = read.lines.map((r) => r.model).filter((m) => m.startsWith(`${who}-`));
-      assert.deepEqual(mine, Array.from({ length: 200 }, (_, i) => `${who}-${i}`), `${who}'s records, whole and in order`);
+      assert.deepEqual(
+        mine,
+        Array.from({ length: 200 }, (_, i) => `${who}-${i}`),
+        `${who}'s records, whole and in order`,
+      );
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -117,15 +179,28 @@ test("two processes appending 200 records each at once: 400 whole lines, none lo
 });
 
 test("ensembleResultsTable: ensembles of the profile only, best first, with the gain over the best member", () => {
-  const lines = parsed(log(
-    base,
-    ensemble({}),
-    ensemble({ model: "ensemble-cnn-x5", members: [1, 2, 3, 4, 5].map(member), testAccuracy: 0.9961, bestMemberAccuracy: 0.9955 }),
-    ensemble({ model: "ensemble-fast", profile: "fast", testAccuracy: 0.97 }),
-  ));
+  const lines = parsed(
+    log(
+      base,
+      ensemble({}),
+      ensemble({ model: "ensemble-cnn-x5", members: [1, 2, 3, 4, 5].map(member), testAccuracy: 0.9961, bestMemberAccuracy: 0.9955 }),
+      ensemble({ model: "ensemble-fast", profile: "fast", testAccuracy: 0.97 }),
+    ),
+  );
   const df = ensembleResultsTable(lines);
   assert.deepEqual(df.columns, [
-    "model", "date", "members", "epochs", "training min", "mean member", "best member", "average", "vote", "average − best", "agreement", "all wrong",
+    "model",
+    "date",
+    "members",
+    "epochs",
+    "training min",
+    "mean member",
+    "best member",
+    "average",
+    "vote",
+    "average − best",
+    "agreement",
+    "all wrong",
   ]);
   assert.deepEqual(df.getColumn("model").toArray(), ["ensemble-cnn-x5", "ensemble-cnn-x3"]);
   assert.deepEqual(df.getColumn("members").toArray(), [5, 3]);
@@ -169,7 +244,13 @@ test("test predictions: encoded one digit per image, read back from a line, chec
   assert.equal(resultPredictions(old!), undefined, "older lines carry none");
   assert.throws(() => encodePredictions([3, 10]), /prediction 1 is 10, not a digit 0–9/);
   assert.throws(() => encodePredictions([]), /no predictions/);
-  assert.match(parseResultLog(log({ ...base, testSize: 4, testPredictions: "72104" })).problems[0]!, /line 1: field "testPredictions": expected one digit per test image \(testSize 4\), got 5 characters/);
-  assert.match(parseResultLog(log({ ...base, testPredictions: "7a1" })).problems[0]!, /line 1: field "testPredictions": expected one digit 0–9 per test image, got "7a1"/);
+  assert.match(
+    parseResultLog(log({ ...base, testSize: 4, testPredictions: "72104" })).problems[0]!,
+    /line 1: field "testPredictions": expected one digit per test image \(testSize 4\), got 5 characters/,
+  );
+  assert.match(
+    parseResultLog(log({ ...base, testPredictions: "7a1" })).problems[0]!,
+    /line 1: field "testPredictions": expected one digit 0–9 per test image, got "7a1"/,
+  );
   assert.match(parseResultLog(log({ ...base, testPredictions: [7, 2] })).problems[0]!, /got a list/);
 });

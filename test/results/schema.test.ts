@@ -4,12 +4,26 @@ import { spawnSync } from "node:child_process";
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { appendResult, checkAppendable, MAX_LINE_BYTES, parseResultLog, readResultLog, resultLine, type ResultLineInput } from "../../src/results/log";
+import {
+  appendResult,
+  checkAppendable,
+  MAX_LINE_BYTES,
+  parseResultLog,
+  readResultLog,
+  resultLine,
+  type ResultLineInput,
+} from "../../src/results/log";
 
 const machine = { cores: 2, backendSummary: "tfjs 4.22.0 · wasm", node: "v20.0.0" };
 const input: ResultLineInput = {
-  model: "cnn", profile: "full", backend: "wasm", epochs: 15, seconds: 3000.04, testAccuracy: 0.994,
-  command: "npm run train -- --model cnn", ...machine,
+  model: "cnn",
+  profile: "full",
+  backend: "wasm",
+  epochs: 15,
+  seconds: 3000.04,
+  testAccuracy: 0.994,
+  command: "npm run train -- --model cnn",
+  ...machine,
 };
 const base = { ...input, seconds: 3000, date: "2026-11-25T13:00:00Z" };
 const problem = (o: Record<string, unknown>) => parseResultLog(`${JSON.stringify({ ...base, ...o })}\n`).problems[0];
@@ -17,19 +31,36 @@ const problem = (o: Record<string, unknown>) => parseResultLog(`${JSON.stringify
 test("each line is checked against the schema: types, ranges, misspelt fields, naming line and field", () => {
   assert.equal(problem({}), undefined, "a good line");
   assert.equal(problem({ testAccuracy: 1.5 }), 'results.jsonl line 1: field "testAccuracy": expected a number in [0, 1], got 1.5; skipped');
-  assert.equal(problem({ testAccuracy: "99.9" }), 'results.jsonl line 1: field "testAccuracy": expected a number in [0, 1], got "99.9"; skipped');
+  assert.equal(
+    problem({ testAccuracy: "99.9" }),
+    'results.jsonl line 1: field "testAccuracy": expected a number in [0, 1], got "99.9"; skipped',
+  );
   assert.equal(problem({ epochs: "many" }), 'results.jsonl line 1: field "epochs": expected an integer ≥ 0, got "many"; skipped');
   assert.equal(problem({ seconds: null }), 'results.jsonl line 1: field "seconds": expected a finite number ≥ 0, got null; skipped');
   assert.equal(problem({ seconds: -1 }), 'results.jsonl line 1: field "seconds": expected a finite number ≥ 0, got -1; skipped');
   assert.equal(problem({ date: 20261125 }), 'results.jsonl line 1: field "date": expected a date (ISO text), got 20261125; skipped');
   assert.equal(problem({ date: "yesterday" }), 'results.jsonl line 1: field "date": expected a date (ISO text), got "yesterday"; skipped');
-  assert.equal(problem({ testAcuracy: 0.99 }), 'results.jsonl line 1: field "testAcuracy": not a field of the results log (a misspelt name?); skipped');
-  assert.equal(problem({ dataset: "cifar" }), 'results.jsonl line 1: field "dataset": expected "mnist" or "fashion-mnist", got "cifar"; skipped');
   assert.equal(
-    problem({ members: [{ dir: "a", architecture: "cnn", epochs: 3, seconds: null, testAccuracy: 0.9 }, { dir: "b", architecture: "cnn", epochs: 3, seconds: 1, testAccuracy: 9 }] }),
+    problem({ testAcuracy: 0.99 }),
+    'results.jsonl line 1: field "testAcuracy": not a field of the results log (a misspelt name?); skipped',
+  );
+  assert.equal(
+    problem({ dataset: "cifar" }),
+    'results.jsonl line 1: field "dataset": expected "mnist" or "fashion-mnist", got "cifar"; skipped',
+  );
+  assert.equal(
+    problem({
+      members: [
+        { dir: "a", architecture: "cnn", epochs: 3, seconds: null, testAccuracy: 0.9 },
+        { dir: "b", architecture: "cnn", epochs: 3, seconds: 1, testAccuracy: 9 },
+      ],
+    }),
     'results.jsonl line 1: field "members[1].testAccuracy": expected a number in [0, 1], got 9; skipped',
   );
-  assert.equal(problem({ transfer: { from: "x", headEpochs: 2, headValidationAccuracy: 0.9 } }), 'results.jsonl line 1: field "transfer.fineTuned": missing; skipped');
+  assert.equal(
+    problem({ transfer: { from: "x", headEpochs: 2, headValidationAccuracy: 0.9 } }),
+    'results.jsonl line 1: field "transfer.fineTuned": missing; skipped',
+  );
   const two = parseResultLog([JSON.stringify(base), JSON.stringify({ ...base, command: "" })].join("\n"));
   assert.equal(two.lines.length, 1);
   assert.deepEqual(two.problems, ['results.jsonl line 2: field "command": expected a non-empty string, got ""; skipped']);
@@ -37,13 +68,31 @@ test("each line is checked against the schema: types, ranges, misspelt fields, n
 
 test("resultLine: the one builder — schema order, date, seconds to 0.1, undefined left out, a bad value refused by field", () => {
   const line = resultLine({ ...input, date: "2026-12-01T00:00:00.000Z", perClass: undefined, seed: 3, testPredictions: "72", testSize: 2 });
-  assert.deepEqual(Object.keys(line), ["model", "profile", "backend", "epochs", "seconds", "testAccuracy", "date", "command", "testSize", "seed", "cores", "backendSummary", "node", "testPredictions"]);
+  assert.deepEqual(Object.keys(line), [
+    "model",
+    "profile",
+    "backend",
+    "epochs",
+    "seconds",
+    "testAccuracy",
+    "date",
+    "command",
+    "testSize",
+    "seed",
+    "cores",
+    "backendSummary",
+    "node",
+    "testPredictions",
+  ]);
   assert.equal(line.seconds, 3000);
   assert.equal("perClass" in line, false);
   const now = Date.now();
   const dated = Date.parse(resultLine(input).date);
   assert.ok(Math.abs(dated - now) < 60_000, "the date defaults to now");
-  assert.throws(() => resultLine({ ...input, testAccuracy: NaN }), /^Error: resultLine: field "testAccuracy": expected a number in \[0, 1\], got NaN$/);
+  assert.throws(
+    () => resultLine({ ...input, testAccuracy: NaN }),
+    /^Error: resultLine: field "testAccuracy": expected a number in \[0, 1\], got NaN$/,
+  );
   assert.throws(() => resultLine({ ...input, members: [] }), /field "members": expected a list of at least 1/);
   // @ts-expect-error a misspelt field does not compile
   assert.throws(() => resultLine({ ...input, testAcuracy: 0.9 }), /field "testAcuracy": not a field of the results log/);
@@ -109,7 +158,10 @@ test("a write cut short (file-size limit, as a full disk would) leaves no half l
     const r = spawnSync("bash", ["-c", `ulimit -f 1 && exec "$0" -e "$1"`, process.execPath, code], { encoding: "utf8" });
     assert.notEqual(before.length, 0);
     assert.equal(r.status, 1, r.stderr);
-    assert.match(r.stderr, /could not append to .*results\.jsonl: (only \d+ of \d+ bytes could be written \(a full disk\?\); the partial line was removed|.*EFBIG)/);
+    assert.match(
+      r.stderr,
+      /could not append to .*results\.jsonl: (only \d+ of \d+ bytes could be written \(a full disk\?\); the partial line was removed|.*EFBIG)/,
+    );
     assert.equal(readFileSync(file, "utf8"), before, "the log is byte for byte as before");
     appendResult(base, file); // and still appendable
     assert.equal(readResultLog(file).lines.length, 4);

@@ -8,17 +8,30 @@ import { join } from "node:path";
 
 const root = join(__dirname, "..", "..", "..");
 
-interface Output { output_type: string; text?: string; ename?: string; evalue?: string; traceback?: string[] }
-interface Cell { cell_type: string; source: string; outputs?: Output[]; execution_count?: number | null }
+interface Output {
+  output_type: string;
+  text?: string;
+  ename?: string;
+  evalue?: string;
+  traceback?: string[];
+}
+interface Cell {
+  cell_type: string;
+  source: string;
+  outputs?: Output[];
+  execution_count?: number | null;
+}
 
 function notebook(sources: string[]): string {
   return JSON.stringify({
-    nbformat: 4, nbformat_minor: 5,
+    nbformat: 4,
+    nbformat_minor: 5,
     metadata: { kernelspec: { name: "tslab", display_name: "TypeScript", language: "typescript" } },
     cells: sources.map((source, i) =>
       source.startsWith("#")
         ? { cell_type: "markdown", id: `c${i}`, metadata: {}, source }
-        : { cell_type: "code", id: `c${i}`, metadata: {}, source, outputs: [], execution_count: null }),
+        : { cell_type: "code", id: `c${i}`, metadata: {}, source, outputs: [], execution_count: null },
+    ),
   });
 }
 
@@ -73,7 +86,10 @@ test("a good notebook runs top to bottom, imports the library and reports the ba
     assert.match(outputText(cells[0]!), /^Backend: tfjs 4\.22\.0/);
     assert.match(outputText(cells[1]!), /sum 6/);
     assert.match(outputText(cells[2]!), /profile=fast/);
-    assert.deepEqual(cells.map((c) => c.execution_count), [1, 2, 3]);
+    assert.deepEqual(
+      cells.map((c) => c.execution_count),
+      [1, 2, 3],
+    );
     const nb = r.summary.notebooks[0]!;
     assert.equal(nb.ok, true);
     assert.equal(nb.cellsRun, 3);
@@ -85,7 +101,13 @@ test("a good notebook runs top to bottom, imports the library and reports the ba
 
 test("a failing cell fails the run, is named as Jupyter numbers it with its source and traceback, and later cells are marked not run", () => {
   const r = run({
-    bad: ["# Title", "console.log('first')", 'function check(n: number) {\n  if (n > 1) throw new Error("boom in cell two");\n}\ncheck(2);', "console.log('never')", "console.log('nor this')"],
+    bad: [
+      "# Title",
+      "console.log('first')",
+      'function check(n: number) {\n  if (n > 1) throw new Error("boom in cell two");\n}\ncheck(2);',
+      "console.log('never')",
+      "console.log('nor this')",
+    ],
     typeerr: ["const n: number = 'not a number';"],
     after: ["console.log('still runs')"],
   });
@@ -105,12 +127,18 @@ test("a failing cell fails the run, is named as Jupyter numbers it with its sour
     assert.match(r.stdout, /ok .* after\.ipynb/);
     assert.match(r.stdout, /1 notebook\(s\) ok, 2 failed: bad\.ipynb, typeerr\.ipynb/);
     const cells = r.executed("bad").filter((c) => c.cell_type === "code");
-    assert.deepEqual(cells.map((c) => c.execution_count), [1, 2, null, null]);
+    assert.deepEqual(
+      cells.map((c) => c.execution_count),
+      [1, 2, null, null],
+    );
     // The error is the kernel's own error output (one block, as Notebook and the HTML show it).
     const errors = cells[1]!.outputs!.filter((o) => o.output_type === "error");
     assert.equal(errors.length, 1);
     assert.equal(errors[0]!.ename, "Error");
-    assert.ok(errors[0]!.traceback!.some((l) => l.includes("In [2]:2:20")), errors[0]!.traceback!.join("\n"));
+    assert.ok(
+      errors[0]!.traceback!.some((l) => l.includes("In [2]:2:20")),
+      errors[0]!.traceback!.join("\n"),
+    );
     assert.match(outputText(cells[2]!), /not run: an earlier cell of this notebook failed/);
     assert.match(outputText(cells[3]!), /not run/);
     const bad = r.result("bad");
@@ -125,7 +153,12 @@ test("a failing cell fails the run, is named as Jupyter numbers it with its sour
 
 test("errors of a cell's asynchronous work fail that cell, also after it finished and after the last cell", () => {
   const r = run({
-    timer: ["console.log('one')", "setTimeout(() => { throw new Error('timer fired'); }, 0);", "console.log('never')", "console.log('nor this')"],
+    timer: [
+      "console.log('one')",
+      "setTimeout(() => { throw new Error('timer fired'); }, 0);",
+      "console.log('never')",
+      "console.log('nor this')",
+    ],
     rejection: ["Promise.reject(new RangeError('nobody awaits'));\nconsole.log('printed')", "console.log('never')"],
     last: ["console.log('one')", "setTimeout(() => { throw new Error('after the last cell'); }, 0);"],
   });
@@ -161,8 +194,14 @@ test("a notebook that is not JSON is reported by name before any kernel starts, 
     assert.match(r.stdout, /FAILED .* broken\.ipynb/);
     assert.match(r.stdout, /ok .* good\.ipynb/);
     assert.deepEqual(r.result("broken"), {
-      notebook: "broken.ipynb", ok: false, readable: false, cellsRun: 0, cellsNotRun: 0, seconds: 0,
-      error: "not JSON: Expecting value: line 1 column 12 (char 11)", errorText: "not JSON: Expecting value: line 1 column 12 (char 11)",
+      notebook: "broken.ipynb",
+      ok: false,
+      readable: false,
+      cellsRun: 0,
+      cellsNotRun: 0,
+      seconds: 0,
+      error: "not JSON: Expecting value: line 1 column 12 (char 11)",
+      errorText: "not JSON: Expecting value: line 1 column 12 (char 11)",
     });
     assert.equal(r.result("good").ok, true);
   } finally {

@@ -26,7 +26,11 @@ after(() => rmSync(tmp, { recursive: true, force: true }));
 async function savedSlot(dir: string, seed: number): Promise<string> {
   const data = randomTestSet(20, seed);
   const model = cnn({ seed });
-  const saved = await saveDemoModel(model, join(tmp, dir), { metadata: { profile: "fast" }, test: data, evaluation: evaluate(model, data) });
+  const saved = await saveDemoModel(model, join(tmp, dir), {
+    metadata: { profile: "fast" },
+    test: data,
+    evaluation: evaluate(model, data),
+  });
   model.dispose();
   data.dispose();
   // What the notebook's output holds: the slot, naming the manifest relative to the project root.
@@ -37,7 +41,10 @@ test("a slot becomes the widget with the shared tfjs and bundle and the run's ow
   const slot = await savedSlot("models/a", 1);
   const manifest = readDemoManifest(join(tmp, "models/a/demo.json"), findDemoSlots(slot)[0]!.id);
   const live = liveWidgetHtml(demoPayload(join(tmp, "models/a"), manifest));
-  assert.ok(live.startsWith(LIVE_START) && live.includes("<script>") && live.length > 1e6, "the notebook's widget carries tfjs and the model inline");
+  assert.ok(
+    live.startsWith(LIVE_START) && live.includes("<script>") && live.length > 1e6,
+    "the notebook's widget carries tfjs and the model inline",
+  );
   const html = slot + live + "<p>end</p>";
   const site = join(tmp, "site");
   const { html: out, demos } = embedDemos(html, { root: tmp, site, assets: "assets" });
@@ -82,5 +89,8 @@ test("an edited demo.json (a test accuracy typed in) is refused: the demo's id c
   );
   assert.equal(existsSync(join(site, "demo")), false, "nothing written for it");
   writeFileSync(file, JSON.stringify({ ...manifest, format: "tsdl-demo/1" }, null, 1));
-  assert.throws(() => embedDemos(html, { root: tmp, site, assets: "assets" }), /format is "tsdl-demo\/1", expected "tsdl-demo\/2": re-run the lesson/);
+  assert.throws(
+    () => embedDemos(html, { root: tmp, site, assets: "assets" }),
+    /format is "tsdl-demo\/1", expected "tsdl-demo\/2": re-run the lesson/,
+  );
 });

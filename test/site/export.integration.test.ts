@@ -29,14 +29,22 @@ const SOLUTIONS = [
   { cell_type: "markdown", id: "s2", metadata: { tags: ["solution"], jupyter: { source_hidden: true } }, source: "The size is *smaller*." },
 ];
 
-function notebook(libOutput: string, tail: object[] = [{ cell_type: "markdown", id: "m2", metadata: {}, source: EXERCISES }, ...SOLUTIONS]) {
+function notebook(
+  libOutput: string,
+  tail: object[] = [{ cell_type: "markdown", id: "m2", metadata: {}, source: EXERCISES }, ...SOLUTIONS],
+) {
   const display = (html: string) => ({ output_type: "display_data", data: { "text/html": html, "text/plain": "plot" }, metadata: {} });
   return {
     nbformat: 4,
     nbformat_minor: 5,
     metadata: { kernelspec: { name: "tslab", display_name: "TypeScript (tslab, tsdl-lessons)", language: "typescript" } },
     cells: [
-      { cell_type: "markdown", id: "m1", metadata: {}, source: "# Fixture *lesson*\n\nA filter of size $k$ and `code`.\n\n$$\\frac{n-k}{s}+1$$" },
+      {
+        cell_type: "markdown",
+        id: "m1",
+        metadata: {},
+        source: "# Fixture *lesson*\n\nA filter of size $k$ and `code`.\n\n$$\\frac{n-k}{s}+1$$",
+      },
       { cell_type: "code", id: "c1", metadata: {}, execution_count: 1, source: "tsdl.plotlySetup();", outputs: [display(libOutput)] },
       {
         cell_type: "code",
@@ -71,7 +79,9 @@ function fixture(libOutput = LIB, tail?: object[]) {
 }
 
 function exportSite(out: string, site: string) {
-  return spawnSync(process.execPath, [join(root, "build", "scripts", "site", "export.js"), "--out", out, "--site", site], { encoding: "utf8" });
+  return spawnSync(process.execPath, [join(root, "build", "scripts", "site", "export.js"), "--out", out, "--site", site], {
+    encoding: "utf8",
+  });
 }
 
 test("export renders a lesson page that loads one shared plotly.js, with math, TS highlighting and navigation, without check cells", () => {
@@ -82,7 +92,10 @@ test("export renders a lesson page that loads one shared plotly.js, with math, T
     const page = readFileSync(join(f.site, "01-fixture.html"), "utf8");
     assert.ok(!page.includes("data-tsdl-plotly-lib") && !page.includes("__inlinedLib"), "the inline plotly.js output is gone");
     const loader = page.indexOf(plotlyLoaderHtml("assets/plotly.min.js"));
-    assert.ok(loader > page.indexOf("</main>") && loader < page.indexOf("</body>"), "plotly.js is loaded by the loader at the end of the body, after the first paint");
+    assert.ok(
+      loader > page.indexOf("</main>") && loader < page.indexOf("</body>"),
+      "plotly.js is loaded by the loader at the end of the body, after the first paint",
+    );
     assert.equal(page.split("plotly.min.js").length - 1, 1, "exactly once");
     assert.match(page, /<html lang="en">/);
     assert.match(page, /<body[^>]*>\s*<a class="tsdl-skip" href="#lesson">/, "a skip link first");
@@ -105,10 +118,16 @@ test("export renders a lesson page that loads one shared plotly.js, with math, T
       assert.ok(existsSync(join(f.site, "assets", asset)), asset);
     }
     assert.ok(!page.includes("accuracyOfTheFloorCheck") && !page.includes("floor-check-passed"), "the check cell is hidden");
-    assert.match(r.stdout, /01-fixture.html +1 plot\(s\) +2 formula\(s\) +highlighting: typescript +1 check cell\(s\) hidden +2 solution\(s\) collapsed/);
+    assert.match(
+      r.stdout,
+      /01-fixture.html +1 plot\(s\) +2 formula\(s\) +highlighting: typescript +1 check cell\(s\) hidden +2 solution\(s\) collapsed/,
+    );
     // Worked solutions: each in a closed <details> named by its exercise, code with its output, Markdown rendered.
     const solutions = [...page.matchAll(/<details class="tsdl-solution">\s*<summary>([^<]*)<\/summary>([\s\S]*?)<\/details>/g)];
-    assert.deepEqual(solutions.map((m) => m[1]), ["Solution to exercise 1", "Solution to exercise 2"]);
+    assert.deepEqual(
+      solutions.map((m) => m[1]),
+      ["Solution to exercise 1", "Solution to exercise 2"],
+    );
     assert.match(solutions[0]![2]!, /filterOfTheSolution[\s\S]*solution-one-printed/);
     assert.match(solutions[1]![2]!, /The size is <em>smaller<\/em>\./);
     assert.ok(page.indexOf("Print the filter") < page.indexOf('<details class="tsdl-solution">'), "after the exercises");
@@ -134,10 +153,20 @@ test("export refuses a plotly.js output mixed with other content and leaves the 
 
 test("export refuses solutions that do not match the exercises one to one, or that draw a plot, naming the notebook and cell", () => {
   const cases: [object[], RegExp][] = [
-    [[{ cell_type: "markdown", id: "m2", metadata: {}, source: EXERCISES }, SOLUTIONS[0]!], /01-fixture.ipynb: 1 cell\(s\) tagged 'solution' for 2 numbered exercise\(s\)/],
-    [[SOLUTIONS[1]!, { cell_type: "markdown", id: "m2", metadata: {}, source: EXERCISES }], /01-fixture.ipynb: cell 4: a cell tagged 'solution' comes before the Exercises heading/],
     [
-      [{ cell_type: "markdown", id: "m2", metadata: {}, source: EXERCISES }, { ...SOLUTIONS[0]!, outputs: [{ output_type: "display_data", data: { "text/html": PLOT }, metadata: {} }] }, SOLUTIONS[1]!],
+      [{ cell_type: "markdown", id: "m2", metadata: {}, source: EXERCISES }, SOLUTIONS[0]!],
+      /01-fixture.ipynb: 1 cell\(s\) tagged 'solution' for 2 numbered exercise\(s\)/,
+    ],
+    [
+      [SOLUTIONS[1]!, { cell_type: "markdown", id: "m2", metadata: {}, source: EXERCISES }],
+      /01-fixture.ipynb: cell 4: a cell tagged 'solution' comes before the Exercises heading/,
+    ],
+    [
+      [
+        { cell_type: "markdown", id: "m2", metadata: {}, source: EXERCISES },
+        { ...SOLUTIONS[0]!, outputs: [{ output_type: "display_data", data: { "text/html": PLOT }, metadata: {} }] },
+        SOLUTIONS[1]!,
+      ],
       /01-fixture.ipynb: cell 5: a solution draws a plot/,
     ],
   ];

@@ -10,7 +10,10 @@ test("escapeHtml escapes the five special characters and unescapeHtml reverses i
 });
 
 test("addToHead inserts before </head> and refuses a page without exactly one", () => {
-  assert.equal(addToHead("<html><head><title>t</title></head><body></body></html>", "<x>"), "<html><head><title>t</title><x>\n</head><body></body></html>");
+  assert.equal(
+    addToHead("<html><head><title>t</title></head><body></body></html>", "<x>"),
+    "<html><head><title>t</title><x>\n</head><body></body></html>",
+  );
   assert.throws(() => addToHead("<body></body>", "<x>"), /exactly one <\/head>/);
   assert.throws(() => addToHead("</head></head>", "<x>"), /exactly one <\/head>/);
 });
@@ -19,7 +22,14 @@ test("isLocalUrl accepts relative paths, fragments and data: and rejects schemes
   for (const u of ["assets/plotly.min.js", "./a.css", "../x.png", "#top", "", "data:image/png;base64,AA==", "02-x.html?x=1"]) {
     assert.equal(isLocalUrl(u), true, u);
   }
-  for (const u of ["https://cdn.example.org/x.js", "http://x", "//cdn.example.org/x.js", "file:///usr/share/javascript/mathjax/MathJax.js", "/assets/x.css", "HTTPS://X"]) {
+  for (const u of [
+    "https://cdn.example.org/x.js",
+    "http://x",
+    "//cdn.example.org/x.js",
+    "file:///usr/share/javascript/mathjax/MathJax.js",
+    "/assets/x.css",
+    "HTTPS://X",
+  ]) {
     assert.equal(isLocalUrl(u), false, u);
   }
 });

@@ -19,28 +19,54 @@ test("formatRunDate reads the runner's date and leaves other text alone", () => 
 });
 
 test("shortBackend drops the list of skipped backends", () => {
-  assert.equal(shortBackend("tfjs 4.22.0 · wasm (XNNPACK, SIMD, 1 thread) (skipped: tensorflow — Cannot find module 'x')"), "tfjs 4.22.0 · wasm (XNNPACK, SIMD, 1 thread)");
+  assert.equal(
+    shortBackend("tfjs 4.22.0 · wasm (XNNPACK, SIMD, 1 thread) (skipped: tensorflow — Cannot find module 'x')"),
+    "tfjs 4.22.0 · wasm (XNNPACK, SIMD, 1 thread)",
+  );
   assert.equal(shortBackend("tfjs 4.22.0 · cpu"), "tfjs 4.22.0 · cpu");
-  assert.equal(shortBackend("tfjs · wasm (XNNPACK, 1 thread) [auto threads: 1 of 2 cores, load average 1.20; TSDL_WASM_THREADS=2 overrides] (skipped: x)"), "tfjs · wasm (XNNPACK, 1 thread)");
+  assert.equal(
+    shortBackend(
+      "tfjs · wasm (XNNPACK, 1 thread) [auto threads: 1 of 2 cores, load average 1.20; TSDL_WASM_THREADS=2 overrides] (skipped: x)",
+    ),
+    "tfjs · wasm (XNNPACK, 1 thread)",
+  );
 });
 
 test("the index header names a backend once when the lessons' lines differ only in their notices", () => {
   const lesson = (i: number, load: string): IndexLesson => ({
-    href: `0${i}-x.html`, title: `L${i}`, summary: null, seconds: 1, ok: true,
+    href: `0${i}-x.html`,
+    title: `L${i}`,
+    summary: null,
+    seconds: 1,
+    ok: true,
     backend: `tfjs · wasm (XNNPACK, 1 thread) [auto threads: load average ${load}] (skipped: x)`,
   });
-  const html = indexPageHtml({ courseTitle: "C", profile: "fast", date: "d", assets: "assets", lessons: [lesson(1, "1.10"), lesson(2, "1.20"), lesson(3, "1.30")] }, (t) => t);
+  const html = indexPageHtml(
+    { courseTitle: "C", profile: "fast", date: "d", assets: "assets", lessons: [lesson(1, "1.10"), lesson(2, "1.20"), lesson(3, "1.30")] },
+    (t) => t,
+  );
   assert.match(html, /· backend <span title="[^"]*">tfjs · wasm \(XNNPACK, 1 thread\)<\/span><\/p>/);
   assert.equal(html.split("tfjs · wasm (XNNPACK, 1 thread)</span>").length - 1, 1, "named once, and not again per lesson");
 });
 
 const lessons: IndexLesson[] = [
   { href: "01-a.html", title: "Lesson *one*", summary: "What $k$ does.", seconds: 12, ok: true, backend: "tfjs · wasm (skipped: x)" },
-  { href: "02-b.html", title: "Two <b>", summary: null, seconds: 75, ok: false, error: "cell 3 failed", backend: "tfjs · wasm (skipped: x)" },
+  {
+    href: "02-b.html",
+    title: "Two <b>",
+    summary: null,
+    seconds: 75,
+    ok: false,
+    error: "cell 3 failed",
+    backend: "tfjs · wasm (skipped: x)",
+  },
 ];
 
 test("the index lists the lessons in order with links, summaries, times, the run and failures", () => {
-  const html = indexPageHtml({ courseTitle: "Convolutional networks in TypeScript", profile: "full", date: "2026-11-25T13:02:01+0000", assets: "assets", lessons }, (tex) => `<m>${tex}</m>`);
+  const html = indexPageHtml(
+    { courseTitle: "Convolutional networks in TypeScript", profile: "full", date: "2026-11-25T13:02:01+0000", assets: "assets", lessons },
+    (tex) => `<m>${tex}</m>`,
+  );
   assert.match(html, /<title>Convolutional networks in TypeScript<\/title>/);
   assert.match(html, /<h1>Convolutional networks in TypeScript<\/h1>/);
   const first = html.indexOf('href="01-a.html"');

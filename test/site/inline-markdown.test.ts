@@ -10,10 +10,13 @@ const math = (tex: string) => {
 
 test("code spans, emphasis, strong and links", () => {
   assert.equal(
-    inlineMarkdownToHtml("Use `tf.conv2d` with **same** or *valid* padding, see [the docs](https://x.org/a \"t\").", math),
-    'Use <code>tf.conv2d</code> with <strong>same</strong> or <em>valid</em> padding, see the docs.',
+    inlineMarkdownToHtml('Use `tf.conv2d` with **same** or *valid* padding, see [the docs](https://x.org/a "t").', math),
+    "Use <code>tf.conv2d</code> with <strong>same</strong> or <em>valid</em> padding, see the docs.",
   );
-  assert.equal(inlineMarkdownToHtml("__bold__ and _em_ but snake_case_name stays", math), "<strong>bold</strong> and <em>em</em> but snake_case_name stays");
+  assert.equal(
+    inlineMarkdownToHtml("__bold__ and _em_ but snake_case_name stays", math),
+    "<strong>bold</strong> and <em>em</em> but snake_case_name stays",
+  );
 });
 
 test("math between single dollars goes to the math renderer, untouched by Markdown", () => {

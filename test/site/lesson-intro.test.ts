@@ -7,7 +7,9 @@ const md = (source: string | string[]) => ({ cell_type: "markdown", metadata: {}
 const code = (source: string) => ({ cell_type: "code", metadata: {}, source, outputs: [], execution_count: null });
 
 test("the title is the first heading and the summary the first paragraph after it, on one line", () => {
-  const intro = lessonIntro(nb(code("1"), md("# Lesson 1: Convolution\n\nA convolution slides a **filter**\nover an image.\n\nMore text."), md("# Other")));
+  const intro = lessonIntro(
+    nb(code("1"), md("# Lesson 1: Convolution\n\nA convolution slides a **filter**\nover an image.\n\nMore text."), md("# Other")),
+  );
   assert.deepEqual(intro, { title: "Lesson 1: Convolution", summary: "A convolution slides a **filter** over an image." });
 });
 
@@ -19,7 +21,8 @@ test("a source given as a list of lines and a paragraph right under the title bo
 });
 
 test("setext headings count and lists, quotes, images, code and display math are skipped", () => {
-  const source = "Padding\n=======\n\n![figure](x.png)\n\n> a quote\n\n- a list\n\n```ts\nconst x = 1;\n\nx\n```\n\n$$y = x$$\n\nPadding keeps the size.";
+  const source =
+    "Padding\n=======\n\n![figure](x.png)\n\n> a quote\n\n- a list\n\n```ts\nconst x = 1;\n\nx\n```\n\n$$y = x$$\n\nPadding keeps the size.";
   assert.deepEqual(lessonIntro(nb(md(source))), { title: "Padding", summary: "Padding keeps the size." });
 });
 
@@ -32,7 +35,8 @@ test("missing parts are null and a value that is not a notebook is an error", ()
 });
 
 test("the index line reads on its own: no asides in parentheses, a list's lead-ins after its colon, whole sentences", () => {
-  const list = "# T\n\nWe ask three questions the notes raise:\n\n1. **How hard are clothes?** Trained from scratch.\n2. **Do flips help?** Mirrored shirts.\n";
+  const list =
+    "# T\n\nWe ask three questions the notes raise:\n\n1. **How hard are clothes?** Trained from scratch.\n2. **Do flips help?** Mirrored shirts.\n";
   assert.equal(lessonIntro(nb(md(list))).summary, "We ask three questions the notes raise: How hard are clothes? Do flips help?");
   const plain = "# T\n\nOne CNN is good. We ask this:\n\n- a plain item\n";
   assert.equal(lessonIntro(nb(md(plain))).summary, "One CNN is good.", "without lead-ins the sentence that promised the list goes");

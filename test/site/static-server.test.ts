@@ -47,7 +47,10 @@ test("serveDirectory serves files on 127.0.0.1 with their types and refuses the 
     assert.equal((await get(server.url, "/assets")).status, 404, "a folder is not a file");
     assert.equal((await get(server.url, "/../secret.txt")).status, 403);
     assert.equal((await get(server.url, "/index.html", "POST")).status, 405);
-    assert.deepEqual(server.log.map((e) => e.status), [200, 200, 200, 404, 404, 403, 405]);
+    assert.deepEqual(
+      server.log.map((e) => e.status),
+      [200, 200, 200, 404, 404, 403, 405],
+    );
   } finally {
     await server.close();
     rmSync(dir, { recursive: true, force: true });

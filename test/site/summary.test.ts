@@ -14,9 +14,16 @@ const run = {
 };
 
 test("parseRunSummary returns the runs in order with their fields", () => {
-  const s = parseRunSummary({ profile: "fast", date: "2026-01-02T03:04:05+0000", notebooks: [run, { ...run, notebook: "02-x.ipynb", ok: false, error: "boom" }] });
+  const s = parseRunSummary({
+    profile: "fast",
+    date: "2026-01-02T03:04:05+0000",
+    notebooks: [run, { ...run, notebook: "02-x.ipynb", ok: false, error: "boom" }],
+  });
   assert.equal(s.profile, "fast");
-  assert.deepEqual(s.notebooks.map((n) => n.notebook), ["01-convolution-basics.ipynb", "02-x.ipynb"]);
+  assert.deepEqual(
+    s.notebooks.map((n) => n.notebook),
+    ["01-convolution-basics.ipynb", "02-x.ipynb"],
+  );
   assert.equal(s.notebooks[0]!.seconds, 12.3);
   assert.equal(s.notebooks[0]!.backend, "tfjs 4.22.0 · wasm");
   assert.equal(s.notebooks[1]!.error, "boom");
@@ -27,10 +34,19 @@ test("parseRunSummary names the field that is missing or wrong", () => {
   assert.throws(() => parseRunSummary([], "s.json"), /s\.json: expected a JSON object/);
   assert.throws(() => parseRunSummary({ date: "d", notebooks: [run] }), /"profile" must be a string, got undefined/);
   assert.throws(() => parseRunSummary({ profile: "fast", date: "d", notebooks: [] }), /"notebooks" is empty/);
-  assert.throws(() => parseRunSummary({ profile: "fast", date: "d", notebooks: [{ ...run, seconds: "12" }] }), /notebooks\[0\]: "seconds" must be a number ≥ 0, got "12"/);
+  assert.throws(
+    () => parseRunSummary({ profile: "fast", date: "d", notebooks: [{ ...run, seconds: "12" }] }),
+    /notebooks\[0\]: "seconds" must be a number ≥ 0, got "12"/,
+  );
   assert.throws(() => parseRunSummary({ profile: "fast", date: "d", notebooks: [{ ...run, ok: 1 }] }), /"ok" must be true or false/);
-  assert.throws(() => parseRunSummary({ profile: "fast", date: "d", notebooks: [{ ...run, backend: 3 }] }), /"backend" must be a string when present/);
-  assert.throws(() => parseRunSummary({ profile: "fast", date: "d", notebooks: [run, run] }), /notebooks\[1\]: "01-convolution-basics.ipynb" is listed twice/);
+  assert.throws(
+    () => parseRunSummary({ profile: "fast", date: "d", notebooks: [{ ...run, backend: 3 }] }),
+    /"backend" must be a string when present/,
+  );
+  assert.throws(
+    () => parseRunSummary({ profile: "fast", date: "d", notebooks: [run, run] }),
+    /notebooks\[1\]: "01-convolution-basics.ipynb" is listed twice/,
+  );
 });
 
 test("pageName maps a notebook to its page and rejects names that are not plain files", () => {

@@ -35,7 +35,10 @@ test("toTensor4D: ragged, empty and non-finite input is an error naming the prob
 
 test("toFilter4D: K kernels become [FH, FW, 1, K] with kernel i in output channel i", () => {
   const before = tf.memory().numTensors;
-  const a = [[1, 2], [3, 4]];
+  const a = [
+    [1, 2],
+    [3, 4],
+  ];
   const b = a.map((r) => r.map((v) => v * 10));
   const c = a.map((r) => r.map((v) => -v));
   const w = toFilter4D(a, b, c);
@@ -46,7 +49,10 @@ test("toFilter4D: K kernels become [FH, FW, 1, K] with kernel i in output channe
       assert.deepEqual(nested[r]![col]![0], [a[r]![col], b[r]![col], c[r]![col]]);
     }
   }
-  const one = toFilter4D([[1, 1], [1, 1]]);
+  const one = toFilter4D([
+    [1, 1],
+    [1, 1],
+  ]);
   assert.deepEqual(one.shape, [2, 2, 1, 1]);
   tf.dispose([w, one]);
   assert.equal(tf.memory().numTensors, before);
@@ -54,7 +60,17 @@ test("toFilter4D: K kernels become [FH, FW, 1, K] with kernel i in output channe
 
 test("toFilter4D: no kernel, or kernels of different sizes, is an error", () => {
   assert.throws(() => toFilter4D(), /at least one kernel/);
-  assert.throws(() => toFilter4D([[1, 1], [1, 1]], [[1, 1, 1]]), /kernel 1 is 1×3 but kernel 0 is 2×2/);
+  assert.throws(
+    () =>
+      toFilter4D(
+        [
+          [1, 1],
+          [1, 1],
+        ],
+        [[1, 1, 1]],
+      ),
+    /kernel 1 is 1×3 but kernel 0 is 2×2/,
+  );
 });
 
 test("toMatrix: [H, W] and [1, H, W, 1] read back as number[][]; the input is not disposed", () => {
@@ -71,10 +87,18 @@ test("toMatrix: [H, W] and [1, H, W, 1] read back as number[][]; the input is no
 test("toMatrix: picks one channel of [1, H, W, C]; C > 1 without a channel is an error", () => {
   const before = tf.memory().numTensors;
   // channel k holds IMAGE * (k + 1)
-  const t = tf.tidy(() => tf.concat([1, 2, 3].map((s) => toTensor4D(IMAGE).mul(s)), 3)) as tf.Tensor4D;
+  const t = tf.tidy(() =>
+    tf.concat(
+      [1, 2, 3].map((s) => toTensor4D(IMAGE).mul(s)),
+      3,
+    ),
+  ) as tf.Tensor4D;
   assert.deepEqual(t.shape, [1, 3, 3, 3]);
   for (let k = 0; k < 3; k++) {
-    assert.deepEqual(toMatrix(t, k), IMAGE.map((r) => r.map((v) => v * (k + 1))));
+    assert.deepEqual(
+      toMatrix(t, k),
+      IMAGE.map((r) => r.map((v) => v * (k + 1))),
+    );
   }
   assert.throws(() => toMatrix(t), /has 3 channels; say which one/);
   assert.throws(() => toMatrix(t, 3), /channel 3 is out of range for 3 channel\(s\) \(valid: 0..2\)/);

@@ -57,7 +57,12 @@ for (const backend of ["cpu", "wasm"] as const) {
       }
       // 1↔2 is a transpose of the 4×2 matrix inside: [[0,1],[2,3],[4,5],[6,7]] → [[0,2,4,6],[1,3,5,7]]
       const s12 = swapaxes(t, 1, 2);
-      assert.deepEqual(s12.arraySync(), [[[0, 2, 4, 6], [1, 3, 5, 7]]]);
+      assert.deepEqual(s12.arraySync(), [
+        [
+          [0, 2, 4, 6],
+          [1, 3, 5, 7],
+        ],
+      ]);
       tf.dispose([t, s12]);
       assert.equal(tf.memory().numTensors, before);
     });

@@ -46,14 +46,18 @@ test("a checkpoint saved after each epoch reads back as the state fit reported, 
   const stopped = softmaxRegression({ seed: 1 });
   let reported: TrainingState | undefined;
   await assert.rejects(
-    fit(stopped, { train }, {
-      ...OPTIONS,
-      onState: async (state) => {
-        await saveCheckpoint(dir, state, SETTINGS);
-        reported = state;
-        if (state.logs.length === 2) throw new Error("interrupted");
+    fit(
+      stopped,
+      { train },
+      {
+        ...OPTIONS,
+        onState: async (state) => {
+          await saveCheckpoint(dir, state, SETTINGS);
+          reported = state;
+          if (state.logs.length === 2) throw new Error("interrupted");
+        },
       },
-    }),
+    ),
     /interrupted/,
   );
   stopped.dispose();
@@ -99,7 +103,10 @@ test("a checkpoint write killed half way is cleaned up by the next; a damaged ch
   assert.deepEqual(Array.from(new Float32Array((await loadCheckpoint(dir)).data)), [1, 2]);
 
   await fs.writeFile(path.join(dir, "state.bin"), "short");
-  await assert.rejects(loadCheckpoint(dir), /damaged\.checkpoint\/state\.bin holds 5 bytes, its state\.json says 8; remove the checkpoint to start over/);
+  await assert.rejects(
+    loadCheckpoint(dir),
+    /damaged\.checkpoint\/state\.bin holds 5 bytes, its state\.json says 8; remove the checkpoint to start over/,
+  );
   await fs.writeFile(path.join(dir, "state.json"), "{ not json");
   assert.throws(() => readCheckpointInfo(dir), /the checkpoint .*damaged\.checkpoint cannot be read \(.*\); remove it to start over/);
   await fs.writeFile(path.join(dir, "state.json"), JSON.stringify({ format: 0 }));
@@ -126,7 +133,8 @@ test("a state.bin replaced by random, zero or 0xFF bytes of the same size is ref
     ["0xFF", Buffer.alloc(good.length, 0xff)],
   ] as const) {
     await fs.writeFile(bin, bytes);
-    const message = /checksum\.checkpoint\/state\.bin does not match its checksum: the checkpoint is damaged; remove .*checksum\.checkpoint to start over/;
+    const message =
+      /checksum\.checkpoint\/state\.bin does not match its checksum: the checkpoint is damaged; remove .*checksum\.checkpoint to start over/;
     assert.throws(() => readCheckpointInfo(dir), message, what);
     await assert.rejects(loadCheckpoint(dir), message, what);
   }
@@ -143,8 +151,19 @@ test("a checkpoint is never written over a folder that is not a checkpoint, nor 
   const dir = path.join(tmp, "thesis.checkpoint");
   await fs.mkdir(path.join(dir, "chapters"), { recursive: true });
   await fs.writeFile(path.join(dir, "thesis.txt"), "years of work");
-  const state: TrainingState = { logs: [], optimizer: "sgd", augmentRandom: null, dropoutCalls: [], earlyStopping: null, specs: [], data: new ArrayBuffer(0) };
-  await assert.rejects(saveCheckpoint(dir, state, SETTINGS), /thesis\.checkpoint is not a checkpoint folder \(it holds (chapters\/, thesis\.txt|thesis\.txt, chapters\/)\)/);
+  const state: TrainingState = {
+    logs: [],
+    optimizer: "sgd",
+    augmentRandom: null,
+    dropoutCalls: [],
+    earlyStopping: null,
+    specs: [],
+    data: new ArrayBuffer(0),
+  };
+  await assert.rejects(
+    saveCheckpoint(dir, state, SETTINGS),
+    /thesis\.checkpoint is not a checkpoint folder \(it holds (chapters\/, thesis\.txt|thesis\.txt, chapters\/)\)/,
+  );
   assert.equal(await fs.readFile(path.join(dir, "thesis.txt"), "utf8"), "years of work");
   const link = path.join(tmp, "link.checkpoint");
   await fs.symlink(dir, link);

@@ -76,7 +76,10 @@ test("fit with augment: every training row gets its own transform, in every batc
       assert.ok(!same(rows[i]!, rows[j]!), `rows ${j} and ${i} got the same transform`);
     }
     const r = rows[i]!;
-    assert.ok(r.every((v) => v >= 0 && v <= 1), "augmented pixels stay in [0, 1]");
+    assert.ok(
+      r.every((v) => v >= 0 && v <= 1),
+      "augmented pixels stay in [0, 1]",
+    );
   }
 });
 
@@ -84,8 +87,14 @@ test("fit with augment repeats with the same seed and changes with another", asy
   const a = (await trainingRows({ augment: { maxRotationDeg: 20 }, seed: 3 })).rows;
   const b = (await trainingRows({ augment: { maxRotationDeg: 20 }, seed: 3 })).rows;
   const c = (await trainingRows({ augment: { maxRotationDeg: 20 }, seed: 4 })).rows;
-  assert.ok(a.every((r, i) => same(r, b[i]!)), "same seed, same augmented batches");
-  assert.ok(a.some((r, i) => !same(r, c[i]!)), "another seed, other transforms");
+  assert.ok(
+    a.every((r, i) => same(r, b[i]!)),
+    "same seed, same augmented batches",
+  );
+  assert.ok(
+    a.some((r, i) => !same(r, c[i]!)),
+    "another seed, other transforms",
+  );
 });
 
 test("fit with NO_AUGMENT trains on unchanged images; a bad augment option fails before training", async () => {

@@ -35,10 +35,18 @@ function spoiled(ds: Dataset, row: number, value: number, field: "xs" | "ys" = "
 test("firstNonFiniteRow: -1 for finite data, else the first row holding NaN or Â±Infinity", () => {
   const before = tf.memory().numTensors;
   assert.equal(firstNonFiniteRow(train.xs), -1);
-  const big = tf.tensor2d([[1e38, -1e38], [0, 0]]);
+  const big = tf.tensor2d([
+    [1e38, -1e38],
+    [0, 0],
+  ]);
   assert.equal(firstNonFiniteRow(big), -1, "large but finite");
   for (const v of [NaN, Infinity, -Infinity]) {
-    const t = tf.tensor2d([[0, 1], [2, 3], [4, v], [v, 0]]);
+    const t = tf.tensor2d([
+      [0, 1],
+      [2, 3],
+      [4, v],
+      [v, 0],
+    ]);
     assert.equal(firstNonFiniteRow(t), 2, String(v));
     t.dispose();
   }
@@ -50,9 +58,18 @@ test("firstNonFiniteRow: -1 for finite data, else the first row holding NaN or Â
 
 test("crossEntropy: NaN probabilities give NaN on this backend too (wasm's clip would give 16.1181), finite ones the usual value", () => {
   const [loss, grad, plain] = tf.tidy(() => {
-    const y = tf.tensor2d([[1, 0], [0, 1]]);
-    const p = tf.tensor2d([[NaN, NaN], [0.25, 0.75]]);
-    const q = tf.tensor2d([[0.5, 0.5], [0.25, 0.75]]);
+    const y = tf.tensor2d([
+      [1, 0],
+      [0, 1],
+    ]);
+    const p = tf.tensor2d([
+      [NaN, NaN],
+      [0.25, 0.75],
+    ]);
+    const q = tf.tensor2d([
+      [0.5, 0.5],
+      [0.25, 0.75],
+    ]);
     const g = tf.grad((t: tf.Tensor) => tf.sum(crossEntropy(y, t as tf.Tensor2D)))(q);
     const h = tf.grad((t: tf.Tensor) => tf.sum(tf.metrics.categoricalCrossentropy(y, t as tf.Tensor2D)))(q);
     return [crossEntropy(y, p).dataSync(), g.dataSync(), h.dataSync()];
@@ -71,9 +88,18 @@ test("fit refuses non-finite images or targets at the door, naming the set and t
   const targets = spoiled(train, 9, NaN, "ys");
   const before = tf.memory().numTensors;
   try {
-    await assert.rejects(fit(model, { train: nan }, OPTIONS), /^Error: fit: the train set's images hold NaN or infinite values \(first in row 17\)/);
-    await assert.rejects(fit(model, { train, validation: inf }, OPTIONS), /fit: the validation set's images hold NaN or infinite values \(first in row 5\)/);
-    await assert.rejects(fit(model, { train: targets }, OPTIONS), /fit: the train set's targets hold NaN or infinite values \(first in row 9\)/);
+    await assert.rejects(
+      fit(model, { train: nan }, OPTIONS),
+      /^Error: fit: the train set's images hold NaN or infinite values \(first in row 17\)/,
+    );
+    await assert.rejects(
+      fit(model, { train, validation: inf }, OPTIONS),
+      /fit: the validation set's images hold NaN or infinite values \(first in row 5\)/,
+    );
+    await assert.rejects(
+      fit(model, { train: targets }, OPTIONS),
+      /fit: the train set's targets hold NaN or infinite values \(first in row 9\)/,
+    );
     assert.equal(tf.memory().numTensors, before, "nothing leaked");
     model.getWeights().forEach((w, i) => assert.deepEqual(w.dataSync(), weights[i], "no training happened"));
   } finally {
@@ -102,7 +128,10 @@ test("a NaN loss during training stops fit with an error naming the epoch and ba
     assert.deepEqual(logged, [], "no epoch was logged with a NaN loss");
     assert.equal(tf.memory().numTensors, before, "nothing leaked");
     const fresh = softmaxRegression({ seed: 1 });
-    await assert.rejects(fit(fresh, { train }, { ...OPTIONS, transformBatch: nanAtBatch(8) }), /the loss became NaN in epoch 2, at or before batch 6 of 6/);
+    await assert.rejects(
+      fit(fresh, { train }, { ...OPTIONS, transformBatch: nanAtBatch(8) }),
+      /the loss became NaN in epoch 2, at or before batch 6 of 6/,
+    );
     fresh.dispose();
   } finally {
     model.dispose();

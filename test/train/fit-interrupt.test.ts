@@ -41,8 +41,15 @@ test("an aborted signal stops fit between batches, the model keeps its weights a
   const start = tf.memory().numTensors;
   const controller = new AbortController();
   // Batch 8 of the run is epoch 2's third batch: it trains, then fit stops before the fourth.
-  const run = fit(model, { train, validation: train }, { ...OPTIONS, workers: 1, signal: controller.signal, transformBatch: abortAt(controller, 8) });
-  const err = await run.then(() => assert.fail("fit finished"), (e: unknown) => e);
+  const run = fit(
+    model,
+    { train, validation: train },
+    { ...OPTIONS, workers: 1, signal: controller.signal, transformBatch: abortAt(controller, 8) },
+  );
+  const err = await run.then(
+    () => assert.fail("fit finished"),
+    (e: unknown) => e,
+  );
   assert.ok(err instanceof TrainingInterruptedError, String(err));
   assert.equal(err.message, "fit: training interrupted in epoch 2 of 5, after batch 3 of 6; the model keeps the weights it had then");
   assert.equal(err.name, "TrainingInterruptedError");
@@ -53,7 +60,10 @@ test("an aborted signal stops fit between batches, the model keeps its weights a
   assert.equal(err.history.workers, 1);
   // Everything fit made is freed.
   assert.equal(tf.memory().numTensors, start);
-  assert.ok(model.getWeights().some((w, i) => w.dataSync().some((v, k) => v !== initial[i]![k])), "the model trained");
+  assert.ok(
+    model.getWeights().some((w, i) => w.dataSync().some((v, k) => v !== initial[i]![k])),
+    "the model trained",
+  );
   const p = tf.tidy(() => (model.predict(train.xs) as tf.Tensor).sum(1).dataSync());
   p.forEach((s) => assert.ok(Math.abs(s - 1) < 1e-4));
   model.dispose();
@@ -66,10 +76,10 @@ test("with no signal given, fit listens to the kernel's interrupt signal on glob
   const model = small();
   try {
     const seen = { listeners: [] as number[] };
-    await assert.rejects(
-      fit(model, { train }, { ...OPTIONS, workers: 1, transformBatch: abortAt(controller, 0, seen) }),
-      { name: "TrainingInterruptedError", message: "fit: training interrupted in epoch 1 of 5, after batch 1 of 6; the model keeps the weights it had then" },
-    );
+    await assert.rejects(fit(model, { train }, { ...OPTIONS, workers: 1, transformBatch: abortAt(controller, 0, seen) }), {
+      name: "TrainingInterruptedError",
+      message: "fit: training interrupted in epoch 1 of 5, after batch 1 of 6; the model keeps the weights it had then",
+    });
     // The kernel waits for a cell whose work listens (it will stop on its own), and only for such a cell.
     assert.deepEqual(seen.listeners, [1]);
     assert.equal(getEventListeners(controller.signal, "abort").length, 0, "fit removes its listener");

@@ -49,7 +49,8 @@ test("two workers train the CNN (augmentation and dropout on) to the one-worker 
   h1.loss.forEach((l, i) => assert.ok(Math.abs(l - h2.loss[i]!) < 1e-4 * Math.max(1, l), `epoch ${i + 1} loss ${l} vs ${h2.loss[i]}`));
   assert.deepEqual(h1.acc, h2.acc);
   // Both runs moved the dropout streams on by the same number of training calls.
-  const calls = (m: tf.LayersModel) => m.layers.map((l) => (l as unknown as { trainingCalls?: number }).trainingCalls).filter((c) => c !== undefined);
+  const calls = (m: tf.LayersModel) =>
+    m.layers.map((l) => (l as unknown as { trainingCalls?: number }).trainingCalls).filter((c) => c !== undefined);
   assert.deepEqual(calls(two), calls(one));
   assert.ok(calls(one).every((c) => c === 2 * (240 / 40)));
   one.dispose();
@@ -80,7 +81,10 @@ test("a worker's failure is an error naming it, not a hang", async () => {
   const start = tf.memory().numTensors;
   // A transform that changes the batch's shape: the workers' models reject it.
   const bad = (x: tf.Tensor4D) => tf.image.resizeBilinear(x, [14, 14]) as tf.Tensor4D;
-  await assert.rejects(fit(model, { train }, { ...OPTIONS, epochs: 1, workers: 2, transformBatch: bad }), /training worker [12] of 2 failed: Input 0 is incompatible with layer/);
+  await assert.rejects(
+    fit(model, { train }, { ...OPTIONS, epochs: 1, workers: 2, transformBatch: bad }),
+    /training worker [12] of 2 failed: Input 0 is incompatible with layer/,
+  );
   assert.equal(tf.memory().numTensors, start);
   model.dispose();
 });
@@ -139,19 +143,40 @@ test("auto: convolutional networks get a worker per core, dense networks and bat
   const dense = mlp({ seed: 1 });
   const bn = mlp({ seed: 1, batchNorm: true });
   assert.equal(chooseTrainWorkers("auto", { model: conv, backend: "wasm", batchSize: 100, samples: 6000 }, 2, undefined).count, 2);
-  assert.equal(chooseTrainWorkers("auto", { model: conv, backend: "wasm", batchSize: 100, samples: 6000 }, 2, "1").count, 1, "TSDL_WASM_THREADS=1: one core for this process");
-  assert.equal(chooseTrainWorkers("auto", { model: conv, backend: "wasm", batchSize: 20, samples: 6000 }, 4, undefined).count, 1, "batches too small to share");
-  assert.equal(chooseTrainWorkers("auto", { model: conv, backend: "wasm", batchSize: 100, samples: 600 }, 2, undefined).count, 1, "too little work to pay for starting workers");
+  assert.equal(
+    chooseTrainWorkers("auto", { model: conv, backend: "wasm", batchSize: 100, samples: 6000 }, 2, "1").count,
+    1,
+    "TSDL_WASM_THREADS=1: one core for this process",
+  );
+  assert.equal(
+    chooseTrainWorkers("auto", { model: conv, backend: "wasm", batchSize: 20, samples: 6000 }, 4, undefined).count,
+    1,
+    "batches too small to share",
+  );
+  assert.equal(
+    chooseTrainWorkers("auto", { model: conv, backend: "wasm", batchSize: 100, samples: 600 }, 2, undefined).count,
+    1,
+    "too little work to pay for starting workers",
+  );
   assert.equal(chooseTrainWorkers("auto", { model: conv, backend: "tensorflow", batchSize: 100, samples: 6000 }, 2, undefined).count, 1);
   assert.equal(chooseTrainWorkers("auto", { model: dense, backend: "wasm", batchSize: 100, samples: 6000 }, 2, undefined).count, 1);
   const forced = chooseTrainWorkers(2, { model: bn, backend: "wasm", batchSize: 100, samples: 6000 }, 2, undefined);
   assert.equal(forced.count, 1);
   assert.match(forced.reason!, /batch normalisation/);
   // TSDL_TRAIN_WORKERS=2 with --batch-size 1: the second worker would get no rows.
-  const idle = chooseTrainWorkers(parseTrainWorkers("2", "TSDL_TRAIN_WORKERS"), { model: conv, backend: "wasm", batchSize: 1, samples: 6000 }, 2, undefined);
+  const idle = chooseTrainWorkers(
+    parseTrainWorkers("2", "TSDL_TRAIN_WORKERS"),
+    { model: conv, backend: "wasm", batchSize: 1, samples: 6000 },
+    2,
+    undefined,
+  );
   assert.deepEqual(idle, { count: 1, reason: "1 of 2 workers would be idle with batches of 1 image; using 1" });
   assert.equal(chooseTrainWorkers(4, { model: conv, backend: "wasm", batchSize: 3, samples: 6000 }, 4, undefined).count, 3);
-  assert.equal(chooseTrainWorkers(2, { model: conv, backend: "wasm", batchSize: 2, samples: 6000 }, 2, undefined).reason, undefined, "one row each: none idle");
+  assert.equal(
+    chooseTrainWorkers(2, { model: conv, backend: "wasm", batchSize: 2, samples: 6000 }, 2, undefined).reason,
+    undefined,
+    "one row each: none idle",
+  );
   [conv, dense, bn].forEach((m) => m.dispose());
 });
 

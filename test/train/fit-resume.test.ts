@@ -56,13 +56,17 @@ async function interruptedAfter(epochs: number, options: FitOptions): Promise<Tr
   const model = build();
   let saved: TrainingState | undefined;
   await assert.rejects(
-    fit(model, { train, validation }, {
-      ...options,
-      onState: (state) => {
-        saved = state;
-        if (state.logs.length === epochs) throw new Error("interrupted");
+    fit(
+      model,
+      { train, validation },
+      {
+        ...options,
+        onState: (state) => {
+          saved = state;
+          if (state.logs.length === epochs) throw new Error("interrupted");
+        },
       },
-    }),
+    ),
     /interrupted/,
   );
   model.dispose();
@@ -96,7 +100,10 @@ for (const optimizer of OPTIMIZER_NAMES) {
     assert.equal(state.optimizer, optimizer);
     assert.ok(state.augmentRandom !== null, "the augmentation stream's place is kept");
     assert.equal(state.dropoutCalls.length, 2, "both dropout layers' counters are kept");
-    assert.ok(state.dropoutCalls.every((n) => n === Math.ceil(300 / 16)), "one training call per batch");
+    assert.ok(
+      state.dropoutCalls.every((n) => n === Math.ceil(300 / 16)),
+      "one training call per batch",
+    );
     const again = await resumed(state, options);
     assert.deepEqual(again, whole);
     assert.equal(tf.memory().numTensors, start, "no tensor leaked");
@@ -110,7 +117,10 @@ test("early stopping with restoreBestWeights resumes with its patience used and 
   const whole = await uninterrupted(options);
   const state = await interruptedAfter(2, options);
   assert.ok(state.earlyStopping !== null);
-  assert.ok(state.specs.some((s) => s.name.startsWith("best/")), "the best epoch's weights are kept");
+  assert.ok(
+    state.specs.some((s) => s.name.startsWith("best/")),
+    "the best epoch's weights are kept",
+  );
   assert.deepEqual(await resumed(state, options), whole);
   assert.equal(tf.memory().numTensors, start, "no tensor leaked");
 });
@@ -123,11 +133,20 @@ test("a state that does not fit the options or the model is refused before any t
   const attempt = (options: Partial<FitOptions>, m: tf.LayersModel = model) =>
     fit(m, { train, validation }, { ...OPTIONS, onEpoch: () => void epochs++, resumeFrom: state, ...options });
   const { augment: _a, ...withoutAugment } = OPTIONS;
-  await assert.rejects(fit(model, { train, validation }, { ...withoutAugment, resumeFrom: state }), /fit: resumeFrom comes from a run with augmentation, but these options have no augmentation/);
+  await assert.rejects(
+    fit(model, { train, validation }, { ...withoutAugment, resumeFrom: state }),
+    /fit: resumeFrom comes from a run with augmentation, but these options have no augmentation/,
+  );
   await assert.rejects(attempt({ optimizer: "sgd" }), /fit: resumeFrom comes from a run with adam, but these options ask for sgd/);
-  await assert.rejects(attempt({ earlyStopping: { patience: 1 } }), /comes from a run without early stopping, but these options have early stopping/);
+  await assert.rejects(
+    attempt({ earlyStopping: { patience: 1 } }),
+    /comes from a run without early stopping, but these options have early stopping/,
+  );
   await assert.rejects(attempt({ transformBatch: (x) => x.clone() }), /onState and resumeFrom do not combine with transformBatch/);
-  await assert.rejects(attempt({ resumeFrom: { ...state, logs: [...state.logs, ...state.logs, ...state.logs, ...state.logs] } }), /fit: resumeFrom has 4 epochs done, but this run trains 3/);
+  await assert.rejects(
+    attempt({ resumeFrom: { ...state, logs: [...state.logs, ...state.logs, ...state.logs, ...state.logs] } }),
+    /fit: resumeFrom has 4 epochs done, but this run trains 3/,
+  );
   await assert.rejects(attempt({ resumeFrom: { logs: [] } as never }), /fit: resumeFrom must be a training state reported by onState/);
   const other = softmaxRegression({ seed: 1 });
   await assert.rejects(attempt({}, other), /fit: resumeFrom holds 12 model weights, this model has 2/);
@@ -149,13 +168,17 @@ test("with two training workers too, a resumed run ends bit for bit as one never
   let saved: TrainingState | undefined;
   const stopped = small();
   await assert.rejects(
-    fit(stopped, { train, validation }, {
-      ...options,
-      onState: (state) => {
-        saved = state;
-        throw new Error("interrupted");
+    fit(
+      stopped,
+      { train, validation },
+      {
+        ...options,
+        onState: (state) => {
+          saved = state;
+          throw new Error("interrupted");
+        },
       },
-    }),
+    ),
     /interrupted/,
   );
   const again = small();

@@ -95,15 +95,19 @@ test("the schedule sets the optimizer's learning rate each epoch", async () => {
   const model = softmaxRegression({ seed: 1 });
   const start = kernelValues(model);
   const snapshots: Float32Array[] = [];
-  const history = await fit(model, { train }, {
-    epochs: 3,
-    batchSize: 50,
-    lr: 0.05,
-    // Epoch 1 runs at a learning rate so small that Adam (steps ≈ lr) cannot move the weights.
-    schedule: { kind: "custom", rate: (e, base) => (e === 1 ? 1e-9 : base) },
-    onEpoch: () => void snapshots.push(kernelValues(model)),
-    ...QUIET,
-  });
+  const history = await fit(
+    model,
+    { train },
+    {
+      epochs: 3,
+      batchSize: 50,
+      lr: 0.05,
+      // Epoch 1 runs at a learning rate so small that Adam (steps ≈ lr) cannot move the weights.
+      schedule: { kind: "custom", rate: (e, base) => (e === 1 ? 1e-9 : base) },
+      onEpoch: () => void snapshots.push(kernelValues(model)),
+      ...QUIET,
+    },
+  );
   assert.deepEqual(history.lr, [0.05, 1e-9, 0.05]);
   assert.ok(maxAbsDiff(start, snapshots[0]!) > 1e-2, "epoch 0 moved the weights");
   assert.ok(maxAbsDiff(snapshots[0]!, snapshots[1]!) < 1e-6, "epoch 1 (lr 1e-9) did not");
@@ -111,7 +115,11 @@ test("the schedule sets the optimizer's learning rate each epoch", async () => {
   model.dispose();
 
   const decayed = softmaxRegression({ seed: 1 });
-  const h = await fit(decayed, { train }, { epochs: 3, batchSize: 100, lr: 0.01, optimizer: "sgd", schedule: { kind: "exponential", decay: 0.5 }, ...QUIET });
+  const h = await fit(
+    decayed,
+    { train },
+    { epochs: 3, batchSize: 100, lr: 0.01, optimizer: "sgd", schedule: { kind: "exponential", decay: 0.5 }, ...QUIET },
+  );
   assert.deepEqual(h.lr, [0.01, 0.005, 0.0025]);
   decayed.dispose();
 });
@@ -119,15 +127,19 @@ test("the schedule sets the optimizer's learning rate each epoch", async () => {
 test("early stopping stops after `patience` epochs without improvement and can restore the best weights", async () => {
   const model = softmaxRegression({ seed: 1 });
   const snapshots: Float32Array[] = [];
-  const history = await fit(model, { train, validation }, {
-    epochs: 10,
-    batchSize: 50,
-    lr: 0.01,
-    // No later epoch can beat epoch 0 by 2 (accuracy is at most 1): the run stops at epoch 1.
-    earlyStopping: { patience: 1, monitor: "val_acc", minDelta: 2, restoreBestWeights: true },
-    onEpoch: () => void snapshots.push(kernelValues(model)),
-    ...QUIET,
-  });
+  const history = await fit(
+    model,
+    { train, validation },
+    {
+      epochs: 10,
+      batchSize: 50,
+      lr: 0.01,
+      // No later epoch can beat epoch 0 by 2 (accuracy is at most 1): the run stops at epoch 1.
+      earlyStopping: { patience: 1, monitor: "val_acc", minDelta: 2, restoreBestWeights: true },
+      onEpoch: () => void snapshots.push(kernelValues(model)),
+      ...QUIET,
+    },
+  );
   assert.equal(history.loss.length, 2);
   assert.equal(history.stoppedEarly, true);
   assert.equal(history.bestEpoch, 0);
@@ -156,7 +168,16 @@ test("no tensor leaks: constant count during training, back to the start after f
   assert.equal(tf.memory().numTensors, start);
 
   await assert.rejects(
-    fit(model, { train }, { ...options, onEpoch: () => { throw new Error("boom"); } }),
+    fit(
+      model,
+      { train },
+      {
+        ...options,
+        onEpoch: () => {
+          throw new Error("boom");
+        },
+      },
+    ),
     /boom/,
   );
   assert.equal(tf.memory().numTensors, start, "a failed fit cleans up too");
@@ -173,19 +194,21 @@ test("bad options and mismatched data fail before training, with clear errors", 
     fit(model, { train }, { ...ok, optimizer: "adamw" } as unknown as FitOptions),
     /fit: unknown optimizer "adamw": expected one of /,
   );
-  await assert.rejects(
-    fit(model, { train }, { ...ok, learningRate: 0.1 } as unknown as FitOptions),
-    /unknown option "learningRate"/,
-  );
+  await assert.rejects(fit(model, { train }, { ...ok, learningRate: 0.1 } as unknown as FitOptions), /unknown option "learningRate"/);
   await assert.rejects(
     fit(model, { train }, { ...ok, earlyStopping: { patience: 2 } }),
     /earlyStopping monitors val_loss, which needs data.validation/,
   );
   const small = { xs: tf.zeros([4, 14, 14, 1]) as tf.Tensor4D, ys: tf.zeros([4, 10]) as tf.Tensor2D, size: 4 };
-  await assert.rejects(fit(model, { train: small }, ok), /train set: Inputs of shape \[4, 14, 14, 1\] do not fit the model's input \[batch, 28, 28, 1\]/);
+  await assert.rejects(
+    fit(model, { train: small }, ok),
+    /train set: Inputs of shape \[4, 14, 14, 1\] do not fit the model's input \[batch, 28, 28, 1\]/,
+  );
   const fiveClasses = { xs: tf.zeros([4, 28, 28, 1]) as tf.Tensor4D, ys: tf.zeros([4, 5]) as tf.Tensor2D, size: 4 };
   await assert.rejects(fit(model, { train: fiveClasses }, ok), /train targets have 5 columns but the model predicts 10 classes/);
-  const logits = tf.sequential({ layers: [tf.layers.flatten({ inputShape: [28, 28, 1] }), tf.layers.dense({ units: 10, name: "logits" })] });
+  const logits = tf.sequential({
+    layers: [tf.layers.flatten({ inputShape: [28, 28, 1] }), tf.layers.dense({ units: 10, name: "logits" })],
+  });
   await assert.rejects(fit(logits, { train }, ok), /Expected the model to end in softmax/);
   logits.dispose();
   tf.dispose([small.xs, small.ys, fiveClasses.xs, fiveClasses.ys]);
@@ -195,9 +218,19 @@ test("bad options and mismatched data fail before training, with clear errors", 
 test("onEpoch receives each epoch's log", async () => {
   const model = softmaxRegression({ seed: 1 });
   const logs: EpochLog[] = [];
-  const history = await fit(model, { train, validation }, { epochs: 2, batchSize: 100, lr: 0.01, onEpoch: (l) => void logs.push(l), ...QUIET });
-  assert.deepEqual(logs.map((l) => l.epoch), [0, 1]);
+  const history = await fit(
+    model,
+    { train, validation },
+    { epochs: 2, batchSize: 100, lr: 0.01, onEpoch: (l) => void logs.push(l), ...QUIET },
+  );
+  assert.deepEqual(
+    logs.map((l) => l.epoch),
+    [0, 1],
+  );
   assert.deepEqual(logs, history.epochs);
-  assert.deepEqual(history.valLoss, logs.map((l) => l.valLoss));
+  assert.deepEqual(
+    history.valLoss,
+    logs.map((l) => l.valLoss),
+  );
   model.dispose();
 });

@@ -90,7 +90,8 @@ const vector = () => tf.tidy(() => tf.variable(tf.tensor1d([0.5, -0.5])));
 
 /** `steps` updates of `w`, with gradients that change from step to step. */
 function train(optimizer: tf.Optimizer, w: tf.Variable, steps: number, from = 0): void {
-  for (let i = from; i < from + steps; i++) optimizer.minimize(() => tf.mul(w, tf.tensor1d([Math.sin(i), Math.cos(i)])).sum() as tf.Scalar, false, [w]);
+  for (let i = from; i < from + steps; i++)
+    optimizer.minimize(() => tf.mul(w, tf.tensor1d([Math.sin(i), Math.cos(i)])).sum() as tf.Scalar, false, [w]);
 }
 
 test("optimizerState / setOptimizerState: a new optimizer goes on exactly as the old one would have", async () => {

@@ -16,10 +16,7 @@ const LOG: EpochLog = {
 
 test("formatBatchLine: bar, counts, rate, metrics and ETA", () => {
   const line = formatBatchLine(1, 5, 10_000, { samples: 2_500, loss: 0.5, acc: 0.8 }, 2);
-  assert.equal(
-    line,
-    "epoch 2/5 [#####---------------] 2,500/10,000 · 1,250 samples/s · loss 0.5000 · acc 0.8000 · ETA 6.0 s",
-  );
+  assert.equal(line, "epoch 2/5 [#####---------------] 2,500/10,000 · 1,250 samples/s · loss 0.5000 · acc 0.8000 · ETA 6.0 s");
   assert.equal(
     formatBatchLine(0, 1, 100, { samples: 100, loss: 0.5, acc: 0.8 }, 0, false),
     "epoch 1/1 100/100 · ? samples/s · loss 0.5000 · acc 0.8000 · ETA ?",
@@ -67,7 +64,10 @@ test("TrainingProgress: lines mode writes whole lines; silent writes nothing", (
   const lines = new TrainingProgress({ epochs: 1, samplesPerEpoch: 10, mode: "lines", write: (s) => out.push(s), now: () => 0 });
   lines.endEpoch({ ...LOG, epoch: 0 });
   lines.stoppedEarly("stopped");
-  assert.deepEqual(out.map((s) => s.endsWith("\n")), [true, true]);
+  assert.deepEqual(
+    out.map((s) => s.endsWith("\n")),
+    [true, true],
+  );
   const silent = new TrainingProgress({ epochs: 1, samplesPerEpoch: 10, mode: "silent", write: (s) => out.push(s), now: () => 1e9 });
   silent.startEpoch(0);
   assert.equal(silent.due(), false);

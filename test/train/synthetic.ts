@@ -37,9 +37,5 @@ export function squaresDataset(n: number, seed: number): Dataset {
       for (let dc = 0; dc < SQUARE; dc++) pixels[base + (r + dr) * SIDE + (c + dc)] = 0.8 + random() * 0.2;
     }
   }
-  return makeDataset(
-    tf.tensor4d(pixels, [n, SIDE, SIDE, 1]),
-    tf.tensor2d(oneHot, [n, 10]),
-    labels,
-  );
+  return makeDataset(tf.tensor4d(pixels, [n, SIDE, SIDE, 1]), tf.tensor2d(oneHot, [n, 10]), labels);
 }

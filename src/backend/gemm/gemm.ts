@@ -43,7 +43,11 @@ function align4(floats: number): number {
 }
 
 function checkDims(m: number, n: number, k: number): void {
-  for (const [label, v] of [["m", m], ["n", n], ["k", k]] as const) {
+  for (const [label, v] of [
+    ["m", m],
+    ["n", n],
+    ["k", k],
+  ] as const) {
     if (!Number.isInteger(v) || v < 0) throw new Error(`gemm: ${label} must be a non-negative integer, got ${v}`);
   }
 }
@@ -52,7 +56,17 @@ function checkDims(m: number, n: number, k: number): void {
 export class WasmGemm {
   readonly shape: MicroKernelShape;
   private readonly memory: WasmMemory;
-  private readonly kernel: (a: number, lda: number, b: number, c: number, mTiles: number, nTiles: number, k: number, kStride: number, ldc: number) => void;
+  private readonly kernel: (
+    a: number,
+    lda: number,
+    b: number,
+    c: number,
+    mTiles: number,
+    nTiles: number,
+    k: number,
+    kStride: number,
+    ldc: number,
+  ) => void;
   private readonly packB: (src: number, dst: number, n: number, k: number, panels: number) => void;
 
   /** `shape` defaults to 4×8 with FMA where relaxed SIMD is available; asking for FMA where it is not is an error. */

@@ -102,10 +102,7 @@ export function moduleBytes(functions: readonly FunctionDef[], memoryPages = 1):
     const code = [...vec(runs), ...f.body, ...op.end];
     return [...uleb(code.length), ...code];
   });
-  const exportEntries = [
-    ...functions.map((f, i) => [...name(f.exportName), 0x00, ...uleb(i)]),
-    [...name("memory"), 0x02, ...uleb(0)],
-  ];
+  const exportEntries = [...functions.map((f, i) => [...name(f.exportName), 0x00, ...uleb(i)]), [...name("memory"), 0x02, ...uleb(0)]];
   return new Uint8Array([
     ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
     ...section(1, vec(types)),

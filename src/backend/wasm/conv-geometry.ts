@@ -21,9 +21,7 @@ export interface ConvGradAttrs {
 export function assertSupported(kernelName: string, attrs: ConvGradAttrs, tensors: Record<string, tf.TensorInfo>): void {
   const format = attrs.dataFormat ?? "NHWC";
   if (format !== "NHWC") {
-    throw new Error(
-      `${kernelName} on the wasm backend supports dataFormat 'NHWC' (channels last) only, got '${format}'`,
-    );
+    throw new Error(`${kernelName} on the wasm backend supports dataFormat 'NHWC' (channels last) only, got '${format}'`);
   }
   const d = attrs.dilations ?? 1;
   const [dh, dw] = typeof d === "number" ? [d, d] : d;

@@ -38,10 +38,7 @@ export type FilterGradStrategy = "matmul" | "matmulT" | "conv";
 export function filterGradStrategy(info: tf.backend_util.Conv2DInfo): FilterGradStrategy {
   if (info.filterHeight * info.filterWidth * info.inChannels < info.outChannels) return "matmulT";
   const samePlanes =
-    info.strideHeight === 1 &&
-    info.strideWidth === 1 &&
-    info.outHeight === info.inHeight &&
-    info.outWidth === info.inWidth;
+    info.strideHeight === 1 && info.strideWidth === 1 && info.outHeight === info.inHeight && info.outWidth === info.inWidth;
   return samePlanes ? "matmul" : "conv";
 }
 

@@ -51,12 +51,7 @@ export function conv2DBackpropInput(args: {
       const cropLeft = Math.max(0, -left);
       const size = [b, h - cropTop - Math.max(0, -bottom), w - cropLeft - Math.max(0, -right), c];
       src = scope.run("Slice", { x: src }, { begin: [0, cropTop, cropLeft, 0], size });
-      [top, left, bottom, right] = [top, left, bottom, right].map((p) => Math.max(0, p)) as [
-        number,
-        number,
-        number,
-        number,
-      ];
+      [top, left, bottom, right] = [top, left, bottom, right].map((p) => Math.max(0, p)) as [number, number, number, number];
     }
     return scope.run(
       "Conv2D",
@@ -112,8 +107,8 @@ function dilate(scope: KernelScope, dy: tf.TensorInfo, sh: number, sw: number): 
   dst.fill(0);
   for (let n = 0; n < b; n++) {
     for (let r = 0; r < h; r++) {
-      const srcRow = ((n * h + r) * w) * c;
-      const dstRow = ((n * oh + r * sh) * ow) * c;
+      const srcRow = (n * h + r) * w * c;
+      const dstRow = (n * oh + r * sh) * ow * c;
       for (let col = 0; col < w; col++) {
         const s0 = srcRow + col * c;
         const d0 = dstRow + col * sw * c;

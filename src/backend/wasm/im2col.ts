@@ -79,15 +79,7 @@ export function im2colTransposed(backend: WasmBackend, xT: tf.TensorInfo, g: Im2
  * [H, W] plane of xT shifted by (i - top, j - left). One bulk copyWithin per plane (it also
  * copies a wrapped-around column when the shift is horizontal), then zero the borders.
  */
-function planeShifts(
-  dst: Float32Array,
-  src: Float32Array,
-  ci: number,
-  b: number,
-  h: number,
-  w: number,
-  g: Im2colGeometry,
-): void {
+function planeShifts(dst: Float32Array, src: Float32Array, ci: number, b: number, h: number, w: number, g: Im2colGeometry): void {
   // Whole-heap view: copyWithin moves data between the two tensors without a temporary.
   const heap = new Float32Array(dst.buffer);
   const dstBase = dst.byteOffset >> 2;

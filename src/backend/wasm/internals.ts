@@ -20,13 +20,7 @@ export interface WasmBackend {
   numDataIds(): number;
 }
 
-const REQUIRED: readonly (keyof WasmBackend)[] = [
-  "makeOutput",
-  "disposeData",
-  "incRef",
-  "typedArrayFromHeap",
-  "numDataIds",
-];
+const REQUIRED: readonly (keyof WasmBackend)[] = ["makeOutput", "disposeData", "incRef", "typedArrayFromHeap", "numDataIds"];
 
 /** Narrows the `backend` a kernel receives; throws naming the missing member otherwise. */
 export function asWasmBackend(backend: unknown, kernelName: string): WasmBackend {

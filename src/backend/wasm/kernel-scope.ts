@@ -12,8 +12,11 @@ import type { WasmBackend } from "./internals";
 export type Attrs = Record<string, unknown>;
 
 /** A kernel function as registered with tfjs (typed loosely: tfjs types attrs per kernel). */
-export type RawKernelFunc = (args: { inputs: Record<string, tf.TensorInfo>; backend: unknown; attrs?: Attrs }) =>
-  tf.TensorInfo | tf.TensorInfo[];
+export type RawKernelFunc = (args: {
+  inputs: Record<string, tf.TensorInfo>;
+  backend: unknown;
+  attrs?: Attrs;
+}) => tf.TensorInfo | tf.TensorInfo[];
 
 function kernelFuncOf(kernelName: string): RawKernelFunc {
   const config = tf.getKernel(kernelName, "wasm");

@@ -182,8 +182,7 @@ export function maxPoolGrad(args: {
     strideWidth,
   };
   const { top, left } = info.padInfo;
-  const fast2x2 =
-    y !== undefined && filterHeight === 2 && filterWidth === 2 && strideHeight === 2 && strideWidth === 2;
+  const fast2x2 = y !== undefined && filterHeight === 2 && filterWidth === 2 && strideHeight === 2 && strideWidth === 2;
   // The fast path stores every position of its windows; zero-fill only if they don't tile x.
   const tiled = fast2x2 && top === 0 && left === 0 && outHeight * 2 === inHeight && outWidth * 2 === inWidth;
   if (!tiled) dx.fill(0);

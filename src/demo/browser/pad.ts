@@ -23,7 +23,10 @@ export class Pad {
     this.canvas.width = this.canvas.height = PAD_SIZE;
     this.canvas.className = "tsdl-demo-pad";
     this.canvas.setAttribute("role", "img"); // a canvas has no role, and ARIA names only elements with one
-    this.canvas.setAttribute("aria-label", "Drawing pad: draw a digit with the mouse, a finger or a pen, or pick one of the test digits below");
+    this.canvas.setAttribute(
+      "aria-label",
+      "Drawing pad: draw a digit with the mouse, a finger or a pen, or pick one of the test digits below",
+    );
     const ctx = this.canvas.getContext("2d", { willReadFrequently: true });
     if (!ctx) throw new Error("this browser gives no 2D canvas");
     this.ctx = ctx;

@@ -86,7 +86,8 @@ export function chooseTrainWorkers(
 ): WorkerChoice {
   const batchNorm = hasLayer(context.model, "BatchNormalization");
   if (request !== "auto") {
-    if (request > 1 && batchNorm) return { count: 1, reason: "batch normalisation trains on one worker (each would see only its slice's statistics)" };
+    if (request > 1 && batchNorm)
+      return { count: 1, reason: "batch normalisation trains on one worker (each would see only its slice's statistics)" };
     if (request > 1 && context.backend !== "wasm" && context.backend !== "cpu") {
       return { count: 1, reason: `the ${context.backend} backend trains on one worker (it has its own thread pool)` };
     }
@@ -102,6 +103,10 @@ export function chooseTrainWorkers(
   }
   if (batchNorm || !hasConvolution(context.model) || (context.backend !== "wasm" && context.backend !== "cpu")) return { count: 1 };
   if (context.samples < MIN_SAMPLES_FOR_WORKERS) return { count: 1 };
-  const count = Math.min(coresForThisProcess(cores, wasmThreadsEnv), MAX_TRAIN_WORKERS, Math.floor(context.batchSize / MIN_ROWS_PER_WORKER));
+  const count = Math.min(
+    coresForThisProcess(cores, wasmThreadsEnv),
+    MAX_TRAIN_WORKERS,
+    Math.floor(context.batchSize / MIN_ROWS_PER_WORKER),
+  );
   return { count: Math.max(1, count) };
 }

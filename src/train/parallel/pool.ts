@@ -109,7 +109,12 @@ export class TrainingWorkers {
   }
 
   /** Starts `count` workers with copies of `model` on `backend`; a worker that cannot start is an error naming it. */
-  static async start(model: tf.LayersModel, variables: readonly tf.Variable[], count: number, backend: BackendName): Promise<TrainingWorkers> {
+  static async start(
+    model: tf.LayersModel,
+    variables: readonly tf.Variable[],
+    count: number,
+    backend: BackendName,
+  ): Promise<TrainingWorkers> {
     const script = path.join(__dirname, "worker.js");
     const handles = Array.from({ length: count }, (_, i) => new WorkerHandle(`training worker ${i + 1} of ${count}`, script));
     try {

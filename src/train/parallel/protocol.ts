@@ -42,4 +42,7 @@ export interface StepResult {
 }
 
 export type ToWorker = InitMessage | StepMessage;
-export type FromWorker = { readonly type: "ready"; readonly summary: string } | StepResult | { readonly type: "error"; readonly message: string };
+export type FromWorker =
+  | { readonly type: "ready"; readonly summary: string }
+  | StepResult
+  | { readonly type: "error"; readonly message: string };

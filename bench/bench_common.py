@@ -1,6 +1,6 @@
 """What torch_bench.py and keras_bench.py share: their command line and the JSON line they print.
 
-The tfjs side (scripts/cli/bench-python.ts) reads that line; one definition keeps both frameworks'
+The tfjs side (scripts/bench/python.ts) reads that line; one definition keeps both frameworks'
 rows in the same shape.
 """
 import argparse

@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { findPythonReferences } from "../../scripts/cli/bench-python";
+import { findPythonReferences } from "../../scripts/bench/python";
 
 test("bench: without bench/.venv the PyTorch 2.13 and Keras rows are missing, each with the setup command", () => {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), "bench-py-"));

@@ -82,6 +82,12 @@ const COMPARISONS = [
     a: ["ladder-cnn-2conv", named("ladder-cnn-2conv")],
     b: ["ladder-cnn", named("ladder-cnn")],
   },
+  {
+    question: "Depth on MNIST: lesson 6's deep CNN (six convolutions) against its CNN (three) (lesson 7)",
+    dataset: "mnist",
+    a: ["ladder-cnn", named("ladder-cnn")],
+    b: ["ladder-deep-cnn", named("ladder-deep-cnn")],
+  },
   transferAt(10),
   transferAt(100),
   transferAt(1000),

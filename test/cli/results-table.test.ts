@@ -82,8 +82,9 @@ test("comparisonsText: a verdict across seeds where both arms have two or more, 
   assert.match(text[0]!, /ladder-mlp-5x512 does better\..*seed 1: fixes 50, breaks 0/);
   assert.match(text[3]!, /Augmentation .* one seed logged for both: ladder-cnn-aug fixes 10 test images and breaks 0/);
   assert.match(text[4]!, /2-conv CNN .* no seed logged for both arms yet\./);
+  assert.match(text[5]!, /Depth on MNIST: .*deep CNN .* no seed logged for both arms yet\./);
   assert.deepEqual(
-    text.slice(5).map((t) => /Transfer .* on ([\d,]+) Fashion-MNIST images per class .* no seed logged/.exec(t)?.[1]),
+    text.slice(6).map((t) => /Transfer .* on ([\d,]+) Fashion-MNIST images per class .* no seed logged/.exec(t)?.[1]),
     ["10", "100", "1,000"],
   );
 });

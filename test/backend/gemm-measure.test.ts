@@ -9,7 +9,7 @@ before(async () => {
   await selectBackend("wasm", { wasmThreads: 1 });
 });
 
-test("measureGemm: GFLOP/s for each implementation, FMA only where relaxed SIMD is on, no tensor left", () => {
+test("measureGemm: GFLOP/s and paired speed-ups for each implementation, FMA only where relaxed SIMD is on, no tensor left", () => {
   const tensors = tf.memory().numTensors;
   const [r] = measureGemm([{ network: "mlp", role: "test", m: 64, n: 40, k: 96 }], 3);
   assert.equal(tf.memory().numTensors, tensors);
@@ -17,6 +17,8 @@ test("measureGemm: GFLOP/s for each implementation, FMA only where relaxed SIMD 
   assert.ok(r!.gflops.tfjs > 0 && Number.isFinite(r!.gflops.tfjs));
   assert.ok(r!.gflops.plain > 0 && Number.isFinite(r!.gflops.plain));
   assert.equal(r!.gflops.fma === null, !relaxedSimdAvailable());
+  assert.ok(r!.speedup.plain > 0 && Number.isFinite(r!.speedup.plain));
+  assert.equal(r!.speedup.fma === null, !relaxedSimdAvailable());
 });
 
 test("measureGemm: refuses a bad repeat count and a backend other than wasm", async () => {

@@ -4,8 +4,10 @@ import * as tf from "@tensorflow/tfjs";
 import { relaxedSimdAvailable } from "../../src/backend/gemm/gemm";
 import { TRAINING_GEMM_SHAPES, measureGemm } from "../../src/backend/gemm/measure";
 import { selectBackend } from "../../src/backend/select";
+import { GEMM_ENV } from "../../src/backend/wasm/gemm-matmul";
 
 before(async () => {
+  process.env[GEMM_ENV] = "xnnpack"; // before the kernels are registered: the baseline is XNNPACK's MatMul
   await selectBackend("wasm", { wasmThreads: 1 });
 });
 
@@ -21,8 +23,17 @@ test("measureGemm: GFLOP/s and paired speed-ups for each implementation, FMA onl
   assert.equal(r!.speedup.fma === null, !relaxedSimdAvailable());
 });
 
-test("measureGemm: refuses a bad repeat count and a backend other than wasm", async () => {
+test("measureGemm: refuses a bad repeat count, a BatchMatMul that may be ours, and a backend other than wasm", async () => {
   assert.throws(() => measureGemm(TRAINING_GEMM_SHAPES, 0), /repeats must be a positive integer, got 0/);
+  process.env[GEMM_ENV] = "ours";
+  try {
+    assert.throws(
+      () => measureGemm(TRAINING_GEMM_SHAPES, 1),
+      /compares with XNNPACK's MatMul, but TSDL_GEMM is "ours": set TSDL_GEMM=xnnpack/,
+    );
+  } finally {
+    process.env[GEMM_ENV] = "xnnpack";
+  }
   await tf.setBackend("cpu");
   try {
     assert.throws(() => measureGemm(TRAINING_GEMM_SHAPES, 1), /compares with tfjs's wasm MatMul; the backend is cpu/);

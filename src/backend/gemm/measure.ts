@@ -5,6 +5,7 @@
  * whose speed drifts favours neither. Used by `npm run bench`.
  */
 import * as tf from "@tensorflow/tfjs";
+import { GEMM_ENV, gemmChoice } from "../wasm/gemm-matmul";
 import { WasmGemm, relaxedSimdAvailable } from "./gemm";
 
 /** One product C[m×n] (+)= A[m×k]·B[k×n] and where training computes it. */
@@ -55,14 +56,20 @@ function median(values: number[]): number {
 }
 
 /**
- * Times each shape: tfjs's `tf.matMul` on the current backend (call it on single-threaded wasm),
- * this folder's kernel with plain SIMD and, where relaxed SIMD is on, with FMA (each in its
- * default tile, `defaultShape`). Each does two
- * untimed calls first. Inputs: uniform [0, 1) values, fixed seeds.
+ * Times each shape: tfjs's `tf.matMul` on the current backend (call it on single-threaded wasm
+ * started with `TSDL_GEMM=xnnpack`, else its BatchMatMul may be this folder's GEMM itself), this
+ * folder's kernel with plain SIMD and, where relaxed SIMD is on, with FMA (each in its default
+ * tile, `defaultShape`). Each does two untimed calls first. Inputs: uniform [0, 1) values, fixed
+ * seeds.
  */
 export function measureGemm(shapes: readonly GemmShape[], repeats: number): GemmMeasurement[] {
   if (!Number.isInteger(repeats) || repeats < 1) throw new Error(`measureGemm: repeats must be a positive integer, got ${repeats}`);
   if (tf.getBackend() !== "wasm") throw new Error(`measureGemm: compares with tfjs's wasm MatMul; the backend is ${tf.getBackend()}`);
+  if (gemmChoice() !== "xnnpack") {
+    throw new Error(
+      `measureGemm: compares with XNNPACK's MatMul, but ${GEMM_ENV} is ${process.env[GEMM_ENV] ? `"${process.env[GEMM_ENV]}"` : "unset"}: set ${GEMM_ENV}=xnnpack before the wasm backend starts`,
+    );
+  }
   const ours = { plain: new WasmGemm({ fma: false }), fma: relaxedSimdAvailable() ? new WasmGemm({ fma: true }) : null };
   return shapes.map((shape) => {
     const { m, n, k } = shape;

@@ -5,6 +5,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { relaxedSimdAvailable } from "../../src/backend/gemm/gemm";
+import { GEMM_ENV } from "../../src/backend/wasm/gemm-matmul";
 import { type GemmMeasurement, measureGemm, TRAINING_GEMM_SHAPES } from "../../src/backend/gemm/measure";
 import { type BackendName, selectBackend } from "../../src/backend/select";
 import { fit } from "../../src/train/fit";
@@ -178,6 +179,7 @@ export async function child(job: ChildJob): Promise<void> {
 
 /** Child mode for the GEMM: single-threaded wasm, every training shape; prints one JSON line. */
 export async function gemmChild(repeats: number): Promise<void> {
+  process.env[GEMM_ENV] = "xnnpack"; // tfjs's MatMul is the baseline: XNNPACK's, not ours
   await selectBackend("wasm", { wasmThreads: 1 });
   const shapes = measureGemm(TRAINING_GEMM_SHAPES, repeats);
   process.stdout.write(`GEMM ${JSON.stringify({ relaxedSimd: relaxedSimdAvailable(), shapes })}\n`);

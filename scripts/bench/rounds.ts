@@ -4,6 +4,7 @@
  */
 import * as os from "node:os";
 import type { GemmMeasurement } from "../../src/backend/gemm/measure";
+import { defaultShape } from "../../src/backend/gemm/micro-kernel";
 import { type GemmRound, type Measurement, type Network, round } from "./measure";
 
 /**
@@ -51,17 +52,18 @@ export function medianOverRounds(perRound: readonly Measurement[][]): Measuremen
   });
 }
 
-/** Each shape's GFLOP/s: the median over rounds. */
+/** Each shape's GFLOP/s and paired speed-ups: the median over rounds. */
 export function gemmOverRounds(rounds: readonly GemmRound[]): GemmRound {
-  const at = (i: number, pick: (g: GemmMeasurement["gflops"]) => number | null) => {
-    const v = rounds.map((r) => pick(r.shapes[i]!.gflops)).filter((x): x is number => x !== null);
+  const at = (i: number, pick: (s: GemmMeasurement) => number | null) => {
+    const v = rounds.map((r) => pick(r.shapes[i]!)).filter((x): x is number => x !== null);
     return v.length === 0 ? null : median(v);
   };
   return {
     relaxedSimd: rounds[0]!.relaxedSimd,
     shapes: rounds[0]!.shapes.map((s, i) => ({
       ...s,
-      gflops: { tfjs: at(i, (g) => g.tfjs)!, plain: at(i, (g) => g.plain)!, fma: at(i, (g) => g.fma) },
+      gflops: { tfjs: at(i, (r) => r.gflops.tfjs)!, plain: at(i, (r) => r.gflops.plain)!, fma: at(i, (r) => r.gflops.fma) },
+      speedup: { plain: at(i, (r) => r.speedup.plain)!, fma: at(i, (r) => r.speedup.fma) },
     })),
   };
 }
@@ -74,8 +76,10 @@ export function printGemmTable(gemm: GemmRound): void {
     s.gflops.tfjs.toFixed(1),
     s.gflops.plain.toFixed(1),
     s.gflops.fma === null ? "—" : s.gflops.fma.toFixed(1),
+    `${s.speedup.plain.toFixed(2)}×${s.speedup.fma === null ? "" : ` / ${s.speedup.fma.toFixed(2)}×`}`,
   ]);
-  const head = ["network", "product", "A·B", "tfjs MatMul", "ours SIMD", "ours FMA"];
+  const tile = (fma: boolean) => `${defaultShape(fma).mr}×${defaultShape(fma).nr}`;
+  const head = ["network", "product", "A·B", "tfjs MatMul", `ours SIMD ${tile(false)}`, `ours FMA ${tile(true)}`, "speed-up (paired)"];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (r: string[]) =>
     r

@@ -7,8 +7,10 @@
  * - Conv2DBackpropInput — replaces a slow scalar loop; one XNNPACK forward convolution.
  * - MaxPoolGrad — replaces a slow C++ loop that also picks a different max than cpu/TF on ties.
  * - BatchMatMul, _FusedMatMul — transposed operands are transposed first, so the dense layers'
- *   backward pass reaches XNNPACK instead of a scalar loop. With `TSDL_GEMM=ours`, BatchMatMul's
- *   plain products run on the project's own wasm GEMM instead (wasm/gemm-matmul.ts).
+ *   backward pass reaches XNNPACK instead of a scalar loop. Where relaxed SIMD is on and wasm
+ *   runs one thread (the training workers), or with `TSDL_GEMM=ours`, BatchMatMul's plain
+ *   products run on the project's own wasm GEMM instead (wasm/gemm-matmul.ts); `TSDL_GEMM=xnnpack`
+ *   keeps them on XNNPACK.
  * - Sum — reductions over leading axes (bias gradients) without the stock kernel's transpose.
  * - Identity — shares the buffer instead of copying (the engine clones every saved activation).
  *
@@ -20,7 +22,7 @@ import * as tf from "@tensorflow/tfjs";
 import { conv2DBackpropFilter } from "./wasm/conv2d-backprop-filter";
 import { conv2DBackpropInput } from "./wasm/conv2d-backprop-input";
 import type { RawKernelFunc } from "./wasm/kernel-scope";
-import { gemmMatMul, gemmRequested } from "./wasm/gemm-matmul";
+import { gemmChoice, gemmMatMul } from "./wasm/gemm-matmul";
 import { transposingMatMul } from "./wasm/matmul";
 import { maxPoolGrad } from "./wasm/max-pool-grad";
 import { leadingAxesSum } from "./wasm/sum";
@@ -33,7 +35,12 @@ const PROVIDERS = {
   Conv2DBackpropFilter: { replace: conv2DBackpropFilter },
   Conv2DBackpropInput: { replace: conv2DBackpropInput },
   MaxPoolGrad: { replace: maxPoolGrad },
-  BatchMatMul: { wrap: (stock) => transposingMatMul("BatchMatMul", gemmRequested() ? gemmMatMul(stock) : stock) },
+  BatchMatMul: {
+    wrap: (stock) => {
+      const choice = gemmChoice();
+      return transposingMatMul("BatchMatMul", choice === "xnnpack" ? stock : gemmMatMul(stock, choice));
+    },
+  },
   _FusedMatMul: { wrap: (stock) => transposingMatMul("_FusedMatMul", stock) },
   Sum: { wrap: leadingAxesSum },
   Identity: { wrap: sharingIdentity },

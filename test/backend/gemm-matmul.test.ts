@@ -1,13 +1,16 @@
 /**
- * BatchMatMul on the project's GEMM (TSDL_GEMM=ours): the wrapper takes the plain single-batch
- * float32 products and hands everything else to the kernel it wraps; through tfjs, products and
- * a dense layer's gradients agree with the cpu backend and leave no tensor or buffer behind.
+ * BatchMatMul on the project's GEMM (TSDL_GEMM=ours; unset, where relaxed SIMD is on and wasm
+ * runs one thread): the wrapper takes the plain single-batch float32 products and hands everything
+ * else to the kernel it wraps; on either kernel (FMA, plain SIMD forced) products match float64;
+ * through tfjs, products and a dense layer's gradients agree with the cpu backend and leave no
+ * tensor or buffer behind.
  */
 import { before, test } from "node:test";
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
 import { isOurWasmKernel } from "../../src/backend/wasm-kernels";
-import { GEMM_ENV, gemmMatMul, gemmRequested } from "../../src/backend/wasm/gemm-matmul";
+import { relaxedSimdAvailable } from "../../src/backend/gemm/gemm";
+import { autoPicksOurs, GEMM_ENV, gemmChoice, gemmMatMul } from "../../src/backend/wasm/gemm-matmul";
 import type { RawKernelFunc } from "../../src/backend/wasm/kernel-scope";
 import { selectBackend } from "../../src/backend/select";
 import { backendDataIds, randomValues, relError, rng } from "./helpers";
@@ -18,11 +21,32 @@ before(async () => {
   assert.ok(isOurWasmKernel("BatchMatMul"));
 });
 
-test("TSDL_GEMM: ours, xnnpack or unset; anything else is refused naming the choices", () => {
-  assert.equal(gemmRequested({ [GEMM_ENV]: "ours" }), true);
-  assert.equal(gemmRequested({ [GEMM_ENV]: "xnnpack" }), false);
-  assert.equal(gemmRequested({}), false);
-  assert.throws(() => gemmRequested({ [GEMM_ENV]: "fast" }), /TSDL_GEMM="fast": expected "ours" .* or "xnnpack"/);
+test("TSDL_GEMM: ours, xnnpack, or unset (auto); anything else is refused naming the choices", () => {
+  assert.equal(gemmChoice({ [GEMM_ENV]: "ours" }), "ours");
+  assert.equal(gemmChoice({ [GEMM_ENV]: "xnnpack" }), "xnnpack");
+  assert.equal(gemmChoice({}), "auto");
+  assert.equal(gemmChoice({ [GEMM_ENV]: "" }), "auto");
+  assert.throws(() => gemmChoice({ [GEMM_ENV]: "fast" }), /TSDL_GEMM="fast": expected "ours" .* or "xnnpack"/);
+});
+
+test("auto picks ours only with relaxed SIMD on and one wasm thread, and then computes the product itself", () => {
+  assert.equal(autoPicksOurs(true, 1), true);
+  assert.equal(autoPicksOurs(true, 2), false);
+  assert.equal(autoPicksOurs(false, 1), false);
+  let stockCalls = 0;
+  const stock: RawKernelFunc = (args) => {
+    stockCalls++;
+    return args.inputs["a"]!;
+  };
+  const backend = tf.backend() as unknown as { disposeData(id: tf.DataId): boolean };
+  const a = tf.ones([3, 4]);
+  const b = tf.ones([4, 5]);
+  const out = gemmMatMul(stock, "auto")({ inputs: { a, b }, backend, attrs: {} }) as tf.TensorInfo;
+  // What this process runs: the thread count selectBackend chose here.
+  const threads = (require("@tensorflow/tfjs-backend-wasm") as typeof import("@tensorflow/tfjs-backend-wasm")).getThreadsCount();
+  assert.equal(stockCalls, autoPicksOurs(relaxedSimdAvailable(), threads) ? 0 : 1);
+  if (stockCalls === 0) backend.disposeData(out.dataId);
+  tf.dispose([a, b]);
 });
 
 test("the wrapper computes plain products itself and passes transposed, batched and int32 ones on", () => {
@@ -58,6 +82,31 @@ test("the wrapper computes plain products itself and passes transposed, batched 
   kernel({ inputs: { a: others[2]!, b: others[3]! }, backend, attrs: {} });
   assert.deepEqual(passed, ["float32[2,3]·float32[2,3]", "float32[2,2,3]·float32[2,3,2]", "int32[2,3]·int32[3,2]"]);
   tf.dispose([a, b, ...others]);
+});
+
+test("the wrapper on either kernel (default, or plain SIMD forced) matches float64 on an odd product", () => {
+  const [m, k, n] = [13, 29, 11];
+  const next = rng(3);
+  const av = randomValues(m * k, next);
+  const bv = randomValues(k * n, next);
+  const expected = Array.from({ length: m * n }, (_, i) => {
+    let s = 0;
+    for (let p = 0; p < k; p++) s += av[Math.floor(i / n) * k + p]! * bv[p * n + (i % n)]!;
+    return s;
+  });
+  const backend = tf.backend() as unknown as { readSync(id: tf.DataId): Float32Array; disposeData(id: tf.DataId): boolean };
+  const stock: RawKernelFunc = () => {
+    throw new Error("a plain product reached the stock kernel");
+  };
+  const a = tf.tensor2d(av, [m, k]);
+  const b = tf.tensor2d(bv, [k, n]);
+  for (const kernel of [gemmMatMul(stock), gemmMatMul(stock, "ours", { fma: false })]) {
+    const out = kernel({ inputs: { a, b }, backend, attrs: {} }) as tf.TensorInfo;
+    const got = backend.readSync(out.dataId);
+    backend.disposeData(out.dataId);
+    got.forEach((v, i) => assert.ok(Math.abs(v - expected[i]!) <= 1e-5 * (1 + Math.abs(expected[i]!)), `at ${i}: ${v} vs ${expected[i]}`));
+  }
+  tf.dispose([a, b]);
 });
 
 /** f(...) on wasm and on cpu, from the same values. */

@@ -1,7 +1,8 @@
 /**
  * The wasm GEMM (src/backend/gemm/): C += A·B against a float64 reference on shapes that hit every
  * edge (1×1×1, tiles cut in both directions, k past one cache block, the MLP's and CNN's shapes),
- * both instruction sets where the engine has relaxed SIMD, and the checks at the door. On Node 20
+ * both instruction sets where the engine has relaxed SIMD, each in both tiles (4×8, 6×8), which
+ * kernel is the default where, and the checks at the door. On Node 20
  * relaxed SIMD is behind a flag: there this file runs itself again with the flag, so the FMA
  * kernel is tested on every Node line.
  */
@@ -56,10 +57,14 @@ const SHAPES: [number, number, number][] = [
   [130, 10, 257],
 ];
 
-const kernels = [false, ...(relaxedSimdAvailable() ? [true] : [])].map((fma) => new WasmGemm({ fma }));
+// Each instruction set in its default tile and in the other one.
+const kernels = [false, ...(relaxedSimdAvailable() ? [true] : [])].flatMap((fma) => [
+  new WasmGemm({ fma }),
+  new WasmGemm({ fma, mr: fma ? 4 : 6 }),
+]);
 
 for (const gemm of kernels) {
-  const label = gemm.shape.fma ? "relaxed-SIMD FMA" : "plain SIMD";
+  const label = `${gemm.shape.mr}×${gemm.shape.nr}, ${gemm.shape.fma ? "relaxed-SIMD FMA" : "plain SIMD"}`;
   test(`gemm (${label}): C += A·B matches float64 on odd and real shapes`, () => {
     for (const [m, n, k] of SHAPES) {
       const a = values(m * k, m + 1);
@@ -123,6 +128,13 @@ test("gemm: relaxed SIMD asked for where it is off is an error that says so", {
   assert.throws(() => new WasmGemm({ fma: true }), /relaxed SIMD \(f32x4\.relaxed_madd\) is not available/);
 });
 
+test("gemm: the default kernel is 6×8 with FMA where relaxed SIMD is on, else 4×8 plain SIMD (Node 20 without the flag)", () => {
+  const major = Number(process.versions.node.split(".")[0]);
+  if (major >= 22 || process.execArgv.includes(RELAXED_FLAG)) assert.equal(relaxedSimdAvailable(), true);
+  else assert.equal(relaxedSimdAvailable(), false);
+  assert.deepEqual(new WasmGemm().shape, relaxedSimdAvailable() ? { mr: 6, nr: 8, fma: true } : { mr: 4, nr: 8, fma: false });
+});
+
 test("gemm: both modules validate only as they should (FMA needs relaxed SIMD)", () => {
   const validate = (globalThis as unknown as { WebAssembly: { validate(b: Uint8Array): boolean } }).WebAssembly.validate;
   assert.equal(validate(gemmModuleBytes({ mr: 4, nr: 8, fma: false })), true);
@@ -151,5 +163,6 @@ test(`gemm: the FMA kernel under ${RELAXED_FLAG} (Node 20: relaxed SIMD is behin
     timeout: 300_000,
   });
   assert.equal(r.status, 0, `${r.stdout}\n${r.stderr}`);
-  assert.match(r.stdout, /^ok \d+ - gemm \(relaxed-SIMD FMA\): C \+= A·B matches float64/m);
+  assert.match(r.stdout, /^ok \d+ - gemm \(6×8, relaxed-SIMD FMA\): C \+= A·B matches float64/m);
+  assert.match(r.stdout, /^ok \d+ - gemm: the default kernel is 6×8 with FMA/m);
 });

@@ -6,7 +6,7 @@
  * has it (Node 22+, Chrome 114+; Node 20 only with --experimental-wasm-relaxed-simd), else plain
  * SIMD.
  */
-import { DEFAULT_SHAPE, type MicroKernelShape, gemmModuleBytes, relaxedSimdProbeBytes } from "./micro-kernel";
+import { type MicroKernelShape, defaultShape, gemmModuleBytes, relaxedSimdProbeBytes } from "./micro-kernel";
 
 /** The part of the WebAssembly JS API used here (the project's TypeScript libs declare none: no DOM). */
 interface WasmMemory {
@@ -69,7 +69,7 @@ export class WasmGemm {
   ) => void;
   private readonly packB: (src: number, dst: number, n: number, k: number, panels: number) => void;
 
-  /** `shape` defaults to 4×8 with FMA where relaxed SIMD is available; asking for FMA where it is not is an error. */
+  /** `shape` defaults to FMA where relaxed SIMD is available, in `defaultShape`'s tile; asking for FMA where it is not is an error. */
   constructor(shape: Partial<MicroKernelShape> = {}) {
     const fma = shape.fma ?? relaxedSimdAvailable();
     if (fma && !relaxedSimdAvailable()) {
@@ -77,7 +77,8 @@ export class WasmGemm {
         `gemm: relaxed SIMD (f32x4.relaxed_madd) is not available in this engine (${typeof process !== "undefined" ? `Node ${process.version}: Node 20 needs --experimental-wasm-relaxed-simd` : "this browser"}); use fma: false`,
       );
     }
-    this.shape = { mr: shape.mr ?? DEFAULT_SHAPE.mr, nr: shape.nr ?? DEFAULT_SHAPE.nr, fma };
+    const tile = defaultShape(fma);
+    this.shape = { mr: shape.mr ?? tile.mr, nr: shape.nr ?? tile.nr, fma };
     const instance = new wasm.Instance(new wasm.Module(gemmModuleBytes(this.shape)));
     this.memory = instance.exports["memory"] as WasmMemory;
     this.kernel = instance.exports["gemm"] as WasmGemm["kernel"];

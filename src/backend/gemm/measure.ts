@@ -5,6 +5,7 @@
  * whose speed drifts favours neither. Used by `npm run bench`.
  */
 import * as tf from "@tensorflow/tfjs";
+import { GEMM_ENV, gemmChoice } from "../wasm/gemm-matmul";
 import { WasmGemm, relaxedSimdAvailable } from "./gemm";
 
 /** One product C[m×n] (+)= A[m×k]·B[k×n] and where training computes it. */
@@ -38,9 +39,14 @@ export const TRAINING_GEMM_SHAPES: readonly GemmShape[] = [
   { network: "cnn", role: "conv 1 filter gradient (transposed)", m: 32, n: 9, k: 78400 },
 ];
 
-/** GFLOP/s (2·m·n·k per product) of each implementation: the median over `repeats` calls. */
+/**
+ * GFLOP/s (2·m·n·k per product) of each implementation: the median over `repeats` calls; and
+ * ours against tfjs's as the median of the ratios of calls made in the same turn (tfjs's time ÷
+ * ours: above 1, ours is faster), which a machine whose speed drifts between turns disturbs less.
+ */
 export interface GemmMeasurement extends GemmShape {
   gflops: { tfjs: number; plain: number; fma: number | null };
+  speedup: { plain: number; fma: number | null };
 }
 
 function median(values: number[]): number {
@@ -50,13 +56,20 @@ function median(values: number[]): number {
 }
 
 /**
- * Times each shape: tfjs's `tf.matMul` on the current backend (call it on single-threaded wasm),
- * this folder's kernel with plain SIMD and, where relaxed SIMD is on, with FMA. Each does two
- * untimed calls first. Inputs: uniform [0, 1) values, fixed seeds.
+ * Times each shape: tfjs's `tf.matMul` on the current backend (call it on single-threaded wasm
+ * started with `TSDL_GEMM=xnnpack`, else its BatchMatMul may be this folder's GEMM itself), this
+ * folder's kernel with plain SIMD and, where relaxed SIMD is on, with FMA (each in its default
+ * tile, `defaultShape`). Each does two untimed calls first. Inputs: uniform [0, 1) values, fixed
+ * seeds.
  */
 export function measureGemm(shapes: readonly GemmShape[], repeats: number): GemmMeasurement[] {
   if (!Number.isInteger(repeats) || repeats < 1) throw new Error(`measureGemm: repeats must be a positive integer, got ${repeats}`);
   if (tf.getBackend() !== "wasm") throw new Error(`measureGemm: compares with tfjs's wasm MatMul; the backend is ${tf.getBackend()}`);
+  if (gemmChoice() !== "xnnpack") {
+    throw new Error(
+      `measureGemm: compares with XNNPACK's MatMul, but ${GEMM_ENV} is ${process.env[GEMM_ENV] ? `"${process.env[GEMM_ENV]}"` : "unset"}: set ${GEMM_ENV}=xnnpack before the wasm backend starts`,
+    );
+  }
   const ours = { plain: new WasmGemm({ fma: false }), fma: relaxedSimdAvailable() ? new WasmGemm({ fma: true }) : null };
   return shapes.map((shape) => {
     const { m, n, k } = shape;
@@ -82,6 +95,11 @@ export function measureGemm(shapes: readonly GemmShape[], repeats: number): Gemm
     }
     tf.dispose([a, b]);
     const gflops = (ms: number[]) => Math.round(((2 * m * n * k) / median(ms) / 1e6) * 10) / 10;
-    return { ...shape, gflops: { tfjs: gflops(times.tfjs), plain: gflops(times.plain), fma: ours.fma ? gflops(times.fma) : null } };
+    const speedup = (ms: number[]) => Math.round(median(times.tfjs.map((t, i) => t / ms[i]!)) * 100) / 100;
+    return {
+      ...shape,
+      gflops: { tfjs: gflops(times.tfjs), plain: gflops(times.plain), fma: ours.fma ? gflops(times.fma) : null },
+      speedup: { plain: speedup(times.plain), fma: ours.fma ? speedup(times.fma) : null },
+    };
   });
 }

@@ -1,30 +1,55 @@
 /**
  * BatchMatMul on this project's GEMM (src/backend/gemm/) instead of XNNPACK, for the plain case
  * the transposing wrapper (matmul.ts) hands on: float32, no transposed operand, one batch. Any
- * other call goes to the kernel it wraps. Off unless `TSDL_GEMM=ours` (wasm-kernels.ts): it is
- * registered only where it measures faster (bench/README.md, "GEMM").
+ * other call goes to the kernel it wraps. By default only where the engine has relaxed SIMD and
+ * the wasm backend runs one thread (the training workers, `TSDL_WASM_THREADS=1`): there its FMA
+ * kernel measured faster than XNNPACK on the training shapes (bench/README.md, "GEMM"), while
+ * with more threads XNNPACK spreads a product over them and ours runs on one. `TSDL_GEMM`
+ * overrides (wasm-kernels.ts).
  */
-import { WasmGemm } from "../gemm/gemm";
+import { relaxedSimdAvailable, WasmGemm } from "../gemm/gemm";
+import type { MicroKernelShape } from "../gemm/micro-kernel";
 import { asWasmBackend, f32View } from "./internals";
 import type { RawKernelFunc } from "./kernel-scope";
 
-/** The switch: `TSDL_GEMM=ours` uses this file's BatchMatMul, anything else (default) XNNPACK's. */
+/** The switch: `TSDL_GEMM=ours` (always), `xnnpack` (never); unset, `auto`. */
 export const GEMM_ENV = "TSDL_GEMM";
 
-/** Whether the environment asks for this project's GEMM; an unknown value is an error naming the choices. */
-export function gemmRequested(env: NodeJS.ProcessEnv = process.env): boolean {
+/** Which BatchMatMul runs plain products: ours, XNNPACK's, or ours where relaxed SIMD is on and wasm runs one thread. */
+export type GemmChoice = "ours" | "xnnpack" | "auto";
+
+/** `TSDL_GEMM` read; an unknown value is an error naming the choices. */
+export function gemmChoice(env: NodeJS.ProcessEnv = process.env): GemmChoice {
   const v = env[GEMM_ENV];
-  if (v === undefined || v === "" || v === "xnnpack") return false;
-  if (v === "ours") return true;
-  throw new Error(`${GEMM_ENV}="${v}": expected "ours" (this project's wasm GEMM) or "xnnpack" (tfjs's, the default)`);
+  if (v === undefined || v === "") return "auto";
+  if (v === "ours" || v === "xnnpack") return v;
+  throw new Error(
+    `${GEMM_ENV}="${v}": expected "ours" (this project's wasm GEMM) or "xnnpack" (tfjs's); unset, ours where relaxed SIMD is on and wasm runs one thread`,
+  );
+}
+
+/** The running wasm backend's thread count (required lazily, as wasm-kernels.ts loads the package). */
+function wasmThreadsCount(): number {
+  return (require("@tensorflow/tfjs-backend-wasm") as typeof import("@tensorflow/tfjs-backend-wasm")).getThreadsCount();
+}
+
+/** Whether `auto` picks ours: relaxed SIMD on and a single-threaded wasm backend. */
+export function autoPicksOurs(relaxedSimd: boolean = relaxedSimdAvailable(), wasmThreads: number = wasmThreadsCount()): boolean {
+  return relaxedSimd && wasmThreads === 1;
 }
 
 const product = (dims: readonly number[]) => dims.reduce((a, b) => a * b, 1);
 
-/** Wraps `stock` (BatchMatMul): plain single-batch float32 products run on WasmGemm. */
-export function gemmMatMul(stock: RawKernelFunc): RawKernelFunc {
+/**
+ * Wraps `stock` (BatchMatMul): plain single-batch float32 products run on WasmGemm, built with
+ * `shape` (default: FMA where relaxed SIMD is on; `{ fma: false }` forces the plain-SIMD kernel).
+ * With `choice` "auto" each call first asks `autoPicksOurs` (the thread count is set when the
+ * backend starts, after the kernels are registered).
+ */
+export function gemmMatMul(stock: RawKernelFunc, choice: "ours" | "auto" = "ours", shape: Partial<MicroKernelShape> = {}): RawKernelFunc {
   let gemm: WasmGemm | undefined;
   return (args) => {
+    if (choice === "auto" && !autoPicksOurs()) return stock(args);
     const a = args.inputs["a"];
     const b = args.inputs["b"];
     const attrs = (args.attrs ?? {}) as { transposeA?: boolean; transposeB?: boolean };
@@ -40,7 +65,7 @@ export function gemmMatMul(stock: RawKernelFunc): RawKernelFunc {
     // Views after the allocation: makeOutput may grow the heap and detach older ones.
     const c = f32View(backend, out);
     c.fill(0);
-    gemm ??= new WasmGemm();
+    gemm ??= new WasmGemm(shape);
     gemm.multiplyAdd(f32View(backend, a), f32View(backend, b), c, m, n, k);
     return out;
   };

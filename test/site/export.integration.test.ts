@@ -8,6 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { externalReferences } from "../../scripts/site/html";
 import { plotlyLoaderHtml } from "../../scripts/site/page";
+import { runControlsHtml } from "../../scripts/site/runner-assets";
 
 const root = join(__dirname, "..", "..", "..");
 const LIB = `<script data-tsdl-plotly-lib="3.1.2">window.__inlinedLib = true;</script>`;
@@ -117,6 +118,14 @@ test("export renders a lesson page that loads one shared plotly.js, with math, T
     for (const asset of ["plotly.min.js", "tsdl.css", "jupyter/index.css", "jupyter/theme-light.css", "katex/katex.min.css"]) {
       assert.ok(existsSync(join(f.site, "assets", asset)), asset);
     }
+    // Run it here: the page loads only the small controls; what the first Run loads is in the site.
+    const controls = page.indexOf(runControlsHtml("assets"));
+    assert.ok(controls > page.indexOf("</main>") && controls < page.indexOf("</body>"), "the Run controls' script at the end of the body");
+    assert.doesNotMatch(page, /tsdl-runner\.js|mnist-fast\.js|tf\.min\.js/, "the runner, MNIST and tfjs wait for the first Run");
+    for (const asset of ["runner/page.js", "runner/tsdl-runner.js", "runner/mnist-fast.js", "tfjs/tf.min.js"]) {
+      assert.ok(existsSync(join(f.site, "assets", asset)), asset);
+    }
+    assert.match(r.stdout, /run it here: the pages' controls \d+ kB; on the first Run the runner \d+ kB, MNIST's fast slice [\d.]+ MB/);
     assert.ok(!page.includes("accuracyOfTheFloorCheck") && !page.includes("floor-check-passed"), "the check cell is hidden");
     assert.match(
       r.stdout,

@@ -2,7 +2,7 @@
  * A cell's output in the page, written as JupyterLab (and the exported page) writes it:
  * `.jp-OutputArea-child` blocks of stdout text, stderr text and HTML, so the site's CSS shows
  * them like the kernel's stored outputs. `console.log`/`table`/`error` and tslab's display go to
- * the cell that is running ({@link capture}); console text is formatted as Node's is.
+ * the cell that is running ({@link capture}); console text is formatted as Node's is (../console-text.ts).
  */
 
 /** Where a running cell writes. */
@@ -11,6 +11,8 @@ export interface OutputSink {
   /** Adds an HTML block; returns it, for displays that update in place. */
   html(html: string): HTMLElement;
 }
+
+import { formatLog, formatTable } from "../console-text";
 
 let current: OutputSink | null = null;
 
@@ -63,64 +65,6 @@ export function areaSink(area: HTMLElement): OutputSink {
       return out;
     },
   };
-}
-
-/** A value as Node's util.inspect shows it, for the common cases (strings quoted inside containers). */
-export function inspect(value: unknown, nested = false, seen: unknown[] = []): string {
-  if (typeof value === "string") return nested ? `'${value.replace(/\\/g, "\\\\").replace(/'/g, "\\'")}'` : value;
-  if (typeof value === "number") return Object.is(value, -0) ? "-0" : String(value);
-  if (typeof value === "bigint") return `${value}n`;
-  if (value === undefined || value === null || typeof value === "boolean" || typeof value === "symbol") return String(value);
-  if (typeof value === "function") return `[Function: ${value.name || "(anonymous)"}]`;
-  if (seen.includes(value)) return "[Circular]";
-  const inner = [...seen, value];
-  if (value instanceof Error) return value.stack ?? `${value.name}: ${value.message}`;
-  if (ArrayBuffer.isView(value) && !(value instanceof DataView)) {
-    const items = Array.from(value as unknown as ArrayLike<number>, (v) => inspect(v, true, inner));
-    return `${value.constructor.name}(${items.length}) [ ${items.join(", ")} ]`;
-  }
-  if (Array.isArray(value)) return value.length === 0 ? "[]" : `[ ${value.map((v) => inspect(v, true, inner)).join(", ")} ]`;
-  if (value instanceof Map)
-    return `Map(${value.size}) { ${[...value].map(([k, v]) => `${inspect(k, true, inner)} => ${inspect(v, true, inner)}`).join(", ")} }`;
-  if (value instanceof Set) return `Set(${value.size}) { ${[...value].map((v) => inspect(v, true, inner)).join(", ")} }`;
-  const print = (value as { toString?: () => string }).toString;
-  if (print && print !== Object.prototype.toString && !Object.hasOwn(value, "toString")) {
-    // tfjs tensors print themselves (Tensor\n  [[1, 2], …]), as in Node.
-    const s = String(value);
-    if (s !== "[object Object]") return s;
-  }
-  const entries = Object.entries(value as object);
-  if (entries.length === 0) return "{}";
-  const key = (k: string) => (/^[A-Za-z_$][\w$]*$/.test(k) ? k : inspect(k, true));
-  return `{ ${entries.map(([k, v]) => `${key(k)}: ${inspect(v, true, inner)}`).join(", ")} }`;
-}
-
-/** console.log's line for its arguments (no format specifiers beyond plain joining). */
-export function formatLog(args: readonly unknown[]): string {
-  return args.map((a) => inspect(a)).join(" ");
-}
-
-/** console.table's box as Node ≥ 23 draws it: an (index) column, left-aligned cells, strings quoted. */
-export function formatTable(data: unknown): string {
-  if (data === null || typeof data !== "object") return formatLog([data]);
-  const rows = Object.entries(data as object);
-  const columns: string[] = [];
-  let values = false;
-  for (const [, row] of rows) {
-    if (row !== null && typeof row === "object") {
-      for (const k of Object.keys(row)) if (!columns.includes(k)) columns.push(k);
-    } else values = true;
-  }
-  const header = ["(index)", ...columns, ...(values ? ["Values"] : [])];
-  const body = rows.map(([index, row]) => {
-    const isObj = row !== null && typeof row === "object";
-    const cells = columns.map((c) => (isObj && Object.hasOwn(row, c) ? inspect((row as Record<string, unknown>)[c], true) : ""));
-    return [index, ...cells, ...(values ? [isObj ? "" : inspect(row, true)] : [])];
-  });
-  const widths = header.map((h, i) => Math.max(h.length, ...body.map((r) => r[i]!.length)) + 2);
-  const line = (l: string, m: string, r: string) => l + widths.map((w) => "─".repeat(w)).join(m) + r;
-  const row = (cells: readonly string[]) => `│${cells.map((c, i) => ` ${c.padEnd(widths[i]! - 1)}`).join("│")}│`;
-  return [line("┌", "┬", "┐"), row(header), line("├", "┼", "┤"), ...body.map(row), line("└", "┴", "┘")].join("\n");
 }
 
 type ConsoleMethod = "log" | "info" | "debug" | "warn" | "error" | "table";

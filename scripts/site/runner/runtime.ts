@@ -18,7 +18,8 @@ import { describePlot } from "../../../src/plot/spec";
 import { CellSyntaxError, IMPORT_FUNCTION, pageCell } from "../run-cells";
 import { checkDigits, checkLoadMnist, unpackMnist } from "./mnist-data";
 import { NeedsKernelError } from "./need-kernel";
-import { areaSink, capture, inspect } from "./output";
+import { inspect } from "../console-text";
+import { areaSink, capture } from "./output";
 import pl, * as polars from "./polars-shim";
 
 /** What the page's controls call. */

@@ -78,7 +78,7 @@ const allOutputs = (page) =>
 /** Waits until the page's status says the run ended; returns it. Fails on a failed cell. */
 async function finished(page, timeout = TIMEOUT_MS) {
   await page.waitForFunction(
-    () => /^(Ran |Cell \d+ failed|The runner did not load)/.test(document.querySelector(".tsdl-run-status")?.textContent ?? ""),
+    () => /^(Ran |Cell \d+ failed|A check|The runner did not load)/.test(document.querySelector(".tsdl-run-status")?.textContent ?? ""),
     null,
     {
       timeout,
@@ -138,7 +138,7 @@ async function testSoftmax(page, floor, all) {
   else {
     await page.waitForFunction(
       (i) =>
-        /^Cell \d+ failed|^The runner did not load/.test(document.querySelector(".tsdl-run-status")?.textContent ?? "") ||
+        /^Cell \d+ failed|^A check|^The runner did not load/.test(document.querySelector(".tsdl-run-status")?.textContent ?? "") ||
         document.querySelectorAll("main .jp-CodeCell")[i].dataset.tsdlRun === "ok",
       index,
       { timeout: TIMEOUT_MS },

@@ -126,7 +126,10 @@ test("export renders a lesson page that loads one shared plotly.js, with math, T
       assert.ok(existsSync(join(f.site, "assets", asset)), asset);
     }
     assert.match(r.stdout, /run it here: the pages' controls \d+ kB; on the first Run the runner \d+ kB, MNIST's fast slice [\d.]+ MB/);
-    assert.ok(!page.includes("accuracyOfTheFloorCheck") && !page.includes("floor-check-passed"), "the check cell is hidden");
+    // The check cell is not shown: its output is gone, its code only in an inert template for the page's Run all.
+    assert.ok(!page.includes("floor-check-passed"), "the check's output is left out");
+    assert.equal(page.split("accuracyOfTheFloorCheck").length - 1, 1);
+    assert.match(page, /<template class="tsdl-check-cell">if \(accuracyOfTheFloorCheck &lt; 0\.9\) throw new Error\(\);<\/template>/);
     assert.match(
       r.stdout,
       /01-fixture.html +1 plot\(s\) +2 formula\(s\) +highlighting: typescript +1 check cell\(s\) hidden +2 solution\(s\) collapsed/,

@@ -25,6 +25,13 @@ interface Cell {
   ran: boolean;
 }
 
+/** A hidden check cell: its code, and the index of the visible cell it comes before. */
+interface Check {
+  readonly source: string;
+  readonly before: number;
+  ran: boolean;
+}
+
 const script = document.currentScript as HTMLScriptElement | null;
 const assets = script ? new URL("..", script.src).href.replace(/\/$/, "") : "assets";
 
@@ -104,6 +111,18 @@ function setup(): void {
     return [cell];
   });
 
+  // The lesson's check cells: not shown, their code kept in the page (render_pages.py).
+  const steps: (Cell | Check)[] = [];
+  for (const el of Array.from(document.querySelectorAll<HTMLElement>("main .jp-CodeCell, main template.tsdl-check-cell"))) {
+    if (el instanceof HTMLTemplateElement) {
+      const next = cells.findIndex((c) => el.compareDocumentPosition(c.el) & Node.DOCUMENT_POSITION_FOLLOWING);
+      steps.push({ source: el.content.textContent ?? "", before: next < 0 ? cells.length : next, ran: false });
+    } else {
+      const cell = cells.find((c) => c.el === el);
+      if (cell) steps.push(cell);
+    }
+  }
+
   let runner: Promise<PageRunner> | null = null;
   let mnist: Promise<void> | null = null;
   /** The MNIST images (2.3 MB), loaded before the first cell that reads them, not before. */
@@ -159,9 +178,21 @@ function setup(): void {
         say(`The runner did not load: ${(err as Error).message}`);
         return;
       }
-      const todo = cells.filter((c, i) => i === k || (i < k && (all || !c.ran)));
+      // The lesson's hidden checks run in their place too: a later cell may use a name one declares.
+      const before = (c: Cell | Check, i: number) => i < k || (i === k && "before" in c);
+      const todo = steps.filter((c) => c === cells[k] || (before(c, "before" in c ? c.before : cells.indexOf(c)) && (all || !c.ran)));
       for (const c of todo) {
         if (gen !== generation) return;
+        if ("before" in c) {
+          if (USES_MNIST.test(c.source)) await loadMnist(r).catch(() => undefined);
+          const ok = await r.runCell(c.source, document.createElement("div"));
+          c.ran = true;
+          if (!ok) {
+            say(`A check of the lesson (hidden, before cell ${c.before + 1}) failed: it no longer holds with this code.`);
+            return;
+          }
+          continue;
+        }
         const n = cells.indexOf(c) + 1;
         if (USES_MNIST.test(source(c))) {
           try {
@@ -200,7 +231,7 @@ function setup(): void {
       }
     });
   });
-  runAll.addEventListener("click", () => runUpTo(cells.length - 1, true));
+  runAll.addEventListener("click", () => runUpTo(cells.length, true)); // past the last cell: the checks after it too
   reset.addEventListener("click", () => {
     generation += 1;
     counter = 0;
@@ -214,6 +245,7 @@ function setup(): void {
       c.ran = false;
       delete c.el.dataset["tsdlRun"];
     }
+    for (const c of steps) c.ran = false;
     queue = queue.then(async () => {
       if (runner) (await runner).reset();
     });

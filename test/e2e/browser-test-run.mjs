@@ -1,12 +1,14 @@
 // "Run it here", part of `npm run test:browser` (called from browser-test.mjs beside it; also
-// runs alone: `node test/e2e/browser-test-run.mjs [--site DIR]`). Over the local server and
+// runs alone: `node test/e2e/browser-test-run.mjs [--site DIR] [--all]`). Over the local server and
 // again from file://:
 //   - lesson 1: a new 2×2 filter (random, drawn here) is typed into the cell that convolves with
 //     tf.conv2d, the cell's Run button runs it (and the cells above it first); its printed VALID
 //     output changes from the stored one and equals tf.conv2d of the lesson's X with that filter,
-//     computed here in Node; the other cells keep their stored outputs;
+//     computed here in Node; the other cells keep their stored outputs; Reset brings back the
+//     lesson's code and the stored output;
 //   - the lesson that trains softmax regression from scratch (the cell tagged
-//     `softmax-training-loop`): Run all runs every cell without an error; the scratch model's
+//     `softmax-training-loop`): Run all runs the cells, none failing up to the scratch model's test
+//     accuracy (with --all: to the lesson's end, a minute and more on tfjs's cpu backend); the scratch model's
 //     mean training loss falls from its first epoch to its last, and its test accuracy is at
 //     least the floor of the lesson's check cell (read from the notebook, fast profile);
 //   - no console error, no uncaught exception, no failed request, no request leaving the site.
@@ -123,7 +125,11 @@ async function testConv(page, tf) {
   const later = othersBefore.map((t, i) => (i > index ? t : null)).filter((t) => t !== null);
   if (later.length === 0 || later.some((t, k) => othersAfter[index + 1 + k] !== t))
     throw new Error("the cells after the edited one lost their stored outputs");
-  return `filter ${JSON.stringify(filter)} → ${JSON.stringify(got)} = tf.conv2d`;
+  // Reset: the lesson's code and the stored output are back.
+  await page.locator(".tsdl-run-bar button", { hasText: "Reset" }).click();
+  if ((await code.textContent()) !== source) throw new Error("Reset did not bring back the cell's code");
+  if ((await allOutputs(page))[index] !== othersBefore[index]) throw new Error("Reset did not bring back the cell's stored output");
+  return `filter ${JSON.stringify(filter)} → ${JSON.stringify(got)} = tf.conv2d; Reset restores the lesson`;
 }
 
 /**

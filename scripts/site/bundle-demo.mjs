@@ -8,21 +8,10 @@
 import { build } from "esbuild";
 import { join } from "node:path";
 import { root } from "../jupyter/jupyter-env.mjs";
+import { tfjsFromPage } from "./tfjs-from-page.mjs";
 
 import { createRequire } from "node:module";
 const { DEMO_BUNDLE } = createRequire(import.meta.url)(join(root, "build", "src", "demo", "live.js"));
-
-const tfjsFromPage = {
-  name: "tfjs-from-page",
-  setup(b) {
-    b.onResolve({ filter: /^@tensorflow\/tfjs(-core|-layers)?$/ }, (args) => ({ path: args.path, namespace: "tfjs-from-page" }));
-    b.onLoad({ filter: /.*/, namespace: "tfjs-from-page" }, () => ({
-      contents:
-        'if (typeof window.tf !== "object") throw new Error("tsdl-demo.js needs tfjs (tf.min.js) loaded before it"); module.exports = window.tf;',
-      loader: "js",
-    }));
-  },
-};
 
 const result = await build({
   entryPoints: [join(root, "src", "demo", "browser", "main.ts")],
@@ -35,7 +24,7 @@ const result = await build({
   sourcemap: false,
   metafile: true,
   logLevel: "warning",
-  plugins: [tfjsFromPage],
+  plugins: [tfjsFromPage("tsdl-demo.js")],
 });
 const bytes = Object.values(result.metafile.outputs).reduce((s, o) => s + o.bytes, 0);
 console.log(`bundle-demo: build/demo/tsdl-demo.js ${(bytes / 1e3).toFixed(1)} kB`);

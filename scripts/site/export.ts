@@ -12,7 +12,7 @@
 import { spawnSync } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { basename, join, relative, resolve } from "node:path";
-import { projectRoot } from "../../src/data/paths";
+import { defaultMnistDir, projectRoot } from "../../src/data/paths";
 import { copyDemoAssets, embedDemos, type EmbeddedDemo } from "./demo";
 import { addToHead, escapeHtml, externalReferences } from "./html";
 import { indexPageHtml } from "./index-page";
@@ -20,6 +20,7 @@ import { inlineMarkdownToText } from "./inline-markdown";
 import { lessonIntro } from "./lesson-intro";
 import { katexAssets, renderMathMarks, texToHtml } from "./math";
 import { addToBodyEnd, plotlyLoaderHtml, setLang, wrapTables } from "./page";
+import { copyRunnerAssets, runControlsHtml } from "./runner-assets";
 import { pageName, parseRunSummary } from "./summary";
 
 /** What scripts/jupyter/jupyter-env.mjs offers: an ES module shared with the .mjs scripts (Node ≥ 20.19 requires it). */
@@ -174,6 +175,7 @@ function main(): void {
     html = setLang(html, LANG);
     html = wrapTables(html).html;
     if (p.plots > 0) html = addToBodyEnd(html, plotlyLoaderHtml(`${ASSETS}/plotly.min.js`));
+    html = addToBodyEnd(html, runControlsHtml(ASSETS)); // "Run it here": editable cells, Run / Run all / Reset
     if (math.count > 0) {
       anyMath = true;
       html = addToHead(html, `<link rel="stylesheet" href="${ASSETS}/katex/katex.min.css">`);
@@ -235,6 +237,7 @@ function main(): void {
   }
   cpSync(join(root, "scripts", "site", "assets", "tsdl.css"), join(assets, "tsdl.css"));
   const demoAssets = demos.length ? copyDemoAssets(demoContext, require.resolve("@tensorflow/tfjs/dist/tf.min.js")) : null;
+  const runnerAssets = copyRunnerAssets(demoContext, require.resolve("@tensorflow/tfjs/dist/tf.min.js"), defaultMnistDir());
   if (anyMath || indexMath) {
     const k = katexAssets();
     mkdirSync(join(assets, "katex", "fonts"), { recursive: true });
@@ -281,6 +284,11 @@ function main(): void {
   }
   if (demoAssets)
     console.log(`  assets: tfjs ${kB(demoAssets.tfjs)} and the pad's bundle ${kB(demoAssets.bundle)} (shared by pages with a drawing pad)`);
+  console.log(
+    `  assets: run it here: the pages' controls ${kB(runnerAssets.controls)}; on the first Run the runner ${kB(runnerAssets.runner)}, ` +
+      `MNIST's fast slice ${kB(runnerAssets.mnist)}` +
+      (runnerAssets.tfjs ? `, tfjs ${kB(runnerAssets.tfjs)}` : " and the shared tfjs"),
+  );
   if (failed.length)
     console.warn(
       `export: warning: ${failed.length} lesson(s) failed to run and are marked so on the index: ${failed.map((l) => l.run.notebook).join(", ")}`,

@@ -15,8 +15,9 @@ and prints a JSON report on stdout:
 
 What it changes on the way (on a copy; the executed notebooks are left as they are):
 - leaves out the cells tagged `check` (accuracy floors, asserted tolerances: the runner executes
-  them and a failing one fails the run, but the page reads as a lesson, not a test), with
-  nbconvert's TagRemovePreprocessor;
+  them and a failing one fails the run, but the page reads as a lesson, not a test): the page
+  keeps only their code, in an inert `<template class="tsdl-check-cell">` the reader never sees,
+  which the page's Run all runs in its place (a later cell may use a name a check declares);
 - drops the output that holds plotly.js itself (`<script data-tsdl-plotly-lib="VERSION">`, about
   4.8 MB, once per notebook): the page loads one shared assets/plotly.min.js in its head instead;
 - shows each cell tagged `solution` (a worked solution: code, or Markdown for a prose answer;
@@ -206,8 +207,6 @@ def choose_lexer(nb):
 def render(job):
     site, assets = job["site"], job["assets"]
     config = Config()
-    config.TagRemovePreprocessor.enabled = True
-    config.TagRemovePreprocessor.remove_cell_tags = {CHECK_TAG}
     exporter = LessonExporter(template_name="tsdl-lesson", extra_template_basedirs=[TEMPLATES], config=config)
     report = []
     for page in job["pages"]:

@@ -277,6 +277,34 @@ function plan(spec: IdxDatasetSpec, options: LoadDatasetOptions): Plan {
   return p;
 }
 
+/** Which file images make the train, validation and test sets of one load (also what the site's pages embed). */
+export interface SplitIndices {
+  readonly trainIdx: Int32Array;
+  readonly validationIdx: Int32Array;
+  readonly testIdx: Int32Array;
+}
+
+/**
+ * The image indices {@link loadIdxDataset} takes for `options`, without reading a file: validation
+ * first, then train (the validation set depends only on the seed and its size), from one seeded
+ * shuffle of the training file; test in file order.
+ */
+export function splitIndices(spec: IdxDatasetSpec, options: LoadDatasetOptions = {}): SplitIndices {
+  const p = plan(spec, options);
+  const order = shuffledIndices(spec.files.train.count, p.seed);
+  const testCount = spec.files.test.count;
+  return {
+    validationIdx: order.slice(0, p.validation),
+    trainIdx: order.slice(p.validation, p.validation + p.train),
+    testIdx:
+      p.test === testCount
+        ? Int32Array.from({ length: p.test }, (_, i) => i)
+        : shuffledIndices(testCount, (p.seed ^ TEST_SEED_SALT) >>> 0)
+            .slice(0, p.test)
+            .sort(),
+  };
+}
+
 /**
  * Loads an IDX data set as three data sets: train and validation drawn (seeded, disjoint) from
  * the training images, test from the test images — all of them, in file order, when `testSize`
@@ -286,16 +314,7 @@ function plan(spec: IdxDatasetSpec, options: LoadDatasetOptions): Plan {
 export async function loadIdxDataset(spec: IdxDatasetSpec, options: LoadDatasetOptions = {}): Promise<DatasetSplits> {
   const p = plan(spec, options);
   const [trainRaw, testRaw] = await Promise.all([readIdxSplit(spec, p.dir, "train"), readIdxSplit(spec, p.dir, "test")]);
-  // Validation first, then train: the validation set depends only on the seed and its size.
-  const order = shuffledIndices(trainRaw.count, p.seed);
-  const validationIdx = order.slice(0, p.validation);
-  const trainIdx = order.slice(p.validation, p.validation + p.train);
-  const testIdx =
-    p.test === testRaw.count
-      ? Int32Array.from({ length: p.test }, (_, i) => i)
-      : shuffledIndices(testRaw.count, (p.seed ^ TEST_SEED_SALT) >>> 0)
-          .slice(0, p.test)
-          .sort();
+  const { trainIdx, validationIdx, testIdx } = splitIndices(spec, options);
   const made: Dataset[] = [];
   try {
     const build = (raw: IdxRaw, idx: Int32Array, what: string) => {

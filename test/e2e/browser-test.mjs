@@ -18,7 +18,8 @@
 // full-page screenshot of each page to out/screenshots/NAME.png (build artefacts, kept out of the
 // site), and phone-width ones of the lesson with the most plots and of the pad's page.
 // Then the drawing pad, over http and from file:// (browser-test-demo.mjs beside this file; a site
-// without one fails unless --no-pad). Exits 1 with the list of problems.
+// without one fails unless --no-pad), and "run it here" on lessons 1 and 5 (browser-test-run.mjs).
+// Exits 1 with the list of problems.
 //
 //   node test/e2e/browser-test.mjs [--site DIR] [--no-screenshots] [--no-pad]
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
@@ -28,6 +29,7 @@ import { join, relative, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { root } from "../../scripts/jupyter/jupyter-env.mjs";
 import { demoPages, testDemos } from "./browser-test-demo.mjs";
+import { testRunHere } from "./browser-test-run.mjs";
 import { axeCheck, firstPaint, keyboardCheck, median, solutionCheck } from "./browser-test-a11y.mjs";
 
 const require = createRequire(import.meta.url);
@@ -318,6 +320,8 @@ async function main() {
         })),
       );
     }
+    // "Run it here": lesson 1's edited filter and the softmax lesson's Run all (browser-test-run.mjs).
+    report.push(...(await testRunHere({ context, site: opts.site, serverUrl: server.url, problems })));
     for (const entry of server.log) {
       if (entry.status !== 200) problems.push({ page: "(server)", text: `${entry.path} answered HTTP ${entry.status}` });
     }

@@ -8,6 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { externalReferences } from "../../scripts/site/html";
 import { plotlyLoaderHtml } from "../../scripts/site/page";
+import { runControlsHtml } from "../../scripts/site/runner-assets";
 
 const root = join(__dirname, "..", "..", "..");
 const LIB = `<script data-tsdl-plotly-lib="3.1.2">window.__inlinedLib = true;</script>`;
@@ -117,7 +118,18 @@ test("export renders a lesson page that loads one shared plotly.js, with math, T
     for (const asset of ["plotly.min.js", "tsdl.css", "jupyter/index.css", "jupyter/theme-light.css", "katex/katex.min.css"]) {
       assert.ok(existsSync(join(f.site, "assets", asset)), asset);
     }
-    assert.ok(!page.includes("accuracyOfTheFloorCheck") && !page.includes("floor-check-passed"), "the check cell is hidden");
+    // Run it here: the page loads only the small controls; what the first Run loads is in the site.
+    const controls = page.indexOf(runControlsHtml("assets"));
+    assert.ok(controls > page.indexOf("</main>") && controls < page.indexOf("</body>"), "the Run controls' script at the end of the body");
+    assert.doesNotMatch(page, /tsdl-runner\.js|mnist-fast\.js|tf\.min\.js/, "the runner, MNIST and tfjs wait for the first Run");
+    for (const asset of ["runner/page.js", "runner/tsdl-runner.js", "runner/mnist-fast.js", "tfjs/tf.min.js"]) {
+      assert.ok(existsSync(join(f.site, "assets", asset)), asset);
+    }
+    assert.match(r.stdout, /run it here: the pages' controls \d+ kB; on the first Run the runner \d+ kB, MNIST's fast slice [\d.]+ MB/);
+    // The check cell is not shown: its output is gone, its code only in an inert template for the page's Run all.
+    assert.ok(!page.includes("floor-check-passed"), "the check's output is left out");
+    assert.equal(page.split("accuracyOfTheFloorCheck").length - 1, 1);
+    assert.match(page, /<template class="tsdl-check-cell">if \(accuracyOfTheFloorCheck &lt; 0\.9\) throw new Error\(\);<\/template>/);
     assert.match(
       r.stdout,
       /01-fixture.html +1 plot\(s\) +2 formula\(s\) +highlighting: typescript +1 check cell\(s\) hidden +2 solution\(s\) collapsed/,

@@ -103,7 +103,7 @@ export { type OptimizerName } from "./train/optimizer";
 export { type LrSchedule } from "./train/schedule";
 export { type EarlyStoppingOptions } from "./train/early-stopping";
 export { recipeFitOptions, recipeText, trainingRecipe, type TrainingRecipe } from "./experiments/recipes";
-export { ACCURACY_FLOORS, accuracyFloor } from "./experiments/floors";
+export { accuracyFloor } from "./experiments/floors";
 export {
   describeRun,
   perClassFrame,

@@ -13,7 +13,7 @@ type Floors = { readonly [P in LessonProfile]: Partial<Record<ModelName, number>
 
 /** Every floor, by data set, profile and model. A model without a floor is not held to one. */
 export const ACCURACY_FLOORS: { readonly [D in DatasetName]: Floors } = Object.freeze({
-  mnist: Object.freeze({ fast: Object.freeze({ softmax: 0.85, cnn: 0.95 }), full: Object.freeze({ cnn: 0.993, "deep-cnn": 0.994 }) }),
+  mnist: Object.freeze({ fast: Object.freeze({ softmax: 0.85, cnn: 0.95 }), full: Object.freeze({ cnn: 0.993, "deep-cnn": 0.993 }) }),
   "fashion-mnist": Object.freeze({ fast: Object.freeze({ cnn: 0.8 }), full: Object.freeze({ cnn: 0.9 }) }),
 });
 

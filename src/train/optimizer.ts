@@ -9,6 +9,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { parseName } from "../check";
+import { FusedAdam } from "./fused-adam";
 
 /** Optimizers that `fit` can create. */
 export type OptimizerName = "adam" | "sgd" | "momentum" | "rmsprop";
@@ -33,7 +34,7 @@ export function createOptimizer(name: OptimizerName, lr: number): tf.Optimizer {
   checkLr(lr);
   switch (name) {
     case "adam":
-      return tf.train.adam(lr);
+      return new FusedAdam(lr); // tfjs's Adam, bit for bit, with less overhead per step
     case "sgd":
       return tf.train.sgd(lr);
     case "momentum": {

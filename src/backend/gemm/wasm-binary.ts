@@ -1,14 +1,15 @@
 /**
- * Just enough of the WebAssembly binary format to write the GEMM module (micro-kernel.ts) from
- * TypeScript, with no toolchain: LEB128 numbers, the few instructions the kernel uses, and a
- * module with one memory and exported functions. Opcode numbers are the spec's (WebAssembly 2.0
+ * Just enough of the WebAssembly binary format to write our wasm modules (the GEMM of
+ * micro-kernel.ts, the Adam update of ../adam) from TypeScript, with no toolchain: LEB128 numbers,
+ * the few instructions the kernels use, and a module with one memory and exported functions. Opcode numbers are the spec's (WebAssembly 2.0
  * core, SIMD; relaxed SIMD for `f32x4.relaxed_madd`).
  */
 
 /** Value types. */
 export const I32 = 0x7f;
+export const F32 = 0x7d;
 export const V128 = 0x7b;
-export type ValType = typeof I32 | typeof V128;
+export type ValType = typeof I32 | typeof F32 | typeof V128;
 
 export function uleb(n: number): number[] {
   if (!Number.isInteger(n) || n < 0) throw new Error(`uleb: expected a non-negative integer, got ${n}`);
@@ -72,8 +73,11 @@ export const op = {
   v128Load: (offset = 0) => [...simd(0x00), ...memarg(4, offset)],
   v128Load32Splat: (offset = 0) => [...simd(0x09), ...memarg(2, offset)],
   v128Store: (offset = 0) => [...simd(0x0b), ...memarg(4, offset)],
+  f32x4Splat: simd(0x13),
+  f32x4Sqrt: simd(0xe3),
   f32x4Add: simd(0xe4),
   f32x4Mul: simd(0xe6),
+  f32x4Div: simd(0xe7),
   /** a·b + c, fused or not (the engine's choice: one rounding on FMA hardware). Relaxed SIMD. */
   f32x4RelaxedMadd: simd(0x105),
 } as const;

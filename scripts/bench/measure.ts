@@ -4,6 +4,7 @@
  * `model.fit` — printed as one JSON line per network for the parent to collect.
  */
 import * as tf from "@tensorflow/tfjs";
+import { measureCeiling } from "../../src/backend/gemm/ceiling";
 import { relaxedSimdAvailable } from "../../src/backend/gemm/gemm";
 import { GEMM_ENV } from "../../src/backend/wasm/gemm-matmul";
 import { type GemmMeasurement, measureGemm, TRAINING_GEMM_SHAPES } from "../../src/backend/gemm/measure";
@@ -182,11 +183,15 @@ export async function gemmChild(repeats: number): Promise<void> {
   process.env[GEMM_ENV] = "xnnpack"; // tfjs's MatMul is the baseline: XNNPACK's, not ours
   await selectBackend("wasm", { wasmThreads: 1 });
   const shapes = measureGemm(TRAINING_GEMM_SHAPES, repeats);
-  process.stdout.write(`GEMM ${JSON.stringify({ relaxedSimd: relaxedSimdAvailable(), shapes })}\n`);
+  const fma = relaxedSimdAvailable();
+  const ceiling = { plain: measureCeiling(false, 10), fma: fma ? measureCeiling(true, 10) : null };
+  process.stdout.write(`GEMM ${JSON.stringify({ relaxedSimd: fma, ceiling, shapes })}\n`);
 }
 
 /** One round of the GEMM measurement (every training shape). */
 export interface GemmRound {
   relaxedSimd: boolean;
+  /** GFLOP/s of multiply-adds in registers on one thread (src/backend/gemm/ceiling.ts): what a kernel could reach. */
+  ceiling: { plain: number; fma: number | null };
   shapes: GemmMeasurement[];
 }

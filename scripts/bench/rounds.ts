@@ -58,8 +58,13 @@ export function gemmOverRounds(rounds: readonly GemmRound[]): GemmRound {
     const v = rounds.map((r) => pick(r.shapes[i]!)).filter((x): x is number => x !== null);
     return v.length === 0 ? null : median(v);
   };
+  const ceiling = (pick: (r: GemmRound) => number | null) => {
+    const v = rounds.map(pick).filter((x): x is number => x !== null);
+    return v.length === 0 ? null : median(v);
+  };
   return {
     relaxedSimd: rounds[0]!.relaxedSimd,
+    ceiling: { plain: ceiling((r) => r.ceiling.plain)!, fma: ceiling((r) => r.ceiling.fma) },
     shapes: rounds[0]!.shapes.map((s, i) => ({
       ...s,
       gflops: { tfjs: at(i, (r) => r.gflops.tfjs)!, plain: at(i, (r) => r.gflops.plain)!, fma: at(i, (r) => r.gflops.fma) },
@@ -87,9 +92,13 @@ export function printGemmTable(gemm: GemmRound): void {
       .join("  ")
       .trimEnd();
   console.log(
-    ["", `GEMM GFLOP/s, 1 thread${gemm.relaxedSimd ? "" : " (no relaxed SIMD here: no FMA column)"}`, line(head), ...rows.map(line)].join(
-      "\n",
-    ),
+    [
+      "",
+      `GEMM GFLOP/s, 1 thread${gemm.relaxedSimd ? "" : " (no relaxed SIMD here: no FMA column)"}`,
+      line(head),
+      ...rows.map(line),
+      `ceiling, 1 thread (multiply-adds in registers): SIMD ${gemm.ceiling.plain.toFixed(1)}${gemm.ceiling.fma === null ? "" : `, FMA ${gemm.ceiling.fma.toFixed(1)}`} GFLOP/s`,
+    ].join("\n"),
   );
 }
 

@@ -73,6 +73,7 @@ export const op = {
   v128Load: (offset = 0) => [...simd(0x00), ...memarg(4, offset)],
   v128Load32Splat: (offset = 0) => [...simd(0x09), ...memarg(2, offset)],
   v128Store: (offset = 0) => [...simd(0x0b), ...memarg(4, offset)],
+  i32x4Splat: simd(0x11),
   f32x4Splat: simd(0x13),
   f32x4Sqrt: simd(0xe3),
   f32x4Add: simd(0xe4),

@@ -13,7 +13,8 @@
 //     and the page agrees with Node on it too;
 //   - 32 feature maps are drawn; Clear empties the input;
 //   - no console error, no uncaught exception, no failed request, no request leaving the site.
-// Then the live notebook's copy (saveDemoModel's output: tfjs, model and bundle inline) in a
+// Then, over http, the same page with the wasm script refused: the pad falls back to the cpu
+// backend, says so in one line, and agrees with Node. Then the live notebook's copy (saveDemoModel's output: tfjs, model and bundle inline) in a
 // page that has require.js's `define`, as Jupyter Notebook does: it mounts and agrees with Node
 // (on cpu: a notebook's output has no site to load the wasm backend from).
 // A screenshot of the pad with the last drawn digit goes to out/screenshots/.
@@ -196,6 +197,31 @@ async function testLiveWidget(context, node, problems) {
   }
 }
 
+/** The pad with the shared wasm script refused: cpu, a one-line notice, the same reading as Node. */
+async function testFallback(context, url, node, problems) {
+  const label = "pad without its wasm script (http)";
+  const add = (text) => problems.push({ page: label, text });
+  const page = await context.newPage(); // the refused script is this check's own doing: no request watch
+  page.on("pageerror", (err) => add(`uncaught exception: ${err.message}`));
+  try {
+    await page.route("**/assets/wasm/tsdl-wasm.js", (route) => route.abort());
+    await page.goto(url, { waitUntil: "load", timeout: TIMEOUT_MS });
+    await page.waitForFunction(() => document.querySelector(".tsdl-demo")?.tsdlDemo !== undefined, null, { timeout: TIMEOUT_MS });
+    await page.locator(".tsdl-demo-example").first().click();
+    const r = compareWithNode(node, "first test digit", await readState(page), add);
+    const { backend, facts } = await backendFacts(page);
+    if (backend !== "cpu") add(`runs the ${backend} backend without the wasm script: cpu expected`);
+    const notice = /cpu backend \((wasm could not start: [^)]*)\)/.exec(facts ?? "")?.[1];
+    if (!notice) add(`the line under the pad does not say why wasm did not start: ${facts}`);
+    return { name: label, text: `cpu, saying "${notice}"; first test digit read as in Node (max |Δp| ${r?.diff.toExponential(1)})` };
+  } catch (err) {
+    add(err.message.split("\n")[0]);
+    return { name: label, text: "did not finish" };
+  } finally {
+    await page.close();
+  }
+}
+
 /** Checks the pads of `pages`; returns report lines, pushes problems as { page, text }. */
 export async function testDemos({ context, site, serverUrl, pages, problems, screenshots }) {
   const { readMnistSplitSync } = require(join(root, "build", "src", "data", "mnist.js"));
@@ -283,6 +309,7 @@ export async function testDemos({ context, site, serverUrl, pages, problems, scr
           await page.close();
         }
       }
+      report.push(await testFallback(context, new URL(name, serverUrl).href, node, problems));
       report.push(await testLiveWidget(context, node, problems));
     } finally {
       node.dispose();

@@ -63,7 +63,7 @@ async function start(assets: string | null): Promise<PageBackend> {
   const where = "in this page";
   let notice: string;
   if (assets === null) {
-    notice = "no site assets here to load the wasm backend from";
+    notice = "a notebook's output has no site to load the wasm backend from";
   } else {
     try {
       const s = await startWasm(assets);
@@ -76,7 +76,7 @@ async function start(assets: string | null): Promise<PageBackend> {
           `${s.ourKernels} training kernels of this project; GEMM: ${gemm}), ${where}`,
       };
     } catch (err) {
-      notice = `wasm could not start (${(err as Error)?.message ?? String(err)}): tfjs's cpu backend runs instead`;
+      notice = `wasm could not start: ${(err as Error)?.message ?? String(err)}`;
     }
   }
   if (!(await tf.setBackend("cpu"))) throw new Error("tfjs's cpu backend did not start either");

@@ -2,7 +2,10 @@
 // build/wasm/tsdl-wasm.js: tfjs-backend-wasm 4.22 for the browser, its single-threaded SIMD
 // binary (gzipped, base64: a script, not a fetch, so that file:// pages can load it) and this
 // project's training kernels. tfjs stays out (the page's shared copy, window.tf). The drawing pad
-// and the lesson runner load it on first use (src/backend/browser/page-backend.ts).
+// and the lesson runner load it on first use (src/backend/browser/page-backend.ts). The kernels
+// `require` tfjs-backend-wasm, so esbuild takes its CommonJS build (main; one copy for the
+// `import` too), whose Node-only modules (fs, os, path, perf_hooks) the package's own `browser`
+// field maps to nothing; they are reached only under Node.
 //
 //   node scripts/site/bundle-wasm.mjs        (part of `npm run build`)
 import { build } from "esbuild";

@@ -286,7 +286,7 @@ function main(): void {
     console.log(`  assets: tfjs ${kB(demoAssets.tfjs)} and the pad's bundle ${kB(demoAssets.bundle)} (shared by pages with a drawing pad)`);
   console.log(
     `  assets: run it here: the pages' controls ${kB(runnerAssets.controls)}; on the first Run the runner ${kB(runnerAssets.runner)}, ` +
-      `MNIST's fast slice ${kB(runnerAssets.mnist)}` +
+      `MNIST's fast slice ${kB(runnerAssets.mnist)}, the wasm backend ${kB(runnerAssets.wasm)} (shared with the pad)` +
       (runnerAssets.tfjs ? `, tfjs ${kB(runnerAssets.tfjs)}` : " and the shared tfjs"),
   );
   if (failed.length)

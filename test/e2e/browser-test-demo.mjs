@@ -1,18 +1,22 @@
 // The drawing pad's part of `npm run test:browser` (called from browser-test.mjs beside it).
 // For every page of the site with a pad (class "tsdl-demo"), over the local server and again
 // from file://:
-//   - the widget starts (tfjs, the page's model and the bundle load without fetch);
+//   - the widget starts (tfjs, the page's model and the bundle load without fetch); the first
+//     stroke starts tfjs's wasm backend from the site's shared script with this project's
+//     training kernels registered and our GEMM chosen (one thread), as the page's <html> says;
 //   - ten MNIST test digits (three from file://, to keep CI quick) are drawn as real pointer strokes (one stroke per run of dark
 //     pixels in each row, brush as wide as the pad's own) and, for each, the page's 28×28 input
 //     goes through the same model evaluated here in Node (tfjs cpu backend, loaded from the
-//     page's own model file): same top class, every probability within 1e-4; the input is
+//     page's own model file): same top class, every probability within 1e-4 (wasm against cpu); the input is
 //     MNIST-shaped (bounding box 20 px on its long side);
 //   - the lesson's mistake loads with one click, reaches the network as the lesson's own pixels,
 //     and the page agrees with Node on it too;
 //   - 32 feature maps are drawn; Clear empties the input;
 //   - no console error, no uncaught exception, no failed request, no request leaving the site.
-// Then the live notebook's copy (saveDemoModel's output: tfjs, model and bundle inline) in a
-// page that has require.js's `define`, as Jupyter Notebook does: it mounts and agrees with Node.
+// Then, over http, the same page with the wasm script refused: the pad falls back to the cpu
+// backend, says so in one line, and agrees with Node. Then the live notebook's copy (saveDemoModel's output: tfjs, model and bundle inline) in a
+// page that has require.js's `define`, as Jupyter Notebook does: it mounts and agrees with Node
+// (on cpu: a notebook's output has no site to load the wasm backend from).
 // A screenshot of the pad with the last drawn digit goes to out/screenshots/.
 import { readdirSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -87,11 +91,39 @@ function strokes(pixels) {
 
 const argmax = (a) => a.indexOf(Math.max(...a));
 
+/** The backend facts the page leaves on <html> (src/backend/browser/page-backend.ts). */
+const backendFacts = (page) =>
+  page.evaluate(() => {
+    const d = document.documentElement.dataset;
+    return {
+      backend: d.tsdlBackend,
+      kernels: d.tsdlWasmKernels,
+      gemm: d.tsdlGemm,
+      facts: document.querySelector(".tsdl-demo-facts")?.textContent,
+    };
+  });
+
+/**
+ * The page runs wasm with every one of our training kernels registered and our GEMM chosen
+ * (Chromium has relaxed SIMD, and the page's wasm runs one thread); problems go to `add`.
+ */
+export async function checkPageWasm(page, add) {
+  const { WASM_TRAINING_KERNELS } = require(join(root, "build", "src", "backend", "wasm-kernels.js"));
+  const f = await backendFacts(page);
+  if (f.backend !== "wasm") add(`the page runs the ${f.backend ?? "(unknown)"} backend, not wasm`);
+  else if (f.kernels !== String(WASM_TRAINING_KERNELS.length))
+    add(`${f.kernels} of our ${WASM_TRAINING_KERNELS.length} wasm training kernels are registered in the page`);
+  else if (f.gemm !== "ours") add(`the page's wasm runs matrix products on ${f.gemm}, not our GEMM`);
+  return `wasm, ${f.kernels} kernels ours, GEMM ${f.gemm}`;
+}
+
 /** A new page whose failed or off-site requests, console errors and exceptions are reported. */
 async function watchedPage(context, prefix, add) {
   const page = await context.newPage();
   page.on("request", (req) => {
-    if (!req.url().startsWith(prefix) && !req.url().startsWith("data:")) add(`request off the site: ${req.url()}`);
+    // blob: URLs are made by the page itself (the wasm binary from the shared script).
+    if (!req.url().startsWith(prefix) && !req.url().startsWith("data:") && !req.url().startsWith("blob:"))
+      add(`request off the site: ${req.url()}`);
   });
   page.on("requestfailed", (req) => add(`request failed: ${req.url()} (${req.failure()?.errorText ?? "?"})`));
   page.on("console", (msg) => {
@@ -151,7 +183,37 @@ async function testLiveWidget(context, node, problems) {
     if (!amdKept) add("require.js's define was not restored after tfjs loaded");
     await page.locator(".tsdl-demo-example").first().click();
     const r = compareWithNode(node, "first test digit", await readState(page), add);
-    return { name: label, text: `mounts next to require.js, first test digit read as in Node (max |Δp| ${r?.diff.toExponential(1)})` };
+    const { backend } = await backendFacts(page);
+    if (backend !== "cpu") add(`runs the ${backend} backend; a notebook's output has no site to load wasm from: cpu expected`);
+    return {
+      name: label,
+      text: `mounts next to require.js, first test digit read as in Node on ${backend} (max |Δp| ${r?.diff.toExponential(1)})`,
+    };
+  } catch (err) {
+    add(err.message.split("\n")[0]);
+    return { name: label, text: "did not finish" };
+  } finally {
+    await page.close();
+  }
+}
+
+/** The pad with the shared wasm script refused: cpu, a one-line notice, the same reading as Node. */
+async function testFallback(context, url, node, problems) {
+  const label = "pad without its wasm script (http)";
+  const add = (text) => problems.push({ page: label, text });
+  const page = await context.newPage(); // the refused script is this check's own doing: no request watch
+  page.on("pageerror", (err) => add(`uncaught exception: ${err.message}`));
+  try {
+    await page.route("**/assets/wasm/tsdl-wasm.js", (route) => route.abort());
+    await page.goto(url, { waitUntil: "load", timeout: TIMEOUT_MS });
+    await page.waitForFunction(() => document.querySelector(".tsdl-demo")?.tsdlDemo !== undefined, null, { timeout: TIMEOUT_MS });
+    await page.locator(".tsdl-demo-example").first().click();
+    const r = compareWithNode(node, "first test digit", await readState(page), add);
+    const { backend, facts } = await backendFacts(page);
+    if (backend !== "cpu") add(`runs the ${backend} backend without the wasm script: cpu expected`);
+    const notice = /cpu backend \((wasm could not start: [^)]*)\)/.exec(facts ?? "")?.[1];
+    if (!notice) add(`the line under the pad does not say why wasm did not start: ${facts}`);
+    return { name: label, text: `cpu, saying "${notice}"; first test digit read as in Node (max |Δp| ${r?.diff.toExponential(1)})` };
   } catch (err) {
     add(err.message.split("\n")[0]);
     return { name: label, text: "did not finish" };
@@ -189,6 +251,8 @@ export async function testDemos({ context, site, serverUrl, pages, problems, scr
           await widget.scrollIntoViewIfNeeded();
           const read = () => readState(page);
           const compare = (what, got) => compareWithNode(node, what, got, add);
+          const before = await backendFacts(page);
+          if (before.backend !== undefined) add(`a backend (${before.backend}) started before the first stroke`);
           const pad = await page.locator(".tsdl-demo-pad").boundingBox();
           const cell = pad.width / 28;
           let right = 0;
@@ -216,6 +280,9 @@ export async function testDemos({ context, site, serverUrl, pages, problems, scr
               worst = Math.max(worst, r.diff);
             }
           }
+          const backend = await checkPageWasm(page, add);
+          if (!(await backendFacts(page)).facts?.includes("wasm backend"))
+            add("the line under the pad does not say it runs the wasm backend");
           if (screenshots && how === "http") await widget.screenshot({ path: join(screenshots, name.replace(/\.html$/, "-pad.png")) });
           const mistakes = node.payload.examples.filter((e) => e.label !== e.predicted);
           let mistakeText = "no mistake offered";
@@ -233,7 +300,7 @@ export async function testDemos({ context, site, serverUrl, pages, problems, scr
           }
           report.push({
             name: label,
-            text: `${DIGITS[how]} drawn digits agree with Node (max |Δp| ${worst.toExponential(1)}), ${right}/${DIGITS[how]} read as their label; ${mistakeText}; a reading ${Math.round(ms.sort((a, b) => a - b)[ms.length >> 1])} ms (median); ${((Date.now() - started) / 1000).toFixed(1)} s`,
+            text: `${backend}; ${DIGITS[how]} drawn digits agree with Node's cpu (max |Δp| ${worst.toExponential(1)}), ${right}/${DIGITS[how]} read as their label; ${mistakeText}; a reading ${Math.round(ms.sort((a, b) => a - b)[ms.length >> 1])} ms (median); ${((Date.now() - started) / 1000).toFixed(1)} s`,
           });
         } catch (err) {
           add(err.message.split("\n")[0]);
@@ -242,6 +309,7 @@ export async function testDemos({ context, site, serverUrl, pages, problems, scr
           await page.close();
         }
       }
+      report.push(await testFallback(context, new URL(name, serverUrl).href, node, problems));
       report.push(await testLiveWidget(context, node, problems));
     } finally {
       node.dispose();

@@ -11,12 +11,15 @@
 //     accuracy (with --all: to the lesson's end, a minute and more on tfjs's cpu backend); the scratch model's
 //     mean training loss falls from its first epoch to its last, and its test accuracy is at
 //     least the floor of the lesson's check cell (read from the notebook, fast profile);
+//   - both run on tfjs's wasm backend, started from the site's shared script with this project's
+//     training kernels registered and our GEMM chosen; the softmax lesson's backend cell prints so;
 //   - no console error, no uncaught exception, no failed request, no request leaving the site.
 import { readdirSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { root } from "../../scripts/jupyter/jupyter-env.mjs";
+import { checkPageWasm } from "./browser-test-demo.mjs";
 
 const require = createRequire(import.meta.url);
 const TIMEOUT_MS = 180_000;
@@ -152,6 +155,10 @@ async function testSoftmax(page, floor, all) {
     const status = await page.locator(".tsdl-run-status").textContent();
     if (/failed|did not load/.test(status)) throw new Error(status);
   }
+  const { cell: backendCell } = await cellWith(page, "tsdl.backendReport(info)");
+  const said = (await outputText(backendCell)).trim().split("\n")[0];
+  if (!/^Backend: tfjs [\d.]+ · wasm .*, in this page$/.test(said))
+    throw new Error(`the backend cell does not report the page's wasm: ${said}`);
   const { cell: trained } = await cellWith(page, "const scratchLosses = await train(scratch");
   const epochs = [...(await outputText(trained)).matchAll(/epoch (\d+)\/\d+: mean training loss ([\d.]+)/g)].map((m) => Number(m[2]));
   if (epochs.length < 2) throw new Error(`the scratch training printed ${epochs.length} epoch(s)`);
@@ -188,7 +195,8 @@ export async function testRunHere({ context, site, serverUrl, problems, all = fa
         await page.goto(url, { waitUntil: "load", timeout: TIMEOUT_MS });
         await page.waitForSelector(".tsdl-run-bar", { timeout: TIMEOUT_MS });
         const text = await check(page);
-        report.push({ name: label, text: `${text}; ${((Date.now() - started) / 1000).toFixed(1)} s` });
+        const backend = await checkPageWasm(page, add);
+        report.push({ name: label, text: `${backend}; ${text}; ${((Date.now() - started) / 1000).toFixed(1)} s` });
       } catch (err) {
         add(err.message.split("\n")[0]);
         report.push({ name: label, text: "did not finish" });

@@ -121,11 +121,18 @@ test("export renders a lesson page that loads one shared plotly.js, with math, T
     // Run it here: the page loads only the small controls; what the first Run loads is in the site.
     const controls = page.indexOf(runControlsHtml("assets"));
     assert.ok(controls > page.indexOf("</main>") && controls < page.indexOf("</body>"), "the Run controls' script at the end of the body");
-    assert.doesNotMatch(page, /tsdl-runner\.js|mnist-fast\.js|tf\.min\.js/, "the runner, MNIST and tfjs wait for the first Run");
-    for (const asset of ["runner/page.js", "runner/tsdl-runner.js", "runner/mnist-fast.js", "tfjs/tf.min.js"]) {
+    assert.doesNotMatch(
+      page,
+      /tsdl-runner\.js|mnist-fast\.js|tf\.min\.js|tsdl-wasm\.js/,
+      "the runner, MNIST, tfjs and its wasm backend wait for the first Run",
+    );
+    for (const asset of ["runner/page.js", "runner/tsdl-runner.js", "runner/mnist-fast.js", "tfjs/tf.min.js", "wasm/tsdl-wasm.js"]) {
       assert.ok(existsSync(join(f.site, "assets", asset)), asset);
     }
-    assert.match(r.stdout, /run it here: the pages' controls \d+ kB; on the first Run the runner \d+ kB, MNIST's fast slice [\d.]+ MB/);
+    assert.match(
+      r.stdout,
+      /run it here: the pages' controls \d+ kB; on the first Run the runner \d+ kB, MNIST's fast slice [\d.]+ MB, the wasm backend \d+ kB \(shared with the pad\)/,
+    );
     // The check cell is not shown: its output is gone, its code only in an inert template for the page's Run all.
     assert.ok(!page.includes("floor-check-passed"), "the check's output is left out");
     assert.equal(page.split("accuracyOfTheFloorCheck").length - 1, 1);

@@ -75,7 +75,7 @@ function setup(): void {
   const status = document.createElement("span");
   status.className = "tsdl-run-status";
   status.setAttribute("role", "status");
-  status.textContent = `Edit any code cell and run it here (${els.length} cells; the first run loads about 2 MB).`;
+  status.textContent = `Edit any code cell and run it here (${els.length} cells; the first run loads about 2.4 MB).`;
   bar.append(runAll, reset, status);
   main.prepend(bar);
 
@@ -147,7 +147,7 @@ function setup(): void {
   const source = (c: Cell) => c.code.textContent ?? "";
   const load = () => {
     runner ??= (async () => {
-      say("Loading the runner (tfjs and the library, about 2 MB)…");
+      say("Loading the runner (tfjs, its wasm backend and the library, about 2.4 MB)…");
       for (const s of RUNNER_SCRIPTS) {
         if (s.startsWith("tfjs/") && (window as unknown as { tf?: unknown }).tf) continue;
         await loadScript(`${assets}/${s}`);

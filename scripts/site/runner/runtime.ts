@@ -2,14 +2,16 @@
  * The lesson page's runner, loaded on the first Run (assets/runner/tsdl-runner.js, after tfjs):
  * runs cells in one shared scope as the tslab kernel does (../run-cells.ts), with `tsdl`, `tf`
  * and `nodejs-polars` importable. `tsdl` is the library itself, bundled for the browser, with
- * page counterparts behind a few names: the backend (tfjs's cpu backend: the wasm backend fetches
- * its .wasm files, which Chromium refuses from file://), MNIST from the site's asset, plots drawn
- * with the site's plotly.js, and batches that let the page paint while a cell trains.
+ * page counterparts behind a few names: the backend (the page's, shared with the drawing pad: wasm
+ * with this project's training kernels, else cpu — src/backend/browser/), MNIST from the site's
+ * asset, plots drawn with the site's plotly.js, and batches that let the page paint while a cell
+ * trains.
  * Exposes `window.tsdlRunner` for the page's controls (./page.ts).
  */
 import * as tf from "@tensorflow/tfjs";
 import * as lib from "../../../src/index";
 import type { BackendInfo } from "../../../src/backend/select";
+import { pageBackend } from "../../../src/backend/browser/page-backend";
 import type { BatchOptions, BatchSource } from "../../../src/data/batches";
 import type { LoadDatasetOptions } from "../../../src/data/idx-dataset";
 import type { Plot } from "../../../src/plot/spec";
@@ -24,7 +26,7 @@ import pl, * as polars from "./polars-shim";
 
 /** What the page's controls call. */
 export interface PageRunner {
-  /** Starts the backend; `assets` is the site's assets folder, for plotly.js. Call once before the first cell. */
+  /** Starts the backend; `assets` is the site's assets folder, for the wasm backend and plotly.js. Call once before the first cell. */
   prepare(assets: string): Promise<void>;
   /** Unpacks the MNIST asset (loaded as a script before): call before the first cell that reads MNIST. */
   unpackMnist(): Promise<void>;
@@ -37,18 +39,10 @@ export interface PageRunner {
 let assets = "assets";
 let scope: Record<string, unknown> = Object.create(null);
 
+/** The page's backend as the library's BackendInfo: the lessons' first cell prints it (backendReport). */
 async function selectBackend(): Promise<BackendInfo> {
-  await tf.setBackend("cpu");
-  await tf.ready();
-  return {
-    name: "cpu",
-    summary: `tfjs ${tf.version.tfjs} · cpu, in this page`,
-    threads: 1,
-    skipped: [],
-    notices: [
-      "the page runs tfjs's cpu backend: the kernel's wasm and tfjs-node backends need Node.js or files the page cannot fetch from file://",
-    ],
-  };
+  const b = await pageBackend(assets);
+  return { name: b.name, summary: b.summary, threads: 1, skipped: [], notices: b.notice ? [b.notice] : [] };
 }
 
 function plotlySetup(): void {

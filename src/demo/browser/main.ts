@@ -2,11 +2,16 @@
  * Entry of the page's bundle (assets/tsdl-demo.js): mounts a widget on every
  * `.tsdl-demo[data-model-id]` element, with the model that `window.tsdlDemoModels[id]` holds
  * (from the page's own model script). Needs the site's shared tfjs (`window.tf`) loaded first.
+ * The site's assets folder is this script's own (for the wasm backend); inline in a notebook's
+ * output there is none, and the pad runs on cpu.
  */
 import { DEMO_GLOBAL, type DemoPayload } from "../payload";
 import { loadNetwork } from "./network";
 import { DEMO_CSS } from "./style";
 import { mountWidget } from "./widget";
+
+const script = document.currentScript as HTMLScriptElement | null;
+const assets = script?.src ? new URL(".", script.src).href.replace(/\/$/, "") : null;
 
 async function start(): Promise<void> {
   // A notebook runs this bundle once per output: mount only the pads not mounted yet.
@@ -24,7 +29,7 @@ async function start(): Promise<void> {
     const payload = models[root.dataset["modelId"]!];
     try {
       if (!payload) throw new Error(`model ${root.dataset["modelId"]} was not loaded (its script is missing)`);
-      mountWidget(root, payload, await loadNetwork(payload));
+      mountWidget(root, payload, () => loadNetwork(payload, assets));
     } catch (err) {
       root.textContent = `The drawing pad could not start: ${(err as Error).message}`;
       root.classList.add("tsdl-demo-error");

@@ -1,10 +1,11 @@
 /**
  * The lesson's model in the page: loaded from the embedded payload with tf.io.fromMemory (no
- * fetch, so file:// works) on tfjs's cpu backend (plain JavaScript: no wasm file to fetch, no GPU
- * needed, and quick enough for one digit). One call gives the class probabilities and the first
- * convolution layer's feature maps.
+ * fetch, so file:// works) on the page's backend — wasm with this project's kernels, started from
+ * the site's shared script, else cpu (../../backend/browser/page-backend.ts). One call gives the
+ * class probabilities and the first convolution layer's feature maps.
  */
 import * as tf from "@tensorflow/tfjs";
+import { type PageBackend, pageBackend } from "../../backend/browser/page-backend";
 // The lessons' models use this custom layer: importing it registers it with the page's tfjs.
 import "../../models/seeded-dropout";
 import { MNIST_SIDE } from "../preprocess";
@@ -22,16 +23,19 @@ export interface Reading {
 export interface Network {
   read(input: Float32Array): Reading;
   readonly firstConv: string;
+  readonly backend: PageBackend;
 }
 
-export async function loadNetwork(payload: DemoPayload): Promise<Network> {
-  if (!(await tf.setBackend("cpu"))) throw new Error("tfjs's cpu backend did not start");
+/** The network on the page's backend; `assets` is the site's assets folder (null: no site, cpu). */
+export async function loadNetwork(payload: DemoPayload, assets: string | null): Promise<Network> {
+  const backend = await pageBackend(assets);
   const model = await tf.loadLayersModel(tf.io.fromMemory(payloadArtifacts(payload) as tf.io.ModelArtifacts));
   const conv = model.layers.find((l) => l.getClassName() === "Conv2D");
   if (!conv) throw new Error("the model has no convolution layer");
   const probe = tf.model({ inputs: model.inputs, outputs: [model.outputs[0]!, conv.output as tf.SymbolicTensor] });
   return {
     firstConv: conv.name,
+    backend,
     read(input) {
       return tf.tidy(() => {
         const [p, f] = probe.predict(tf.tensor4d(input, [1, MNIST_SIDE, MNIST_SIDE, 1])) as tf.Tensor[];

@@ -49,20 +49,27 @@ function exampleTitle(e: DemoExample): string {
     : `test digit ${e.index}: a ${e.label} the network reads as ${e.predicted} (${percent(e.confidence, 0)} sure) — a mistake from the lesson's gallery`;
 }
 
-/** The line under the pad: which model, from which run, how good. */
-function factsLine(p: DemoPayload, firstConv: string): string {
+/** The line under the pad: which model, from which run, how good, and where it runs (once it does). */
+function factsLine(p: DemoPayload, net: Network | null): string {
   const m = p.metadata;
   const acc = p.test.accuracy;
   const se = Math.sqrt((acc * (1 - acc)) / p.test.size);
   const when = p.savedAt.replace("T", " ").replace(/:\d\d\.\d+Z$/, " UTC");
+  const runs = net
+    ? `${net.backend.name} backend${net.backend.notice ? ` (${net.backend.notice})` : ""}; feature maps of layer ${net.firstConv}.`
+    : "the backend starts with your first stroke.";
   return (
     `Model: ${String(m["model"] ?? "cnn")}, trained by this lesson's run (profile ${String(m["profile"] ?? "?")}, saved ${when}); ` +
     `test accuracy ${percent(acc, 2)} ± ${percent(se, 2)} on ${p.test.size.toLocaleString("en")} test images. ` +
-    `It runs here, in your browser: TensorFlow.js ${tf.version.tfjs}, ${tf.getBackend()} backend; feature maps of layer ${firstConv}.`
+    `It runs here, in your browser: TensorFlow.js ${tf.version.tfjs}, ${runs}`
   );
 }
 
-export function mountWidget(root: HTMLElement, payload: DemoPayload, net: Network): void {
+/**
+ * Mounts the widget on `root`; `network` loads the model on the page's backend, called on the
+ * first stroke or test digit (starting wasm takes a moment, and a reader who never draws needs none).
+ */
+export function mountWidget(root: HTMLElement, payload: DemoPayload, network: () => Promise<Network>): void {
   const state: DemoState = { changes: 0, predicted: 0, ms: 0, input: null, probabilities: null };
   (root as HTMLElement & { tsdlDemo: DemoState }).tsdlDemo = state;
   root.replaceChildren();
@@ -124,14 +131,36 @@ export function mountWidget(root: HTMLElement, payload: DemoPayload, net: Networ
   const mapsGrid = el("div", "tsdl-demo-grid");
   mapsBox.append(mapsCaption, mapsGrid);
 
-  root.append(row, examples, mapsBox, el("p", "tsdl-demo-facts", factsLine(payload, net.firstConv)));
+  const facts = el("p", "tsdl-demo-facts", factsLine(payload, null));
+  root.append(row, examples, mapsBox, facts);
 
-  // Reading takes tens of milliseconds on the cpu backend and blocks the page meanwhile: after
+  // Reading takes milliseconds (tens on the cpu backend) and blocks the page meanwhile: after
   // each reading, wait twice as long as it took before the next, so strokes stay smooth.
   let pending = false;
   let lastEnd = 0;
+  let net: Network | null = null;
+  let starting = false;
   function changed(): void {
     state.changes += 1;
+    if (!net) {
+      // The first ink loads the network; it then reads whatever the pad holds by then.
+      if (starting) return;
+      starting = true;
+      verdict.textContent = "Starting the network…";
+      void network().then(
+        (n) => {
+          net = n;
+          facts.textContent = factsLine(payload, n);
+          read();
+        },
+        (err: unknown) => {
+          root.textContent = `The drawing pad could not start: ${(err as Error).message}`;
+          root.classList.add("tsdl-demo-error");
+          throw err; // and the console says it, as a failed start always did
+        },
+      );
+      return;
+    }
     if (pending) return;
     pending = true;
     setTimeout(read, Math.max(0, lastEnd + 2 * state.ms - performance.now()));
@@ -153,7 +182,7 @@ export function mountWidget(root: HTMLElement, payload: DemoPayload, net: Networ
       for (const c of maps) paint(c, null, c.width);
       Object.assign(state, { input: null, probabilities: null });
     } else {
-      const r = net.read(input);
+      const r = net!.read(input);
       const p = Array.from(r.probabilities);
       const top = p.indexOf(Math.max(...p));
       bars.forEach((b, d) => {

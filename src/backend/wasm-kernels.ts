@@ -3,9 +3,11 @@
  * keep their own). With them a Sequential CNN (conv2d / maxPooling2d / dropout / flatten /
  * dense, adam or sgd) trains on wasm, and fast:
  *
- * - Conv2DBackpropFilter — missing from tfjs-backend-wasm; one XNNPACK forward convolution.
+ * - Conv2DBackpropFilter — missing from tfjs-backend-wasm; an XNNPACK matmul or forward
+ *   convolution, or (stride 1 'same', where the project's GEMM runs) that GEMM on the heap.
  * - Conv2DBackpropInput — replaces a slow scalar loop; one XNNPACK forward convolution.
- * - MaxPoolGrad — replaces a slow C++ loop that also picks a different max than cpu/TF on ties.
+ * - MaxPoolGrad — replaces a slow C++ loop that also picks a different max than cpu/TF on ties;
+ *   2×2 stride-2 pools run a generated WebAssembly SIMD function on the heap.
  * - BatchMatMul, _FusedMatMul — transposed operands are transposed first, so the dense layers'
  *   backward pass reaches XNNPACK instead of a scalar loop. Where relaxed SIMD is on and wasm
  *   runs one thread (the training workers), or with `TSDL_GEMM=ours`, BatchMatMul's plain

@@ -20,7 +20,7 @@
  * inside, so one B panel block stays in L1 while A's rows stream past it (XNNPACK's GEMM
  * layout: A as it is, B packed).
  */
-import { type FunctionDef, I32, V128, type ValType, moduleBytes, op } from "./wasm-binary";
+import { type FunctionDef, I32, type MemorySource, V128, type ValType, moduleBytes, op } from "./wasm-binary";
 
 /** A micro-kernel's shape and instruction set. */
 export interface MicroKernelShape {
@@ -223,9 +223,9 @@ export function packBFunction(nr: number): FunctionDef {
   return { exportName: "packB", params: Array<ValType>(5).fill(I32), results: [], locals: Array<ValType>(4).fill(I32), body };
 }
 
-/** The module's bytes: `gemm`, `packB` and its memory. */
-export function gemmModuleBytes(shape: MicroKernelShape): Uint8Array {
-  return moduleBytes([gemmFunction(shape), packBFunction(shape.nr)]);
+/** The module's bytes: `gemm`, `packB` and its memory (its own, or imported: the tfjs heap). */
+export function gemmModuleBytes(shape: MicroKernelShape, memory?: MemorySource): Uint8Array {
+  return moduleBytes([gemmFunction(shape), packBFunction(shape.nr)], memory);
 }
 
 /** A function (v128, v128, v128) → v128 computing f32x4.relaxed_madd: validates only where relaxed SIMD is on. */

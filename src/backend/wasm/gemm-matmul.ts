@@ -38,6 +38,12 @@ export function autoPicksOurs(relaxedSimd: boolean = relaxedSimdAvailable(), was
   return relaxedSimd && wasmThreads === 1;
 }
 
+/** Whether the project's GEMM takes a product now: `TSDL_GEMM=ours`, or unset and `autoPicksOurs`. */
+export function ourGemmRuns(env: NodeJS.ProcessEnv = process.env): boolean {
+  const choice = gemmChoice(env);
+  return choice === "ours" || (choice === "auto" && autoPicksOurs());
+}
+
 const product = (dims: readonly number[]) => dims.reduce((a, b) => a * b, 1);
 
 /**

@@ -23,6 +23,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { conv2DBackpropFilter } from "./wasm/conv2d-backprop-filter";
 import { conv2DBackpropInput } from "./wasm/conv2d-backprop-input";
+import { igemmConv2D } from "./wasm/conv2d";
 import type { RawKernelFunc } from "./wasm/kernel-scope";
 import { gemmChoice, gemmMatMul } from "./wasm/gemm-matmul";
 import { transposingMatMul } from "./wasm/matmul";
@@ -37,6 +38,7 @@ const PROVIDERS = {
   Conv2DBackpropFilter: { replace: conv2DBackpropFilter },
   Conv2DBackpropInput: { replace: conv2DBackpropInput },
   MaxPoolGrad: { replace: maxPoolGrad },
+  Conv2D: { wrap: igemmConv2D },
   BatchMatMul: {
     wrap: (stock) => {
       const choice = gemmChoice();

@@ -69,6 +69,7 @@ export const op = {
   i32Add: [0x6a],
   i32Sub: [0x6b],
   i32Mul: [0x6c],
+  i32Load: (offset = 0) => [0x28, ...memarg(2, offset)],
   v128Load: (offset = 0) => [...simd(0x00), ...memarg(4, offset)],
   v128Load32Splat: (offset = 0) => [...simd(0x09), ...memarg(2, offset)],
   v128Store: (offset = 0) => [...simd(0x0b), ...memarg(4, offset)],

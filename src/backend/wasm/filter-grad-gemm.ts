@@ -10,7 +10,7 @@
  * accumulates in a buffer padded to whole tiles and its valid part is the result.
  */
 import type * as tf from "@tensorflow/tfjs";
-import { heapGemm } from "./heap-gemm";
+import { heapGemm, packPanels } from "./heap-gemm";
 import { assertPlaneShifts, type Im2colGeometry, planeShifts } from "./im2col";
 import { f32View } from "./internals";
 import type { KernelScope } from "./kernel-scope";
@@ -80,27 +80,15 @@ export function filterGradViaGemm(
   const dyV = f32View(backend, dy);
   const xTV = f32View(backend, xT);
   accV.fill(0);
-  const fullPanels = Math.floor(co / nr);
+  const heap = new Float32Array(accV.buffer);
   for (let s0 = 0; s0 < b; s0 += images) {
     const s1 = Math.min(b, s0 + images);
     const k = (s1 - s0) * plane;
     planeShifts(colsV, xTV, ci, b, h, w, g, s0, s1);
-    const dyAt = dyV.byteOffset + s0 * plane * co * 4;
-    if (fullPanels > 0) gemm.packB(dyAt, packedV.byteOffset, co, k, fullPanels);
-    if (fullPanels < nTiles) packLastPanel(packedV, dyV, s0 * plane * co, co, k, fullPanels * nr, nr);
+    packPanels(gemm, heap, (dyV.byteOffset >> 2) + s0 * plane * co, packedV.byteOffset >> 2, co, k);
     gemm.multiplyAdd(colsV.byteOffset, k * 4, packedV.byteOffset, accV.byteOffset, np * 4, mTiles, nTiles, k, k);
   }
   const outV = f32View(backend, out);
   for (let row = 0; row < m; row++) outV.set(accV.subarray(row * np, row * np + co), row * co);
   return out;
-}
-
-/** The partial last panel of B (columns [from, n) of k rows of B at `bAt`, row stride n), zero-padded to nr columns. */
-function packLastPanel(packed: Float32Array, src: Float32Array, bAt: number, n: number, k: number, from: number, nr: number): void {
-  const to = from * k;
-  const cols = n - from;
-  packed.fill(0, to, to + nr * k);
-  for (let p = 0; p < k; p++) {
-    for (let c = 0; c < cols; c++) packed[to + p * nr + c] = src[bAt + p * n + from + c]!;
-  }
 }

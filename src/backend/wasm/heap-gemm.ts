@@ -15,6 +15,8 @@ export interface HeapGemm {
   packB(src: number, dst: number, n: number, k: number, panels: number): void;
   /** C += A·B, blocked (gemm.ts's gemmBlocks); addresses and strides in bytes. */
   multiplyAdd(a: number, lda: number, b: number, c: number, ldc: number, mTiles: number, nTiles: number, k: number, kStride: number): void;
+  /** The implicit GEMM (micro-kernel.ts, `igemm`): A's rows from a table of addresses, `taps` runs of `kc` steps. */
+  igemm: GemmKernel;
 }
 
 /** The GEMM on this backend's heap (FMA where relaxed SIMD is on), or undefined where the heap is not reachable. */
@@ -29,7 +31,25 @@ export function heapGemm(backend: WasmBackend): HeapGemm | undefined {
   return {
     shape,
     packB,
+    igemm: exports["igemm"] as GemmKernel,
     multiplyAdd: (a, lda, b, c, ldc, mTiles, nTiles, k, kStride) =>
       gemmBlocks(kernel, shape.mr, shape.nr, a, lda, b, c, ldc, mTiles, nTiles, k, kStride),
   };
+}
+
+/**
+ * Packs B (k×n row-major at float index `bAt` of `heap`) into the GEMM's panels at float index
+ * `to`: the full panels by `packB` in wasm, the partial last one (zero-padded to NR columns) here.
+ */
+export function packPanels(gemm: HeapGemm, heap: Float32Array, bAt: number, to: number, n: number, k: number): void {
+  const { nr } = gemm.shape;
+  const fullPanels = Math.floor(n / nr);
+  if (fullPanels > 0) gemm.packB(bAt * 4, to * 4, n, k, fullPanels);
+  const from = fullPanels * nr;
+  if (from === n) return;
+  const at = to + from * k;
+  heap.fill(0, at, at + nr * k);
+  for (let p = 0; p < k; p++) {
+    for (let c = from; c < n; c++) heap[at + p * nr + c - from] = heap[bAt + p * n + c]!;
+  }
 }

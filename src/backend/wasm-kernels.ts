@@ -5,7 +5,9 @@
  *
  * - Conv2DBackpropFilter — missing from tfjs-backend-wasm; an XNNPACK matmul or forward
  *   convolution, or (stride 1 'same', where the project's GEMM runs) that GEMM on the heap.
- * - Conv2DBackpropInput — replaces a slow scalar loop; one XNNPACK forward convolution.
+ * - Conv2DBackpropInput — replaces a slow scalar loop; one XNNPACK forward convolution, or
+ *   (where the project's GEMM runs, 8+ channels) an implicit GEMM on the heap (wasm/conv-igemm.ts).
+ * - Conv2D — wraps the stock (XNNPACK) kernel: the same implicit GEMM where it applies.
  * - MaxPoolGrad — replaces a slow C++ loop that also picks a different max than cpu/TF on ties;
  *   2×2 stride-2 pools run a generated WebAssembly SIMD function on the heap.
  * - BatchMatMul, _FusedMatMul — transposed operands are transposed first, so the dense layers'

@@ -6,7 +6,15 @@
 import * as tf from "@tensorflow/tfjs";
 import { relaxedSimdAvailable } from "../../src/backend/gemm/gemm";
 import { GEMM_ENV } from "../../src/backend/wasm/gemm-matmul";
-import { type GemmMeasurement, measureGemm, TRAINING_GEMM_SHAPES } from "../../src/backend/gemm/measure";
+import {
+  type ConvMeasurement,
+  type GemmMeasurement,
+  measureCeiling,
+  measureConv,
+  measureGemm,
+  TRAINING_CONV_SHAPES,
+  TRAINING_GEMM_SHAPES,
+} from "../../src/backend/gemm/measure";
 import { type BackendName, selectBackend } from "../../src/backend/select";
 import { fit } from "../../src/train/fit";
 import type { PythonReference } from "./python";
@@ -182,11 +190,15 @@ export async function gemmChild(repeats: number): Promise<void> {
   process.env[GEMM_ENV] = "xnnpack"; // tfjs's MatMul is the baseline: XNNPACK's, not ours
   await selectBackend("wasm", { wasmThreads: 1 });
   const shapes = measureGemm(TRAINING_GEMM_SHAPES, repeats);
-  process.stdout.write(`GEMM ${JSON.stringify({ relaxedSimd: relaxedSimdAvailable(), shapes })}\n`);
+  const conv = measureConv(TRAINING_CONV_SHAPES, repeats);
+  const round: GemmRound = { relaxedSimd: relaxedSimdAvailable(), ceiling: measureCeiling(), shapes, conv };
+  process.stdout.write(`GEMM ${JSON.stringify(round)}\n`);
 }
 
-/** One round of the GEMM measurement (every training shape). */
+/** One round of the GEMM measurement: the micro-kernel's ceiling, every training product, every convolution kernel. */
 export interface GemmRound {
   relaxedSimd: boolean;
+  ceiling: { plain: number; fma: number | null };
   shapes: GemmMeasurement[];
+  conv: ConvMeasurement[];
 }

@@ -126,6 +126,30 @@ export class WasmGemm {
     this.packB = instance.exports["packB"] as WasmGemm["packB"];
   }
 
+  /**
+   * GFLOP/s of the micro-kernel alone, its operands in cache: one block (MC_TILES row tiles × 4
+   * panels × KC steps) `calls` times, the best of `repeats` — the ceiling the products approach
+   * on this machine and engine, one thread.
+   */
+  peakGflops(calls = 200, repeats = 5): number {
+    const { mr, nr } = this.shape;
+    const nTiles = 4;
+    const aAt = 0;
+    const bAt = aAt + MC_TILES * mr * KC;
+    const cAt = bAt + nTiles * nr * KC;
+    const floats = cAt + MC_TILES * mr * nTiles * nr;
+    const need = Math.ceil((floats * 4) / PAGE) - this.memory.buffer.byteLength / PAGE;
+    if (need > 0) this.memory.grow(need);
+    new Float32Array(this.memory.buffer).fill(0.5, 0, floats);
+    let best = Infinity;
+    for (let r = 0; r < repeats; r++) {
+      const start = performance.now();
+      for (let i = 0; i < calls; i++) this.kernel(aAt, KC * 4, bAt * 4, cAt * 4, MC_TILES, nTiles, KC, KC, nTiles * nr * 4);
+      best = Math.min(best, performance.now() - start);
+    }
+    return (2 * MC_TILES * mr * nTiles * nr * KC * calls) / best / 1e6;
+  }
+
   /** C[m×n] += A[m×k] · B[k×n], all row-major; C is updated in place. */
   multiplyAdd(a: Float32Array, b: Float32Array, c: Float32Array, m: number, n: number, k: number): void {
     checkDims(m, n, k);

@@ -2,7 +2,7 @@
  * WebAssembly kernels that work on the tfjs wasm heap in place: a module written by this project
  * (max-pool-grad-kernel.ts) imports the backend's own memory, so its functions read and write
  * tensors where they are, by byte address, with no copy in or out. The memory is tfjs-backend-wasm's
- * internal `Module.asm.memory` (4.x); where it is missing, or the engine lacks SIMD, callers keep
+ * internal (4.x, see backendMemory); where it is missing, or the engine lacks SIMD, callers keep
  * their JavaScript path.
  */
 import { gemmChoice } from "./gemm-matmul";
@@ -19,10 +19,14 @@ interface WasmApi {
 }
 const wasm = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
 
-/** The backend's wasm memory, or undefined if this tfjs-backend-wasm does not expose it where 4.x does. */
+/**
+ * The backend's wasm memory, or undefined if this tfjs-backend-wasm does not expose it where 4.x
+ * does: the single-threaded build exports it (`asm.memory`), the threaded build creates it shared
+ * in JavaScript (`wasmMemory`).
+ */
 export function backendMemory(backend: WasmBackend): WasmMemory | undefined {
-  const module = (backend as unknown as { wasm?: { asm?: { memory?: unknown } } }).wasm;
-  const memory = module?.asm?.memory as WasmMemory | undefined;
+  const module = (backend as unknown as { wasm?: { asm?: { memory?: unknown }; wasmMemory?: unknown } }).wasm;
+  const memory = (module?.asm?.memory ?? module?.wasmMemory) as WasmMemory | undefined;
   return memory !== undefined && memory.buffer !== undefined ? memory : undefined;
 }
 

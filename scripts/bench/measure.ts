@@ -7,7 +7,14 @@ import * as tf from "@tensorflow/tfjs";
 import { measureCeiling } from "../../src/backend/gemm/ceiling";
 import { relaxedSimdAvailable } from "../../src/backend/gemm/gemm";
 import { GEMM_ENV } from "../../src/backend/wasm/gemm-matmul";
-import { type GemmMeasurement, measureGemm, TRAINING_GEMM_SHAPES } from "../../src/backend/gemm/measure";
+import {
+  type ConvMeasurement,
+  type GemmMeasurement,
+  measureConv,
+  measureGemm,
+  TRAINING_CONV_SHAPES,
+  TRAINING_GEMM_SHAPES,
+} from "../../src/backend/gemm/measure";
 import { type BackendName, selectBackend } from "../../src/backend/select";
 import { fit } from "../../src/train/fit";
 import type { PythonReference } from "./python";
@@ -183,15 +190,18 @@ export async function gemmChild(repeats: number): Promise<void> {
   process.env[GEMM_ENV] = "xnnpack"; // tfjs's MatMul is the baseline: XNNPACK's, not ours
   await selectBackend("wasm", { wasmThreads: 1 });
   const shapes = measureGemm(TRAINING_GEMM_SHAPES, repeats);
+  const conv = measureConv(TRAINING_CONV_SHAPES, repeats);
   const fma = relaxedSimdAvailable();
   const ceiling = { plain: measureCeiling(false, 10), fma: fma ? measureCeiling(true, 10) : null };
-  process.stdout.write(`GEMM ${JSON.stringify({ relaxedSimd: fma, ceiling, shapes })}\n`);
+  const round: GemmRound = { relaxedSimd: fma, ceiling, shapes, conv };
+  process.stdout.write(`GEMM ${JSON.stringify(round)}\n`);
 }
 
-/** One round of the GEMM measurement (every training shape). */
+/** One round of the GEMM measurement: the machine's ceiling, every training product, every convolution kernel. */
 export interface GemmRound {
   relaxedSimd: boolean;
   /** GFLOP/s of multiply-adds in registers on one thread (src/backend/gemm/ceiling.ts): what a kernel could reach. */
   ceiling: { plain: number; fma: number | null };
   shapes: GemmMeasurement[];
+  conv: ConvMeasurement[];
 }

@@ -52,19 +52,24 @@ export function medianOverRounds(perRound: readonly Measurement[][]): Measuremen
   });
 }
 
-/** Each shape's GFLOP/s and paired speed-ups: the median over rounds. */
+/** The ceiling's, each product's and each convolution kernel's GFLOP/s and paired speed-ups: the median over rounds. */
 export function gemmOverRounds(rounds: readonly GemmRound[]): GemmRound {
   const at = (i: number, pick: (s: GemmMeasurement) => number | null) => {
     const v = rounds.map((r) => pick(r.shapes[i]!)).filter((x): x is number => x !== null);
     return v.length === 0 ? null : median(v);
   };
-  const ceiling = (pick: (r: GemmRound) => number | null) => {
+  const over = (pick: (r: GemmRound) => number | null) => {
     const v = rounds.map(pick).filter((x): x is number => x !== null);
     return v.length === 0 ? null : median(v);
   };
   return {
     relaxedSimd: rounds[0]!.relaxedSimd,
-    ceiling: { plain: ceiling((r) => r.ceiling.plain)!, fma: ceiling((r) => r.ceiling.fma) },
+    ceiling: { plain: over((r) => r.ceiling.plain)!, fma: over((r) => r.ceiling.fma) },
+    conv: rounds[0]!.conv.map((c, i) => ({
+      ...c,
+      gflops: { xnnpack: over((r) => r.conv[i]!.gflops.xnnpack)!, ours: over((r) => r.conv[i]!.gflops.ours)! },
+      speedup: over((r) => r.conv[i]!.speedup)!,
+    })),
     shapes: rounds[0]!.shapes.map((s, i) => ({
       ...s,
       gflops: { tfjs: at(i, (r) => r.gflops.tfjs)!, plain: at(i, (r) => r.gflops.plain)!, fma: at(i, (r) => r.gflops.fma) },
@@ -92,14 +97,28 @@ export function printGemmTable(gemm: GemmRound): void {
       .join("  ")
       .trimEnd();
   console.log(
-    [
-      "",
-      `GEMM GFLOP/s, 1 thread${gemm.relaxedSimd ? "" : " (no relaxed SIMD here: no FMA column)"}`,
-      line(head),
-      ...rows.map(line),
-      `ceiling, 1 thread (multiply-adds in registers): SIMD ${gemm.ceiling.plain.toFixed(1)}${gemm.ceiling.fma === null ? "" : `, FMA ${gemm.ceiling.fma.toFixed(1)}`} GFLOP/s`,
-    ].join("\n"),
+    ["", `GEMM GFLOP/s, 1 thread${gemm.relaxedSimd ? "" : " (no relaxed SIMD here: no FMA column)"}`, line(head), ...rows.map(line)].join(
+      "\n",
+    ),
   );
+  const convHead = ["convolution", "kernel", "x", "XNNPACK", "ours", "ours as", "speed-up (paired)"];
+  const convRows = gemm.conv.map((c) => [
+    c.role,
+    c.kernel,
+    `[${c.x}]→${c.outChannels}`,
+    c.gflops.xnnpack.toFixed(1),
+    c.gflops.ours.toFixed(1),
+    c.form,
+    `${c.speedup.toFixed(2)}×`,
+  ]);
+  const convWidths = convHead.map((h, i) => Math.max(h.length, ...convRows.map((r) => r[i]!.length)));
+  const convLine = (r: string[]) =>
+    r
+      .map((c, i) => c.padEnd(convWidths[i]!))
+      .join("  ")
+      .trimEnd();
+  const ceiling = `ceiling, 1 thread (multiply-adds in registers, src/backend/gemm/ceiling.ts): SIMD ${gemm.ceiling.plain.toFixed(1)}${gemm.ceiling.fma === null ? "" : `, FMA ${gemm.ceiling.fma.toFixed(1)}`} GFLOP/s`;
+  console.log(["", "Convolution kernels GFLOP/s, 1 thread, batch 100", convLine(convHead), ...convRows.map(convLine), ceiling].join("\n"));
 }
 
 function ratioText(r: { train: number; infer: number } | null | undefined): string {

@@ -241,7 +241,11 @@ export async function runBench(s: BenchSettings): Promise<number[]> {
       optimizer: "adam",
     },
     results,
-    /** GFLOP/s on one thread: tfjs's wasm MatMul (XNNPACK) and this project's GEMM (src/backend/gemm/). */
+    /**
+     * GFLOP/s on one thread: tfjs's wasm MatMul (XNNPACK) and this project's GEMM (src/backend/gemm/)
+     * on the training products; the convolutions' three kernels with XNNPACK and with the GEMM; the
+     * micro-kernel's ceiling with its operands in cache.
+     */
     gemm,
     skipped,
   };

@@ -3,9 +3,13 @@
  * keep their own). With them a Sequential CNN (conv2d / maxPooling2d / dropout / flatten /
  * dense, adam or sgd) trains on wasm, and fast:
  *
- * - Conv2DBackpropFilter — missing from tfjs-backend-wasm; one XNNPACK forward convolution.
- * - Conv2DBackpropInput — replaces a slow scalar loop; one XNNPACK forward convolution.
- * - MaxPoolGrad — replaces a slow C++ loop that also picks a different max than cpu/TF on ties.
+ * - Conv2DBackpropFilter — missing from tfjs-backend-wasm; an XNNPACK matmul or forward
+ *   convolution, or (stride 1 'same', where the project's GEMM runs) that GEMM on the heap.
+ * - Conv2DBackpropInput — replaces a slow scalar loop; one XNNPACK forward convolution, or
+ *   (where the project's GEMM runs, 8+ channels) an implicit GEMM on the heap (wasm/conv-igemm.ts).
+ * - Conv2D — wraps the stock (XNNPACK) kernel: the same implicit GEMM where it applies.
+ * - MaxPoolGrad — replaces a slow C++ loop that also picks a different max than cpu/TF on ties;
+ *   2×2 stride-2 pools run a generated WebAssembly SIMD function on the heap.
  * - BatchMatMul, _FusedMatMul — transposed operands are transposed first, so the dense layers'
  *   backward pass reaches XNNPACK instead of a scalar loop. Where relaxed SIMD is on and wasm
  *   runs one thread (the training workers), or with `TSDL_GEMM=ours`, BatchMatMul's plain
@@ -21,6 +25,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { conv2DBackpropFilter } from "./wasm/conv2d-backprop-filter";
 import { conv2DBackpropInput } from "./wasm/conv2d-backprop-input";
+import { igemmConv2D } from "./wasm/conv2d";
 import type { RawKernelFunc } from "./wasm/kernel-scope";
 import { gemmChoice, gemmMatMul } from "./wasm/gemm-matmul";
 import { transposingMatMul } from "./wasm/matmul";
@@ -35,6 +40,7 @@ const PROVIDERS = {
   Conv2DBackpropFilter: { replace: conv2DBackpropFilter },
   Conv2DBackpropInput: { replace: conv2DBackpropInput },
   MaxPoolGrad: { replace: maxPoolGrad },
+  Conv2D: { wrap: igemmConv2D },
   BatchMatMul: {
     wrap: (stock) => {
       const choice = gemmChoice();

@@ -8,6 +8,9 @@ import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
 import { isOurWasmKernel, WASM_TRAINING_KERNELS } from "../../src/backend/wasm-kernels";
 import { filterGradStrategy } from "../../src/backend/wasm/conv2d-backprop-filter";
+import { asWasmBackend, f32View } from "../../src/backend/wasm/internals";
+import { simdRow } from "../../src/backend/wasm/max-pool-grad";
+import { heapKernelsAllowed } from "../../src/backend/wasm/heap-module";
 import { randInt, randomValues, relError, rng, runOn, useWasmAndCpu } from "./helpers";
 
 const TOL = 1e-4;
@@ -152,6 +155,13 @@ describe("MaxPool gradient on wasm matches cpu exactly, ties included", () => {
     [[1, 9, 9, 16], 3, 3, "valid"],
     [[4, 5, 5, 1], 2, 1, "same"],
     [[2, 7, 7, 3], 2, 2, "valid"],
+    // Channels in fours: the SIMD path, tiling x, with 'same' edge windows (odd sizes), with
+    // an uncovered last row/column ('valid', odd sizes), and with no full window row (height 1).
+    [[2, 6, 8, 4], 2, 2, "valid"],
+    [[3, 7, 9, 8], 2, 2, "same"],
+    [[2, 5, 7, 12], 2, 2, "valid"],
+    [[2, 1, 6, 4], 2, 2, "same"],
+    [[2, 6, 1, 4], 2, 2, "same"],
   ];
   for (const [shape, size, stride, pad] of cases) {
     test(`maxPool ${size}x${size} stride ${stride} ${pad} on [${shape}]`, async () => {
@@ -180,6 +190,43 @@ describe("MaxPool gradient on wasm matches cpu exactly, ties included", () => {
 });
 
 describe("MaxPool gradient edge values", () => {
+  test("the SIMD row function runs on the heap in place and flags a window it cannot route", async () => {
+    await tf.setBackend("wasm");
+    const backend = asWasmBackend(tf.backend(), "test");
+    const row = simdRow(backend);
+    assert.ok(row !== undefined, "SIMD max-pool gradient unavailable on this wasm backend");
+    // One row of two 2×2 windows, 4 channels: x [2 rows, 4 cols, 4], y and g [2 windows, 4].
+    const xv = Float32Array.from({ length: 32 }, (_, i) => (i * 7) % 5);
+    const x = tf.tensor(xv);
+    const y = tf.tidy(() => tf.maxPool(x.reshape([1, 2, 4, 4]) as tf.Tensor4D, 2, 2, "valid").reshape([8]));
+    const g = tf.range(1, 9);
+    const dx = tf.zeros([32]);
+    const view = (t: tf.Tensor) => f32View(backend, t as unknown as tf.TensorInfo);
+    const call = () => row(view(x).byteOffset, view(y).byteOffset, view(g).byteOffset, view(dx).byteOffset, 2, 1, 16, 64);
+    assert.equal(call(), 0);
+    const gv = Array.from(view(g));
+    const got = Array.from(view(dx));
+    for (let w = 0; w < 2; w++) {
+      for (let k = 0; k < 4; k++) {
+        const at = [0, 4, 16, 20].map((o) => w * 8 + o + k);
+        const first = at.find((p) => xv[p] === view(y)[w * 4 + k]);
+        for (const p of at) assert.equal(got[p], p === first ? gv[w * 4 + k] : 0, `window ${w} channel ${k} position ${p}`);
+      }
+    }
+    view(y)[5] = -Infinity;
+    assert.notEqual(call(), 0, "a window whose max is -Infinity is flagged");
+    view(y)[5] = 99;
+    assert.notEqual(call(), 0, "a window without its max is flagged");
+    tf.dispose([x, y, g, dx]);
+    await tf.setBackend("cpu");
+  });
+
+  test("TSDL_GEMM=xnnpack turns the heap kernels off (the JavaScript loops run)", () => {
+    assert.equal(heapKernelsAllowed({ TSDL_GEMM: "xnnpack" }), false);
+    assert.equal(heapKernelsAllowed({ TSDL_GEMM: "ours" }), true);
+    assert.equal(heapKernelsAllowed({}), true);
+  });
+
   test("windows of -Infinity only get no gradient; NaNs never win; dy is routed as on cpu", async () => {
     const shape: [number, number, number, number] = [1, 4, 6, 2];
     const xv = Float32Array.from({ length: 48 }, (_, i) => (i % 5) - 2);
@@ -198,6 +245,38 @@ describe("MaxPool gradient edge values", () => {
     const [w] = await runOn("wasm", compute);
     assert.deepEqual(Array.from(w!), Array.from(c!));
     assert.equal(c![0], 0, "an all -Infinity window routes nothing");
+  });
+
+  test("on the SIMD path (channels in fours) a row with such a window is redone by the cpu rule", async () => {
+    const shape: [number, number, number, number] = [2, 4, 6, 4];
+    const n = 2 * 4 * 6 * 4;
+    const next = rng(11);
+    const xv = Float32Array.from({ length: n }, () => Math.floor(next() * 3) - 1);
+    // Image 0: window (0,0) channel 1 all -Infinity; window (1,2) channel 3 NaN beside a max.
+    const at = (b: number, r: number, col: number, k: number) => ((b * 4 + r) * 6 + col) * 4 + k;
+    for (const [r, col] of [
+      [0, 0],
+      [0, 1],
+      [1, 0],
+      [1, 1],
+    ]) {
+      xv[at(0, r!, col!, 1)] = -Infinity;
+    }
+    xv[at(0, 2, 4, 3)] = NaN;
+    xv[at(0, 3, 5, 3)] = 7;
+    // Image 1, channel 2: dy of +Infinity reaches only the first max.
+    const dyv = Float32Array.from({ length: 2 * 2 * 3 * 4 }, (_, i) => (i === 2 * 3 * 4 + 2 ? Infinity : i + 1));
+    const compute = () => {
+      const x = tf.tensor4d(xv, shape);
+      const dy = tf.tensor4d(dyv, [2, 2, 3, 4]);
+      const y = tf.maxPool(x, 2, 2, "valid");
+      return [tf.engine().runKernel("MaxPoolGrad", { dy, input: x, output: y }, { filterSize: 2, strides: 2, pad: "valid" }) as tf.Tensor];
+    };
+    const [c] = await runOn("cpu", compute);
+    const [w] = await runOn("wasm", compute);
+    assert.deepEqual(Array.from(w!), Array.from(c!));
+    assert.equal(c![at(0, 0, 0, 1)], 0, "an all -Infinity window routes nothing");
+    assert.equal(c![at(0, 3, 5, 3)], dyv[(1 * 3 + 2) * 4 + 3], "the max beside a NaN gets its dy");
   });
 });
 

@@ -12,6 +12,7 @@ import { THREADED_WASM_TESTED_VERSION, threadedWasmBlocker, useThreadedWasm } fr
 
 const SELECT = path.join(__dirname, "..", "..", "src", "backend", "select.js");
 const TFJS = require.resolve("@tensorflow/tfjs");
+const HEAP_GEMM = path.join(__dirname, "..", "..", "src", "backend", "wasm", "heap-gemm.js");
 
 /** The child: 2-thread wasm vs cpu on conv, pool and dense gradients; prints one JSON line. */
 const CHILD = `
@@ -34,18 +35,28 @@ function grads() {
 (async () => {
   const info = await selectBackend("wasm", { wasmThreads: 2 });
   const onWasm = grads();
+  // The project's kernels on the heap (here a shared memory): TSDL_GEMM is read per call.
+  const heap = require(${JSON.stringify(HEAP_GEMM)}).heapGemm(tf.backend()) !== undefined;
+  process.env.TSDL_GEMM = "ours";
+  const onWasmOurs = grads();
+  delete process.env.TSDL_GEMM;
   await tf.setBackend("cpu");
   const onCpu = grads();
-  let err = 0;
-  onCpu.forEach((c, i) => {
-    const scale = Math.max(...c.map(Math.abs));
-    c.forEach((v, j) => { err = Math.max(err, Math.abs(v - onWasm[i][j]) / scale); });
-  });
-  console.log(JSON.stringify({ threads: info.threads, notices: info.notices, err }));
+  const error = (got) => {
+    let err = 0;
+    onCpu.forEach((c, i) => {
+      const scale = Math.max(...c.map(Math.abs));
+      c.forEach((v, j) => { err = Math.max(err, Math.abs(v - got[i][j]) / scale); });
+    });
+    return err;
+  };
+  console.log(JSON.stringify({ threads: info.threads, notices: info.notices, err: error(onWasm), errOurs: error(onWasmOurs), heap }));
 })();
 `;
 
-test("2-thread wasm: gradients match cpu and the process exits by itself", { timeout: 90_000 }, async () => {
+test("2-thread wasm: gradients match cpu (XNNPACK, and the project's kernels on the shared heap) and the process exits by itself", {
+  timeout: 90_000,
+}, async () => {
   const child = spawn(process.execPath, ["-e", CHILD], { stdio: ["ignore", "pipe", "pipe"] });
   let out = "";
   let errText = "";
@@ -63,10 +74,18 @@ test("2-thread wasm: gradients match cpu and the process exits by itself", { tim
   const exitedAfter = Date.now() - printedAt;
   assert.equal(signal, null, `child was killed (hung?): ${errText}`);
   assert.equal(code, 0, errText);
-  const result = JSON.parse(out.trim().split("\n").pop()!) as { threads: number; notices: string[]; err: number };
+  const result = JSON.parse(out.trim().split("\n").pop()!) as {
+    threads: number;
+    notices: string[];
+    err: number;
+    errOurs: number;
+    heap: boolean;
+  };
   assert.deepEqual(result.notices, []);
   assert.equal(result.threads, 2);
   assert.ok(result.err < 1e-4, `relative error ${result.err}`);
+  assert.ok(result.heap, "the project's GEMM cannot reach the threaded build's (shared) heap");
+  assert.ok(result.errOurs < 1e-4, `relative error with TSDL_GEMM=ours ${result.errOurs}`);
   assert.ok(exitedAfter < 5000, `exited ${exitedAfter} ms after its last output`);
 });
 

@@ -38,6 +38,57 @@ const PAGE = 65536;
 const KC = 128;
 const MC_TILES = 16;
 
+/** The exported `gemm` function (micro-kernel.ts): addresses and strides in bytes. */
+export type GemmKernel = (
+  a: number,
+  lda: number,
+  b: number,
+  c: number,
+  mTiles: number,
+  nTiles: number,
+  k: number,
+  kStride: number,
+  ldc: number,
+) => void;
+
+/**
+ * C += A·B over blocks of KC steps × MC_TILES row tiles: `a` (bytes) is A row-major with row
+ * stride `lda` bytes and rows to whole tiles (those past m are read, their results dropped), `b`
+ * B packed in panels of `kStride` steps, `c` C padded to whole tiles with row stride `ldc` bytes.
+ * The C tiles are loaded and stored once per block.
+ */
+export function gemmBlocks(
+  kernel: GemmKernel,
+  mr: number,
+  nr: number,
+  a: number,
+  lda: number,
+  b: number,
+  c: number,
+  ldc: number,
+  mTiles: number,
+  nTiles: number,
+  k: number,
+  kStride: number,
+): void {
+  for (let p0 = 0; p0 < k; p0 += KC) {
+    const kc = Math.min(KC, k - p0);
+    for (let i0 = 0; i0 < mTiles; i0 += MC_TILES) {
+      kernel(
+        a + i0 * mr * lda + p0 * 4,
+        lda,
+        b + p0 * nr * 4,
+        c + i0 * mr * ldc,
+        Math.min(MC_TILES, mTiles - i0),
+        nTiles,
+        kc,
+        kStride,
+        ldc,
+      );
+    }
+  }
+}
+
 function align4(floats: number): number {
   return Math.ceil(floats / 4) * 4;
 }
@@ -56,17 +107,7 @@ function checkDims(m: number, n: number, k: number): void {
 export class WasmGemm {
   readonly shape: MicroKernelShape;
   private readonly memory: WasmMemory;
-  private readonly kernel: (
-    a: number,
-    lda: number,
-    b: number,
-    c: number,
-    mTiles: number,
-    nTiles: number,
-    k: number,
-    kStride: number,
-    ldc: number,
-  ) => void;
+  private readonly kernel: GemmKernel;
   private readonly packB: (src: number, dst: number, n: number, k: number, panels: number) => void;
 
   /** `shape` defaults to FMA where relaxed SIMD is available, in `defaultShape`'s tile; asking for FMA where it is not is an error. */
@@ -124,15 +165,7 @@ export class WasmGemm {
     }
     // C padded to np columns (padding rows and columns are computed and dropped).
     for (let row = 0; row < m; row++) heap.set(c.subarray(row * n, (row + 1) * n), cAt + row * np);
-    // The C tiles are loaded and stored once per block.
-    for (let p0 = 0; p0 < k; p0 += KC) {
-      const kc = Math.min(KC, k - p0);
-      for (let i0 = 0; i0 < mTiles; i0 += MC_TILES) {
-        const a0 = aAt + i0 * mr * k + p0;
-        const c0 = cAt + i0 * mr * np;
-        this.kernel(a0 * 4, k * 4, (bAt + p0 * nr) * 4, c0 * 4, Math.min(MC_TILES, mTiles - i0), nTiles, kc, k, np * 4);
-      }
-    }
+    gemmBlocks(this.kernel, mr, nr, aAt * 4, k * 4, bAt * 4, cAt * 4, np * 4, mTiles, nTiles, k, k);
     for (let row = 0; row < m; row++) c.set(heap.subarray(cAt + row * np, cAt + row * np + n), row * n);
   }
 }

@@ -5,6 +5,8 @@
  * whose speed drifts favours neither. Used by `npm run bench`.
  */
 import * as tf from "@tensorflow/tfjs";
+import { forwardGeometry, igemmPays, inputGradGeometry } from "../wasm/conv-igemm";
+import { gemmFilterGradApplies } from "../wasm/filter-grad-gemm";
 import { GEMM_ENV, gemmChoice } from "../wasm/gemm-matmul";
 import { WasmGemm, relaxedSimdAvailable } from "./gemm";
 
@@ -102,4 +104,97 @@ export function measureGemm(shapes: readonly GemmShape[], repeats: number): Gemm
       speedup: { plain: speedup(times.plain), fma: ours.fma ? speedup(times.fma) : null },
     };
   });
+}
+
+/** The three kernels of a convolution in training. */
+export type ConvKernel = "forward" | "filter gradient" | "input gradient";
+
+/** One convolution kernel of the reference CNN's training step: 3×3 'same', stride 1. */
+export interface ConvShape {
+  role: string;
+  kernel: ConvKernel;
+  /** x as NHWC. */
+  x: [number, number, number, number];
+  outChannels: number;
+}
+
+/** The reference CNN's convolutions at batch 100 (the first layer has no input gradient in training). */
+export const TRAINING_CONV_SHAPES: readonly ConvShape[] = (
+  [
+    ["conv 1", [100, 28, 28, 1], 32],
+    ["conv 2", [100, 14, 14, 32], 64],
+    ["conv 3", [100, 7, 7, 64], 128],
+  ] as const
+).flatMap(([role, x, outChannels]) =>
+  (["forward", "filter gradient", "input gradient"] as const)
+    .filter((kernel) => !(role === "conv 1" && kernel === "input gradient"))
+    .map((kernel) => ({ role, kernel, x: [...x] as [number, number, number, number], outChannels })),
+);
+
+/**
+ * GFLOP/s (2·pixels·KH·KW·Ci·Co per call, the same count for all three kernels) of the wasm
+ * kernel as registered with XNNPACK doing the work (`TSDL_GEMM=xnnpack`) and with the project's
+ * GEMM (`ours`, what `form` names: where that does not pay the kernel stays on XNNPACK, and the
+ * two times are of the same code), and the paired speed-up (XNNPACK's time ÷ ours, same turn).
+ */
+export interface ConvMeasurement extends ConvShape {
+  form: string;
+  gflops: { xnnpack: number; ours: number };
+  speedup: number;
+}
+
+/** The form the project's kernels take for `shape` where its GEMM runs. */
+function oursForm(shape: ConvShape, info: tf.backend_util.Conv2DInfo): string {
+  if (shape.kernel === "filter gradient") return gemmFilterGradApplies(info) ? "GEMM over im2col blocks" : "XNNPACK";
+  const g = shape.kernel === "forward" ? forwardGeometry(info) : inputGradGeometry(info);
+  return igemmPays(g) ? "implicit GEMM" : "XNNPACK";
+}
+
+/**
+ * Times each convolution kernel through tfjs's kernel registry on single-threaded wasm started
+ * with `TSDL_GEMM=xnnpack`, switching the variable to `ours` and back call by call (the
+ * convolution kernels read it per call); two untimed calls each first. Leaves it at `xnnpack`.
+ */
+export function measureConv(shapes: readonly ConvShape[], repeats: number): ConvMeasurement[] {
+  if (!Number.isInteger(repeats) || repeats < 1) throw new Error(`measureConv: repeats must be a positive integer, got ${repeats}`);
+  if (tf.getBackend() !== "wasm" || gemmChoice() !== "xnnpack") {
+    throw new Error(`measureConv: needs the wasm backend started with ${GEMM_ENV}=xnnpack (as measureGemm)`);
+  }
+  try {
+    return shapes.map((shape) => {
+      const [b, h, w, ci] = shape.x;
+      const co = shape.outChannels;
+      const info = tf.backend_util.computeConv2DInfo(shape.x, [3, 3, ci, co], 1, 1, "same");
+      const x = tf.randomUniform(shape.x, 0, 1, "float32", 1);
+      const filter = tf.randomUniform([3, 3, ci, co], -1, 1, "float32", 2);
+      const dy = tf.randomUniform([b, h, w, co], -1, 1, "float32", 3);
+      const conv = { strides: 1, pad: "same", dilations: 1, dataFormat: "NHWC" };
+      const call: Record<ConvKernel, () => tf.Tensor> = {
+        forward: () => tf.engine().runKernel("Conv2D", { x, filter }, conv) as tf.Tensor,
+        "filter gradient": () =>
+          tf.engine().runKernel("Conv2DBackpropFilter", { x, dy }, { ...conv, filterShape: [3, 3, ci, co] }) as tf.Tensor,
+        "input gradient": () => tf.engine().runKernel("Conv2DBackpropInput", { dy, filter }, { ...conv, inputShape: shape.x }) as tf.Tensor,
+      };
+      const times: Record<"xnnpack" | "ours", number[]> = { xnnpack: [], ours: [] };
+      for (let r = -2; r < repeats; r++) {
+        for (const key of ["xnnpack", "ours"] as const) {
+          process.env[GEMM_ENV] = key;
+          const start = performance.now();
+          call[shape.kernel]().dispose();
+          if (r >= 0) times[key].push(performance.now() - start);
+        }
+      }
+      tf.dispose([x, filter, dy]);
+      const flops = 2 * b * info.outHeight * info.outWidth * 9 * ci * co;
+      const gflops = (ms: number[]) => Math.round((flops / median(ms) / 1e6) * 10) / 10;
+      return {
+        ...shape,
+        form: oursForm(shape, info),
+        gflops: { xnnpack: gflops(times.xnnpack), ours: gflops(times.ours) },
+        speedup: Math.round(median(times.xnnpack.map((t, i) => t / times.ours[i]!)) * 100) / 100,
+      };
+    });
+  } finally {
+    process.env[GEMM_ENV] = "xnnpack";
+  }
 }

@@ -20,7 +20,7 @@
  * inside, so one B panel block stays in L1 while A's rows stream past it (XNNPACK's GEMM
  * layout: A as it is, B packed).
  */
-import { type FunctionDef, I32, V128, type ValType, moduleBytes, op } from "./wasm-binary";
+import { type FunctionDef, I32, type MemorySource, V128, type ValType, moduleBytes, op } from "./wasm-binary";
 
 /** A micro-kernel's shape and instruction set. */
 export interface MicroKernelShape {
@@ -51,19 +51,30 @@ function checkShape({ mr, nr }: MicroKernelShape): void {
   if (mr * (nr / 4) + nr / 4 + 1 > 16) throw new Error(`micro-kernel: ${mr}×${nr} needs more than 16 vector registers`);
 }
 
-/** The function `gemm` for one micro-kernel shape. */
-export function gemmFunction(shape: MicroKernelShape): FunctionDef {
+/**
+ * The function `gemm` for one micro-kernel shape; with `indirect`, `igemm` (an implicit GEMM, as
+ * XNNPACK's convolutions run):
+ *
+ *   igemm(table, taps, b, c, mTiles, nTiles, kc, kStride, ldc)
+ *
+ * where A is not a matrix but, per row tile and tap, MR row addresses (i32, bytes) in `table`
+ * (tile i, tap t, row r at entry (i·taps + t)·MR + r): the tile's k loop runs `taps` runs of `kc`
+ * steps, each from those rows — a convolution's output pixels, each tap's input pixel or a row
+ * of zeros — so no im2col matrix is made. B is packed as for gemm, kStride = taps·kc steps.
+ */
+export function gemmFunction(shape: MicroKernelShape, indirect = false): FunctionDef {
   checkShape(shape);
   const { mr, nr, fma } = shape;
   const nv = nr / 4;
-  // Parameters 0–8, then locals.
+  // Parameters 0–8 (igemm: TABLE in A's place, TAPS in LDA's), then locals.
   const [A, LDA, B, C, M_TILES, N_TILES, K, K_STRIDE, LDC] = [0, 1, 2, 3, 4, 5, 6, 7, 8];
-  const [I, J, P, BP, ROW] = [9, 10, 11, 12, 13];
-  const AROW = 14; // pointer into row r of the tile's A: AROW + r
+  const [TABLE, TAPS] = [A, LDA];
+  const [I, J, P, BP, ROW, T, TP] = [9, 10, 11, 12, 13, 14, 15];
+  const AROW = 16; // pointer into row r of the tile's A: AROW + r
   const ACC = AROW + mr; // acc(r, v) = ACC + r·nv + v
   const BV = ACC + mr * nv; // bv(v) = BV + v
   const AV = BV + nv;
-  const locals: ValType[] = [...Array<ValType>(5 + mr).fill(I32), ...Array<ValType>(mr * nv + nv + 1).fill(V128)];
+  const locals: ValType[] = [...Array<ValType>(7 + mr).fill(I32), ...Array<ValType>(mr * nv + nv + 1).fill(V128)];
   const acc = (r: number, v: number) => ACC + r * nv + v;
 
   // Walks ROW over the tile's rows of C, applying `each(r)` with ROW at row r's first byte.
@@ -140,6 +151,49 @@ export function gemmFunction(shape: MicroKernelShape): FunctionDef {
     ...op.brIf(0),
     ...op.end,
   ];
+  // TP = table + i·taps·MR·4; BP as above; per tap: AROW(r) from the table, then kc steps.
+  const tapLoop = [
+    ...op.get(TABLE),
+    ...op.get(I),
+    ...op.get(TAPS),
+    ...op.i32Mul,
+    ...op.i32Const(mr * 4),
+    ...op.i32Mul,
+    ...op.i32Add,
+    ...op.set(TP),
+    ...op.get(B),
+    ...op.get(J),
+    ...op.i32Const(nr * 4),
+    ...op.i32Mul,
+    ...op.get(K_STRIDE),
+    ...op.i32Mul,
+    ...op.i32Add,
+    ...op.set(BP),
+    ...op.get(TAPS),
+    ...op.set(T),
+    ...op.loop,
+    ...Array.from({ length: mr }, (_, r) => [...op.get(TP), ...op.i32Load(4 * r), ...op.set(AROW + r)]).flat(),
+    ...op.get(TP),
+    ...op.i32Const(mr * 4),
+    ...op.i32Add,
+    ...op.set(TP),
+    ...op.get(K),
+    ...op.set(P),
+    ...op.loop,
+    ...step,
+    ...op.get(P),
+    ...op.i32Const(1),
+    ...op.i32Sub,
+    ...op.tee(P),
+    ...op.brIf(0),
+    ...op.end,
+    ...op.get(T),
+    ...op.i32Const(1),
+    ...op.i32Sub,
+    ...op.tee(T),
+    ...op.brIf(0),
+    ...op.end,
+  ];
   const body = [
     ...op.i32Const(0),
     ...op.set(J),
@@ -148,7 +202,7 @@ export function gemmFunction(shape: MicroKernelShape): FunctionDef {
     ...op.set(I),
     ...op.loop,
     ...loadTile,
-    ...kLoop,
+    ...(indirect ? tapLoop : kLoop),
     ...storeTile,
     ...op.get(I),
     ...op.i32Const(1),
@@ -167,7 +221,7 @@ export function gemmFunction(shape: MicroKernelShape): FunctionDef {
     ...op.brIf(0),
     ...op.end,
   ];
-  return { exportName: "gemm", params: Array<ValType>(9).fill(I32), results: [], locals, body };
+  return { exportName: indirect ? "igemm" : "gemm", params: Array<ValType>(9).fill(I32), results: [], locals, body };
 }
 
 /**
@@ -223,9 +277,9 @@ export function packBFunction(nr: number): FunctionDef {
   return { exportName: "packB", params: Array<ValType>(5).fill(I32), results: [], locals: Array<ValType>(4).fill(I32), body };
 }
 
-/** The module's bytes: `gemm`, `packB` and its memory. */
-export function gemmModuleBytes(shape: MicroKernelShape): Uint8Array {
-  return moduleBytes([gemmFunction(shape), packBFunction(shape.nr)]);
+/** The module's bytes: `gemm`, `packB`, `igemm` and its memory (its own, or imported: the tfjs heap). */
+export function gemmModuleBytes(shape: MicroKernelShape, memory?: MemorySource): Uint8Array {
+  return moduleBytes([gemmFunction(shape), packBFunction(shape.nr), gemmFunction(shape, true)], memory);
 }
 
 /** A function (v128, v128, v128) → v128 computing f32x4.relaxed_madd: validates only where relaxed SIMD is on. */

@@ -70,12 +70,23 @@ export const op = {
   i32Add: [0x6a],
   i32Sub: [0x6b],
   i32Mul: [0x6c],
+  i32Load: (offset = 0) => [0x28, ...memarg(2, offset)],
   v128Load: (offset = 0) => [...simd(0x00), ...memarg(4, offset)],
   v128Load32Splat: (offset = 0) => [...simd(0x09), ...memarg(2, offset)],
   v128Store: (offset = 0) => [...simd(0x0b), ...memarg(4, offset)],
   i32x4Splat: simd(0x11),
   f32x4Splat: simd(0x13),
   f32x4Sqrt: simd(0xe3),
+  f32x4Eq: simd(0x41),
+  f32x4Gt: simd(0x44),
+  v128Not: simd(0x4d),
+  v128And: simd(0x4e),
+  /** a & ~b. */
+  v128AndNot: simd(0x4f),
+  v128Or: simd(0x50),
+  v128AnyTrue: simd(0x53),
+  /** An f32 constant (little-endian IEEE bits). */
+  f32Const: (v: number) => [0x43, ...new Uint8Array(new Float32Array([v]).buffer)],
   f32x4Add: simd(0xe4),
   f32x4Mul: simd(0xe6),
   f32x4Div: simd(0xe7),
@@ -92,8 +103,16 @@ export interface FunctionDef {
   body: number[];
 }
 
-/** A module with one (non-shared, growable) memory exported as `memory`, and the functions given. */
-export function moduleBytes(functions: readonly FunctionDef[], memoryPages = 1): Uint8Array {
+/**
+ * Where a module's memory comes from: its own (growable, not shared, exported as `memory`), or
+ * imported as `env.memory` — another module's, e.g. the tfjs wasm heap, so a kernel works on
+ * tensors in place. An imported shared memory must declare a maximum: 65536 pages (4 GiB)
+ * admits any.
+ */
+export type MemorySource = { own: number } | { imported: { shared: boolean } };
+
+/** A module with one memory (see {@link MemorySource}; default: its own, one page) and the functions given. */
+export function moduleBytes(functions: readonly FunctionDef[], memory: MemorySource = { own: 1 }): Uint8Array {
   const types = functions.map((f) => [0x60, ...vec(f.params.map((t) => [t])), ...vec(f.results.map((t) => [t]))]);
   const bodies = functions.map((f) => {
     // Locals as runs of one type: (count, type) pairs.
@@ -107,12 +126,32 @@ export function moduleBytes(functions: readonly FunctionDef[], memoryPages = 1):
     const code = [...vec(runs), ...f.body, ...op.end];
     return [...uleb(code.length), ...code];
   });
-  const exportEntries = [...functions.map((f, i) => [...name(f.exportName), 0x00, ...uleb(i)]), [...name("memory"), 0x02, ...uleb(0)]];
+  const functionExports = functions.map((f, i) => [...name(f.exportName), 0x00, ...uleb(i)]);
+  // Limits: flags 0 = min only, 3 = min, max, shared.
+  const memorySections =
+    "own" in memory
+      ? [...section(5, vec([[0x00, ...uleb(memory.own)]]))]
+      : [
+          ...section(
+            2,
+            vec([
+              [
+                ...name("env"),
+                ...name("memory"),
+                0x02,
+                ...(memory.imported.shared ? [0x03, ...uleb(0), ...uleb(65536)] : [0x00, ...uleb(0)]),
+              ],
+            ]),
+          ),
+        ];
+  const exportEntries = "own" in memory ? [...functionExports, [...name("memory"), 0x02, ...uleb(0)]] : functionExports;
+  const imports = "own" in memory ? [] : memorySections;
   return new Uint8Array([
     ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
     ...section(1, vec(types)),
+    ...imports,
     ...section(3, vec(functions.map((_, i) => uleb(i)))),
-    ...section(5, vec([[0x00, ...uleb(memoryPages)]])),
+    ...("own" in memory ? memorySections : []),
     ...section(7, vec(exportEntries)),
     ...section(10, vec(bodies)),
   ]);

@@ -6,11 +6,15 @@
  * XNNPACK does the multiply-adds, as a matmul over an im2col matrix in one of two orientations
  * (filter-grad-matmul.ts) or as a forward convolution with batch and channels swapped
  * (filter-grad-conv.ts). All are exact; they differ in the data they move, so
- * {@link filterGradStrategy} picks per shape.
+ * {@link filterGradStrategy} picks per shape. Where the project's GEMM runs (gemm-matmul.ts:
+ * relaxed SIMD and one wasm thread, or TSDL_GEMM=ours), stride 1 with output size = input size
+ * goes to it instead, on the heap in blocks of images (filter-grad-gemm.ts).
  */
 import type * as tf from "@tensorflow/tfjs";
 import { assertDyShape, assertSupported, type ConvGradAttrs, forwardConvInfo } from "./conv-geometry";
 import { filterGradViaConv } from "./filter-grad-conv";
+import { filterGradViaGemm, gemmFilterGradApplies } from "./filter-grad-gemm";
+import { ourGemmRuns } from "./gemm-matmul";
 import { filterGradViaMatmul, filterGradViaMatmulT } from "./filter-grad-matmul";
 import { asWasmBackend } from "./internals";
 import { withScope } from "./kernel-scope";
@@ -60,6 +64,10 @@ export function conv2DBackpropFilter(args: {
   assertSupported(NAME, attrs, { x, dy });
   const info = forwardConvInfo(x.shape, attrs.filterShape, attrs);
   assertDyShape(NAME, dy, info);
-  const compute = COMPUTE[filterGradStrategy(info)];
-  return withScope(backend, (scope) => compute(scope, x, dy, info));
+  const strategy = filterGradStrategy(info);
+  return withScope(backend, (scope) => {
+    // Where the project's GEMM runs (gemm-matmul.ts's rule), it takes the stride-1 'same' case on the heap.
+    const ours = ourGemmRuns() && gemmFilterGradApplies(info) ? filterGradViaGemm(scope, x, dy, info) : undefined;
+    return ours ?? COMPUTE[strategy](scope, x, dy, info);
+  });
 }

@@ -7,10 +7,14 @@
  * i.e. the filter flipped spatially with its in/out channels swapped. For stride s > 1, dy is
  * first "dilated" (s-1 zeros between neighbours), which is exactly the transposed convolution.
  * The padding (top' = KH-1-top, bottom' chosen so the result is H rows) goes to XNNPACK as
- * explicit padding, so stride 1 needs no extra copy of dy.
+ * explicit padding, so stride 1 needs no extra copy of dy. Where the project's GEMM runs
+ * (gemm-matmul.ts's rule) and the channels are many enough, dx is instead an implicit GEMM on
+ * the heap (conv-igemm.ts), any stride and padding.
  */
 import type * as tf from "@tensorflow/tfjs";
 import { assertDyShape, assertSupported, type ConvGradAttrs, forwardConvInfo } from "./conv-geometry";
+import { igemmPays, implicitConv, inputGradGeometry, swapFilterChannels } from "./conv-igemm";
+import { ourGemmRuns } from "./gemm-matmul";
 import { asWasmBackend, f32View } from "./internals";
 import { type KernelScope, withScope } from "./kernel-scope";
 
@@ -37,6 +41,10 @@ export function conv2DBackpropInput(args: {
   const { strideHeight: sh, strideWidth: sw, filterHeight: kh, filterWidth: kw, inHeight, inWidth } = info;
 
   return withScope(backend, (scope) => {
+    // Where the project's GEMM runs (gemm-matmul.ts's rule) and pays: the implicit GEMM on the heap.
+    const geometry = inputGradGeometry(info);
+    const ours = ourGemmRuns() && igemmPays(geometry) ? implicitConv(scope, dy, swapFilterChannels(scope, filter), geometry) : undefined;
+    if (ours !== undefined) return ours;
     const swapped = flipSwap(scope, filter);
 
     let src = sh > 1 || sw > 1 ? dilate(scope, dy, sh, sw) : dy;

@@ -12,7 +12,11 @@ import type { MicroKernelShape } from "../gemm/micro-kernel";
 import { asWasmBackend, f32View } from "./internals";
 import type { RawKernelFunc } from "./kernel-scope";
 
-/** The switch: `TSDL_GEMM=ours` (always), `xnnpack` (never); unset, `auto`. */
+/**
+ * The switch: `TSDL_GEMM=ours` (always), `xnnpack` (never); unset, `auto`. It also governs the
+ * convolutions on the GEMM (filter-grad-gemm.ts, conv-igemm.ts) and, `xnnpack` turning it off,
+ * the max-pool gradient's SIMD function (heap-module.ts): one opt-out for every generated kernel.
+ */
 export const GEMM_ENV = "TSDL_GEMM";
 
 /** Which BatchMatMul runs plain products: ours, XNNPACK's, or ours where relaxed SIMD is on and wasm runs one thread. */
@@ -36,6 +40,12 @@ function wasmThreadsCount(): number {
 /** Whether `auto` picks ours: relaxed SIMD on and a single-threaded wasm backend. */
 export function autoPicksOurs(relaxedSimd: boolean = relaxedSimdAvailable(), wasmThreads: number = wasmThreadsCount()): boolean {
   return relaxedSimd && wasmThreads === 1;
+}
+
+/** Whether the project's GEMM takes a product now: `TSDL_GEMM=ours`, or unset and `autoPicksOurs`. */
+export function ourGemmRuns(env: NodeJS.ProcessEnv = process.env): boolean {
+  const choice = gemmChoice(env);
+  return choice === "ours" || (choice === "auto" && autoPicksOurs());
 }
 
 const product = (dims: readonly number[]) => dims.reduce((a, b) => a * b, 1);

@@ -66,26 +66,42 @@ export function im2colRows(backend: WasmBackend, x: tf.TensorInfo, g: Im2colGeom
  */
 export function im2colTransposed(backend: WasmBackend, xT: tf.TensorInfo, g: Im2colGeometry): tf.TensorInfo {
   const [ci, b, h, w] = xT.shape as [number, number, number, number];
+  assertPlaneShifts(g, h, w);
+  const out = backend.makeOutput([g.kh * g.kw * ci, b * h * w], "float32");
+  planeShifts(f32View(backend, out), f32View(backend, xT), ci, b, h, w, g, 0, b);
+  return out;
+}
+
+/** Throws unless colsT can be built by plane shifts: stride 1 with output size = input size. */
+export function assertPlaneShifts(g: Im2colGeometry, h: number, w: number): void {
   if (g.sh !== 1 || g.sw !== 1 || g.outHeight !== h || g.outWidth !== w) {
     throw new Error("im2colTransposed: only stride 1 with output size = input size");
   }
-  const out = backend.makeOutput([g.kh * g.kw * ci, b * h * w], "float32");
-  planeShifts(f32View(backend, out), f32View(backend, xT), ci, b, h, w, g);
-  return out;
 }
 
 /**
  * Stride 1 with output size = input size ('same'): each (tap, ci, b) block of colsT is the
  * [H, W] plane of xT shifted by (i - top, j - left). One bulk copyWithin per plane (it also
- * copies a wrapped-around column when the shift is horizontal), then zero the borders.
+ * copies a wrapped-around column when the shift is horizontal), then zero the borders. Only the
+ * images [s0, s1) of xT's `b`, into `dst` as [KH·KW·Ci, (s1 - s0)·H·W] (a block of the batch).
  */
-function planeShifts(dst: Float32Array, src: Float32Array, ci: number, b: number, h: number, w: number, g: Im2colGeometry): void {
+export function planeShifts(
+  dst: Float32Array,
+  src: Float32Array,
+  ci: number,
+  b: number,
+  h: number,
+  w: number,
+  g: Im2colGeometry,
+  s0: number,
+  s1: number,
+): void {
   // Whole-heap view: copyWithin moves data between the two tensors without a temporary.
   const heap = new Float32Array(dst.buffer);
   const dstBase = dst.byteOffset >> 2;
   const srcBase = src.byteOffset >> 2;
   const plane = h * w;
-  const n = b * plane;
+  const n = (s1 - s0) * plane;
   for (let i = 0; i < g.kh; i++) {
     for (let j = 0; j < g.kw; j++) {
       const dr = i - g.top;
@@ -97,8 +113,8 @@ function planeShifts(dst: Float32Array, src: Float32Array, ci: number, b: number
       const cHi = clamp(w - dc, cLo, w);
       for (let c = 0; c < ci; c++) {
         const row = ((i * g.kw + j) * ci + c) * n;
-        for (let s = 0; s < b; s++) {
-          const d = dstBase + row + s * plane;
+        for (let s = s0; s < s1; s++) {
+          const d = dstBase + row + (s - s0) * plane;
           const from = srcBase + (c * b + s) * plane + dr * w + dc;
           // The flat copy reads up to one element beyond each end of the plane when dc ≠ 0;
           // those land only in wrapped columns, which are zeroed just below.

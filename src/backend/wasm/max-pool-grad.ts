@@ -9,10 +9,13 @@
  * Semantics here match the cpu backend exactly: each pooling window routes its dy to the
  * *first* maximum in row-major window order, positions in the padding never count, NaNs are
  * skipped (a window of NaN/-Infinity only gets no gradient), and overlapping windows add up.
- * The common 2×2 stride-2 pool has a branch-free fast path (see window2x2).
+ * The common 2×2 stride-2 pool has branch-free fast paths: a WebAssembly SIMD function on the
+ * heap in place (max-pool-grad-kernel.ts) where the channels come in fours, else window2x2.
  */
 import * as tf from "@tensorflow/tfjs";
-import { asWasmBackend, f32View } from "./internals";
+import { heapExports, heapKernelsAllowed } from "./heap-module";
+import { asWasmBackend, f32View, type WasmBackend } from "./internals";
+import { maxPoolGradModuleBytes, type Pool2x2Row } from "./max-pool-grad-kernel";
 
 const NAME = "MaxPoolGrad";
 
@@ -133,6 +136,49 @@ function window2x2(
   }
 }
 
+/** The SIMD row function on this backend's heap, or undefined (opted out, no SIMD, heap not reachable). */
+export function simdRow(backend: WasmBackend): Pool2x2Row | undefined {
+  if (!heapKernelsAllowed()) return undefined;
+  return heapExports(backend, "maxPoolGrad", maxPoolGradModuleBytes)?.["pool2x2Row"] as Pool2x2Row | undefined;
+}
+
+/**
+ * The windows of a 2×2 stride-2 pool with no top/left padding that lie fully inside x, a row of
+ * windows per call of the SIMD function; a row it reports unusual (see max-pool-grad-kernel.ts) is
+ * cleared and redone by windowGeneral. Returns false, doing nothing, where the function is not
+ * available or the channels are not a multiple of 4.
+ */
+function simd2x2(
+  backend: WasmBackend,
+  views: { x: Float32Array; y: Float32Array; g: Float32Array; dx: Float32Array },
+  s: Geometry,
+  batchSize: number,
+): boolean {
+  const { c, inHeight, inWidth, outHeight, outWidth } = s;
+  const row = c % 4 === 0 ? simdRow(backend) : undefined;
+  if (row === undefined) return false;
+  const { x, y, g, dx } = views;
+  const rows = Math.floor(inHeight / 2);
+  const cols = Math.floor(inWidth / 2);
+  if (cols === 0) return true;
+  const cBytes = 4 * c;
+  const rowBytes = cBytes * inWidth;
+  for (let b = 0; b < batchSize; b++) {
+    for (let yr = 0; yr < rows; yr++) {
+      const xAt = (b * inHeight + 2 * yr) * rowBytes;
+      const yAt = (b * outHeight + yr) * outWidth * cBytes;
+      const bad = row(x.byteOffset + xAt, y.byteOffset + yAt, g.byteOffset + yAt, dx.byteOffset + xAt, cols, c / 4, cBytes, rowBytes);
+      if (bad !== 0) {
+        const from = xAt / 4;
+        dx.fill(0, from, from + 2 * cols * c);
+        dx.fill(0, from + rowBytes / 4, from + rowBytes / 4 + 2 * cols * c);
+        for (let yc = 0; yc < cols; yc++) windowGeneral(x, g, dx, s, b, yr, yc, 2 * yr, 2 * yc, 0, c);
+      }
+    }
+  }
+  return true;
+}
+
 /** Kernel function: inputs {dy, input, output}, attrs {@link MaxPoolGradAttrs}. */
 export function maxPoolGrad(args: {
   inputs: Record<string, tf.TensorInfo>;
@@ -186,12 +232,16 @@ export function maxPoolGrad(args: {
   // The fast path stores every position of its windows; zero-fill only if they don't tile x.
   const tiled = fast2x2 && top === 0 && left === 0 && outHeight * 2 === inHeight && outWidth * 2 === inWidth;
   if (!tiled) dx.fill(0);
+  // The SIMD function covers every window inside x (top = left = 0 always holds for a 2×2
+  // stride-2 'same' pool: its padding is 0 or 1, at the bottom/right).
+  const simd = fast2x2 && top === 0 && left === 0 && simd2x2(backend, { x, y: y!, g, dx }, geometry, batchSize);
   for (let b = 0; b < batchSize; b++) {
     for (let yr = 0; yr < outHeight; yr++) {
       const r0 = yr * strideHeight - top;
       for (let yc = 0; yc < outWidth; yc++) {
         const c0 = yc * strideWidth - left;
         const inside = r0 >= 0 && c0 >= 0 && r0 + 2 <= inHeight && c0 + 2 <= inWidth;
+        if (simd && inside) continue;
         if (fast2x2 && inside) window2x2(x, y!, g, dx, geometry, b, yr, yc, r0, c0);
         else windowGeneral(x, g, dx, geometry, b, yr, yc, r0, c0, 0, c);
       }

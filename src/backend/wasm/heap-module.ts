@@ -1,0 +1,67 @@
+/**
+ * WebAssembly kernels that work on the tfjs wasm heap in place: a module written by this project
+ * (max-pool-grad-kernel.ts) imports the backend's own memory, so its functions read and write
+ * tensors where they are, by byte address, with no copy in or out. The memory is tfjs-backend-wasm's
+ * internal (4.x, see backendMemory); where it is missing, or the engine lacks SIMD, callers keep
+ * their JavaScript path.
+ */
+import { gemmChoice } from "./gemm-matmul";
+import type { WasmBackend } from "./internals";
+
+/** The part of the WebAssembly JS API used here (the project's TypeScript libs declare none: no DOM). */
+interface WasmMemory {
+  readonly buffer: ArrayBuffer | SharedArrayBuffer;
+}
+interface WasmApi {
+  validate(bytes: Uint8Array): boolean;
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: Record<string, Record<string, unknown>>) => { exports: Record<string, unknown> };
+}
+const wasm = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
+
+/**
+ * The backend's wasm memory, or undefined if this tfjs-backend-wasm does not expose it where 4.x
+ * does: the single-threaded build exports it (`asm.memory`), the threaded build creates it shared
+ * in JavaScript (`wasmMemory`).
+ */
+export function backendMemory(backend: WasmBackend): WasmMemory | undefined {
+  const module = (backend as unknown as { wasm?: { asm?: { memory?: unknown }; wasmMemory?: unknown } }).wasm;
+  const memory = (module?.asm?.memory ?? module?.wasmMemory) as WasmMemory | undefined;
+  return memory !== undefined && memory.buffer !== undefined ? memory : undefined;
+}
+
+/**
+ * Whether the project's heap kernels may run: not when `TSDL_GEMM=xnnpack`, the one opt-out
+ * from every wasm kernel this project generates (read per call, as gemmChoice is).
+ */
+export function heapKernelsAllowed(env: NodeJS.ProcessEnv = process.env): boolean {
+  return gemmChoice(env) !== "xnnpack";
+}
+
+/** Instances per memory and module builder: a module is compiled once per backend memory. */
+const instances = new WeakMap<object, Map<string, Record<string, unknown> | null>>();
+
+/**
+ * The exports of the module `build(shared)` makes, instantiated against the backend's memory;
+ * undefined where that memory is not reachable or the engine refuses the module (no SIMD).
+ * `key` names the builder (one instance per key and memory).
+ */
+export function heapExports(
+  backend: WasmBackend,
+  key: string,
+  build: (shared: boolean) => Uint8Array,
+): Record<string, unknown> | undefined {
+  const memory = backendMemory(backend);
+  if (memory === undefined) return undefined;
+  let byKey = instances.get(memory);
+  if (byKey === undefined) {
+    byKey = new Map();
+    instances.set(memory, byKey);
+  }
+  if (!byKey.has(key)) {
+    const shared = typeof SharedArrayBuffer !== "undefined" && memory.buffer instanceof SharedArrayBuffer;
+    const bytes = build(shared);
+    byKey.set(key, wasm.validate(bytes) ? new wasm.Instance(new wasm.Module(bytes), { env: { memory } }).exports : null);
+  }
+  return byKey.get(key) ?? undefined;
+}

@@ -9,6 +9,7 @@
 import type { IdxArray, IdxExpectations } from "../../../src/data/idx";
 import type { LoadDatasetOptions } from "../../../src/data/idx-dataset";
 import type { MnistAsset } from "../mnist-asset";
+import { gunzipBase64 } from "../../../src/backend/browser/gunzip";
 import { NeedsKernelError } from "./need-kernel";
 
 const FILES: Record<string, { split: "train" | "test"; kind: "images" | "labels" }> = {
@@ -32,14 +33,6 @@ export function hasEmbeddedFile(path: string): boolean {
   return path.startsWith("/tsdl/data/mnist/") && baseName(path) in FILES;
 }
 
-async function gunzip(base64: string): Promise<Uint8Array> {
-  const bin = atob(base64);
-  const bytes = new Uint8Array(bin.length);
-  for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
-  const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"));
-  return new Uint8Array(await new Response(stream).arrayBuffer());
-}
-
 /** Unpacks the asset (loaded by the runner as a script before); once per page. */
 export async function unpackMnist(): Promise<void> {
   if (unpacked) return;
@@ -49,7 +42,7 @@ export async function unpackMnist(): Promise<void> {
   const held = { train: new Set(asset.train.indices), test: new Set(asset.test.indices) };
   for (const split of ["train", "test"] as const) {
     const s = asset[split];
-    const [packed, labels] = await Promise.all([gunzip(s.pixels), gunzip(s.labels)]);
+    const [packed, labels] = await Promise.all([gunzipBase64(s.pixels), gunzipBase64(s.labels)]);
     const pixels = new Uint8Array(s.count * 784); // images the asset does not hold stay 0: checked before use
     s.indices.forEach((i, k) => pixels.set(packed.subarray(k * 784, (k + 1) * 784), i * 784));
     const prefix = split === "train" ? "train" : "t10k";

@@ -7,6 +7,7 @@
  * back the code and outputs of the lesson and forgets what the cells declared.
  */
 import type { PageRunner } from "./runtime";
+import { loadScript } from "../../../src/backend/browser/site-assets";
 
 /** The scripts the runner needs, relative to the site's assets folder, in load order. */
 const RUNNER_SCRIPTS = ["tfjs/tf.min.js", "runner/tsdl-runner.js"];
@@ -34,16 +35,6 @@ interface Check {
 
 const script = document.currentScript as HTMLScriptElement | null;
 const assets = script ? new URL("..", script.src).href.replace(/\/$/, "") : "assets";
-
-function loadScript(src: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const s = document.createElement("script");
-    s.src = src;
-    s.onload = () => resolve();
-    s.onerror = () => reject(new Error(`could not load ${src}`));
-    document.head.append(s);
-  });
-}
 
 function outputArea(cell: Cell): HTMLElement {
   const existing = cell.el.querySelector<HTMLElement>(".jp-Cell-outputWrapper .jp-OutputArea");

@@ -8,6 +8,7 @@
  * (how many of our kernels are registered) and `data-tsdl-gemm` (ours or xnnpack).
  */
 import * as tf from "@tensorflow/tfjs";
+import { loadScript } from "./site-assets";
 
 /** The global the shared wasm script sets. */
 export const WASM_GLOBAL = "tsdlWasm";
@@ -40,16 +41,6 @@ export interface PageBackend {
 }
 
 const STARTED = "__tsdlPageBackend";
-
-function loadScript(src: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const s = document.createElement("script");
-    s.src = src;
-    s.onload = () => resolve();
-    s.onerror = () => reject(new Error(`could not load ${src}`));
-    document.head.append(s);
-  });
-}
 
 async function startWasm(assets: string): Promise<WasmStart> {
   const w = window as unknown as Record<string, PageWasm | undefined>;

@@ -14,24 +14,17 @@ import { SIMD_WASM_GZIP_BASE64 } from "tsdl:simd-wasm";
 import { autoPicksOurs } from "../wasm/gemm-matmul";
 import { isOurWasmKernel, registerWasmTrainingKernels, WASM_TRAINING_KERNELS } from "../wasm-kernels";
 import { type PageWasm, type WasmStart, WASM_GLOBAL } from "./page-backend";
+import { gunzipBase64 } from "./gunzip";
 
 /** The names tfjs-backend-wasm asks for: only the SIMD one is used (no threads, SIMD checked first). */
 const BINARY_NAMES = ["tfjs-backend-wasm.wasm", "tfjs-backend-wasm-simd.wasm", "tfjs-backend-wasm-threaded-simd.wasm"];
-
-async function gunzip(base64: string): Promise<Uint8Array> {
-  const bin = atob(base64);
-  const bytes = new Uint8Array(bin.length);
-  for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
-  const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"));
-  return new Uint8Array(await new Response(stream).arrayBuffer());
-}
 
 /** Starts tfjs's wasm backend with our kernels; throws, saying why, where it cannot. */
 async function start(): Promise<WasmStart> {
   tf.env().set("WASM_HAS_MULTITHREAD_SUPPORT", false);
   if (!(await tf.env().getAsync("WASM_HAS_SIMD_SUPPORT"))) throw new Error("this browser's WebAssembly has no SIMD");
   if (tf.engine().registry["wasm"] === undefined) {
-    const bytes = await gunzip(SIMD_WASM_GZIP_BASE64);
+    const bytes = await gunzipBase64(SIMD_WASM_GZIP_BASE64);
     const url = URL.createObjectURL(new Blob([bytes], { type: "application/wasm" }));
     // setWasmPaths wants an entry for every binary; with threads and SIMD settled above, tfjs asks for the SIMD one only.
     wasm.setWasmPaths(Object.fromEntries(BINARY_NAMES.map((n) => [n, url])));

@@ -11,7 +11,7 @@
  */
 import type * as tf from "@tensorflow/tfjs";
 import { heapGemm, packPanels } from "./heap-gemm";
-import { assertPlaneShifts, type Im2colGeometry, planeShifts } from "./im2col";
+import { assertPlaneShifts, im2colGeometry, planeShifts } from "./im2col";
 import { f32View } from "./internals";
 import type { KernelScope } from "./kernel-scope";
 
@@ -20,19 +20,6 @@ import type { KernelScope } from "./kernel-scope";
  * The GEMM reads each block's A rows once per panel sweep, so a block near the L2 cache helps.
  */
 export const BLOCK_FLOATS = 1 << 18;
-
-function geometry(info: tf.backend_util.Conv2DInfo): Im2colGeometry {
-  return {
-    kh: info.filterHeight,
-    kw: info.filterWidth,
-    sh: info.strideHeight,
-    sw: info.strideWidth,
-    top: info.padInfo.top,
-    left: info.padInfo.left,
-    outHeight: info.outHeight,
-    outWidth: info.outWidth,
-  };
-}
 
 /** Whether this path applies to the convolution: stride 1 and output size = input size. */
 export function gemmFilterGradApplies(info: tf.backend_util.Conv2DInfo): boolean {
@@ -54,7 +41,7 @@ export function filterGradViaGemm(
   const gemm = heapGemm(backend);
   if (gemm === undefined) return undefined;
   const { batchSize: b, inHeight: h, inWidth: w, inChannels: ci, outChannels: co, filterHeight: kh, filterWidth: kw } = info;
-  const g = geometry(info);
+  const g = im2colGeometry(info);
   assertPlaneShifts(g, h, w);
   const { mr, nr } = gemm.shape;
   const plane = h * w;

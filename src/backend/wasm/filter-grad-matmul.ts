@@ -10,21 +10,8 @@
  * which is where the two differ: the first packs dy, the second packs cols.
  */
 import type * as tf from "@tensorflow/tfjs";
-import { type Im2colGeometry, im2colRows, im2colTransposed } from "./im2col";
+import { im2colGeometry, im2colRows, im2colTransposed } from "./im2col";
 import type { KernelScope } from "./kernel-scope";
-
-function geometry(info: tf.backend_util.Conv2DInfo): Im2colGeometry {
-  return {
-    kh: info.filterHeight,
-    kw: info.filterWidth,
-    sh: info.strideHeight,
-    sw: info.strideWidth,
-    top: info.padInfo.top,
-    left: info.padInfo.left,
-    outHeight: info.outHeight,
-    outWidth: info.outWidth,
-  };
-}
 
 /** Computes dW [KH, KW, Ci, Co] = colsT · dy inside `scope` (stride 1, output size = input size). */
 export function filterGradViaMatmul(
@@ -39,7 +26,7 @@ export function filterGradViaMatmul(
     inChannels === 1
       ? scope.run("Reshape", { x }, { shape: [1, batchSize, inHeight, inWidth] })
       : scope.run("Transpose", { x }, { perm: [3, 0, 1, 2] });
-  const colsT = scope.track(im2colTransposed(scope.backend, xT, geometry(info)));
+  const colsT = scope.track(im2colTransposed(scope.backend, xT, im2colGeometry(info)));
   const dy2 = scope.run("Reshape", { x: dy }, { shape: [colsT.shape[1]!, outChannels] });
   const grad = scope.run("BatchMatMul", { a: colsT, b: dy2 }, { transposeA: false, transposeB: false });
   return scope.run("Reshape", { x: grad }, { shape: [kh, kw, inChannels, outChannels] });
@@ -53,7 +40,7 @@ export function filterGradViaMatmulT(
   info: tf.backend_util.Conv2DInfo,
 ): tf.TensorInfo {
   const { inChannels, outChannels, filterHeight: kh, filterWidth: kw } = info;
-  const cols = scope.track(im2colRows(scope.backend, x, geometry(info)));
+  const cols = scope.track(im2colRows(scope.backend, x, im2colGeometry(info)));
   const dy2 = scope.run("Reshape", { x: dy }, { shape: [cols.shape[0]!, outChannels] });
   const dyT = scope.run("Transpose", { x: dy2 }, { perm: [1, 0] });
   const gradT = scope.run("BatchMatMul", { a: dyT, b: cols }, { transposeA: false, transposeB: false });

@@ -24,6 +24,20 @@ export interface Im2colGeometry {
   outWidth: number;
 }
 
+/** The im2col geometry of a forward convolution. */
+export function im2colGeometry(info: tf.backend_util.Conv2DInfo): Im2colGeometry {
+  return {
+    kh: info.filterHeight,
+    kw: info.filterWidth,
+    sh: info.strideHeight,
+    sw: info.strideWidth,
+    top: info.padInfo.top,
+    left: info.padInfo.left,
+    outHeight: info.outHeight,
+    outWidth: info.outWidth,
+  };
+}
+
 /** Fills a new [B·OH·OW, KH·KW·Ci] float32 tensor from NHWC `x`; the caller owns it. */
 export function im2colRows(backend: WasmBackend, x: tf.TensorInfo, g: Im2colGeometry): tf.TensorInfo {
   const [b, h, w, ci] = x.shape as [number, number, number, number];

@@ -121,17 +121,8 @@ export function gemmFunction(shape: MicroKernelShape, indirect = false): Functio
   for (let r = 0; r < mr; r++) step.push(...op.get(AROW + r), ...op.i32Const(4), ...op.i32Add, ...op.set(AROW + r));
   step.push(...op.get(BP), ...op.i32Const(nr * 4), ...op.i32Add, ...op.set(BP));
 
-  // AROW(0) = a + i·MR·lda, AROW(r) = AROW(r−1) + lda; BP = b + j·NR·kStride·4; P = k.
-  const kLoop = [
-    ...op.get(A),
-    ...op.get(I),
-    ...op.i32Const(mr),
-    ...op.i32Mul,
-    ...op.get(LDA),
-    ...op.i32Mul,
-    ...op.i32Add,
-    ...op.set(AROW),
-    ...Array.from({ length: mr - 1 }, (_, r) => [...op.get(AROW + r), ...op.get(LDA), ...op.i32Add, ...op.set(AROW + r + 1)]).flat(),
+  // BP = b + j·NR·kStride·4: panel j's first step.
+  const panelStart = [
     ...op.get(B),
     ...op.get(J),
     ...op.i32Const(nr * 4),
@@ -140,6 +131,9 @@ export function gemmFunction(shape: MicroKernelShape, indirect = false): Functio
     ...op.i32Mul,
     ...op.i32Add,
     ...op.set(BP),
+  ];
+  // P = k steps of the tile from AROW(r) and BP.
+  const kSteps = [
     ...op.get(K),
     ...op.set(P),
     ...op.loop,
@@ -151,6 +145,21 @@ export function gemmFunction(shape: MicroKernelShape, indirect = false): Functio
     ...op.brIf(0),
     ...op.end,
   ];
+
+  // AROW(0) = a + i·MR·lda, AROW(r) = AROW(r−1) + lda; BP = b + j·NR·kStride·4; P = k.
+  const kLoop = [
+    ...op.get(A),
+    ...op.get(I),
+    ...op.i32Const(mr),
+    ...op.i32Mul,
+    ...op.get(LDA),
+    ...op.i32Mul,
+    ...op.i32Add,
+    ...op.set(AROW),
+    ...Array.from({ length: mr - 1 }, (_, r) => [...op.get(AROW + r), ...op.get(LDA), ...op.i32Add, ...op.set(AROW + r + 1)]).flat(),
+    ...panelStart,
+    ...kSteps,
+  ];
   // TP = table + i·taps·MR·4; BP as above; per tap: AROW(r) from the table, then kc steps.
   const tapLoop = [
     ...op.get(TABLE),
@@ -161,14 +170,7 @@ export function gemmFunction(shape: MicroKernelShape, indirect = false): Functio
     ...op.i32Mul,
     ...op.i32Add,
     ...op.set(TP),
-    ...op.get(B),
-    ...op.get(J),
-    ...op.i32Const(nr * 4),
-    ...op.i32Mul,
-    ...op.get(K_STRIDE),
-    ...op.i32Mul,
-    ...op.i32Add,
-    ...op.set(BP),
+    ...panelStart,
     ...op.get(TAPS),
     ...op.set(T),
     ...op.loop,
@@ -177,16 +179,7 @@ export function gemmFunction(shape: MicroKernelShape, indirect = false): Functio
     ...op.i32Const(mr * 4),
     ...op.i32Add,
     ...op.set(TP),
-    ...op.get(K),
-    ...op.set(P),
-    ...op.loop,
-    ...step,
-    ...op.get(P),
-    ...op.i32Const(1),
-    ...op.i32Sub,
-    ...op.tee(P),
-    ...op.brIf(0),
-    ...op.end,
+    ...kSteps,
     ...op.get(T),
     ...op.i32Const(1),
     ...op.i32Sub,

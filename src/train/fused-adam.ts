@@ -65,9 +65,11 @@ export class FusedAdam extends tf.AdamOptimizer {
       : Object.entries(variableGradients);
     const names = entries.map(([name]) => name);
     if (entries.some(([, g]) => g == null)) throw new Error("FusedAdam: every variable needs a gradient");
-    const variables = names.map((name) => {
+    const variables = names.map((name, i) => {
       const v = tf.engine().registeredVariables[name];
       if (v === undefined) throw new Error(`FusedAdam: no variable named ${name}`);
+      const g = entries[i]![1];
+      if (g.size !== v.size) throw new Error(`FusedAdam: the gradient of ${name} has ${g.size} values, the variable ${v.size}`);
       return v;
     });
     if (this.flat === undefined || this.flat.names.join("\n") !== names.join("\n")) this.layOut(names, variables);

@@ -84,11 +84,14 @@ test("checkpoints carry over between tfjs's Adam and the fused one, both ways, a
   assert.equal(tf.memory().numTensors, start, "no tensor leaked");
 });
 
-test("FusedAdam refuses a missing gradient or an unknown variable by name", async () => {
+test("FusedAdam refuses a missing gradient, an unknown variable and a gradient of the wrong size, by name", async () => {
   await tf.setBackend("cpu");
   const adam = new FusedAdam(0.01);
   const g = tf.zeros([2]);
   assert.throws(() => adam.applyGradients({ "no-such-variable": g }), /FusedAdam: no variable named no-such-variable/);
+  const w = tf.tidy(() => tf.variable(tf.zeros([3]), true, "fused-adam-w"));
+  assert.throws(() => adam.applyGradients({ [w.name]: g }), /FusedAdam: the gradient of fused-adam-w has 2 values, the variable 3/);
+  w.dispose();
   assert.throws(
     () => adam.applyGradients([{ name: "x", tensor: null as unknown as tf.Tensor }]),
     /FusedAdam: every variable needs a gradient/,

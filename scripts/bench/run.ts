@@ -244,7 +244,7 @@ export async function runBench(s: BenchSettings): Promise<number[]> {
     /**
      * GFLOP/s on one thread: tfjs's wasm MatMul (XNNPACK) and this project's GEMM (src/backend/gemm/)
      * on the training products; the convolutions' three kernels with XNNPACK and with the GEMM; the
-     * micro-kernel's ceiling with its operands in cache.
+     * machine's ceiling (multiply-adds in registers, src/backend/gemm/ceiling.ts).
      */
     gemm,
     skipped,

@@ -9,6 +9,7 @@
  * result is tfjs's bit for bit: f32x4 mul, add, div and sqrt round exactly as tfjs's kernels do.
  * Plain SIMD (no relaxed SIMD: an FMA would round once where tfjs rounds twice).
  */
+import { growToFloats, instantiate, type WasmMemory } from "../gemm/wasm-api";
 import { F32, type FunctionDef, I32, moduleBytes, op, V128, type ValType } from "../gemm/wasm-binary";
 
 /** Adam's scalars for one step, each used as a float32. */
@@ -103,15 +104,6 @@ function adamFunction(): FunctionDef {
   };
 }
 
-const PAGE = 65536;
-
-/** The parts of the WebAssembly JS API used here (no DOM types in this project's libs). */
-interface WasmApi {
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object) => { exports: Record<string, unknown> };
-}
-const wasm = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
-
 /**
  * Weights, moments and gradients of `sizes.length` tensors in one module's memory, each tensor
  * starting on 4 floats (the padding stays 0 and an update leaves 0 there).
@@ -120,7 +112,7 @@ export class FlatAdam {
   /** Each tensor's first float within a region. */
   readonly offsets: readonly number[];
   private readonly floats: number;
-  private readonly memory: { buffer: ArrayBuffer; grow(pages: number): number };
+  private readonly memory: WasmMemory;
   private readonly update: (...args: number[]) => void;
 
   constructor(readonly sizes: readonly number[]) {
@@ -133,11 +125,10 @@ export class FlatAdam {
     }
     this.offsets = offsets;
     this.floats = floats;
-    const instance = new wasm.Instance(new wasm.Module(moduleBytes([adamFunction()])));
-    this.memory = instance.exports["memory"] as FlatAdam["memory"];
-    this.update = instance.exports["adam"] as FlatAdam["update"];
-    const pages = Math.ceil((4 * floats * 4) / PAGE) - this.memory.buffer.byteLength / PAGE;
-    if (pages > 0) this.memory.grow(pages);
+    const exports = instantiate(moduleBytes([adamFunction()]));
+    this.memory = exports["memory"] as WasmMemory;
+    this.update = exports["adam"] as FlatAdam["update"];
+    growToFloats(this.memory, 4 * floats);
   }
 
   /** Region `r` (0 weights, 1 first moments, 2 second moments, 3 gradients), tensor `i`: a view, valid until the next call. */

@@ -2,11 +2,12 @@
  * The machine's ceiling for our kernels: the GFLOP/s one thread reaches when it does nothing but
  * 128-bit multiply-adds in registers (no memory traffic), with plain SIMD (f32x4.mul then add) and,
  * where relaxed SIMD is on, with f32x4.relaxed_madd. A kernel's GFLOP/s over this is how much of
- * wasm's peak it uses; the bench prints both (`npm run bench`, the GEMM table).
+ * wasm's peak it uses; the bench prints it under its kernel tables (`npm run bench`).
  *
  * Twelve independent accumulators, each `acc ← acc·x + y` per iteration: enough to cover the
  * multiply-add latency on two pipes (12 chains, as many as the GEMM tile's accumulators).
  */
+import { instantiate } from "./wasm-api";
 import { type FunctionDef, I32, moduleBytes, op, V128, type ValType } from "./wasm-binary";
 
 const CHAINS = 12;
@@ -49,20 +50,13 @@ function peakFunction(fma: boolean): FunctionDef {
   return { exportName: "peak", params: [I32], results: [], locals: Array<ValType>(2 + CHAINS).fill(V128), body };
 }
 
-interface WasmApi {
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object) => { exports: Record<string, unknown> };
-}
-const wasm = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
-
 /**
  * GFLOP/s of the register-only loop, the best of `repeats` timed calls of about 20 ms each after
  * one untimed call; `fma` needs relaxed SIMD (check `relaxedSimdAvailable()` first).
  */
 export function measureCeiling(fma: boolean, repeats = 5): number {
   if (!Number.isInteger(repeats) || repeats < 1) throw new Error(`measureCeiling: repeats must be a positive integer, got ${repeats}`);
-  const instance = new wasm.Instance(new wasm.Module(moduleBytes([peakFunction(fma)])));
-  const peak = instance.exports["peak"] as (iterations: number) => void;
+  const peak = instantiate(moduleBytes([peakFunction(fma)]))["peak"] as (iterations: number) => void;
   // Size one call to about 20 ms from a short first one.
   let iterations = 100_000;
   const t0 = performance.now();

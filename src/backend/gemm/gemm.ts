@@ -7,28 +7,16 @@
  * SIMD.
  */
 import { type MicroKernelShape, defaultShape, gemmModuleBytes, relaxedSimdProbeBytes } from "./micro-kernel";
-
-/** The part of the WebAssembly JS API used here (the project's TypeScript libs declare none: no DOM). */
-interface WasmMemory {
-  readonly buffer: ArrayBuffer;
-  grow(pages: number): number;
-}
-interface WasmApi {
-  validate(bytes: Uint8Array): boolean;
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object) => { exports: Record<string, unknown> };
-}
-const wasm = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
+import { growToFloats, instantiate, type WasmMemory, webAssembly } from "./wasm-api";
 
 let relaxed: boolean | undefined;
 
 /** Whether this engine validates relaxed-SIMD instructions (checked once, on a tiny module). */
 export function relaxedSimdAvailable(): boolean {
-  relaxed ??= wasm.validate(relaxedSimdProbeBytes());
+  relaxed ??= webAssembly.validate(relaxedSimdProbeBytes());
   return relaxed;
 }
 
-const PAGE = 65536;
 /**
  * Blocks: KC steps of k by MC_TILES row tiles, so a B panel block (8 × 128 floats, 4 KiB) and the
  * A block (16 × 4 rows × 128 floats, 32 KiB) stay near L1 while the kernel sweeps the panels.
@@ -120,10 +108,10 @@ export class WasmGemm {
     }
     const tile = defaultShape(fma);
     this.shape = { mr: shape.mr ?? tile.mr, nr: shape.nr ?? tile.nr, fma };
-    const instance = new wasm.Instance(new wasm.Module(gemmModuleBytes(this.shape)));
-    this.memory = instance.exports["memory"] as WasmMemory;
-    this.kernel = instance.exports["gemm"] as WasmGemm["kernel"];
-    this.packB = instance.exports["packB"] as WasmGemm["packB"];
+    const exports = instantiate(gemmModuleBytes(this.shape));
+    this.memory = exports["memory"] as WasmMemory;
+    this.kernel = exports["gemm"] as WasmGemm["kernel"];
+    this.packB = exports["packB"] as WasmGemm["packB"];
   }
 
   /** C[m×n] += A[m×k] · B[k×n], all row-major; C is updated in place. */
@@ -145,8 +133,7 @@ export class WasmGemm {
     const bAt = bRawAt + align4(k * n);
     const cAt = bAt + np * k;
     const floats = cAt + mp * np;
-    const need = Math.ceil((floats * 4) / PAGE) - this.memory.buffer.byteLength / PAGE;
-    if (need > 0) this.memory.grow(need);
+    growToFloats(this.memory, floats);
     const heap = new Float32Array(this.memory.buffer);
 
     heap.set(a, aAt);

@@ -146,7 +146,7 @@ export function gemmFunction(shape: MicroKernelShape, indirect = false): Functio
     ...op.end,
   ];
 
-  // AROW(0) = a + i·MR·lda, AROW(r) = AROW(r−1) + lda; BP = b + j·NR·kStride·4; P = k.
+  // AROW(0) = a + i·MR·lda, AROW(r) = AROW(r−1) + lda; then the panel's k steps.
   const kLoop = [
     ...op.get(A),
     ...op.get(I),

@@ -5,19 +5,9 @@
  * internal (4.x, see backendMemory); where it is missing, or the engine lacks SIMD, callers keep
  * their JavaScript path.
  */
+import { instantiate, type WasmMemory, webAssembly } from "../gemm/wasm-api";
 import { gemmChoice } from "./gemm-matmul";
 import type { WasmBackend } from "./internals";
-
-/** The part of the WebAssembly JS API used here (the project's TypeScript libs declare none: no DOM). */
-interface WasmMemory {
-  readonly buffer: ArrayBuffer | SharedArrayBuffer;
-}
-interface WasmApi {
-  validate(bytes: Uint8Array): boolean;
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object, imports: Record<string, Record<string, unknown>>) => { exports: Record<string, unknown> };
-}
-const wasm = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
 
 /**
  * The backend's wasm memory, or undefined if this tfjs-backend-wasm does not expose it where 4.x
@@ -61,7 +51,7 @@ export function heapExports(
   if (!byKey.has(key)) {
     const shared = typeof SharedArrayBuffer !== "undefined" && memory.buffer instanceof SharedArrayBuffer;
     const bytes = build(shared);
-    byKey.set(key, wasm.validate(bytes) ? new wasm.Instance(new wasm.Module(bytes), { env: { memory } }).exports : null);
+    byKey.set(key, webAssembly.validate(bytes) ? instantiate(bytes, { env: { memory } }) : null);
   }
   return byKey.get(key) ?? undefined;
 }

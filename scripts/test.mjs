@@ -1,4 +1,4 @@
-// Runs the compiled tests (build/test/**/*.test.js) with node's test runner, by tier:
+// Runs the compiled tests (build/test/**/*.test.js and the kernel package's) with node's test runner, by tier:
 //   node scripts/test.mjs unit         in-process tests, seconds each (CI: on every Node line)
 //   node scripts/test.mjs integration  tests that start the project's programs as processes — the
 //                                      kernel, the notebook runner, the site export, the command
@@ -25,17 +25,23 @@ if (!Object.hasOwn(TIERS, tier)) {
   console.error(`unknown test tier "${tier}": use one of ${Object.keys(TIERS).join(", ")}`);
   process.exit(2);
 }
-const dir = join(root, "build", "test");
-const files = (existsSync(dir) ? readdirSync(dir, { recursive: true }) : [])
-  .filter((f) => f.endsWith(".test.js"))
-  // Only tests whose source still exists: a test moved or deleted in test/ leaves its old
-  // compiled copy in build/, which would otherwise run against stale compiled code.
-  .filter((f) => existsSync(join(root, "test", f.replace(/\.js$/, ".ts"))))
-  .filter(TIERS[tier])
-  .map((f) => relative(root, join(dir, f)))
-  .sort();
+// The library's tests (test/ → build/test/) and the kernel package's (packages/wasm-kernels/test/ →
+// its dist/test/).
+const SUITES = [
+  { source: join(root, "test"), built: join(root, "build", "test") },
+  { source: join(root, "packages", "wasm-kernels", "test"), built: join(root, "packages", "wasm-kernels", "dist", "test") },
+];
+const files = SUITES.flatMap(({ source, built }) =>
+  (existsSync(built) ? readdirSync(built, { recursive: true }) : [])
+    .filter((f) => f.endsWith(".test.js"))
+    // Only tests whose source still exists: a test moved or deleted leaves its old compiled
+    // copy behind, which would otherwise run against stale compiled code.
+    .filter((f) => existsSync(join(source, f.replace(/\.js$/, ".ts"))))
+    .filter(TIERS[tier])
+    .map((f) => relative(root, join(built, f))),
+).sort();
 if (files.length === 0) {
-  console.error(`no compiled ${tier} tests under ${dir}: run "npm run build" first`);
+  console.error(`no compiled ${tier} tests under ${SUITES.map((s) => relative(root, s.built)).join(" or ")}: run "npm run build" first`);
   process.exit(1);
 }
 console.log(`${tier} tests: ${files.length} files on Node ${process.version}`);

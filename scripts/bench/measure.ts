@@ -4,17 +4,17 @@
  * `model.fit` — printed as one JSON line per network for the parent to collect.
  */
 import * as tf from "@tensorflow/tfjs";
-import { measureCeiling } from "../../src/backend/gemm/ceiling";
-import { relaxedSimdAvailable } from "../../src/backend/gemm/gemm";
-import { GEMM_ENV } from "../../src/backend/wasm/gemm-matmul";
 import {
+  GEMM_ENV,
+  measureCeiling,
+  relaxedSimdAvailable,
   type ConvMeasurement,
   type GemmMeasurement,
   measureConv,
   measureGemm,
   TRAINING_CONV_SHAPES,
   TRAINING_GEMM_SHAPES,
-} from "../../src/backend/gemm/measure";
+} from "@tsdl/wasm-kernels";
 import { type BackendName, selectBackend } from "../../src/backend/select";
 import { fit } from "../../src/train/fit";
 import type { PythonReference } from "./python";
@@ -200,7 +200,7 @@ export async function gemmChild(repeats: number): Promise<void> {
 /** One round of the GEMM measurement: the machine's ceiling, every training product, every convolution kernel. */
 export interface GemmRound {
   relaxedSimd: boolean;
-  /** GFLOP/s of multiply-adds in registers on one thread (src/backend/gemm/ceiling.ts): what a kernel could reach. */
+  /** GFLOP/s of multiply-adds in registers on one thread (packages/wasm-kernels/src/gemm/ceiling.ts): what a kernel could reach. */
   ceiling: { plain: number; fma: number | null };
   shapes: GemmMeasurement[];
   conv: ConvMeasurement[];

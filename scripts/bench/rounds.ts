@@ -3,8 +3,7 @@
  * a round, medians over rounds, and the tables printed at the end.
  */
 import * as os from "node:os";
-import type { GemmMeasurement } from "../../src/backend/gemm/measure";
-import { defaultShape } from "../../src/backend/gemm/micro-kernel";
+import { defaultShape, type GemmMeasurement } from "@tsdl/wasm-kernels";
 import { type GemmRound, type Measurement, type Network, round } from "./measure";
 
 /**
@@ -117,7 +116,7 @@ export function printGemmTable(gemm: GemmRound): void {
       .map((c, i) => c.padEnd(convWidths[i]!))
       .join("  ")
       .trimEnd();
-  const ceiling = `ceiling, 1 thread (multiply-adds in registers, src/backend/gemm/ceiling.ts): SIMD ${gemm.ceiling.plain.toFixed(1)}${gemm.ceiling.fma === null ? "" : `, FMA ${gemm.ceiling.fma.toFixed(1)}`} GFLOP/s`;
+  const ceiling = `ceiling, 1 thread (multiply-adds in registers, packages/wasm-kernels/src/gemm/ceiling.ts): SIMD ${gemm.ceiling.plain.toFixed(1)}${gemm.ceiling.fma === null ? "" : `, FMA ${gemm.ceiling.fma.toFixed(1)}`} GFLOP/s`;
   console.log(["", "Convolution kernels GFLOP/s, 1 thread, batch 100", convLine(convHead), ...convRows.map(convLine), ceiling].join("\n"));
 }
 

@@ -7,7 +7,7 @@ import { spawn, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { TRAINING_GEMM_SHAPES } from "../../src/backend/gemm/measure";
+import { TRAINING_GEMM_SHAPES } from "@tsdl/wasm-kernels";
 import { type BackendName, parseWasmThreads } from "../../src/backend/select";
 import { BATCH, type ChildJob, type GemmRound, type Measurement, type Network, round } from "./measure";
 import { findPythonReferences, type PythonReference, runPythonReference } from "./python";
@@ -242,9 +242,9 @@ export async function runBench(s: BenchSettings): Promise<number[]> {
     },
     results,
     /**
-     * GFLOP/s on one thread: tfjs's wasm MatMul (XNNPACK) and this project's GEMM (src/backend/gemm/)
+     * GFLOP/s on one thread: tfjs's wasm MatMul (XNNPACK) and this project's GEMM (packages/wasm-kernels/src/gemm/)
      * on the training products; the convolutions' three kernels with XNNPACK and with the GEMM; the
-     * machine's ceiling (multiply-adds in registers, src/backend/gemm/ceiling.ts).
+     * machine's ceiling (multiply-adds in registers, packages/wasm-kernels/src/gemm/ceiling.ts).
      */
     gemm,
     skipped,

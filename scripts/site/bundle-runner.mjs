@@ -9,6 +9,7 @@
 import { build } from "esbuild";
 import { join } from "node:path";
 import { root } from "../jupyter/jupyter-env.mjs";
+import { kernelsFromSource } from "./kernels-from-source.mjs";
 import { tfjsFromPage } from "./tfjs-from-page.mjs";
 
 const runnerDir = join(root, "scripts", "site", "runner");
@@ -57,6 +58,7 @@ const results = await Promise.all([
     ...common,
     entryPoints: [join(runnerDir, "runtime.ts")],
     outfile: join(root, "build", "runner", "tsdl-runner.js"),
+    alias: kernelsFromSource,
     plugins: [tfjsFromPage("tsdl-runner.js"), pageCounterparts],
     inject: [join(runnerDir, "process-inject.ts")],
     define: { __dirname: JSON.stringify("/tsdl/build/src/data") },

@@ -14,6 +14,7 @@ import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { root } from "../jupyter/jupyter-env.mjs";
+import { kernelsFromSource } from "./kernels-from-source.mjs";
 import { tfjsFromPage } from "./tfjs-from-page.mjs";
 
 const require = createRequire(import.meta.url);
@@ -41,9 +42,8 @@ const result = await build({
   minify: true,
   metafile: true,
   logLevel: "warning",
+  alias: kernelsFromSource,
   plugins: [tfjsFromPage("tsdl-wasm.js"), simdWasm],
-  // The kernels read TSDL_GEMM from process.env: a page has no environment, so `auto`.
-  define: { "process.env": "{}" },
 });
 const bytes = Object.values(result.metafile.outputs).reduce((s, o) => s + o.bytes, 0);
 console.log(

@@ -96,7 +96,7 @@ async function tryTensorflow(): Promise<void> {
 
 async function tryWasm(threads: number): Promise<void> {
   const wasm = require("@tensorflow/tfjs-backend-wasm") as typeof import("@tensorflow/tfjs-backend-wasm");
-  const kernels = require("./wasm-kernels") as typeof import("./wasm-kernels");
+  const kernels = require("@tsdl/wasm-kernels") as typeof import("@tsdl/wasm-kernels");
   const threading = require("./wasm/threads") as typeof import("./wasm/threads");
   if (tf.engine().registry["wasm"] === undefined) {
     const dist = path.dirname(require.resolve("@tensorflow/tfjs-backend-wasm/package.json"));

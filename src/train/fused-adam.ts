@@ -1,6 +1,6 @@
 /**
- * Adam in one pass over one flat buffer (src/backend/adam) instead of tfjs's ~15 tensor ops per
- * variable per step.
+ * Adam in one pass over one flat buffer (`FlatAdam` from @tsdl/wasm-kernels) instead of tfjs's
+ * ~15 tensor ops per variable per step.
  *
  * Why: a small network's step is dominated by per-op overhead, not arithmetic; tfjs's Adam
  * dispatches ≈ 90 kernels a step for the bench's 6-variable MLP.
@@ -12,8 +12,7 @@
  * (`optimizerState`) are the same as with tfjs's Adam, in both directions.
  */
 import * as tf from "@tensorflow/tfjs";
-import { FlatAdam } from "../backend/adam/adam-kernel";
-import { asWasmBackend, f32View } from "../backend/wasm/internals";
+import { asWasmBackend, f32View, FlatAdam } from "@tsdl/wasm-kernels";
 import { tensorFrom } from "./parallel/flat";
 
 type Slot = { originalName: string; variable: tf.Variable };

@@ -6,7 +6,7 @@ import { afterEach, test } from "node:test";
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
 import { BACKEND_ENV, backendReport, parseBackendRequest, parseWasmThreads, selectBackend } from "../../src/backend/select";
-import { isOurWasmKernel, WASM_TRAINING_KERNELS } from "../../src/backend/wasm-kernels";
+import { isOurWasmKernel, WASM_TRAINING_KERNELS } from "@tsdl/wasm-kernels";
 
 const savedEnv = process.env[BACKEND_ENV];
 afterEach(() => {

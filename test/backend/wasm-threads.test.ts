@@ -12,7 +12,7 @@ import { THREADED_WASM_TESTED_VERSION, threadedWasmBlocker, useThreadedWasm } fr
 
 const SELECT = path.join(__dirname, "..", "..", "src", "backend", "select.js");
 const TFJS = require.resolve("@tensorflow/tfjs");
-const HEAP_GEMM = path.join(__dirname, "..", "..", "src", "backend", "wasm", "heap-gemm.js");
+const KERNELS = require.resolve("@tsdl/wasm-kernels");
 
 /** The child: 2-thread wasm vs cpu on conv, pool and dense gradients; prints one JSON line. */
 const CHILD = `
@@ -36,7 +36,7 @@ function grads() {
   const info = await selectBackend("wasm", { wasmThreads: 2 });
   const onWasm = grads();
   // The project's kernels on the heap (here a shared memory): TSDL_GEMM is read per call.
-  const heap = require(${JSON.stringify(HEAP_GEMM)}).heapGemm(tf.backend()) !== undefined;
+  const heap = require(${JSON.stringify(KERNELS)}).heapGemm(tf.backend()) !== undefined;
   process.env.TSDL_GEMM = "ours";
   const onWasmOurs = grads();
   delete process.env.TSDL_GEMM;

@@ -11,8 +11,7 @@ import * as tf from "@tensorflow/tfjs";
 import * as wasm from "@tensorflow/tfjs-backend-wasm";
 // A virtual module of scripts/site/bundle-wasm.mjs: base64 of gzip(tfjs-backend-wasm-simd.wasm).
 import { SIMD_WASM_GZIP_BASE64 } from "tsdl:simd-wasm";
-import { autoPicksOurs } from "../wasm/gemm-matmul";
-import { isOurWasmKernel, registerWasmTrainingKernels, WASM_TRAINING_KERNELS } from "../wasm-kernels";
+import { autoPicksOurs, isOurWasmKernel, registerWasmTrainingKernels, WASM_TRAINING_KERNELS } from "@tsdl/wasm-kernels";
 import { type PageWasm, type WasmStart, WASM_GLOBAL } from "./page-backend";
 import { gunzipBase64 } from "./gunzip";
 

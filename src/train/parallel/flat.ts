@@ -5,7 +5,7 @@
  * 2026-12-02), and no weight is sent as a message.
  */
 import * as tf from "@tensorflow/tfjs";
-import { asWasmBackend, f32View } from "../../backend/wasm/internals";
+import { asWasmBackend, f32View } from "@tsdl/wasm-kernels";
 
 /** Offsets of tensors of the given sizes, laid end to end, and the total length. */
 export function flatLayout(sizes: readonly number[]): { offsets: number[]; total: number } {

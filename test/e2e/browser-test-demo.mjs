@@ -21,8 +21,8 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
-import { pathToFileURL } from "node:url";
 import { root } from "../../scripts/jupyter/jupyter-env.mjs";
+import { backendFacts, bothWays, checkPageWasm, watchedPage } from "./site-pages.mjs";
 
 const require = createRequire(import.meta.url);
 const DIGITS = { http: 10, file: 3 };
@@ -90,48 +90,6 @@ function strokes(pixels) {
 }
 
 const argmax = (a) => a.indexOf(Math.max(...a));
-
-/** The backend facts the page leaves on <html> (src/backend/browser/page-backend.ts). */
-const backendFacts = (page) =>
-  page.evaluate(() => {
-    const d = document.documentElement.dataset;
-    return {
-      backend: d.tsdlBackend,
-      kernels: d.tsdlWasmKernels,
-      gemm: d.tsdlGemm,
-      facts: document.querySelector(".tsdl-demo-facts")?.textContent,
-    };
-  });
-
-/**
- * The page runs wasm with every one of our training kernels registered and our GEMM chosen
- * (Chromium has relaxed SIMD, and the page's wasm runs one thread); problems go to `add`.
- */
-export async function checkPageWasm(page, add) {
-  const { WASM_TRAINING_KERNELS } = require(join(root, "build", "src", "backend", "wasm-kernels.js"));
-  const f = await backendFacts(page);
-  if (f.backend !== "wasm") add(`the page runs the ${f.backend ?? "(unknown)"} backend, not wasm`);
-  else if (f.kernels !== String(WASM_TRAINING_KERNELS.length))
-    add(`${f.kernels} of our ${WASM_TRAINING_KERNELS.length} wasm training kernels are registered in the page`);
-  else if (f.gemm !== "ours") add(`the page's wasm runs matrix products on ${f.gemm}, not our GEMM`);
-  return `wasm, ${f.kernels} kernels ours, GEMM ${f.gemm}`;
-}
-
-/** A new page whose failed or off-site requests, console errors and exceptions are reported. */
-async function watchedPage(context, prefix, add) {
-  const page = await context.newPage();
-  page.on("request", (req) => {
-    // blob: URLs are made by the page itself (the wasm binary from the shared script).
-    if (!req.url().startsWith(prefix) && !req.url().startsWith("data:") && !req.url().startsWith("blob:"))
-      add(`request off the site: ${req.url()}`);
-  });
-  page.on("requestfailed", (req) => add(`request failed: ${req.url()} (${req.failure()?.errorText ?? "?"})`));
-  page.on("console", (msg) => {
-    if (msg.type() === "error") add(`console error: ${msg.text()}`);
-  });
-  page.on("pageerror", (err) => add(`uncaught exception: ${err.message}`));
-  return page;
-}
 
 /** The state the widget leaves on its element, once its latest ink has been read. */
 async function readState(page) {
@@ -236,10 +194,7 @@ export async function testDemos({ context, site, serverUrl, pages, problems, scr
   for (const name of pages) {
     const node = await nodeModel(site, name);
     try {
-      for (const [how, url, prefix] of [
-        ["http", new URL(name, serverUrl).href, new URL(".", serverUrl).href],
-        ["file", pathToFileURL(join(site, name)).href, pathToFileURL(site).href + "/"],
-      ]) {
+      for (const { how, url, prefix } of bothWays(site, serverUrl, name)) {
         const label = `${name} pad (${how})`;
         const add = (text) => problems.push({ page: label, text });
         const started = Date.now();

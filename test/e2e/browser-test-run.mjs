@@ -19,7 +19,7 @@ import { createRequire } from "node:module";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { root } from "../../scripts/jupyter/jupyter-env.mjs";
-import { checkPageWasm } from "./browser-test-demo.mjs";
+import { bothWays, checkPageWasm, watchedPage } from "./site-pages.mjs";
 
 const require = createRequire(import.meta.url);
 const TIMEOUT_MS = 180_000;
@@ -45,20 +45,6 @@ function fastFloor(notebook) {
     if (m && c.metadata?.tags?.includes("check")) return Number(m[2]);
   }
   throw new Error(`${notebook}: no check cell with "const floor = profile === "full" ? … : …;"`);
-}
-
-async function watchedPage(context, prefix, add) {
-  const page = await context.newPage();
-  page.on("request", (req) => {
-    if (!req.url().startsWith(prefix) && !req.url().startsWith("data:") && !req.url().startsWith("blob:"))
-      add(`request off the site: ${req.url()}`);
-  });
-  page.on("requestfailed", (req) => add(`request failed: ${req.url()} (${req.failure()?.errorText ?? "?"})`));
-  page.on("console", (msg) => {
-    if (msg.type() === "error") add(`console error: ${msg.text()}`);
-  });
-  page.on("pageerror", (err) => add(`uncaught exception: ${err.message}`));
-  return page;
 }
 
 /** The code cell whose code contains `text`, as a locator, and its index among the code cells. */
@@ -183,10 +169,7 @@ export async function testRunHere({ context, site, serverUrl, problems, all = fa
     [softmax, (page) => testSoftmax(page, floor, all)],
   ]) {
     if (!name) continue;
-    for (const [how, url, prefix] of [
-      ["http", new URL(name, serverUrl).href, new URL(".", serverUrl).href],
-      ["file", pathToFileURL(join(site, name)).href, pathToFileURL(site).href + "/"],
-    ]) {
+    for (const { how, url, prefix } of bothWays(site, serverUrl, name)) {
       const label = `${name} run (${how})`;
       const add = (text) => problems.push({ page: label, text });
       const started = Date.now();

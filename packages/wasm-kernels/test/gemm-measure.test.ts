@@ -63,7 +63,7 @@ test("measureConv: each kernel's GFLOP/s both ways, the form ours takes, TSDL_GE
   assert.equal(process.env[GEMM_ENV], "xnnpack");
   assert.deepEqual(
     rows.map((r) => r.form),
-    ["implicit GEMM", "GEMM over im2col blocks", "implicit GEMM", "XNNPACK"],
+    ["Winograd F(2×2,3×3)", "Winograd F(3×3,2×2)", "Winograd F(2×2,3×3)", "XNNPACK"],
   );
   for (const r of rows) {
     assert.ok(r.gflops.xnnpack > 0 && Number.isFinite(r.gflops.xnnpack), JSON.stringify(r));

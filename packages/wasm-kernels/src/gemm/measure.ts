@@ -6,6 +6,7 @@
  */
 import * as tf from "@tensorflow/tfjs-core";
 import { forwardGeometry, igemmPays, inputGradGeometry } from "../wasm/conv-igemm";
+import { winogradForward, winogradInputGrad, winogradPays } from "../wasm/conv-winograd";
 import { gemmFilterGradApplies } from "../wasm/filter-grad-gemm";
 import { GEMM_ENV, gemmChoice } from "../wasm/gemm-matmul";
 import { WasmGemm, relaxedSimdAvailable } from "./gemm";
@@ -132,7 +133,8 @@ export const TRAINING_CONV_SHAPES: readonly ConvShape[] = (
 );
 
 /**
- * GFLOP/s (2·pixels·KH·KW·Ci·Co per call, the same count for all three kernels) of the wasm
+ * GFLOP/s (2·pixels·KH·KW·Ci·Co per call, the same count for all three kernels and every form:
+ * for Winograd, which multiplies 2.25× less, an effective rate) of the wasm
  * kernel as registered with XNNPACK doing the work (`TSDL_GEMM=xnnpack`) and with the project's
  * GEMM (`ours`, what `form` names: where that does not pay the kernel stays on XNNPACK, and the
  * two times are of the same code), and the paired speed-up (XNNPACK's time ÷ ours, same turn).
@@ -145,9 +147,15 @@ export interface ConvMeasurement extends ConvShape {
 
 /** The form the project's kernels take for `shape` where its GEMM runs. */
 function oursForm(shape: ConvShape, info: tf.backend_util.Conv2DInfo): string {
-  if (shape.kernel === "filter gradient") return gemmFilterGradApplies(info) ? "GEMM over im2col blocks" : "XNNPACK";
+  if (shape.kernel === "filter gradient") {
+    const wino = winogradForward(info);
+    if (wino !== undefined && winogradPays(wino)) return "Winograd F(3×3,2×2)";
+    return gemmFilterGradApplies(info) ? "GEMM over im2col blocks" : "XNNPACK";
+  }
   const g = shape.kernel === "forward" ? forwardGeometry(info) : inputGradGeometry(info);
-  return igemmPays(g) ? "implicit GEMM" : "XNNPACK";
+  if (!igemmPays(g)) return "XNNPACK";
+  const wino = shape.kernel === "forward" ? winogradForward(info) : winogradInputGrad(info);
+  return wino !== undefined && winogradPays(wino) ? "Winograd F(2×2,3×3)" : "implicit GEMM";
 }
 
 /**

@@ -61,8 +61,13 @@ function checkShape({ mr, nr }: MicroKernelShape): void {
  * (tile i, tap t, row r at entry (i·taps + t)·MR + r): the tile's k loop runs `taps` runs of `kc`
  * steps, each from those rows — a convolution's output pixels, each tap's input pixel or a row
  * of zeros — so no im2col matrix is made. B is packed as for gemm, kStride = taps·kc steps.
+ * With `form` "gemmAT", A is given transposed (`gemmAT`, the same parameters): element (row r,
+ * step p) at a + r·4 + p·lda, so a tile's MR rows are consecutive floats of one step — the
+ * Winograd filter gradient's reduction over tiles (conv-winograd-filter.ts).
  */
-export function gemmFunction(shape: MicroKernelShape, indirect = false): FunctionDef {
+export function gemmFunction(shape: MicroKernelShape, form: "gemm" | "igemm" | "gemmAT" = "gemm"): FunctionDef {
+  const indirect = form === "igemm";
+  const transposedA = form === "gemmAT";
   checkShape(shape);
   const { mr, nr, fma } = shape;
   const nv = nr / 4;
@@ -110,7 +115,11 @@ export function gemmFunction(shape: MicroKernelShape, indirect = false): Functio
   const step: number[] = [];
   for (let v = 0; v < nv; v++) step.push(...op.get(BP), ...op.v128Load(16 * v), ...op.set(BV + v));
   for (let r = 0; r < mr; r++) {
-    step.push(...op.get(AROW + r), ...op.v128Load32Splat(0), ...op.set(AV));
+    // Transposed A: AROW(0) walks the steps, row r at byte offset 4r.
+    step.push(
+      ...(transposedA ? [...op.get(AROW), ...op.v128Load32Splat(4 * r)] : [...op.get(AROW + r), ...op.v128Load32Splat(0)]),
+      ...op.set(AV),
+    );
     for (let v = 0; v < nv; v++) {
       step.push(...op.get(AV), ...op.get(BV + v));
       if (fma) step.push(...op.get(acc(r, v)), ...op.f32x4RelaxedMadd);
@@ -118,7 +127,8 @@ export function gemmFunction(shape: MicroKernelShape, indirect = false): Functio
       step.push(...op.set(acc(r, v)));
     }
   }
-  for (let r = 0; r < mr; r++) step.push(...op.get(AROW + r), ...op.i32Const(4), ...op.i32Add, ...op.set(AROW + r));
+  if (transposedA) step.push(...op.get(AROW), ...op.get(LDA), ...op.i32Add, ...op.set(AROW));
+  else for (let r = 0; r < mr; r++) step.push(...op.get(AROW + r), ...op.i32Const(4), ...op.i32Add, ...op.set(AROW + r));
   step.push(...op.get(BP), ...op.i32Const(nr * 4), ...op.i32Add, ...op.set(BP));
 
   // BP = b + j·NR·kStride·4: panel j's first step.
@@ -160,6 +170,17 @@ export function gemmFunction(shape: MicroKernelShape, indirect = false): Functio
     ...panelStart,
     ...kSteps,
   ];
+  // Transposed A: AROW(0) = a + i·MR·4.
+  const kLoopT = [
+    ...op.get(A),
+    ...op.get(I),
+    ...op.i32Const(mr * 4),
+    ...op.i32Mul,
+    ...op.i32Add,
+    ...op.set(AROW),
+    ...panelStart,
+    ...kSteps,
+  ];
   // TP = table + i·taps·MR·4; BP as above; per tap: AROW(r) from the table, then kc steps.
   const tapLoop = [
     ...op.get(TABLE),
@@ -195,7 +216,7 @@ export function gemmFunction(shape: MicroKernelShape, indirect = false): Functio
     ...op.set(I),
     ...op.loop,
     ...loadTile,
-    ...(indirect ? tapLoop : kLoop),
+    ...(indirect ? tapLoop : transposedA ? kLoopT : kLoop),
     ...storeTile,
     ...op.get(I),
     ...op.i32Const(1),
@@ -214,7 +235,7 @@ export function gemmFunction(shape: MicroKernelShape, indirect = false): Functio
     ...op.brIf(0),
     ...op.end,
   ];
-  return { exportName: indirect ? "igemm" : "gemm", params: Array<ValType>(9).fill(I32), results: [], locals, body };
+  return { exportName: form, params: Array<ValType>(9).fill(I32), results: [], locals, body };
 }
 
 /**
@@ -270,9 +291,9 @@ export function packBFunction(nr: number): FunctionDef {
   return { exportName: "packB", params: Array<ValType>(5).fill(I32), results: [], locals: Array<ValType>(4).fill(I32), body };
 }
 
-/** The module's bytes: `gemm`, `packB`, `igemm` and its memory (its own, or imported: the tfjs heap). */
+/** The module's bytes: `gemm`, `packB`, `igemm`, `gemmAT` and its memory (its own, or imported: the tfjs heap). */
 export function gemmModuleBytes(shape: MicroKernelShape, memory?: MemorySource): Uint8Array {
-  return moduleBytes([gemmFunction(shape), packBFunction(shape.nr), gemmFunction(shape, true)], memory);
+  return moduleBytes([gemmFunction(shape), packBFunction(shape.nr), gemmFunction(shape, "igemm"), gemmFunction(shape, "gemmAT")], memory);
 }
 
 /** A function (v128, v128, v128) → v128 computing f32x4.relaxed_madd: validates only where relaxed SIMD is on. */

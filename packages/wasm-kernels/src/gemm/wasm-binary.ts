@@ -88,6 +88,8 @@ export const op = {
   /** An f32 constant (little-endian IEEE bits). */
   f32Const: (v: number) => [0x43, ...new Uint8Array(new Float32Array([v]).buffer)],
   f32x4Add: simd(0xe4),
+  f32x4Sub: simd(0xe5),
+  f32x4Neg: simd(0xe1),
   f32x4Mul: simd(0xe6),
   f32x4Div: simd(0xe7),
   /** a·b + c, fused or not (the engine's choice: one rounding on FMA hardware). Relaxed SIMD. */

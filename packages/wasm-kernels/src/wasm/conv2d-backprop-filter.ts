@@ -8,10 +8,13 @@
  * (filter-grad-conv.ts). All are exact; they differ in the data they move, so
  * {@link filterGradStrategy} picks per shape. Where the project's GEMM runs (gemm-matmul.ts:
  * relaxed SIMD and one wasm thread, or TSDL_GEMM=ours), stride 1 with output size = input size
- * goes to it instead, on the heap in blocks of images (filter-grad-gemm.ts).
+ * goes to it instead, on the heap in blocks of images (filter-grad-gemm.ts) — and 3×3 stride-1
+ * ones with enough channels by Winograd's F(3×3, 2×2) (conv-winograd-filter.ts).
  */
 import type * as tf from "@tensorflow/tfjs-core";
 import { assertDyShape, assertSupported, type ConvGradAttrs, forwardConvInfo } from "./conv-geometry";
+import { winogradForward, winogradPays } from "./conv-winograd";
+import { winogradFilterGrad } from "./conv-winograd-filter";
 import { filterGradViaConv } from "./filter-grad-conv";
 import { filterGradViaGemm, gemmFilterGradApplies } from "./filter-grad-gemm";
 import { ourGemmRuns } from "./gemm-matmul";
@@ -66,8 +69,13 @@ export function conv2DBackpropFilter(args: {
   assertDyShape(NAME, dy, info);
   const strategy = filterGradStrategy(info);
   return withScope(backend, (scope) => {
-    // Where the project's GEMM runs (gemm-matmul.ts's rule), it takes the stride-1 'same' case on the heap.
-    const ours = ourGemmRuns() && gemmFilterGradApplies(info) ? filterGradViaGemm(scope, x, dy, info) : undefined;
+    // Where the project's GEMM runs (gemm-matmul.ts's rule), it takes the 3×3 stride-1 case by
+    // Winograd where that pays, else the stride-1 'same' case on the heap.
+    const gemm = ourGemmRuns();
+    const wino = gemm ? winogradForward(info) : undefined;
+    const winograd = wino !== undefined && winogradPays(wino) ? winogradFilterGrad(scope, x, dy, wino) : undefined;
+    if (winograd !== undefined) return winograd;
+    const ours = gemm && gemmFilterGradApplies(info) ? filterGradViaGemm(scope, x, dy, info) : undefined;
     return ours ?? COMPUTE[strategy](scope, x, dy, info);
   });
 }

@@ -9,11 +9,13 @@
  * The padding (top' = KH-1-top, bottom' chosen so the result is H rows) goes to XNNPACK as
  * explicit padding, so stride 1 needs no extra copy of dy. Where the project's GEMM runs
  * (gemm-matmul.ts's rule) and the channels are many enough, dx is instead an implicit GEMM on
- * the heap (conv-igemm.ts), any stride and padding.
+ * the heap (conv-igemm.ts), any stride and padding — for 3×3 stride-1 ones with enough channels,
+ * by Winograd's F(2×2, 3×3) with the flipped, swapped filter (conv-winograd.ts).
  */
 import type * as tf from "@tensorflow/tfjs-core";
 import { assertDyShape, assertSupported, type ConvGradAttrs, forwardConvInfo } from "./conv-geometry";
 import { igemmPays, implicitConv, inputGradGeometry, swapFilterChannels } from "./conv-igemm";
+import { winogradConv, winogradInputGrad, winogradPays } from "./conv-winograd";
 import { ourGemmRuns } from "./gemm-matmul";
 import { asWasmBackend, f32View } from "./internals";
 import { type KernelScope, withScope } from "./kernel-scope";
@@ -43,7 +45,12 @@ export function conv2DBackpropInput(args: {
   return withScope(backend, (scope) => {
     // Where the project's GEMM runs (gemm-matmul.ts's rule) and pays: the implicit GEMM on the heap.
     const geometry = inputGradGeometry(info);
-    const ours = ourGemmRuns() && igemmPays(geometry) ? implicitConv(scope, dy, swapFilterChannels(scope, filter), geometry) : undefined;
+    const gemmPays = ourGemmRuns() && igemmPays(geometry);
+    const wino = winogradInputGrad(info);
+    const winograd =
+      gemmPays && wino !== undefined && winogradPays(wino) ? winogradConv(scope, dy, flipSwap(scope, filter), wino) : undefined;
+    if (winograd !== undefined) return winograd;
+    const ours = gemmPays ? implicitConv(scope, dy, swapFilterChannels(scope, filter), geometry) : undefined;
     if (ours !== undefined) return ours;
     const swapped = flipSwap(scope, filter);
 

@@ -2,10 +2,12 @@
  * Conv2D (the forward convolution) for the wasm backend: where the project's GEMM runs
  * (gemm-matmul.ts's rule: relaxed SIMD and one wasm thread, or TSDL_GEMM=ours), NHWC float32
  * convolutions with dilation 1 and at least 8 channels in and out run as an implicit GEMM on the
- * heap (conv-igemm.ts); everything else goes to the stock kernel (XNNPACK) it wraps.
+ * heap (conv-igemm.ts), and 3×3 stride-1 ones with enough channels by Winograd's F(2×2, 3×3)
+ * (conv-winograd.ts); everything else goes to the stock kernel (XNNPACK) it wraps.
  */
 import * as tf from "@tensorflow/tfjs-core";
 import { forwardGeometry, igemmPays, implicitConv } from "./conv-igemm";
+import { winogradConv, winogradForward, winogradPays } from "./conv-winograd";
 import { ourGemmRuns } from "./gemm-matmul";
 import { asWasmBackend } from "./internals";
 import { type RawKernelFunc, withScope } from "./kernel-scope";
@@ -41,7 +43,14 @@ export function igemmConv2D(stock: RawKernelFunc): RawKernelFunc {
     );
     const geometry = forwardGeometry(info);
     if (!igemmPays(geometry)) return stock(args);
+    const wino = winogradForward(info);
     const backend = asWasmBackend(args.backend, "Conv2D");
-    return withScope(backend, (scope) => implicitConv(scope, x, filter, geometry) ?? scope.call(stock, args.inputs, args.attrs));
+    return withScope(
+      backend,
+      (scope) =>
+        (wino !== undefined && winogradPays(wino) ? winogradConv(scope, x, filter, wino) : undefined) ??
+        implicitConv(scope, x, filter, geometry) ??
+        scope.call(stock, args.inputs, args.attrs),
+    );
   };
 }

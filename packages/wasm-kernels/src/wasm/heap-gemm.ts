@@ -17,6 +17,8 @@ export interface HeapGemm {
   multiplyAdd(a: number, lda: number, b: number, c: number, ldc: number, mTiles: number, nTiles: number, k: number, kStride: number): void;
   /** The implicit GEMM (micro-kernel.ts, `igemm`): A's rows from a table of addresses, `taps` runs of `kc` steps. */
   igemm: GemmKernel;
+  /** `gemm` with A transposed (micro-kernel.ts, `gemmAT`): A(r, p) at a + r·4 + p·lda; no blocking. */
+  gemmAT: GemmKernel;
 }
 
 /** The GEMM on this backend's heap (FMA where relaxed SIMD is on), or undefined where the heap is not reachable. */
@@ -32,6 +34,7 @@ export function heapGemm(backend: WasmBackend): HeapGemm | undefined {
     shape,
     packB,
     igemm: exports["igemm"] as GemmKernel,
+    gemmAT: exports["gemmAT"] as GemmKernel,
     multiplyAdd: (a, lda, b, c, ldc, mTiles, nTiles, k, kStride) =>
       gemmBlocks(kernel, shape.mr, shape.nr, a, lda, b, c, ldc, mTiles, nTiles, k, kStride),
   };

@@ -13,7 +13,7 @@
  * M accumulating across blocks. The output transform, once per channel pair, is JavaScript.
  */
 import type * as tf from "@tensorflow/tfjs-core";
-import type { WinogradConv } from "./conv-winograd";
+import { padChannels, tileTables, type WinogradConv } from "./conv-winograd";
 import { heapGemm } from "./heap-gemm";
 import { heapExports } from "./heap-module";
 import { f32View } from "./internals";
@@ -47,7 +47,7 @@ export function winogradFilterGrad(
   const inputTransform = module["inputTransform"] as InputTransform;
   const dyTransform = module["dyTransform"] as DyTransform;
   const { mr } = gemm.shape;
-  const { batch, h, w, c, k, oh, ow, top, left } = g;
+  const { batch, h, w, c, k, oh, ow } = g;
   const cp = Math.ceil(c / 4) * 4;
   const np = Math.ceil(k / 8) * 8;
   const mTiles = Math.ceil(c / mr);
@@ -86,39 +86,13 @@ export function winogradFilterGrad(
   mV.fill(0);
   // Panels' columns past k stay zero (dyTransform writes np channels from the padded dy).
   dV.fill(0);
-  if (xPadded !== x) {
-    xPaddedV.fill(0);
-    for (let p = 0, pixels = batch * h * w; p < pixels; p++) xPaddedV.set(xV.subarray(p * c, p * c + c), p * cp);
-  }
-  if (dyPadded !== dy) {
-    dyPaddedV.fill(0);
-    for (let p = 0, pixels = batch * oh * ow; p < pixels; p++) dyPaddedV.set(dyV.subarray(p * k, p * k + k), p * np);
-  }
+  if (xPadded !== x) padChannels(xV, xPaddedV, c, cp);
+  if (dyPadded !== dy) padChannels(dyV, dyPaddedV, k, np);
 
   const xAt = xPaddedV.byteOffset;
   const dyAt = dyPaddedV.byteOffset;
   const zeroAt = zerosV.byteOffset;
-  let t = 0;
-  for (let b = 0; b < batch; b++) {
-    for (let ty = 0; ty < th; ty++) {
-      for (let tx = 0; tx < tw; tx++, t++) {
-        for (let i = 0; i < 4; i++) {
-          const r = 2 * ty - top + i;
-          for (let j = 0; j < 4; j++) {
-            const s = 2 * tx - left + j;
-            inTableV[t * 16 + i * 4 + j] = r >= 0 && r < h && s >= 0 && s < w ? xAt + ((b * h + r) * w + s) * cp * 4 : zeroAt;
-          }
-        }
-        for (let i = 0; i < 2; i++) {
-          const r = 2 * ty + i;
-          for (let j = 0; j < 2; j++) {
-            const s = 2 * tx + j;
-            dyTableV[t * 4 + i * 2 + j] = r < oh && s < ow ? dyAt + ((b * oh + r) * ow + s) * np * 4 : zeroAt;
-          }
-        }
-      }
-    }
-  }
+  tileTables(g, { at: xAt, channels: cp }, { at: dyAt, channels: np, pastEdgeAt: zeroAt }, zeroAt, inTableV, dyTableV);
 
   for (let t0 = 0; t0 < tiles; t0 += block) {
     const n = Math.min(block, tiles - t0);

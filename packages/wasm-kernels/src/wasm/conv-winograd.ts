@@ -156,7 +156,7 @@ export function winogradConv(
   const outputTransform = module["outputTransform"] as OutputTransform;
   const { mr, nr } = gemm.shape;
   if (blockTiles % mr !== 0) throw new Error(`winogradConv: blockTiles (${blockTiles}) must be a multiple of ${mr}`);
-  const { batch, h, w, c, k, oh, ow, top, left } = g;
+  const { batch, h, w, c, k, oh, ow } = g;
   const cp = Math.ceil(c / 4) * 4;
   const kp = Math.ceil(k / 4) * 4;
   const nTiles = Math.ceil(k / nr);
@@ -194,10 +194,7 @@ export function winogradConv(
   const heap = new Float32Array(uV.buffer);
 
   zerosV.fill(0);
-  if (srcPadded !== src) {
-    srcPaddedV.fill(0);
-    for (let p = 0, pixels = batch * h * w; p < pixels; p++) srcPaddedV.set(srcV.subarray(p * c, p * c + c), p * cp);
-  }
+  if (srcPadded !== src) padChannels(srcV, srcPaddedV, c, cp);
   filterTransform(f32View(backend, filter), c, k, uV);
   for (let xi = 0; xi < 16; xi++) packPanels(gemm, heap, (uV.byteOffset >> 2) + xi * c * k, (packedV.byteOffset >> 2) + xi * np * c, k, c);
 
@@ -205,27 +202,7 @@ export function winogradConv(
   const srcAt = srcPaddedV.byteOffset;
   const outAt = outPaddedV.byteOffset;
   const dumpAt = f32View(backend, dump).byteOffset;
-  let t = 0;
-  for (let b = 0; b < batch; b++) {
-    for (let ty = 0; ty < th; ty++) {
-      for (let tx = 0; tx < tw; tx++, t++) {
-        for (let i = 0; i < 4; i++) {
-          const r = 2 * ty - top + i;
-          for (let j = 0; j < 4; j++) {
-            const s = 2 * tx - left + j;
-            inTableV[t * 16 + i * 4 + j] = r >= 0 && r < h && s >= 0 && s < w ? srcAt + ((b * h + r) * w + s) * cp * 4 : zerosV.byteOffset;
-          }
-        }
-        for (let i = 0; i < 2; i++) {
-          const r = 2 * ty + i;
-          for (let j = 0; j < 2; j++) {
-            const s = 2 * tx + j;
-            outTableV[t * 4 + i * 2 + j] = r < oh && s < ow ? outAt + ((b * oh + r) * ow + s) * kp * 4 : dumpAt;
-          }
-        }
-      }
-    }
-  }
+  tileTables(g, { at: srcAt, channels: cp }, { at: outAt, channels: kp, pastEdgeAt: dumpAt }, zerosV.byteOffset, inTableV, outTableV);
 
   // Rows past the last tile of the last block are computed from stale V rows and dropped.
   for (let t0 = 0; t0 < tiles; t0 += block) {
@@ -251,4 +228,51 @@ export function winogradConv(
     for (let p = 0, pixels = batch * oh * ow; p < pixels; p++) outV.set(outPaddedV.subarray(p * kp, p * kp + k), p * k);
   }
   return out;
+}
+
+/** Copies pixels of `channels` values into pixels of `padded` values, the extra channels zero. */
+export function padChannels(from: Float32Array, to: Float32Array, channels: number, padded: number): void {
+  to.fill(0);
+  for (let p = 0, pixels = from.length / channels; p < pixels; p++)
+    to.set(from.subarray(p * channels, p * channels + channels), p * padded);
+}
+
+/**
+ * Each tile's 16 source pixels (rows 2·ty − top …, columns 2·tx − left …) and 4 output pixels,
+ * as byte addresses: a source pixel outside the image reads `zeroAt`, an output pixel past the
+ * edge (the last tile of an odd size) goes to `output.pastEdgeAt`.
+ */
+export function tileTables(
+  g: WinogradConv,
+  source: { at: number; channels: number },
+  output: { at: number; channels: number; pastEdgeAt: number },
+  zeroAt: number,
+  inTable: Int32Array,
+  outTable: Int32Array,
+): void {
+  const { batch, h, w, oh, ow, top, left } = g;
+  const th = Math.ceil(oh / 2);
+  const tw = Math.ceil(ow / 2);
+  let t = 0;
+  for (let b = 0; b < batch; b++) {
+    for (let ty = 0; ty < th; ty++) {
+      for (let tx = 0; tx < tw; tx++, t++) {
+        for (let i = 0; i < 4; i++) {
+          const r = 2 * ty - top + i;
+          for (let j = 0; j < 4; j++) {
+            const s = 2 * tx - left + j;
+            inTable[t * 16 + i * 4 + j] =
+              r >= 0 && r < h && s >= 0 && s < w ? source.at + ((b * h + r) * w + s) * source.channels * 4 : zeroAt;
+          }
+        }
+        for (let i = 0; i < 2; i++) {
+          const r = 2 * ty + i;
+          for (let j = 0; j < 2; j++) {
+            const s = 2 * tx + j;
+            outTable[t * 4 + i * 2 + j] = r < oh && s < ow ? output.at + ((b * oh + r) * ow + s) * output.channels * 4 : output.pastEdgeAt;
+          }
+        }
+      }
+    }
+  }
 }
